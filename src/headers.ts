@@ -1,0 +1,127 @@
+import mime from 'mime-types';
+import type { PathMatcher } from './globs.js';
+
+/** The two headers this action owns on every object it writes. */
+export interface ObjectHeaders {
+  contentType: string;
+  cacheControl: string;
+}
+
+/** One `GLOB: VALUE` line of the `cache-control` or `content-type` input. */
+export interface HeaderRule {
+  pattern: string;
+  matches: PathMatcher;
+  value: string;
+}
+
+export interface HeaderRules {
+  cacheControl: HeaderRule[];
+  contentType: HeaderRule[];
+}
+
+/** Pages and other documents people navigate to: always revalidated, so a deploy shows at once. */
+export const CACHE_REVALIDATE = 'public, max-age=0, must-revalidate';
+/** Fingerprinted assets never change under their name. */
+export const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
+/**
+ * Everything else (images, un-fingerprinted CSS/JS, downloads): one hour. CloudFront edges are invalidated
+ * on change by this action, so only a browser that fetched the old file in the last hour can show it.
+ */
+export const CACHE_DEFAULT = 'public, max-age=3600';
+
+const FALLBACK_TYPE = 'application/octet-stream';
+
+/** Types mime-db lacks that static sites ship (ParlAI's website has .jsonl data files). */
+const EXTRA_TYPES: Record<string, string> = {
+  jsonl: 'application/jsonl',
+  ndjson: 'application/x-ndjson',
+};
+
+const NAVIGABLE_TYPES = new Set([
+  'text/html',
+  'application/xhtml+xml',
+  'application/xml',
+  'text/xml',
+  'application/rss+xml',
+  'application/atom+xml',
+  'application/feed+json',
+  'application/manifest+json',
+]);
+
+const TEXTUAL_APPLICATION_TYPES = new Set([
+  'application/javascript',
+  'application/json',
+  'application/jsonl',
+  'application/x-ndjson',
+  'application/xml',
+  'application/x-sh',
+]);
+
+/** `app.3f2a9c1b7d.js`, `main-9f86d081.css`, `chunk_1e4a7bc2.mjs`: 8+ hex digits as their own name segment. */
+const FINGERPRINT = /(?:^|[.\-_~])([0-9a-f]{8,}|[0-9A-F]{8,})(?=[.\-_~])/g;
+
+/**
+ * True when the file name carries a content hash. The hex run must mix digits and letters so that dates and
+ * build numbers (`report-20240131.pdf`) are not taken for hashes and made immutable by mistake; a hash that
+ * happens to be all digits only loses the long cache lifetime, which is the safe side.
+ */
+export function isFingerprinted(relativePath: string): boolean {
+  const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+  for (const [, hex = ''] of name.matchAll(FINGERPRINT)) {
+    if (/[0-9]/.test(hex) && /[a-f]/i.test(hex)) return true;
+  }
+  return false;
+}
+
+/** The media type without parameters, lower-cased. */
+export function baseType(contentType: string): string {
+  return (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
+}
+
+function isTextual(type: string): boolean {
+  return (
+    type.startsWith('text/') ||
+    type.endsWith('+xml') ||
+    type.endsWith('+json') ||
+    TEXTUAL_APPLICATION_TYPES.has(type) ||
+    mime.charset(type) === 'UTF-8'
+  );
+}
+
+export function isNavigable(contentType: string): boolean {
+  return NAVIGABLE_TYPES.has(baseType(contentType));
+}
+
+export function isHtml(contentType: string): boolean {
+  const type = baseType(contentType);
+  return type === 'text/html' || type === 'application/xhtml+xml';
+}
+
+/** Content-Type from the file name alone: textual types carry `; charset=utf-8`. */
+export function defaultContentType(relativePath: string): string {
+  const extension = relativePath.slice(relativePath.lastIndexOf('.') + 1).toLowerCase();
+  const type = mime.lookup(relativePath) || EXTRA_TYPES[extension] || FALLBACK_TYPE;
+  return isTextual(type) ? `${type}; charset=utf-8` : type;
+}
+
+export function defaultCacheControl(relativePath: string, contentType: string): string {
+  if (isNavigable(contentType)) return CACHE_REVALIDATE;
+  if (isFingerprinted(relativePath)) return CACHE_IMMUTABLE;
+  return CACHE_DEFAULT;
+}
+
+function firstMatch(rules: HeaderRule[], relativePath: string): string | undefined {
+  return rules.find((rule) => rule.matches(relativePath))?.value;
+}
+
+/** The headers a file gets: the user's rules first (first match wins), then the defaults above. */
+export function headersFor(relativePath: string, rules: HeaderRules): ObjectHeaders {
+  const contentType = firstMatch(rules.contentType, relativePath) ?? defaultContentType(relativePath);
+  const cacheControl =
+    firstMatch(rules.cacheControl, relativePath) ?? defaultCacheControl(relativePath, contentType);
+  return { contentType, cacheControl };
+}
+
+export function sameHeaders(a: ObjectHeaders, b: ObjectHeaders): boolean {
+  return a.contentType === b.contentType && a.cacheControl === b.cacheControl;
+}

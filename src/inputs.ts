@@ -1,0 +1,213 @@
+import path from 'node:path';
+import { InputError } from './errors.js';
+import { GlobError, type PathMatcher, anyMatcher, compileGlob, inputLines } from './globs.js';
+import type { HeaderRule, HeaderRules } from './headers.js';
+
+/** Every input of action.yml, parsed and validated before anything runs. */
+export interface DeployInputs {
+  buildCommand: string;
+  /** Absolute. */
+  workingDirectory: string;
+  /** Absolute; `sourceDirInput` is what the user wrote, for messages. */
+  sourceDir: string;
+  sourceDirInput: string;
+  bucket: string;
+  /** '' or a key prefix ending in '/'. */
+  prefix: string;
+  region: string;
+  endpointUrl?: string;
+  forcePathStyle: boolean;
+  distributionId?: string;
+  deleteRemoved: boolean;
+  maxDeletes: number;
+  excludePatterns: string[];
+  exclude: PathMatcher;
+  headerRules: HeaderRules;
+  concurrency: number;
+  dryRun: boolean;
+  waitForInvalidation: boolean;
+}
+
+/** Reads one input, as `core.getInput` does ('' when unset). */
+export type InputReader = (name: string) => string;
+
+export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_MAX_DELETES = 1000;
+const MAX_CONCURRENCY = 256;
+
+function readBoolean(get: InputReader, name: string, fallback: boolean): boolean {
+  const value = get(name).trim();
+  if (value === '') return fallback;
+  if (/^true$/i.test(value)) return true;
+  if (/^false$/i.test(value)) return false;
+  throw new InputError(name, `must be true or false, got '${value}'.`);
+}
+
+function readPositiveInteger(get: InputReader, name: string, fallback: number, max: number, hint: string): number {
+  const value = get(name).trim();
+  if (value === '') return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+    const range = Number.isSafeInteger(max + 1) ? `from 1 to ${max}` : 'of at least 1';
+    throw new InputError(name, `must be a whole number ${range}, got '${value}'. ${hint}`.trim());
+  }
+  return Number(value);
+}
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const RESERVED_BUCKET_AFFIXES = [/^xn--/, /^sthree-/, /^amzn-s3-demo-/, /-s3alias$/, /--ol-s3$/, /\.mrap$/, /--x-s3$/, /--table-s3$/];
+
+export function parseBucket(value: string): string {
+  const bucket = value.trim();
+  if (bucket === '') throw new InputError('bucket', 'is required: give the name of the S3 bucket to deploy to.');
+  if (/^s3:\/\//i.test(bucket) || bucket.includes('/')) {
+    throw new InputError('bucket', `give the bucket name only, without 's3://' or a path (got '${bucket}'); use 'prefix' for a folder.`);
+  }
+  if (
+    !BUCKET_NAME.test(bucket) ||
+    bucket.includes('..') ||
+    bucket.includes('.-') ||
+    bucket.includes('-.') ||
+    /^\d+\.\d+\.\d+\.\d+$/.test(bucket) ||
+    RESERVED_BUCKET_AFFIXES.some((affix) => affix.test(bucket))
+  ) {
+    throw new InputError(
+      'bucket',
+      `'${bucket}' is not a valid S3 bucket name: use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.`,
+    );
+  }
+  return bucket;
+}
+
+/** `pr-42` → `pr-42/`; '' stays ''. Refuses what could escape or confuse the key space. */
+export function parsePrefix(value: string): string {
+  const prefix = value.trim();
+  if (prefix === '') return '';
+  const fix = "write it like 'previews/pr-42' (relative, no '..', no leading '/').";
+  if (prefix.startsWith('/')) throw new InputError('prefix', `must not start with '/' (got '${prefix}'): ${fix}`);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+  if (/[\u0000-\u001f\u007f\\]/.test(prefix)) throw new InputError('prefix', `has a control character or a backslash: ${fix}`);
+  const segments = prefix.replace(/\/+$/, '').split('/');
+  if (segments.some((segment) => segment === '..' || segment === '.' || segment === '')) {
+    throw new InputError('prefix', `has an empty, '.' or '..' segment (got '${prefix}'): ${fix}`);
+  }
+  return `${segments.join('/')}/`;
+}
+
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+export function parseRegion(value: string, env: NodeJS.ProcessEnv, customEndpoint: boolean): string {
+  const region = value.trim() || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1';
+  const valid = customEndpoint ? /^[a-z0-9][a-z0-9-]*$/.test(region) : AWS_REGION.test(region);
+  if (!valid) {
+    const source = value.trim() ? "Input 'region'" : 'AWS_REGION / AWS_DEFAULT_REGION';
+    throw new InputError(
+      'region',
+      `'${region}' (from ${source}) is not an AWS region name such as 'us-east-1' or 'eu-west-3': give the bucket's region.`,
+    );
+  }
+  return region;
+}
+
+export function parseEndpoint(value: string): string | undefined {
+  const endpoint = value.trim();
+  if (endpoint === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new InputError('endpoint-url', `'${endpoint}' is not a URL: write it like 'https://s3.example.com' or 'http://127.0.0.1:9000'.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError('endpoint-url', `must be an http:// or https:// URL, got '${endpoint}'.`);
+  }
+  if (url.username || url.password) {
+    throw new InputError('endpoint-url', 'must not carry credentials: pass them as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY instead.');
+  }
+  return endpoint.replace(/\/+$/, '');
+}
+
+export function parseDistributionId(value: string): string | undefined {
+  const id = value.trim();
+  if (id === '') return undefined;
+  if (!/^[A-Z0-9]{6,32}$/.test(id)) {
+    throw new InputError(
+      'distribution-id',
+      `'${id}' is not a CloudFront distribution ID (upper-case letters and digits, like 'E2QWRUHAPOMQZL'): copy it from the CloudFront console or the infra action's 'distribution-id' output.`,
+    );
+  }
+  return id;
+}
+
+export function parseGlobs(name: string, text: string): { patterns: string[]; matcher: PathMatcher } {
+  const patterns = inputLines(text);
+  const matchers = patterns.map((pattern) => {
+    try {
+      return compileGlob(pattern);
+    } catch (error) {
+      if (error instanceof GlobError) throw new InputError(name, `bad glob ${error.message}`);
+      throw error;
+    }
+  });
+  return { patterns, matcher: anyMatcher(matchers) };
+}
+
+const HEADER_VALUE = /^[\x20-\x7e]+$/;
+const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
+
+/** `GLOB: VALUE` lines, first match wins. */
+export function parseHeaderRules(name: 'cache-control' | 'content-type', text: string): HeaderRule[] {
+  return inputLines(text).map((line) => {
+    const colon = line.indexOf(':');
+    const pattern = colon < 0 ? '' : line.slice(0, colon).trim();
+    const value = colon < 0 ? '' : line.slice(colon + 1).trim();
+    const example = name === 'cache-control' ? "'*.pdf: public, max-age=86400'" : "'*.wasm: application/wasm'";
+    if (pattern === '' || value === '') {
+      throw new InputError(name, `line '${line}' is not 'GLOB: VALUE': write one rule per line, like ${example}.`);
+    }
+    if (!HEADER_VALUE.test(value)) {
+      throw new InputError(name, `the value in '${line}' has characters a header cannot carry: use printable ASCII only.`);
+    }
+    if (name === 'content-type' && !MEDIA_TYPE.test(value)) {
+      throw new InputError(name, `'${value}' in '${line}' is not a media type like 'text/html; charset=utf-8'.`);
+    }
+    try {
+      return { pattern, matches: compileGlob(pattern), value };
+    } catch (error) {
+      if (error instanceof GlobError) throw new InputError(name, `bad glob ${error.message}`);
+      throw error;
+    }
+  });
+}
+
+export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): DeployInputs {
+  const workingDirectory = path.resolve(cwd, get('working-directory').trim() || '.');
+  const sourceDirInput = get('source-dir').trim();
+  if (sourceDirInput === '') {
+    throw new InputError('source-dir', "is required: give the directory the build writes the site to, like 'website/build'.");
+  }
+  const endpointUrl = parseEndpoint(get('endpoint-url'));
+  const { patterns: excludePatterns, matcher: exclude } = parseGlobs('exclude', get('exclude'));
+  return {
+    buildCommand: get('build-command').trim(),
+    workingDirectory,
+    sourceDir: path.resolve(workingDirectory, sourceDirInput),
+    sourceDirInput,
+    bucket: parseBucket(get('bucket')),
+    prefix: parsePrefix(get('prefix')),
+    region: parseRegion(get('region'), env, endpointUrl !== undefined),
+    endpointUrl,
+    forcePathStyle: readBoolean(get, 'force-path-style', false),
+    distributionId: parseDistributionId(get('distribution-id')),
+    deleteRemoved: readBoolean(get, 'delete', true),
+    maxDeletes: readPositiveInteger(get, 'max-deletes', DEFAULT_MAX_DELETES, Number.MAX_SAFE_INTEGER, "To deploy without deleting anything, set 'delete: false'."),
+    excludePatterns,
+    exclude,
+    headerRules: {
+      cacheControl: parseHeaderRules('cache-control', get('cache-control')),
+      contentType: parseHeaderRules('content-type', get('content-type')),
+    },
+    concurrency: readPositiveInteger(get, 'concurrency', DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ''),
+    dryRun: readBoolean(get, 'dry-run', false),
+    waitForInvalidation: readBoolean(get, 'wait-for-invalidation', false),
+  };
+}
