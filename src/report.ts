@@ -1,0 +1,116 @@
+import * as core from '@actions/core';
+import { formatBytes } from './upload.js';
+
+export type ChangeKind = 'new' | 'changed' | 'headers' | 'deleted';
+
+export interface DeployReport {
+  target: string;
+  status: 'deployed' | 'dry-run' | 'skipped' | 'failed';
+  /** Why the deploy was skipped or failed. */
+  reason?: string;
+  durationMs: number;
+  /** Counts of objects written (or, in a dry run, planned), by kind. */
+  counts: { new: number; changed: number; headers: number; deleted: number; unchanged: number };
+  bytesUploaded: number;
+  changes: Array<{ key: string; kind: ChangeKind }>;
+  failures: Array<{ key: string; message: string }>;
+  /** Objects under the prefix left alone: matched by `exclude`, or other deployments nested under it. */
+  kept: { excluded: number; otherDeployments: string[] };
+  invalidation: { id?: string; paths: string[]; note?: string };
+}
+
+export const LISTED_CHANGES = 50;
+const LISTED_PATHS = 30;
+
+function code(text: string): string {
+  const fence = text.includes('`') ? '``' : '`';
+  return `${fence}${text.replace(/[\r\n]/g, ' ')}${fence}`;
+}
+
+const KIND_LABEL: Record<ChangeKind, string> = {
+  new: 'new',
+  changed: 'changed',
+  headers: 'headers only',
+  deleted: 'deleted',
+};
+
+const HEADLINE: Record<DeployReport['status'], string> = {
+  deployed: 'Deployed',
+  'dry-run': 'Dry run (nothing written): planned deploy',
+  skipped: 'Deploy skipped',
+  failed: 'Deploy failed',
+};
+
+/** The job summary, as Markdown. */
+export function summaryMarkdown(report: DeployReport): string {
+  const planned = report.status === 'dry-run' || report.status === 'skipped';
+  const lines: string[] = [`## ${HEADLINE[report.status]} to ${code(report.target)}`, ''];
+  if (report.reason) lines.push(`> ${report.reason.replace(/\n/g, ' ')}`, '');
+  const { counts } = report;
+  lines.push(
+    `| ${planned ? 'planned' : 'objects'} | count |`,
+    '|---|---:|',
+    `| uploaded, new | ${counts.new} |`,
+    `| uploaded, changed | ${counts.changed} |`,
+    `| headers updated (no bytes sent) | ${counts.headers} |`,
+    `| deleted | ${counts.deleted} |`,
+    `| unchanged | ${counts.unchanged} |`,
+    '',
+    `${planned ? 'Bytes to upload' : 'Uploaded'}: **${formatBytes(report.bytesUploaded)}** · time: **${(report.durationMs / 1000).toFixed(1)} s**`,
+  );
+  if (report.kept.excluded > 0 || report.kept.otherDeployments.length > 0) {
+    const parts: string[] = [];
+    if (report.kept.excluded > 0) parts.push(`${report.kept.excluded} objects matched by \`exclude\``);
+    if (report.kept.otherDeployments.length > 0) {
+      parts.push(`other deployments under ${report.kept.otherDeployments.map(code).join(', ')}`);
+    }
+    lines.push('', `Left alone: ${parts.join('; ')}.`);
+  }
+  const { invalidation } = report;
+  if (invalidation.id || invalidation.paths.length > 0 || invalidation.note) {
+    lines.push('', '### CloudFront invalidation');
+    if (invalidation.id) lines.push('', `ID ${code(invalidation.id)}, ${invalidation.paths.length} path(s).`);
+    else if (invalidation.paths.length > 0) lines.push('', `${invalidation.paths.length} path(s) ${report.status === 'deployed' ? '' : 'would be '}invalidated.`);
+    if (invalidation.note) lines.push('', invalidation.note);
+    if (invalidation.paths.length > 0) {
+      const shown = invalidation.paths.slice(0, LISTED_PATHS).map(code).join(' ');
+      const more = invalidation.paths.length > LISTED_PATHS ? ` … and ${invalidation.paths.length - LISTED_PATHS} more` : '';
+      lines.push('', `${shown}${more}`);
+    }
+  }
+  if (report.failures.length > 0) {
+    lines.push('', `### Failed (${report.failures.length})`, '');
+    for (const failure of report.failures.slice(0, LISTED_CHANGES)) lines.push(`- ${code(failure.key)}: ${failure.message.replace(/\n/g, ' ')}`);
+    if (report.failures.length > LISTED_CHANGES) lines.push(`- … and ${report.failures.length - LISTED_CHANGES} more (see the log)`);
+  }
+  if (report.changes.length > 0) {
+    const shown = report.changes.slice(0, LISTED_CHANGES);
+    const title = report.changes.length > shown.length ? `first ${shown.length} of ${report.changes.length}` : `${shown.length}`;
+    lines.push('', `<details><summary>Changed files (${title})</summary>`, '');
+    for (const change of shown) lines.push(`- ${code(change.key)}: ${KIND_LABEL[change.kind]}`);
+    lines.push('', '</details>');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function setOutputs(report: DeployReport): void {
+  const { counts } = report;
+  core.setOutput('uploaded', counts.new + counts.changed + counts.headers);
+  core.setOutput('headers-updated', counts.headers);
+  core.setOutput('deleted', counts.deleted);
+  core.setOutput('unchanged', counts.unchanged);
+  core.setOutput('bytes-uploaded', report.bytesUploaded);
+  core.setOutput('invalidation-id', report.invalidation.id ?? '');
+  core.setOutput('invalidation-paths', JSON.stringify(report.invalidation.paths));
+  core.setOutput('skipped', report.status === 'skipped');
+}
+
+/** Outputs, the job summary (when the runner provides one) and a short line in the log. */
+export async function publishReport(report: DeployReport): Promise<void> {
+  setOutputs(report);
+  const { counts } = report;
+  core.info(
+    `${HEADLINE[report.status]} to ${report.target}: ${counts.new} new, ${counts.changed} changed, ${counts.headers} headers updated, ${counts.deleted} deleted, ${counts.unchanged} unchanged; ${formatBytes(report.bytesUploaded)} in ${(report.durationMs / 1000).toFixed(1)} s.`,
+  );
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(report)).write();
+}

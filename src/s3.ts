@@ -1,0 +1,260 @@
+import { createHash } from 'node:crypto';
+import { open, readFile } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  type ListObjectsV2CommandOutput,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+  paginateListObjectsV2,
+} from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
+import type { ObjectHeaders } from './headers.js';
+import type { RemoteObject, SiteFile } from './plan.js';
+import { PART_SIZE } from './scan.js';
+
+export interface S3Settings {
+  bucket: string;
+  region: string;
+  endpointUrl?: string;
+  forcePathStyle: boolean;
+  concurrency: number;
+}
+
+export const USER_AGENT = 'parlai-site-deploy/1';
+/** Parts of large files in flight at once, across all files: bounds memory to this many PART_SIZE buffers. */
+const PARTS_IN_FLIGHT = 4;
+const DELETE_BATCH = 1000;
+
+export function createS3Client(settings: S3Settings): S3Client {
+  // One keep-alive socket per concurrent request: no new TLS handshake per object.
+  const agentOptions = { keepAlive: true, maxSockets: settings.concurrency + PARTS_IN_FLIGHT };
+  return new S3Client({
+    region: settings.region,
+    endpoint: settings.endpointUrl,
+    forcePathStyle: settings.forcePathStyle,
+    followRegionRedirects: true,
+    // Adaptive retries back off on 503 SlowDown and throttle the client instead of failing the deploy.
+    retryMode: 'adaptive',
+    maxAttempts: 6,
+    // Integrity comes from Content-MD5 on every PUT and part (checked by S3) and the ETag check below (for
+    // servers that skip Content-MD5). The SDK's default CRC32 trailers would add aws-chunked framing that
+    // some S3-compatible servers store verbatim.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    customUserAgent: USER_AGENT,
+    requestHandler: {
+      httpAgent: new http.Agent(agentOptions),
+      httpsAgent: new https.Agent(agentOptions),
+      connectionTimeout: 10_000,
+      requestTimeout: 120_000,
+    },
+  });
+}
+
+export class IntegrityError extends Error {}
+
+function unquote(etag: string | undefined): string {
+  return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');
+}
+
+function encodeCopySource(bucket: string, key: string): string {
+  return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+function isNotFound(error: unknown): boolean {
+  const name = (error as { name?: string }).name;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return name === 'NoSuchKey' || name === 'NotFound' || status === 404;
+}
+
+export interface StoredObject {
+  body: Buffer;
+  etag: string;
+}
+
+/** The S3 calls a deploy makes, and nothing else. */
+export class ObjectStore {
+  private readonly partLimit = pLimit(PARTS_IN_FLIGHT);
+
+  constructor(
+    readonly client: S3Client,
+    readonly bucket: string,
+  ) {}
+
+  /** One flat, paginated listing of everything under the prefix. */
+  async list(prefix: string): Promise<RemoteObject[]> {
+    const objects: RemoteObject[] = [];
+    const pages = paginateListObjectsV2({ client: this.client, pageSize: 1000 }, { Bucket: this.bucket, Prefix: prefix || undefined });
+    for await (const page of pages as AsyncIterable<ListObjectsV2CommandOutput>) {
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined) continue;
+        objects.push({ key: object.Key, etag: unquote(object.ETag), size: object.Size ?? 0 });
+      }
+    }
+    return objects;
+  }
+
+  async readHeaders(key: string): Promise<ObjectHeaders | undefined> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async readObject(key: string): Promise<StoredObject | undefined> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const body = Buffer.from(await response.Body!.transformToByteArray());
+      return { body, etag: unquote(response.ETag) };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Uploads a file (in parts from PART_SIZE up) and returns the ETag S3 recorded. */
+  async putFile(file: SiteFile): Promise<string> {
+    if (file.size >= PART_SIZE) return this.putMultipart(file);
+    const body = await readFile(file.absolutePath);
+    const md5 = createHash('md5').update(body).digest();
+    if (md5.toString('hex') !== file.md5) {
+      throw new IntegrityError(`${file.relativePath} changed on disk after it was scanned: is the build still writing?`);
+    }
+    const response = await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: file.key,
+        Body: body,
+        ContentLength: body.length,
+        ContentMD5: md5.toString('base64'),
+        ContentType: file.headers.contentType,
+        CacheControl: file.headers.cacheControl,
+      }),
+    );
+    return this.checkStored(file, unquote(response.ETag), response.ServerSideEncryption, [file.md5]);
+  }
+
+  private async putMultipart(file: SiteFile): Promise<string> {
+    const created = await this.client.send(
+      new CreateMultipartUploadCommand({
+        Bucket: this.bucket,
+        Key: file.key,
+        ContentType: file.headers.contentType,
+        CacheControl: file.headers.cacheControl,
+      }),
+    );
+    const uploadId = created.UploadId!;
+    const handle = await open(file.absolutePath, 'r');
+    try {
+      const partCount = Math.ceil(file.size / PART_SIZE);
+      const settled = await Promise.allSettled(
+        Array.from({ length: partCount }, (_, index) =>
+          this.partLimit(async () => {
+            const offset = index * PART_SIZE;
+            const length = Math.min(PART_SIZE, file.size - offset);
+            const body = Buffer.alloc(length);
+            const { bytesRead } = await handle.read(body, 0, length, offset);
+            if (bytesRead !== length) throw new IntegrityError(`${file.relativePath} got shorter while it was uploaded`);
+            const md5 = createHash('md5').update(body).digest();
+            const response = await this.client.send(
+              new UploadPartCommand({
+                Bucket: this.bucket,
+                Key: file.key,
+                UploadId: uploadId,
+                PartNumber: index + 1,
+                Body: body,
+                ContentLength: length,
+                ContentMD5: md5.toString('base64'),
+              }),
+            );
+            return { PartNumber: index + 1, ETag: response.ETag };
+          }),
+        ),
+      );
+      const failure = settled.find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
+      const parts = settled.map((result) => (result as PromiseFulfilledResult<{ PartNumber: number; ETag?: string }>).value);
+      const completed = await this.client.send(
+        new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: file.key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+      );
+      // AWS answers md5-of-part-md5s-N; some S3-compatible servers the plain MD5. Both prove the bytes.
+      return this.checkStored(file, unquote(completed.ETag), completed.ServerSideEncryption, [file.multipartEtag ?? '', file.md5]);
+    } catch (error) {
+      await this.client
+        .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: file.key, UploadId: uploadId }))
+        .catch(() => undefined); // the bucket's lifecycle rule cleans up what an abort could not
+      throw error;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * S3 rejects a body that does not match its Content-MD5; a server that ignores Content-MD5 is caught here,
+   * by the ETag it computed. (With SSE-KMS or SSE-C the ETag is not an MD5, and S3's own check stands.)
+   */
+  private checkStored(file: SiteFile, etag: string, encryption: string | undefined, expected: string[]): string {
+    const opaqueEtag = encryption === 'aws:kms' || encryption === 'aws:kms:dsse';
+    if (!opaqueEtag && !expected.includes(etag)) {
+      throw new IntegrityError(`${file.key}: the server stored different bytes (ETag ${etag}, expected ${expected.filter(Boolean).join(' or ')})`);
+    }
+    return etag;
+  }
+
+  /** Rewrites an object's headers in place (server-side copy onto itself): no bytes are sent. */
+  async copyWithHeaders(file: SiteFile): Promise<string> {
+    const response = await this.client.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: file.key,
+        CopySource: encodeCopySource(this.bucket, file.key),
+        MetadataDirective: 'REPLACE',
+        ContentType: file.headers.contentType,
+        CacheControl: file.headers.cacheControl,
+      }),
+    );
+    return unquote(response.CopyObjectResult?.ETag);
+  }
+
+  async putBuffer(key: string, body: Buffer, headers: ObjectHeaders): Promise<string> {
+    const response = await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentLength: body.length,
+        ContentMD5: createHash('md5').update(body).digest('base64'),
+        ContentType: headers.contentType,
+        CacheControl: headers.cacheControl,
+      }),
+    );
+    return unquote(response.ETag);
+  }
+
+  /** DeleteObjects, up to 1,000 keys a call. Returns the keys S3 could not delete, with why. */
+  async deleteKeys(keys: string[]): Promise<Array<{ key: string; message: string }>> {
+    const failed: Array<{ key: string; message: string }> = [];
+    for (let start = 0; start < keys.length; start += DELETE_BATCH) {
+      const batch = keys.slice(start, start + DELETE_BATCH);
+      const response = await this.client.send(
+        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+      );
+      for (const error of response.Errors ?? []) {
+        failed.push({ key: error.Key ?? '?', message: `${error.Code ?? 'Error'}: ${error.Message ?? ''}`.trim() });
+      }
+    }
+    return failed;
+  }
+}
