@@ -84862,6 +84862,7 @@ async function deploy(inputs, started) {
     else if (inputs.distributionId) {
         report.invalidation.note = 'Nothing cached was overwritten or deleted: no invalidation needed.';
     }
+    report.changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     if (report.failures.length > 0) {
         report.status = 'failed';
         report.reason =
