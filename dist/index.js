@@ -78817,9 +78817,16 @@ async function createInvalidation(client, distributionId, paths, callerReference
 }
 /** Polls until CloudFront reports the invalidation Completed (usually well under a minute). */
 async function waitForInvalidation(client, distributionId, invalidationId, maxWaitSeconds = 900) {
-    const result = await (0,dist_cjs/* waitUntilInvalidationCompleted */.pgE)({ client, maxWaitTime: maxWaitSeconds, minDelay: 5, maxDelay: 30 }, { DistributionId: distributionId, Id: invalidationId });
-    if (result.state !== 'SUCCESS') {
-        throw new Error(`invalidation ${invalidationId} is not Completed after ${maxWaitSeconds} s (state: ${result.state})`);
+    try {
+        // The waiter throws on timeout (and refuses a maxWaitTime not above minDelay).
+        await (0,dist_cjs/* waitUntilInvalidationCompleted */.pgE)({ client, maxWaitTime: maxWaitSeconds, minDelay: 5, maxDelay: 30 }, { DistributionId: distributionId, Id: invalidationId });
+    }
+    catch (error) {
+        const state = error.state;
+        if (state === 'TIMEOUT' || state === 'ABORTED' || error.name === 'TimeoutError') {
+            throw new Error(`invalidation ${invalidationId} is not Completed after ${maxWaitSeconds} s; it goes on in CloudFront.`, { cause: error });
+        }
+        throw error;
     }
 }
 
@@ -83840,10 +83847,15 @@ function getOctokit(token, options, ...additionalPlugins) {
 function pullRequestWithoutSecrets(eventName, payload, actor) {
     if (eventName !== 'pull_request' && eventName !== 'pull_request_review')
         return undefined;
-    const head = payload.pull_request?.head?.repo;
-    if (head && (head.fork === true || (head.full_name && payload.repository?.full_name && head.full_name !== payload.repository.full_name))) {
+    const pullRequest = payload.pull_request;
+    const head = pullRequest?.head?.repo;
+    // A head repository of null is a fork that was deleted: still a fork, still no secrets.
+    const fromFork = pullRequest !== undefined &&
+        (head === null ||
+            head?.fork === true ||
+            (head?.full_name !== undefined && payload.repository?.full_name !== undefined && head.full_name !== payload.repository.full_name));
+    if (fromFork)
         return 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets';
-    }
     if (actor === 'dependabot[bot]')
         return 'this pull request is from Dependabot, which gets no Actions secrets';
     return undefined;
@@ -83966,6 +83978,7 @@ function compileGlob(pattern) {
     if (glob.includes('\\'))
         throw new GlobError(`'${pattern}': use '/' as the path separator`);
     const anchored = glob.startsWith('/') || glob.slice(0, -1).includes('/');
+    const directoriesOnly = glob.endsWith('/');
     glob = glob.replace(/^\/+/, '').replace(/\/+$/, '');
     if (glob === '')
         throw new GlobError(`'${pattern}': matches nothing (did you mean '**'?)`);
@@ -83976,18 +83989,19 @@ function compileGlob(pattern) {
     catch (error) {
         throw new GlobError(`'${pattern}': ${error.message}`);
     }
+    // The path, then each directory above it (`drafts` also matches `drafts/a/b.html`); only the directories
+    // when the pattern ends with `/`.
     return (relativePath) => {
-        // The path itself, then each directory above it: `drafts` also excludes `drafts/a/b.html`.
-        let path = relativePath;
-        for (;;) {
+        for (let path = directoriesOnly ? parentOf(relativePath) : relativePath; path !== undefined; path = parentOf(path)) {
             if (isMatch(path))
                 return true;
-            const slash = path.lastIndexOf('/');
-            if (slash < 0)
-                return false;
-            path = path.slice(0, slash);
         }
+        return false;
     };
+}
+function parentOf(path) {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? undefined : path.slice(0, slash);
 }
 /** Newline-separated input lines without blanks and `#` comments. */
 function inputLines(text) {
@@ -84073,22 +84087,27 @@ function parseRegion(value, env, customEndpoint) {
     }
     return region;
 }
+/** The text with any `user:password@` part of a URL hidden, for messages. */
+function redactUserInfo(text) {
+    return text.replace(/\/\/[^/?#]*@/g, '//***@');
+}
 function parseEndpoint(value) {
     const endpoint = value.trim();
     if (endpoint === '')
         return undefined;
+    const shown = redactUserInfo(endpoint);
     let url;
     try {
         url = new URL(endpoint);
     }
     catch {
-        throw new InputError('endpoint-url', `'${endpoint}' is not a URL: write it like 'https://s3.example.com' or 'http://127.0.0.1:9000'.`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new InputError('endpoint-url', `must be an http:// or https:// URL, got '${endpoint}'.`);
+        throw new InputError('endpoint-url', `'${shown}' is not a URL: write it like 'https://s3.example.com' or 'http://127.0.0.1:9000'.`);
     }
     if (url.username || url.password) {
         throw new InputError('endpoint-url', 'must not carry credentials: pass them as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY instead.');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new InputError('endpoint-url', `must be an http:// or https:// URL, got '${shown}'.`);
     }
     return endpoint.replace(/\/+$/, '');
 }
@@ -84482,9 +84501,24 @@ async function uploadAll(store, plan, options) {
 
 const LISTED_CHANGES = 50;
 const LISTED_PATHS = 30;
+/** One line of text: CR and LF would end a Markdown list item or table row. */
+function oneLine(text) {
+    return text.replace(/[\r\n]+/g, ' ');
+}
+/** Plain text in Markdown: no raw HTML (a message could hold `</details>`). */
+function plain(text) {
+    return oneLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** A CommonMark code span: a fence longer than any backtick run inside, padded where the text touches one. */
 function code(text) {
-    const fence = text.includes('`') ? '``' : '`';
-    return `${fence}${text.replace(/[\r\n]/g, ' ')}${fence}`;
+    const content = oneLine(text);
+    const longestRun = Math.max(0, ...[...content.matchAll(/`+/g)].map((run) => run[0].length));
+    const fence = '`'.repeat(longestRun + 1);
+    const pad = content.startsWith('`') || content.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${content}${pad}${fence}`;
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 const KIND_LABEL = {
     new: 'new',
@@ -84503,13 +84537,13 @@ function summaryMarkdown(report) {
     const planned = report.status === 'dry-run' || report.status === 'skipped';
     const lines = [`## ${HEADLINE[report.status]} to ${code(report.target)}`, ''];
     if (report.reason)
-        lines.push(`> ${report.reason.replace(/\n/g, ' ')}`, '');
+        lines.push(`> ${plain(report.reason)}`, '');
     const { counts } = report;
     lines.push(`| ${planned ? 'planned' : 'objects'} | count |`, '|---|---:|', `| uploaded, new | ${counts.new} |`, `| uploaded, changed | ${counts.changed} |`, `| headers updated (no bytes sent) | ${counts.headers} |`, `| deleted | ${counts.deleted} |`, `| unchanged | ${counts.unchanged} |`, '', `${planned ? 'Bytes to upload' : 'Uploaded'}: **${formatBytes(report.bytesUploaded)}** · time: **${(report.durationMs / 1000).toFixed(1)} s**`);
     if (report.kept.excluded > 0 || report.kept.otherDeployments.length > 0) {
         const parts = [];
         if (report.kept.excluded > 0)
-            parts.push(`${report.kept.excluded} objects matched by \`exclude\``);
+            parts.push(`${plural(report.kept.excluded, 'object')} matched by \`exclude\``);
         if (report.kept.otherDeployments.length > 0) {
             parts.push(`other deployments under ${report.kept.otherDeployments.map(code).join(', ')}`);
         }
@@ -84523,7 +84557,7 @@ function summaryMarkdown(report) {
         else if (invalidation.paths.length > 0)
             lines.push('', `${invalidation.paths.length} path(s) ${report.status === 'deployed' ? '' : 'would be '}invalidated.`);
         if (invalidation.note)
-            lines.push('', invalidation.note);
+            lines.push('', plain(invalidation.note));
         if (invalidation.paths.length > 0) {
             const shown = invalidation.paths.slice(0, LISTED_PATHS).map(code).join(' ');
             const more = invalidation.paths.length > LISTED_PATHS ? ` … and ${invalidation.paths.length - LISTED_PATHS} more` : '';
@@ -84533,7 +84567,7 @@ function summaryMarkdown(report) {
     if (report.failures.length > 0) {
         lines.push('', `### Failed (${report.failures.length})`, '');
         for (const failure of report.failures.slice(0, LISTED_CHANGES))
-            lines.push(`- ${code(failure.key)}: ${failure.message.replace(/\n/g, ' ')}`);
+            lines.push(`- ${code(failure.key)}: ${plain(failure.message)}`);
         if (report.failures.length > LISTED_CHANGES)
             lines.push(`- … and ${report.failures.length - LISTED_CHANGES} more (see the log)`);
     }
@@ -84586,10 +84620,11 @@ const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET',
  */
 function describeAwsError(error, action, target) {
     const shape = (error ?? {});
-    const code = shape.Code ?? shape.name ?? shape.code ?? 'Error';
+    // Node's system errors are all named 'Error'; their errno code (ECONNREFUSED…) says more.
+    const code = shape.Code ?? (shape.name && shape.name !== 'Error' ? shape.name : undefined) ?? shape.code ?? shape.name ?? 'Error';
     const status = shape.$metadata?.httpStatusCode;
     const where = action === 'CreateInvalidation' ? `CloudFront distribution ${target.distributionId}` : `s3://${target.bucket}/${target.prefix}`;
-    const detail = (shape.message ?? '').split('\n')[0]?.slice(0, 300) ?? '';
+    const detail = (shape.message ?? '').split(/\r?\n|\r/)[0]?.slice(0, 300) ?? '';
     let advice;
     if (REJECTED_CREDENTIALS.has(code)) {
         advice = 'the AWS credentials were rejected: check the access key / secret, or the role that aws-actions/configure-aws-credentials assumes.';
@@ -84609,7 +84644,7 @@ function describeAwsError(error, action, target) {
     else if (code === 'TooManyInvalidationsInProgress') {
         advice = 'CloudFront has too many invalidations in progress for this distribution: re-run once they complete.';
     }
-    else if (NETWORK.has(code) || NETWORK.has(shape.code ?? '')) {
+    else if (NETWORK.has(code)) {
         advice = `cannot reach ${target.endpointUrl ?? 'AWS'} (${code}): check 'endpoint-url' and the network.`;
     }
     else {

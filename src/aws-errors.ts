@@ -35,10 +35,11 @@ const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET',
  */
 export function describeAwsError(error: unknown, action: string, target: Target): DeployError {
   const shape = (error ?? {}) as AwsErrorShape;
-  const code = shape.Code ?? shape.name ?? shape.code ?? 'Error';
+  // Node's system errors are all named 'Error'; their errno code (ECONNREFUSED…) says more.
+  const code = shape.Code ?? (shape.name && shape.name !== 'Error' ? shape.name : undefined) ?? shape.code ?? shape.name ?? 'Error';
   const status = shape.$metadata?.httpStatusCode;
   const where = action === 'CreateInvalidation' ? `CloudFront distribution ${target.distributionId}` : `s3://${target.bucket}/${target.prefix}`;
-  const detail = (shape.message ?? '').split('\n')[0]?.slice(0, 300) ?? '';
+  const detail = (shape.message ?? '').split(/\r?\n|\r/)[0]?.slice(0, 300) ?? '';
   let advice: string;
   if (REJECTED_CREDENTIALS.has(code)) {
     advice = 'the AWS credentials were rejected: check the access key / secret, or the role that aws-actions/configure-aws-credentials assumes.';
@@ -52,7 +53,7 @@ export function describeAwsError(error: unknown, action: string, target: Target)
     advice = `the bucket is not in region '${target.region}': set input 'region' to the bucket's region.`;
   } else if (code === 'TooManyInvalidationsInProgress') {
     advice = 'CloudFront has too many invalidations in progress for this distribution: re-run once they complete.';
-  } else if (NETWORK.has(code) || NETWORK.has(shape.code ?? '')) {
+  } else if (NETWORK.has(code)) {
     advice = `cannot reach ${target.endpointUrl ?? 'AWS'} (${code}): check 'endpoint-url' and the network.`;
   } else {
     advice = `${code}${status ? ` (HTTP ${status})` : ''}${detail ? `: ${detail}` : ''}`;

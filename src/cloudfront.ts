@@ -31,11 +31,17 @@ export async function waitForInvalidation(
   invalidationId: string,
   maxWaitSeconds = 900,
 ): Promise<void> {
-  const result = await waitUntilInvalidationCompleted(
-    { client, maxWaitTime: maxWaitSeconds, minDelay: 5, maxDelay: 30 },
-    { DistributionId: distributionId, Id: invalidationId },
-  );
-  if (result.state !== 'SUCCESS') {
-    throw new Error(`invalidation ${invalidationId} is not Completed after ${maxWaitSeconds} s (state: ${result.state})`);
+  try {
+    // The waiter throws on timeout (and refuses a maxWaitTime not above minDelay).
+    await waitUntilInvalidationCompleted(
+      { client, maxWaitTime: maxWaitSeconds, minDelay: 5, maxDelay: 30 },
+      { DistributionId: distributionId, Id: invalidationId },
+    );
+  } catch (error) {
+    const state = (error as { state?: string }).state;
+    if (state === 'TIMEOUT' || state === 'ABORTED' || (error as Error).name === 'TimeoutError') {
+      throw new Error(`invalidation ${invalidationId} is not Completed after ${maxWaitSeconds} s; it goes on in CloudFront.`, { cause: error });
+    }
+    throw error;
   }
 }

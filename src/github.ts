@@ -11,10 +11,15 @@ interface PullRequestPayload {
  */
 export function pullRequestWithoutSecrets(eventName: string, payload: PullRequestPayload, actor: string): string | undefined {
   if (eventName !== 'pull_request' && eventName !== 'pull_request_review') return undefined;
-  const head = payload.pull_request?.head?.repo;
-  if (head && (head.fork === true || (head.full_name && payload.repository?.full_name && head.full_name !== payload.repository.full_name))) {
-    return 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets';
-  }
+  const pullRequest = payload.pull_request;
+  const head = pullRequest?.head?.repo;
+  // A head repository of null is a fork that was deleted: still a fork, still no secrets.
+  const fromFork =
+    pullRequest !== undefined &&
+    (head === null ||
+      head?.fork === true ||
+      (head?.full_name !== undefined && payload.repository?.full_name !== undefined && head.full_name !== payload.repository.full_name));
+  if (fromFork) return 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets';
   if (actor === 'dependabot[bot]') return 'this pull request is from Dependabot, which gets no Actions secrets';
   return undefined;
 }

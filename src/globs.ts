@@ -20,6 +20,7 @@ export function compileGlob(pattern: string): PathMatcher {
   }
   if (glob.includes('\\')) throw new GlobError(`'${pattern}': use '/' as the path separator`);
   const anchored = glob.startsWith('/') || glob.slice(0, -1).includes('/');
+  const directoriesOnly = glob.endsWith('/');
   glob = glob.replace(/^\/+/, '').replace(/\/+$/, '');
   if (glob === '') throw new GlobError(`'${pattern}': matches nothing (did you mean '**'?)`);
   let isMatch: (path: string) => boolean;
@@ -28,16 +29,19 @@ export function compileGlob(pattern: string): PathMatcher {
   } catch (error) {
     throw new GlobError(`'${pattern}': ${(error as Error).message}`);
   }
+  // The path, then each directory above it (`drafts` also matches `drafts/a/b.html`); only the directories
+  // when the pattern ends with `/`.
   return (relativePath) => {
-    // The path itself, then each directory above it: `drafts` also excludes `drafts/a/b.html`.
-    let path = relativePath;
-    for (;;) {
+    for (let path = directoriesOnly ? parentOf(relativePath) : relativePath; path !== undefined; path = parentOf(path)) {
       if (isMatch(path)) return true;
-      const slash = path.lastIndexOf('/');
-      if (slash < 0) return false;
-      path = path.slice(0, slash);
     }
+    return false;
   };
+}
+
+function parentOf(path: string): string | undefined {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? undefined : path.slice(0, slash);
 }
 
 /** Newline-separated input lines without blanks and `#` comments. */

@@ -108,20 +108,26 @@ export function parseRegion(value: string, env: NodeJS.ProcessEnv, customEndpoin
   return region;
 }
 
+/** The text with any `user:password@` part of a URL hidden, for messages. */
+export function redactUserInfo(text: string): string {
+  return text.replace(/\/\/[^/?#]*@/g, '//***@');
+}
+
 export function parseEndpoint(value: string): string | undefined {
   const endpoint = value.trim();
   if (endpoint === '') return undefined;
+  const shown = redactUserInfo(endpoint);
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    throw new InputError('endpoint-url', `'${endpoint}' is not a URL: write it like 'https://s3.example.com' or 'http://127.0.0.1:9000'.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError('endpoint-url', `must be an http:// or https:// URL, got '${endpoint}'.`);
+    throw new InputError('endpoint-url', `'${shown}' is not a URL: write it like 'https://s3.example.com' or 'http://127.0.0.1:9000'.`);
   }
   if (url.username || url.password) {
     throw new InputError('endpoint-url', 'must not carry credentials: pass them as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY instead.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError('endpoint-url', `must be an http:// or https:// URL, got '${shown}'.`);
   }
   return endpoint.replace(/\/+$/, '');
 }

@@ -22,9 +22,27 @@ export interface DeployReport {
 export const LISTED_CHANGES = 50;
 const LISTED_PATHS = 30;
 
+/** One line of text: CR and LF would end a Markdown list item or table row. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ');
+}
+
+/** Plain text in Markdown: no raw HTML (a message could hold `</details>`). */
+function plain(text: string): string {
+  return oneLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A CommonMark code span: a fence longer than any backtick run inside, padded where the text touches one. */
 function code(text: string): string {
-  const fence = text.includes('`') ? '``' : '`';
-  return `${fence}${text.replace(/[\r\n]/g, ' ')}${fence}`;
+  const content = oneLine(text);
+  const longestRun = Math.max(0, ...[...content.matchAll(/`+/g)].map((run) => run[0].length));
+  const fence = '`'.repeat(longestRun + 1);
+  const pad = content.startsWith('`') || content.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${content}${pad}${fence}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 const KIND_LABEL: Record<ChangeKind, string> = {
@@ -45,7 +63,7 @@ const HEADLINE: Record<DeployReport['status'], string> = {
 export function summaryMarkdown(report: DeployReport): string {
   const planned = report.status === 'dry-run' || report.status === 'skipped';
   const lines: string[] = [`## ${HEADLINE[report.status]} to ${code(report.target)}`, ''];
-  if (report.reason) lines.push(`> ${report.reason.replace(/\n/g, ' ')}`, '');
+  if (report.reason) lines.push(`> ${plain(report.reason)}`, '');
   const { counts } = report;
   lines.push(
     `| ${planned ? 'planned' : 'objects'} | count |`,
@@ -60,7 +78,7 @@ export function summaryMarkdown(report: DeployReport): string {
   );
   if (report.kept.excluded > 0 || report.kept.otherDeployments.length > 0) {
     const parts: string[] = [];
-    if (report.kept.excluded > 0) parts.push(`${report.kept.excluded} objects matched by \`exclude\``);
+    if (report.kept.excluded > 0) parts.push(`${plural(report.kept.excluded, 'object')} matched by \`exclude\``);
     if (report.kept.otherDeployments.length > 0) {
       parts.push(`other deployments under ${report.kept.otherDeployments.map(code).join(', ')}`);
     }
@@ -71,7 +89,7 @@ export function summaryMarkdown(report: DeployReport): string {
     lines.push('', '### CloudFront invalidation');
     if (invalidation.id) lines.push('', `ID ${code(invalidation.id)}, ${invalidation.paths.length} path(s).`);
     else if (invalidation.paths.length > 0) lines.push('', `${invalidation.paths.length} path(s) ${report.status === 'deployed' ? '' : 'would be '}invalidated.`);
-    if (invalidation.note) lines.push('', invalidation.note);
+    if (invalidation.note) lines.push('', plain(invalidation.note));
     if (invalidation.paths.length > 0) {
       const shown = invalidation.paths.slice(0, LISTED_PATHS).map(code).join(' ');
       const more = invalidation.paths.length > LISTED_PATHS ? ` … and ${invalidation.paths.length - LISTED_PATHS} more` : '';
@@ -80,7 +98,7 @@ export function summaryMarkdown(report: DeployReport): string {
   }
   if (report.failures.length > 0) {
     lines.push('', `### Failed (${report.failures.length})`, '');
-    for (const failure of report.failures.slice(0, LISTED_CHANGES)) lines.push(`- ${code(failure.key)}: ${failure.message.replace(/\n/g, ' ')}`);
+    for (const failure of report.failures.slice(0, LISTED_CHANGES)) lines.push(`- ${code(failure.key)}: ${plain(failure.message)}`);
     if (report.failures.length > LISTED_CHANGES) lines.push(`- … and ${report.failures.length - LISTED_CHANGES} more (see the log)`);
   }
   if (report.changes.length > 0) {

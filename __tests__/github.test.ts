@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import { pullRequestWithoutSecrets } from '../src/github.js';
+
+type Payload = Parameters<typeof pullRequestWithoutSecrets>[1];
+
+const REPO = 'facebookresearch/ParlAI';
+
+/** A pull_request payload; `repository: null` leaves the repository out. */
+function pr(head: { fork?: boolean; full_name?: string } | null | undefined, repository: string | null = REPO): Payload {
+  return {
+    pull_request: { number: 42, head: { repo: head } },
+    ...(repository === null ? {} : { repository: { full_name: repository } }),
+  };
+}
+
+const FORK = /fork/;
+const DEPENDABOT = /Dependabot/;
+
+describe('pullRequestWithoutSecrets', () => {
+  it.each<[string, string, Payload, string, RegExp | undefined]>([
+    // Forks.
+    ['fork flag set', 'pull_request', pr({ fork: true, full_name: 'someone/ParlAI' }), 'someone', FORK],
+    ['fork flag set, same full_name', 'pull_request', pr({ fork: true, full_name: REPO }), 'someone', FORK],
+    ['fork flag set, no full_name', 'pull_request', pr({ fork: true }), 'someone', FORK],
+    ['head repo differs, fork flag false', 'pull_request', pr({ fork: false, full_name: 'someone/ParlAI' }), 'someone', FORK],
+    ['head repo differs, no fork flag', 'pull_request', pr({ full_name: 'someone/ParlAI' }), 'someone', FORK],
+    ['fork on pull_request_review', 'pull_request_review', pr({ fork: true, full_name: 'someone/ParlAI' }), 'maintainer', FORK],
+    ['fork opened by Dependabot: the fork reason comes first', 'pull_request', pr({ fork: true, full_name: 'someone/ParlAI' }), 'dependabot[bot]', FORK],
+    // Same repository.
+    ['same-repo pull request', 'pull_request', pr({ fork: false, full_name: REPO }), 'maintainer', undefined],
+    ['same-repo, no fork flag', 'pull_request', pr({ full_name: REPO }), 'maintainer', undefined],
+    ['same-repo on pull_request_review', 'pull_request_review', pr({ fork: false, full_name: REPO }), 'maintainer', undefined],
+    ['head full_name present, repository missing', 'pull_request', pr({ fork: false, full_name: 'someone/ParlAI' }, null), 'maintainer', undefined],
+    // Dependabot.
+    ['Dependabot on pull_request', 'pull_request', pr({ fork: false, full_name: REPO }), 'dependabot[bot]', DEPENDABOT],
+    ['Dependabot on pull_request_review', 'pull_request_review', pr({ fork: false, full_name: REPO }), 'dependabot[bot]', DEPENDABOT],
+    ['a look-alike actor is not Dependabot', 'pull_request', pr({ fork: false, full_name: REPO }), 'dependabot', undefined],
+    // Events that are not pull requests: always undefined, whatever the payload.
+    ['push', 'push', {}, 'maintainer', undefined],
+    ['push from Dependabot', 'push', {}, 'dependabot[bot]', undefined],
+    ['push with a fork-looking payload', 'push', pr({ fork: true, full_name: 'someone/ParlAI' }), 'someone', undefined],
+    ['pull_request_target from a fork (runs with secrets)', 'pull_request_target', pr({ fork: true, full_name: 'someone/ParlAI' }), 'someone', undefined],
+    ['workflow_dispatch', 'workflow_dispatch', {}, 'dependabot[bot]', undefined],
+    // Missing data: no fork evidence.
+    ['no pull_request in the payload', 'pull_request', {}, 'maintainer', undefined],
+    ['no head', 'pull_request', { pull_request: { number: 1 }, repository: { full_name: REPO } }, 'maintainer', undefined],
+    // head.repo is null when the fork was deleted: still a fork, still no secrets.
+    ['head.repo null (deleted fork)', 'pull_request', pr(null), 'someone', /fork/],
+    ['head.repo null, Dependabot', 'pull_request', pr(null), 'dependabot[bot]', /fork/],
+  ])('%s', (_title, eventName, payload, actor, expected) => {
+    const reason = pullRequestWithoutSecrets(eventName, payload, actor);
+    if (expected === undefined) {
+      expect(reason).toBeUndefined();
+    } else {
+      expect(reason).toMatch(expected);
+      expect(reason).toMatch(/secrets/);
+    }
+  });
+
+  it('gives the two documented reasons', () => {
+    expect(pullRequestWithoutSecrets('pull_request', pr({ fork: true }), 'x')).toBe(
+      'this pull request comes from a fork, and GitHub gives fork pull requests no secrets',
+    );
+    expect(pullRequestWithoutSecrets('pull_request', pr({ fork: false, full_name: REPO }), 'dependabot[bot]')).toBe(
+      'this pull request is from Dependabot, which gets no Actions secrets',
+    );
+  });
+});
