@@ -1,0 +1,126 @@
+locals {
+  origin_id     = "s3-${var.site_name}"
+  custom_domain = var.domain_name != ""
+
+  # Apex first: it is the canonical host; www. is redirected to it by the viewer-request function.
+  site_domains = local.custom_domain ? [var.domain_name, "www.${var.domain_name}"] : []
+
+  # Two years. Preloading (and includeSubDomains) commits every subdomain of domain_name to HTTPS for as
+  # long as the domain stays on browsers' preload lists: make sure that holds before serving a real domain.
+  hsts_max_age_seconds = 63072000
+}
+
+# AWS-managed cache policy: caches on path only (no cookies, headers or query strings reach the origin or
+# the cache key), honours the origin's Cache-Control, and caches gzip and brotli variants.
+data "aws_cloudfront_cache_policy" "caching_optimized" {
+  name = "Managed-CachingOptimized"
+}
+
+# Origin access control: CloudFront signs every origin request with SigV4 so the private bucket can trust
+# it (the bucket policy names this distribution). Replaces the legacy origin access identity.
+resource "aws_cloudfront_origin_access_control" "site" {
+  name                              = "${var.site_name}-oac"
+  description                       = "parlai-site-deploy: ${var.site_name} content bucket"
+  origin_access_control_origin_type = "s3"
+  signing_behavior                  = "always"
+  signing_protocol                  = "sigv4"
+}
+
+resource "aws_cloudfront_function" "viewer_request" {
+  name    = "${var.site_name}-viewer-request"
+  runtime = "cloudfront-js-2.0"
+  comment = "www to apex, directory index, trailing-slash redirects, hides the deploy manifest"
+  publish = true
+  code    = file("${path.module}/functions/viewer-request.js")
+}
+
+resource "aws_cloudfront_response_headers_policy" "security" {
+  name    = "${var.site_name}-security-headers"
+  comment = "parlai-site-deploy: security headers for ${var.site_name}"
+
+  security_headers_config {
+    strict_transport_security {
+      access_control_max_age_sec = local.hsts_max_age_seconds
+      include_subdomains         = true
+      preload                    = true
+      override                   = true
+    }
+
+    content_type_options {
+      override = true
+    }
+
+    frame_options {
+      frame_option = "DENY"
+      override     = true
+    }
+
+    referrer_policy {
+      referrer_policy = "strict-origin-when-cross-origin"
+      override        = true
+    }
+  }
+}
+
+resource "aws_cloudfront_distribution" "site" {
+  enabled             = true
+  comment             = "parlai-site-deploy: ${var.site_name}"
+  default_root_object = "index.html"
+  http_version        = "http2and3"
+  is_ipv6_enabled     = true
+  price_class         = var.price_class
+  aliases             = local.site_domains
+
+  origin {
+    origin_id                = local.origin_id
+    domain_name              = aws_s3_bucket.site.bucket_regional_domain_name
+    origin_access_control_id = aws_cloudfront_origin_access_control.site.id
+  }
+
+  default_cache_behavior {
+    target_origin_id           = local.origin_id
+    viewer_protocol_policy     = "redirect-to-https"
+    allowed_methods            = ["GET", "HEAD"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = data.aws_cloudfront_cache_policy.caching_optimized.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+
+    function_association {
+      event_type   = "viewer-request"
+      function_arn = aws_cloudfront_function.viewer_request.arn
+    }
+  }
+
+  # S3 answers 403 for a key it cannot read and 404 (with s3:ListBucket) for a missing one; both become the
+  # site's own 404 page with a 404 status. Errors are cached briefly so a fixed page shows up soon.
+  custom_error_response {
+    error_code            = 403
+    response_code         = 404
+    response_page_path    = "/404.html"
+    error_caching_min_ttl = 10
+  }
+
+  custom_error_response {
+    error_code            = 404
+    response_code         = 404
+    response_page_path    = "/404.html"
+    error_caching_min_ttl = 10
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+      locations        = []
+    }
+  }
+
+  viewer_certificate {
+    # With a custom domain: the validated ACM certificate (us-east-1), SNI only, TLS 1.2+.
+    # Without: CloudFront's *.cloudfront.net certificate (which fixes the minimum protocol itself).
+    cloudfront_default_certificate = !local.custom_domain
+    acm_certificate_arn            = local.custom_domain ? one(aws_acm_certificate_validation.site[*].certificate_arn) : null
+    ssl_support_method             = local.custom_domain ? "sni-only" : null
+    minimum_protocol_version       = local.custom_domain ? "TLSv1.2_2021" : null
+  }
+}
