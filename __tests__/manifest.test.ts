@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from '@jest/globals';
-import { MANIFEST_NAME, type Manifest, type ManifestEntry, decodeManifest, emptyManifest, encodeManifest, isManifestPath } from '../src/manifest.js';
+import { MANIFEST_NAME, type Manifest, type ManifestEntry, decodeManifest, emptyManifest, encodeManifest, isManifestPath, sameManifest } from '../src/manifest.js';
 
 const DATE = new Date('2024-05-01T12:34:56.789Z');
 
@@ -27,7 +27,7 @@ const PNG_ENTRY: ManifestEntry = {
 };
 
 function manifestOf(entries: Array<[string, ManifestEntry]>): Manifest {
-  return { entries: new Map(entries) };
+  return { entries: new Map(entries), retained: new Map() };
 }
 
 function gzipJson(value: unknown): Buffer {
@@ -65,6 +65,7 @@ describe('encodeManifest / decodeManifest', () => {
       version: 1,
       updatedAt: '2024-05-01T12:34:56.789Z',
       entries: { 'B.js': JS_ENTRY, 'a.png': PNG_ENTRY, 'b.html': HTML_ENTRY },
+      retained: {},
     });
     expect(Object.keys(document.entries as object)).toEqual(['B.js', 'a.png', 'b.html']);
   });
@@ -150,5 +151,40 @@ describe('isManifestPath', () => {
     ['', false],
   ])('%j → %s', (key, expected) => {
     expect(isManifestPath(key)).toBe(expected);
+  });
+});
+
+describe('retained assets', () => {
+  it('round-trip with their dates, and drop unreadable dates', () => {
+    const since = new Date('2026-03-04T05:06:07.000Z');
+    const body = encodeManifest({ entries: new Map(), retained: new Map([['assets/app.3f2a9c1b.js', since]]) }, new Date());
+    expect(decodeManifest(body).retained).toEqual(new Map([['assets/app.3f2a9c1b.js', since]]));
+    const json = JSON.stringify({ format: 'parlai-site-deploy/manifest', version: 1, entries: {}, retained: { a: 'not a date', b: 3, c: '2026-01-01T00:00:00Z' } });
+    expect(decodeManifest(gzipSync(json)).retained).toEqual(new Map([['c', new Date('2026-01-01T00:00:00Z')]]));
+  });
+  it('a manifest without them reads as none retained', () => {
+    const json = JSON.stringify({ format: 'parlai-site-deploy/manifest', version: 1, entries: {} });
+    expect(decodeManifest(gzipSync(json)).retained).toEqual(new Map());
+  });
+});
+
+describe('sameManifest', () => {
+  const entry = { md5: 'a', etag: 'e', size: 1, contentType: 't', cacheControl: 'c' };
+  const base = () => ({ entries: new Map([['x', { ...entry }]]), retained: new Map([['old.js', new Date(1000)]]) });
+  it('is true for equal state in a fresh copy', () => {
+    expect(sameManifest(base(), base())).toBe(true);
+  });
+  it.each<[string, (m: ReturnType<typeof base>) => void]>([
+    ['an entry field', (m) => (m.entries.get('x')!.etag = 'f')],
+    ['a header', (m) => (m.entries.get('x')!.cacheControl = 'no-cache')],
+    ['an added entry', (m) => m.entries.set('y', { ...entry })],
+    ['a removed entry', (m) => m.entries.delete('x')],
+    ['a renamed entry', (m) => (m.entries.delete('x'), m.entries.set('z', { ...entry }))],
+    ['a retained date', (m) => m.retained.set('old.js', new Date(2000))],
+    ['a retained key', (m) => (m.retained.delete('old.js'), m.retained.set('other.js', new Date(1000)))],
+  ])('is false when %s differs', (_what, change) => {
+    const changed = base();
+    change(changed);
+    expect(sameManifest(base(), changed)).toBe(false);
   });
 });

@@ -25,12 +25,22 @@ function entry(md5: string, etag: string, headers: ObjectHeaders, size = 10): Ma
 }
 
 function manifest(entries: Record<string, ManifestEntry> = {}): Manifest {
-  return { entries: new Map(Object.entries(entries)) };
+  return { entries: new Map(Object.entries(entries)), retained: new Map() };
 }
 
 const nothingExcluded = () => false;
 
-function plan(files: SiteFile[], remote: RemoteObject[], options: { manifest?: Manifest; observed?: Map<string, ObjectHeaders>; prefix?: string; exclude?: (p: string) => boolean; deleteRemoved?: boolean } = {}) {
+type PlanOptions = {
+  manifest?: Manifest;
+  observed?: Map<string, ObjectHeaders>;
+  prefix?: string;
+  exclude?: (p: string) => boolean;
+  deleteRemoved?: boolean;
+  gracePeriodMs?: number;
+  now?: Date;
+};
+
+function plan(files: SiteFile[], remote: RemoteObject[], options: PlanOptions = {}) {
   return planDeploy({
     prefix: options.prefix ?? '',
     files,
@@ -39,6 +49,8 @@ function plan(files: SiteFile[], remote: RemoteObject[], options: { manifest?: M
     observed: options.observed ?? new Map(),
     exclude: options.exclude ?? nothingExcluded,
     deleteRemoved: options.deleteRemoved ?? true,
+    gracePeriodMs: options.gracePeriodMs ?? 0,
+    now: options.now ?? new Date('2026-06-01T00:00:00Z'),
   });
 }
 
@@ -241,5 +253,63 @@ describe('exclude matcher in plans', () => {
     const exclude = anyMatcher([compileGlob('*.log'), compileGlob('/private')]);
     const remote = ['a.log', 'x/b.log', 'private/k', 'x/private/k'].map((key) => ({ key, etag: 'e', size: 1 }));
     expect(plan([file('index.html', 'a')], remote, { exclude }).deletes).toEqual(['x/private/k']);
+  });
+});
+
+describe('grace period for deleted long-cached assets', () => {
+  const DAY = 86_400_000;
+  const now = new Date('2026-06-10T00:00:00Z');
+  const remote = [
+    { key: 'index.html', etag: 'a', size: 10 },
+    { key: 'assets/app.3f2a9c1b.js', etag: 'x', size: 10 }, // fingerprinted, gone from the build
+    { key: 'assets/vendor.js', etag: 'y', size: 10 }, // not fingerprinted, but served immutable (a user rule)
+    { key: 'old-page.html', etag: 'z', size: 10 }, // a page: replaced in place, deleted at once
+    { key: 'logo.png', etag: 'w', size: 10 }, // an ordinary asset: deleted at once
+  ];
+  const entries = { 'assets/vendor.js': entry('y', 'y', { contentType: 'text/javascript; charset=utf-8', cacheControl: 'public, max-age=31536000, immutable' }) };
+
+  it('keeps fingerprinted and immutable assets, deletes the rest, and starts their clock now', () => {
+    const result = plan([file('index.html', 'a')], remote, { manifest: manifest(entries), gracePeriodMs: 7 * DAY, now });
+    expect(result.deletes).toEqual(['logo.png', 'old-page.html']);
+    expect(result.retained).toEqual([
+      { key: 'assets/app.3f2a9c1b.js', since: now, until: new Date(now.getTime() + 7 * DAY) },
+      { key: 'assets/vendor.js', since: now, until: new Date(now.getTime() + 7 * DAY) },
+    ]);
+  });
+
+  it('keeps them while the period runs, from when they were first found gone', () => {
+    const known = manifest(entries);
+    known.retained.set('assets/app.3f2a9c1b.js', new Date(now.getTime() - 6 * DAY));
+    const result = plan([file('index.html', 'a')], remote, { manifest: known, gracePeriodMs: 7 * DAY, now });
+    expect(result.retained.find((r) => r.key === 'assets/app.3f2a9c1b.js')).toEqual({
+      key: 'assets/app.3f2a9c1b.js',
+      since: new Date(now.getTime() - 6 * DAY),
+      until: new Date(now.getTime() + DAY),
+    });
+    expect(result.deletes).not.toContain('assets/app.3f2a9c1b.js');
+  });
+
+  it('deletes them once the period is over', () => {
+    const known = manifest(entries);
+    known.retained.set('assets/app.3f2a9c1b.js', new Date(now.getTime() - 7 * DAY));
+    const result = plan([file('index.html', 'a')], remote, { manifest: known, gracePeriodMs: 7 * DAY, now });
+    expect(result.deletes).toContain('assets/app.3f2a9c1b.js');
+    expect(result.retained.map((r) => r.key)).toEqual(['assets/vendor.js']);
+  });
+
+  it('deletes at once with a period of 0, and keeps everything with delete off', () => {
+    expect(plan([file('index.html', 'a')], remote, { gracePeriodMs: 0, now }).retained).toEqual([]);
+    const off = plan([file('index.html', 'a')], remote, { gracePeriodMs: 7 * DAY, now, deleteRemoved: false });
+    expect(off.deletes).toEqual([]);
+    expect(off.retained).toEqual([]);
+  });
+
+  it('forgets an asset that came back into the build', () => {
+    const known = manifest(entries);
+    known.retained.set('assets/app.3f2a9c1b.js', new Date(now.getTime() - 6 * DAY));
+    const back = file('assets/app.3f2a9c1b.js', 'x', { headers: { contentType: 'text/javascript; charset=utf-8', cacheControl: 'public, max-age=31536000, immutable' } });
+    const result = plan([file('index.html', 'a'), back], remote, { manifest: known, gracePeriodMs: 7 * DAY, now, observed: new Map([[back.key, back.headers]]) });
+    expect(result.retained.map((r) => r.key)).toEqual(['assets/vendor.js']);
+    expect(result.unchanged.map((f) => f.key)).toContain('assets/app.3f2a9c1b.js');
   });
 });

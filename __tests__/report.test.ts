@@ -21,7 +21,7 @@ function report(overrides: Partial<DeployReport> = {}): DeployReport {
     bytesUploaded: 2048,
     changes: [],
     failures: [],
-    kept: { excluded: 0, otherDeployments: [] },
+    kept: { excluded: 0, otherDeployments: [], retained: 0 },
     invalidation: { paths: [] },
     ...overrides,
   };
@@ -251,10 +251,11 @@ describe('summaryMarkdown: escaping', () => {
 
 describe('summaryMarkdown: left alone', () => {
   it.each<[string, DeployReport['kept'], string | undefined]>([
-    ['nothing kept', { excluded: 0, otherDeployments: [] }, undefined],
-    ['excluded objects', { excluded: 4, otherDeployments: [] }, 'Left alone: 4 objects matched by `exclude`.'],
-    ['other deployments', { excluded: 0, otherDeployments: ['pr-1/', 'pr-2/'] }, 'Left alone: other deployments under `pr-1/`, `pr-2/`.'],
-    ['both', { excluded: 1, otherDeployments: ['pr-1/'] }, 'Left alone: 1 object matched by `exclude`; other deployments under `pr-1/`.'],
+    ['nothing kept', { excluded: 0, otherDeployments: [], retained: 0 }, undefined],
+    ['excluded objects', { excluded: 4, otherDeployments: [], retained: 0 }, 'Left alone: 4 objects matched by `exclude`.'],
+    ['other deployments', { excluded: 0, otherDeployments: ['pr-1/', 'pr-2/'], retained: 0 }, 'Left alone: other deployments under `pr-1/`, `pr-2/`.'],
+    ['both', { excluded: 1, otherDeployments: ['pr-1/'], retained: 0 }, 'Left alone: 1 object matched by `exclude`; other deployments under `pr-1/`.'],
+    ['retained assets', { excluded: 0, otherDeployments: [], retained: 2 }, 'Left alone: 2 deleted fingerprinted assets kept for pages still cached (`asset-grace-period`).'],
   ])('%s', (_title, kept, expected) => {
     const lines = summaryMarkdown(report({ kept })).split('\n');
     const leftAlone = lines.filter((line) => line.startsWith('Left alone'));

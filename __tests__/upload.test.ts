@@ -17,6 +17,7 @@ function planOf(writes: PlannedWrite[]): Plan {
     uploads: writes.filter((w) => w.reason !== 'headers'),
     headerUpdates: writes.filter((w) => w.reason === 'headers'),
     deletes: [],
+    retained: [],
     unchanged: [],
     unchangedEntries: new Map(),
     excludedRemote: 0,

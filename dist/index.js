@@ -75091,7 +75091,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4268);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7887);
 // The action's entry point (bundled by ncc into dist/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -75101,7 +75101,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4268:
+/***/ 7887:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75110,8 +75110,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -78057,6 +78055,39 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/credentials.ts
+
+/** Environment variables that may hold a secret this process can see. */
+const SECRET_VARIABLES = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'INPUT_GITHUB-TOKEN', 'GITHUB_TOKEN'];
+/** Registers every secret in the environment with the runner, which then masks it wherever it is printed. */
+function maskSecrets(env) {
+    for (const name of SECRET_VARIABLES) {
+        const value = env[name];
+        if (value)
+            core_setSecret(value);
+    }
+}
+/**
+ * Whether the SDK's default chain (environment, OIDC web identity from configure-aws-credentials, profiles,
+ * instance roles) yields credentials. The secrets it resolves are masked too.
+ */
+async function haveCredentials(client) {
+    try {
+        const credentials = await client.config.credentials();
+        core_setSecret(credentials.secretAccessKey);
+        if (credentials.sessionToken)
+            core_setSecret(credentials.sessionToken);
+        return true;
+    }
+    catch (error) {
+        if (error.name === 'CredentialsProviderError')
+            return false;
+        throw error;
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
 /*
 How it works:
@@ -78331,6 +78362,58 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/aws-errors.ts
+
+const REJECTED_CREDENTIALS = new Set([
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+    'ExpiredToken',
+    'InvalidToken',
+    'TokenRefreshRequired',
+    'InvalidClientTokenId',
+    'UnrecognizedClientException',
+    'AuthFailure',
+]);
+const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'TimeoutError', 'RequestTimeout']);
+/**
+ * An AWS SDK error as a message that says what to fix. Built from the error's code and our own inputs only:
+ * never from request details, so no credential can leak into the log.
+ */
+function describeAwsError(error, action, target) {
+    const shape = (error ?? {});
+    // Node's system errors are all named 'Error'; their errno code (ECONNREFUSED…) says more.
+    const code = shape.Code ?? (shape.name && shape.name !== 'Error' ? shape.name : undefined) ?? shape.code ?? shape.name ?? 'Error';
+    const status = shape.$metadata?.httpStatusCode;
+    const where = action === 'CreateInvalidation' ? `CloudFront distribution ${target.distributionId}` : `s3://${target.bucket}/${target.prefix}`;
+    const detail = (shape.message ?? '').split(/\r?\n|\r/)[0]?.slice(0, 300) ?? '';
+    let advice;
+    if (REJECTED_CREDENTIALS.has(code)) {
+        advice = 'the AWS credentials were rejected: check the access key / secret, or the role that aws-actions/configure-aws-credentials assumes.';
+    }
+    else if (code === 'NoSuchBucket') {
+        advice = `bucket '${target.bucket}' does not exist${target.endpointUrl ? ` at ${target.endpointUrl}` : ''}: check input 'bucket'.`;
+    }
+    else if (code === 'NoSuchDistribution') {
+        advice = `distribution '${target.distributionId}' does not exist in this account: check input 'distribution-id'.`;
+    }
+    else if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {
+        advice = `access denied: the credentials need permission for ${action} on ${where} (see examples/iam/deploy-policy.json).`;
+    }
+    else if (code === 'AuthorizationHeaderMalformed' || code === 'IllegalLocationConstraintException' || code === 'PermanentRedirect') {
+        advice = `the bucket is not in region '${target.region}': set input 'region' to the bucket's region.`;
+    }
+    else if (code === 'TooManyInvalidationsInProgress') {
+        advice = 'CloudFront has too many invalidations in progress for this distribution: re-run once they complete.';
+    }
+    else if (NETWORK.has(code)) {
+        advice = `cannot reach ${target.endpointUrl ?? 'AWS'} (${code}): check 'endpoint-url' and the network.`;
+    }
+    else {
+        advice = `${code}${status ? ` (HTTP ${status})` : ''}${detail ? `: ${detail}` : ''}`;
+    }
+    return new DeployError(`${action} on ${where} failed: ${advice}`, { cause: error });
+}
+
 ;// CONCATENATED MODULE: ./src/build.ts
 
 
@@ -78372,20 +78455,25 @@ var external_node_zlib_ = __nccwpck_require__(8522);
  * The deploy manifest: a small object the action keeps beside the site (at `<prefix><MANIFEST_NAME>`) that
  * records, per key, the content hash and the headers it last wrote and the ETag S3 gave back. A listing's
  * ETag equal to the recorded one proves the object is still what the action wrote, so a redeploy needs no
- * per-object HEAD and never compares mtimes. Keys are relative to the prefix.
+ * per-object HEAD and never compares mtimes. It also records since when each deleted fingerprinted asset has
+ * been kept for pages still cached (see plan.ts). Keys are relative to the prefix.
  */
 const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
 const FORMAT = 'parlai-site-deploy/manifest';
 const VERSION = 1;
 function emptyManifest() {
-    return { entries: new Map() };
+    return { entries: new Map(), retained: new Map() };
+}
+function sortedObject(map, value) {
+    return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, item]) => [key, value(item)]));
 }
 function isManifestPath(relativePath) {
     return relativePath === MANIFEST_NAME || relativePath.endsWith(`/${MANIFEST_NAME}`);
 }
 function encodeManifest(manifest, updatedAt) {
-    const entries = Object.fromEntries([...manifest.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    const json = JSON.stringify({ format: FORMAT, version: VERSION, updatedAt: updatedAt.toISOString(), entries });
+    const entries = sortedObject(manifest.entries, (entry) => entry);
+    const retained = sortedObject(manifest.retained, (since) => since.toISOString());
+    const json = JSON.stringify({ format: FORMAT, version: VERSION, updatedAt: updatedAt.toISOString(), entries, retained });
     return (0,external_node_zlib_.gzipSync)(json);
 }
 function isEntry(value) {
@@ -78412,7 +78500,33 @@ function decodeManifest(body) {
         if (isEntry(value))
             entries.set(key, value);
     }
-    return { entries };
+    const retained = new Map();
+    if (typeof document.retained === 'object' && document.retained !== null) {
+        for (const [key, value] of Object.entries(document.retained)) {
+            const since = typeof value === 'string' ? new Date(value) : undefined;
+            if (since && !Number.isNaN(since.getTime()))
+                retained.set(key, since);
+        }
+    }
+    return { entries, retained };
+}
+function sameEntry(a, b) {
+    return a.md5 === b.md5 && a.etag === b.etag && a.size === b.size && a.contentType === b.contentType && a.cacheControl === b.cacheControl;
+}
+/** Whether two manifests record the same state (so an unchanged one need not be written again). */
+function sameManifest(a, b) {
+    if (a.entries.size !== b.entries.size || a.retained.size !== b.retained.size)
+        return false;
+    for (const [key, entry] of a.entries) {
+        const other = b.entries.get(key);
+        if (!other || !sameEntry(entry, other))
+            return false;
+    }
+    for (const [key, since] of a.retained) {
+        if (b.retained.get(key)?.getTime() !== since.getTime())
+            return false;
+    }
+    return true;
 }
 
 ;// CONCATENATED MODULE: ./src/scan.ts
@@ -78624,6 +78738,16 @@ function createS3Client(settings) {
 }
 class IntegrityError extends Error {
 }
+/** The object changed since this deploy read it: another deploy wrote it meanwhile. */
+class ConcurrentWriteError extends Error {
+    expectedEtag;
+    foundEtag;
+    constructor(expectedEtag, foundEtag) {
+        super(`expected ${expectedEtag ?? 'no object'}, found ${foundEtag ?? 'no object'}`);
+        this.expectedEtag = expectedEtag;
+        this.foundEtag = foundEtag;
+    }
+}
 function unquote(etag) {
     return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');
 }
@@ -78661,6 +78785,17 @@ class ObjectStore {
         try {
             const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: this.bucket, Key: key }));
             return { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' };
+        }
+        catch (error) {
+            if (isNotFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    async readEtag(key) {
+        try {
+            const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: this.bucket, Key: key }));
+            return unquote(head.ETag);
         }
         catch (error) {
             if (isNotFound(error))
@@ -78771,17 +78906,37 @@ class ObjectStore {
         }));
         return unquote(response.CopyObjectResult?.ETag);
     }
-    async putBuffer(key, body, headers) {
-        const response = await this.client.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
-            Bucket: this.bucket,
-            Key: key,
-            Body: body,
-            ContentLength: body.length,
-            ContentMD5: (0,external_node_crypto_.createHash)('md5').update(body).digest('base64'),
-            ContentType: headers.contentType,
-            CacheControl: headers.cacheControl,
-        }));
-        return unquote(response.ETag);
+    /**
+     * Writes `body` only if the object is still the one read before (`expectedEtag`, or absent): a conditional
+     * PUT (If-Match / If-None-Match), which S3 enforces atomically. Stores that ignore conditional headers are
+     * covered by reading the ETag first, which catches all but a race within those two requests.
+     */
+    async putIfUnchanged(key, body, headers, expectedEtag) {
+        const found = await this.readEtag(key);
+        if (found !== expectedEtag)
+            throw new ConcurrentWriteError(expectedEtag, found);
+        try {
+            const response = await this.client.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
+                Bucket: this.bucket,
+                Key: key,
+                Body: body,
+                ContentLength: body.length,
+                ContentMD5: (0,external_node_crypto_.createHash)('md5').update(body).digest('base64'),
+                ContentType: headers.contentType,
+                CacheControl: headers.cacheControl,
+                ...(expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: `"${expectedEtag}"` }),
+            }));
+            return unquote(response.ETag);
+        }
+        catch (error) {
+            const status = error.$metadata?.httpStatusCode;
+            const name = error.name;
+            // 412: the condition failed; 409: a concurrent conditional write to the same key won.
+            if (status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'ConditionalRequestConflict') {
+                throw new ConcurrentWriteError(expectedEtag, undefined);
+            }
+            throw error;
+        }
     }
     /** DeleteObjects, up to 1,000 keys a call. Returns the keys S3 could not delete, with why. */
     async deleteKeys(keys) {
@@ -83961,240 +84116,6 @@ function sameHeaders(a, b) {
     return a.contentType === b.contentType && a.cacheControl === b.cacheControl;
 }
 
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
-var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
-;// CONCATENATED MODULE: ./src/globs.ts
-
-class GlobError extends Error {
-}
-function compileGlob(pattern) {
-    let glob = pattern.trim();
-    if (glob === '')
-        throw new GlobError('empty pattern');
-    if (glob.startsWith('!')) {
-        throw new GlobError(`'${pattern}': negated patterns ('!') are not supported; list only what should match`);
-    }
-    if (glob.includes('\\'))
-        throw new GlobError(`'${pattern}': use '/' as the path separator`);
-    const anchored = glob.startsWith('/') || glob.slice(0, -1).includes('/');
-    const directoriesOnly = glob.endsWith('/');
-    glob = glob.replace(/^\/+/, '').replace(/\/+$/, '');
-    if (glob === '')
-        throw new GlobError(`'${pattern}': matches nothing (did you mean '**'?)`);
-    let isMatch;
-    try {
-        isMatch = picomatch_default()(glob, { dot: true, basename: !anchored, strictBrackets: true });
-    }
-    catch (error) {
-        throw new GlobError(`'${pattern}': ${error.message}`);
-    }
-    // The path, then each directory above it (`drafts` also matches `drafts/a/b.html`); only the directories
-    // when the pattern ends with `/`.
-    return (relativePath) => {
-        for (let path = directoriesOnly ? parentOf(relativePath) : relativePath; path !== undefined; path = parentOf(path)) {
-            if (isMatch(path))
-                return true;
-        }
-        return false;
-    };
-}
-function parentOf(path) {
-    const slash = path.lastIndexOf('/');
-    return slash < 0 ? undefined : path.slice(0, slash);
-}
-/** Newline-separated input lines without blanks and `#` comments. */
-function inputLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-function anyMatcher(matchers) {
-    return (path) => matchers.some((match) => match(path));
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-const DEFAULT_CONCURRENCY = 16;
-const DEFAULT_MAX_DELETES = 1000;
-const MAX_CONCURRENCY = 256;
-function readBoolean(get, name, fallback) {
-    const value = get(name).trim();
-    if (value === '')
-        return fallback;
-    if (/^true$/i.test(value))
-        return true;
-    if (/^false$/i.test(value))
-        return false;
-    throw new InputError(name, `must be true or false, got '${value}'.`);
-}
-function readPositiveInteger(get, name, fallback, max, hint) {
-    const value = get(name).trim();
-    if (value === '')
-        return fallback;
-    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-        const range = Number.isSafeInteger(max + 1) ? `from 1 to ${max}` : 'of at least 1';
-        throw new InputError(name, `must be a whole number ${range}, got '${value}'. ${hint}`.trim());
-    }
-    return Number(value);
-}
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const RESERVED_BUCKET_AFFIXES = [/^xn--/, /^sthree-/, /^amzn-s3-demo-/, /-s3alias$/, /--ol-s3$/, /\.mrap$/, /--x-s3$/, /--table-s3$/];
-function parseBucket(value) {
-    const bucket = value.trim();
-    if (bucket === '')
-        throw new InputError('bucket', 'is required: give the name of the S3 bucket to deploy to.');
-    if (/^s3:\/\//i.test(bucket) || bucket.includes('/')) {
-        throw new InputError('bucket', `give the bucket name only, without 's3://' or a path (got '${bucket}'); use 'prefix' for a folder.`);
-    }
-    if (!BUCKET_NAME.test(bucket) ||
-        bucket.includes('..') ||
-        bucket.includes('.-') ||
-        bucket.includes('-.') ||
-        /^\d+\.\d+\.\d+\.\d+$/.test(bucket) ||
-        RESERVED_BUCKET_AFFIXES.some((affix) => affix.test(bucket))) {
-        throw new InputError('bucket', `'${bucket}' is not a valid S3 bucket name: use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.`);
-    }
-    return bucket;
-}
-/** `pr-42` → `pr-42/`; '' stays ''. Refuses what could escape or confuse the key space. */
-function parsePrefix(value) {
-    const prefix = value.trim();
-    if (prefix === '')
-        return '';
-    const fix = "write it like 'previews/pr-42' (relative, no '..', no leading '/').";
-    if (prefix.startsWith('/'))
-        throw new InputError('prefix', `must not start with '/' (got '${prefix}'): ${fix}`);
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-    if (/[\u0000-\u001f\u007f\\]/.test(prefix))
-        throw new InputError('prefix', `has a control character or a backslash: ${fix}`);
-    const segments = prefix.replace(/\/+$/, '').split('/');
-    if (segments.some((segment) => segment === '..' || segment === '.' || segment === '')) {
-        throw new InputError('prefix', `has an empty, '.' or '..' segment (got '${prefix}'): ${fix}`);
-    }
-    return `${segments.join('/')}/`;
-}
-const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-function parseRegion(value, env, customEndpoint) {
-    const region = value.trim() || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1';
-    const valid = customEndpoint ? /^[a-z0-9][a-z0-9-]*$/.test(region) : AWS_REGION.test(region);
-    if (!valid) {
-        const source = value.trim() ? "Input 'region'" : 'AWS_REGION / AWS_DEFAULT_REGION';
-        throw new InputError('region', `'${region}' (from ${source}) is not an AWS region name such as 'us-east-1' or 'eu-west-3': give the bucket's region.`);
-    }
-    return region;
-}
-/** The text with any `user:password@` part of a URL hidden, for messages. */
-function redactUserInfo(text) {
-    return text.replace(/\/\/[^/?#]*@/g, '//***@');
-}
-function parseEndpoint(value) {
-    const endpoint = value.trim();
-    if (endpoint === '')
-        return undefined;
-    const shown = redactUserInfo(endpoint);
-    let url;
-    try {
-        url = new URL(endpoint);
-    }
-    catch {
-        throw new InputError('endpoint-url', `'${shown}' is not a URL: write it like 'https://s3.example.com' or 'http://127.0.0.1:9000'.`);
-    }
-    if (url.username || url.password) {
-        throw new InputError('endpoint-url', 'must not carry credentials: pass them as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY instead.');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new InputError('endpoint-url', `must be an http:// or https:// URL, got '${shown}'.`);
-    }
-    return endpoint.replace(/\/+$/, '');
-}
-function parseDistributionId(value) {
-    const id = value.trim();
-    if (id === '')
-        return undefined;
-    if (!/^[A-Z0-9]{6,32}$/.test(id)) {
-        throw new InputError('distribution-id', `'${id}' is not a CloudFront distribution ID (upper-case letters and digits, like 'E2QWRUHAPOMQZL'): copy it from the CloudFront console or the infra action's 'distribution-id' output.`);
-    }
-    return id;
-}
-function parseGlobs(name, text) {
-    const patterns = inputLines(text);
-    const matchers = patterns.map((pattern) => {
-        try {
-            return compileGlob(pattern);
-        }
-        catch (error) {
-            if (error instanceof GlobError)
-                throw new InputError(name, `bad glob ${error.message}`);
-            throw error;
-        }
-    });
-    return { patterns, matcher: anyMatcher(matchers) };
-}
-const HEADER_VALUE = /^[\x20-\x7e]+$/;
-const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
-/** `GLOB: VALUE` lines, first match wins. */
-function parseHeaderRules(name, text) {
-    return inputLines(text).map((line) => {
-        const colon = line.indexOf(':');
-        const pattern = colon < 0 ? '' : line.slice(0, colon).trim();
-        const value = colon < 0 ? '' : line.slice(colon + 1).trim();
-        const example = name === 'cache-control' ? "'*.pdf: public, max-age=86400'" : "'*.wasm: application/wasm'";
-        if (pattern === '' || value === '') {
-            throw new InputError(name, `line '${line}' is not 'GLOB: VALUE': write one rule per line, like ${example}.`);
-        }
-        if (!HEADER_VALUE.test(value)) {
-            throw new InputError(name, `the value in '${line}' has characters a header cannot carry: use printable ASCII only.`);
-        }
-        if (name === 'content-type' && !MEDIA_TYPE.test(value)) {
-            throw new InputError(name, `'${value}' in '${line}' is not a media type like 'text/html; charset=utf-8'.`);
-        }
-        try {
-            return { pattern, matches: compileGlob(pattern), value };
-        }
-        catch (error) {
-            if (error instanceof GlobError)
-                throw new InputError(name, `bad glob ${error.message}`);
-            throw error;
-        }
-    });
-}
-function readInputs(get, env = process.env, cwd = process.cwd()) {
-    const workingDirectory = external_node_path_default().resolve(cwd, get('working-directory').trim() || '.');
-    const sourceDirInput = get('source-dir').trim();
-    if (sourceDirInput === '') {
-        throw new InputError('source-dir', "is required: give the directory the build writes the site to, like 'website/build'.");
-    }
-    const endpointUrl = parseEndpoint(get('endpoint-url'));
-    const { patterns: excludePatterns, matcher: exclude } = parseGlobs('exclude', get('exclude'));
-    return {
-        buildCommand: get('build-command').trim(),
-        workingDirectory,
-        sourceDir: external_node_path_default().resolve(workingDirectory, sourceDirInput),
-        sourceDirInput,
-        bucket: parseBucket(get('bucket')),
-        prefix: parsePrefix(get('prefix')),
-        region: parseRegion(get('region'), env, endpointUrl !== undefined),
-        endpointUrl,
-        forcePathStyle: readBoolean(get, 'force-path-style', false),
-        distributionId: parseDistributionId(get('distribution-id')),
-        deleteRemoved: readBoolean(get, 'delete', true),
-        maxDeletes: readPositiveInteger(get, 'max-deletes', DEFAULT_MAX_DELETES, Number.MAX_SAFE_INTEGER, "To deploy without deleting anything, set 'delete: false'."),
-        excludePatterns,
-        exclude,
-        headerRules: {
-            cacheControl: parseHeaderRules('cache-control', get('cache-control')),
-            contentType: parseHeaderRules('content-type', get('content-type')),
-        },
-        concurrency: readPositiveInteger(get, 'concurrency', DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ''),
-        dryRun: readBoolean(get, 'dry-run', false),
-        waitForInvalidation: readBoolean(get, 'wait-for-invalidation', false),
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/invalidate.ts
 
 /** CloudFront accepts at most this many paths per invalidation (and in progress per distribution). */
@@ -84336,6 +84257,13 @@ function keysToVerify(files, remote, manifest, prefix) {
     }
     return keys;
 }
+/**
+ * Assets a stale page may still ask for long after a deploy: fingerprinted names, or objects served as
+ * `immutable`. Pages (and everything else) revalidate and are replaced in place.
+ */
+function isLongCached(relativePath, entry) {
+    return isFingerprinted(relativePath) || (entry?.cacheControl.includes('immutable') ?? false);
+}
 /** Roots of deployments nested under this prefix, found by their own manifests (`pr-42/` for a preview). */
 function otherDeploymentRoots(remote, prefix) {
     const roots = [];
@@ -84355,6 +84283,7 @@ function planDeploy(input) {
         uploads: [],
         headerUpdates: [],
         deletes: [],
+        retained: [],
         unchanged: [],
         unchangedEntries: new Map(),
         excludedRemote: 0,
@@ -84408,8 +84337,17 @@ function planDeploy(input) {
             plan.excludedRemote += 1;
             continue;
         }
-        if (input.deleteRemoved)
-            plan.deletes.push(key);
+        if (!input.deleteRemoved)
+            continue;
+        if (input.gracePeriodMs > 0 && isLongCached(relativePath, manifest.entries.get(relativePath))) {
+            const since = manifest.retained.get(relativePath) ?? input.now;
+            const until = new Date(since.getTime() + input.gracePeriodMs);
+            if (input.now < until) {
+                plan.retained.push({ key, since, until });
+                continue;
+            }
+        }
+        plan.deletes.push(key);
     }
     plan.deletes.sort();
     return plan;
@@ -84496,6 +84434,554 @@ async function uploadAll(store, plan, options) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/deploy.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+// The deploy pipeline: build → scan (with the listing and the manifest) → plan → upload → delete →
+// manifest → invalidate, returned as a report. Pure decisions live in scan/plan/invalidate; this file
+// sequences them and the S3 and CloudFront calls.
+const LOGGED_PER_KIND = 500;
+const MANIFEST_HEADERS = { contentType: 'application/gzip', cacheControl: 'no-store' };
+function targetOf(inputs) {
+    return `s3://${inputs.bucket}/${inputs.prefix}`;
+}
+/** A `.catch` handler that rethrows an AWS error as a DeployError saying what to fix. */
+function describeError(action, inputs) {
+    return (error) => {
+        throw describeAwsError(error, action, inputs);
+    };
+}
+function newReport(inputs, status, started) {
+    return {
+        target: targetOf(inputs),
+        status,
+        durationMs: Date.now() - started,
+        counts: { new: 0, changed: 0, headers: 0, deleted: 0, unchanged: 0 },
+        bytesUploaded: 0,
+        changes: [],
+        failures: [],
+        kept: { excluded: 0, otherDeployments: [], retained: 0 },
+        invalidation: { paths: [] },
+    };
+}
+async function build(inputs) {
+    if (!inputs.buildCommand)
+        return;
+    const directory = await (0,promises_.stat)(inputs.workingDirectory).catch(() => undefined);
+    if (!directory?.isDirectory()) {
+        throw new InputError('working-directory', `'${inputs.workingDirectory}' is not a directory: give a path relative to the repository root.`);
+    }
+    await runBuild(inputs.buildCommand, inputs.workingDirectory);
+}
+/** The manifest, and the ETag it was read at, for the conditional write at the end. */
+async function readManifest(store, key) {
+    const stored = await store.readObject(key);
+    if (!stored)
+        return { manifest: emptyManifest() };
+    try {
+        return { manifest: decodeManifest(stored.body), etag: stored.etag };
+    }
+    catch (error) {
+        warning(`The deploy manifest ${key} is unreadable (${errorMessage(error)}); every object will be checked once and the manifest rewritten.`);
+        return { manifest: emptyManifest(), etag: stored.etag };
+    }
+}
+async function readObservedHeaders(store, keys, concurrency) {
+    const limit = pLimit(concurrency);
+    const observed = new Map();
+    if (keys.length > 0)
+        info(`Checking the headers of ${keys.length} objects the deploy manifest does not know yet (once).`);
+    await Promise.all(keys.map((key) => limit(async () => {
+        const headers = await store.readHeaders(key);
+        if (headers)
+            observed.set(key, headers);
+    })));
+    return observed;
+}
+function logPlan(plan, maxDeletes) {
+    const rows = [
+        ['new', plan.uploads.filter((write) => write.reason === 'new').map((write) => write.file.key)],
+        ['changed', plan.uploads.filter((write) => write.reason === 'changed').map((write) => write.file.key)],
+        ['headers', plan.headerUpdates.map((write) => write.file.key)],
+        ['deleted', plan.deletes],
+    ];
+    const counts = rows.map(([kind, keys]) => `${keys.length} ${kind === 'headers' ? 'header updates' : kind}`).join(', ');
+    startGroup(`Plan: ${counts}, ${plan.unchanged.length} unchanged (deletes allowed: ${maxDeletes})`);
+    for (const [kind, keys] of rows) {
+        for (const key of keys.slice(0, LOGGED_PER_KIND))
+            info(`${kind.padEnd(8)} ${key}`);
+        if (keys.length > LOGGED_PER_KIND)
+            info(`${kind.padEnd(8)} … and ${keys.length - LOGGED_PER_KIND} more`);
+    }
+    if (plan.otherDeployments.length > 0)
+        info(`kept     other deployments under: ${plan.otherDeployments.join(', ')}`);
+    if (plan.excludedRemote > 0)
+        info(`kept     ${plan.excludedRemote} remote objects matched by 'exclude'`);
+    for (const { key, until } of plan.retained.slice(0, LOGGED_PER_KIND)) {
+        info(`kept     ${key} (gone from the build; deleted after ${until.toISOString()}, 'asset-grace-period')`);
+    }
+    endGroup();
+}
+function plannedChanges(plan) {
+    return [
+        ...plan.uploads.map((write) => ({ key: write.file.key, kind: write.reason })),
+        ...plan.headerUpdates.map((write) => ({ key: write.file.key, kind: 'headers' })),
+        ...plan.deletes.map((key) => ({ key, kind: 'deleted' })),
+    ];
+}
+function concurrentDeployError(inputs, error, consequence) {
+    return new DeployError(`Another deploy to ${targetOf(inputs)} saved its deploy manifest while this one ran (${error.message}): ${consequence} Re-run the deploy you want live, and give deploys of one site a \`concurrency\` group so they cannot overlap.`);
+}
+/** Deletes only while the manifest is still the one this deploy planned against. */
+async function deleteIfUnchanged(context, keys) {
+    const { inputs, store, manifestKey, manifestEtag } = context;
+    const found = await store.readEtag(manifestKey).catch(describeError('HeadObject (deploy manifest)', inputs));
+    if (found !== manifestEtag) {
+        throw concurrentDeployError(inputs, new ConcurrentWriteError(manifestEtag, found), "nothing was deleted, and this deploy's uploads may be mixed with the other one's.");
+    }
+    return deleteRemoved(store, keys).catch(describeError('DeleteObjects', inputs));
+}
+/** Writes the next manifest, unless it records exactly what the current one does. */
+async function saveManifest(context, next) {
+    const { inputs, store, manifestKey, manifest, manifestEtag } = context;
+    if (manifestEtag !== undefined && sameManifest(next, manifest))
+        return;
+    try {
+        await store.putIfUnchanged(manifestKey, encodeManifest(next, new Date()), MANIFEST_HEADERS, manifestEtag);
+    }
+    catch (error) {
+        if (error instanceof ConcurrentWriteError) {
+            throw concurrentDeployError(inputs, error, 'this deploy did not overwrite its manifest, and the bucket holds a mix of both deploys.');
+        }
+        throw describeAwsError(error, 'PutObject (deploy manifest)', inputs);
+    }
+}
+/** One invalidation for what was overwritten or deleted; a failure is reported, not thrown. */
+async function invalidate(inputs, plan, overwritten, report) {
+    if (!inputs.distributionId)
+        return;
+    if (overwritten.length === 0) {
+        report.invalidation.note = 'Nothing cached was overwritten or deleted: no invalidation needed.';
+        return;
+    }
+    const { paths, fallback } = invalidationPaths({ changed: overwritten, remoteKeys: plan.remoteKeys, prefix: inputs.prefix });
+    if (fallback)
+        notice(fallback);
+    report.invalidation = { paths, note: fallback };
+    const cloudfront = createCloudFrontClient();
+    try {
+        const id = await createInvalidation(cloudfront, inputs.distributionId, paths, callerReference(process.env, paths, new Date()));
+        report.invalidation.id = id;
+        info(`CloudFront invalidation ${id}: ${paths.length} path(s).`);
+        if (inputs.waitForInvalidation) {
+            await group(`Waiting for invalidation ${id}`, () => waitForInvalidation(cloudfront, inputs.distributionId, id));
+            report.invalidation.note = [fallback, 'Completed.'].filter(Boolean).join(' ');
+        }
+    }
+    catch (error) {
+        report.failures.push({ key: `CloudFront ${inputs.distributionId}`, message: describeAwsError(error, 'CreateInvalidation', inputs).message });
+    }
+}
+function entryFor(file, etag) {
+    return { md5: file.md5, etag, size: file.size, contentType: file.headers.contentType, cacheControl: file.headers.cacheControl };
+}
+/**
+ * Upload (assets, then pages), delete, save the manifest — each step only if every one before succeeded —
+ * then invalidate whatever was overwritten, even after a failure: it is live at the origin either way.
+ */
+async function apply(context, plan, report) {
+    const { inputs, store } = context;
+    let failure;
+    const uploaded = await uploadAll(store, plan, { concurrency: inputs.concurrency, log: info });
+    report.bytesUploaded = uploaded.bytesUploaded;
+    for (const { write } of uploaded.written)
+        report.counts[write.reason] += 1;
+    report.changes = uploaded.written.map(({ write }) => ({ key: write.file.key, kind: write.reason }));
+    report.failures.push(...uploaded.failed.map(({ write, message }) => ({ key: write.file.key, message })), ...uploaded.notAttempted.map(({ file }) => ({ key: file.key, message: 'not written: pages wait until every asset is uploaded' })));
+    if (report.failures.length > 0) {
+        failure = `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest was not updated. Re-run the deploy: it converges.`;
+    }
+    let deleted = [];
+    if (!failure && plan.deletes.length > 0) {
+        try {
+            const result = await deleteIfUnchanged(context, plan.deletes);
+            deleted = result.deleted;
+            report.failures.push(...result.failed);
+            if (result.failed.length > 0)
+                failure = `${result.failed.length} delete(s) failed: the deploy manifest was not updated. Re-run the deploy: it converges.`;
+        }
+        catch (error) {
+            failure = errorMessage(error);
+        }
+        report.counts.deleted = deleted.length;
+        report.changes.push(...deleted.map((key) => ({ key, kind: 'deleted' })));
+    }
+    if (!failure) {
+        const next = {
+            entries: new Map(plan.unchangedEntries),
+            retained: new Map(plan.retained.map(({ key, since }) => [key.slice(inputs.prefix.length), since])),
+        };
+        for (const { write, etag } of uploaded.written)
+            next.entries.set(write.file.relativePath, entryFor(write.file, etag));
+        await saveManifest(context, next).catch((error) => {
+            failure = errorMessage(error);
+        });
+    }
+    const overwritten = [...uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key), ...deleted];
+    const failuresBefore = report.failures.length;
+    await invalidate(inputs, plan, overwritten, report);
+    if (!failure && report.failures.length > failuresBefore) {
+        failure = 'The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends.';
+    }
+    report.changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (failure) {
+        report.status = 'failed';
+        report.reason = failure;
+    }
+}
+/** Runs the whole pipeline for validated inputs. Throws (before any write) for what must stop it. */
+async function deploy(inputs, started) {
+    await build(inputs);
+    await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
+    const store = new ObjectStore(createS3Client(inputs), inputs.bucket);
+    const manifestKey = `${inputs.prefix}${MANIFEST_NAME}`;
+    const credentials = await haveCredentials(store.client);
+    // Hashing the build overlaps with listing the bucket and reading the manifest.
+    const [localFiles, remote, { manifest, etag: manifestEtag }] = await Promise.all([
+        scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix, concurrency: 8 }),
+        credentials ? store.list(inputs.prefix).catch(describeError('ListObjectsV2', inputs)) : Promise.resolve([]),
+        credentials
+            ? readManifest(store, manifestKey).catch(describeError('GetObject (deploy manifest)', inputs))
+            : Promise.resolve({ manifest: emptyManifest(), etag: undefined }),
+    ]);
+    if (localFiles.length === 0) {
+        const excluded = inputs.excludePatterns.length > 0 ? " (or 'exclude' matches every file in it)" : '';
+        throw new DeployError(`'source-dir' ${JSON.stringify(inputs.sourceDirInput)} is empty${excluded}: refusing to deploy, as that would delete the whole site. Check that the build wrote its output there.`);
+    }
+    const files = localFiles.map((file) => ({
+        ...file,
+        key: inputs.prefix + file.relativePath,
+        headers: headersFor(file.relativePath, inputs.headerRules),
+    }));
+    if (!credentials) {
+        const reason = currentPullRequestWithoutSecrets();
+        if (!reason) {
+            throw new DeployError('No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.');
+        }
+        warning(`No AWS credentials: ${reason}. The site was built and scanned (${files.length} files); the deploy is skipped.`);
+        const report = newReport(inputs, 'skipped', started);
+        report.reason = `No AWS credentials: ${reason}. Built and scanned ${files.length} files; nothing was deployed.`;
+        return report;
+    }
+    const verify = keysToVerify(files, remote, manifest, inputs.prefix);
+    const observed = await readObservedHeaders(store, verify, inputs.concurrency).catch(describeError('HeadObject', inputs));
+    const plan = planDeploy({
+        prefix: inputs.prefix,
+        files,
+        remote,
+        manifest,
+        observed,
+        exclude: inputs.exclude,
+        deleteRemoved: inputs.deleteRemoved,
+        gracePeriodMs: inputs.assetGracePeriodMs,
+        now: new Date(),
+    });
+    logPlan(plan, inputs.maxDeletes);
+    if (plan.deletes.length > inputs.maxDeletes) {
+        throw new DeployError(`The plan deletes ${plan.deletes.length} objects, more than 'max-deletes' (${inputs.maxDeletes}); nothing was written. If that is intended, raise 'max-deletes'; if not, check 'source-dir' and 'prefix' (see the plan above).`);
+    }
+    const report = newReport(inputs, inputs.dryRun ? 'dry-run' : 'deployed', started);
+    report.counts.unchanged = plan.unchanged.length;
+    report.kept = {
+        excluded: plan.excludedRemote,
+        otherDeployments: plan.otherDeployments.map((root) => inputs.prefix + root),
+        retained: plan.retained.length,
+    };
+    if (inputs.dryRun) {
+        report.counts = {
+            new: plan.uploads.filter((write) => write.reason === 'new').length,
+            changed: plan.uploads.filter((write) => write.reason === 'changed').length,
+            headers: plan.headerUpdates.length,
+            deleted: plan.deletes.length,
+            unchanged: plan.unchanged.length,
+        };
+        report.bytesUploaded = bytesToUpload(plan);
+        report.changes = plannedChanges(plan);
+        if (inputs.distributionId) {
+            const { paths, fallback } = invalidationPaths({ changed: changedKeys(plan), remoteKeys: plan.remoteKeys, prefix: inputs.prefix });
+            report.invalidation = { paths, note: fallback };
+        }
+    }
+    else {
+        await apply({ inputs, store, manifestKey, manifest, manifestEtag }, plan, report);
+    }
+    report.durationMs = Date.now() - started;
+    return report;
+}
+
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
+var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
+;// CONCATENATED MODULE: ./src/globs.ts
+
+class GlobError extends Error {
+}
+function compileGlob(pattern) {
+    let glob = pattern.trim();
+    if (glob === '')
+        throw new GlobError('empty pattern');
+    if (glob.startsWith('!')) {
+        throw new GlobError(`'${pattern}': negated patterns ('!') are not supported; list only what should match`);
+    }
+    if (glob.includes('\\'))
+        throw new GlobError(`'${pattern}': use '/' as the path separator`);
+    const anchored = glob.startsWith('/') || glob.slice(0, -1).includes('/');
+    const directoriesOnly = glob.endsWith('/');
+    glob = glob.replace(/^\/+/, '').replace(/\/+$/, '');
+    if (glob === '')
+        throw new GlobError(`'${pattern}': matches nothing (did you mean '**'?)`);
+    let isMatch;
+    try {
+        isMatch = picomatch_default()(glob, { dot: true, basename: !anchored, strictBrackets: true });
+    }
+    catch (error) {
+        throw new GlobError(`'${pattern}': ${error.message}`);
+    }
+    // The path, then each directory above it (`drafts` also matches `drafts/a/b.html`); only the directories
+    // when the pattern ends with `/`.
+    return (relativePath) => {
+        for (let path = directoriesOnly ? parentOf(relativePath) : relativePath; path !== undefined; path = parentOf(path)) {
+            if (isMatch(path))
+                return true;
+        }
+        return false;
+    };
+}
+function parentOf(path) {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? undefined : path.slice(0, slash);
+}
+/** Newline-separated input lines without blanks and `#` comments. */
+function inputLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+function anyMatcher(matchers) {
+    return (path) => matchers.some((match) => match(path));
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+const DEFAULT_CONCURRENCY = 16;
+const DEFAULT_ASSET_GRACE_PERIOD = '7d';
+const DEFAULT_MAX_DELETES = 1000;
+const MAX_CONCURRENCY = 256;
+function readBoolean(get, name, fallback) {
+    const value = get(name).trim();
+    if (value === '')
+        return fallback;
+    if (/^true$/i.test(value))
+        return true;
+    if (/^false$/i.test(value))
+        return false;
+    throw new InputError(name, `must be true or false, got '${value}'.`);
+}
+function readPositiveInteger(get, name, fallback, max, hint) {
+    const value = get(name).trim();
+    if (value === '')
+        return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+        const range = Number.isSafeInteger(max + 1) ? `from 1 to ${max}` : 'of at least 1';
+        throw new InputError(name, `must be a whole number ${range}, got '${value}'. ${hint}`.trim());
+    }
+    return Number(value);
+}
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const RESERVED_BUCKET_AFFIXES = [/^xn--/, /^sthree-/, /^amzn-s3-demo-/, /-s3alias$/, /--ol-s3$/, /\.mrap$/, /--x-s3$/, /--table-s3$/];
+function parseBucket(value) {
+    const bucket = value.trim();
+    if (bucket === '')
+        throw new InputError('bucket', 'is required: give the name of the S3 bucket to deploy to.');
+    if (/^s3:\/\//i.test(bucket) || bucket.includes('/')) {
+        throw new InputError('bucket', `give the bucket name only, without 's3://' or a path (got '${bucket}'); use 'prefix' for a folder.`);
+    }
+    if (!BUCKET_NAME.test(bucket) ||
+        bucket.includes('..') ||
+        bucket.includes('.-') ||
+        bucket.includes('-.') ||
+        /^\d+\.\d+\.\d+\.\d+$/.test(bucket) ||
+        RESERVED_BUCKET_AFFIXES.some((affix) => affix.test(bucket))) {
+        throw new InputError('bucket', `'${bucket}' is not a valid S3 bucket name: use 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.`);
+    }
+    return bucket;
+}
+/** `pr-42` → `pr-42/`; '' stays ''. Refuses what could escape or confuse the key space. */
+function parsePrefix(value) {
+    const prefix = value.trim();
+    if (prefix === '')
+        return '';
+    const fix = "write it like 'previews/pr-42' (relative, no '..', no leading '/').";
+    if (prefix.startsWith('/'))
+        throw new InputError('prefix', `must not start with '/' (got '${prefix}'): ${fix}`);
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+    if (/[\u0000-\u001f\u007f\\]/.test(prefix))
+        throw new InputError('prefix', `has a control character or a backslash: ${fix}`);
+    const segments = prefix.replace(/\/+$/, '').split('/');
+    if (segments.some((segment) => segment === '..' || segment === '.' || segment === '')) {
+        throw new InputError('prefix', `has an empty, '.' or '..' segment (got '${prefix}'): ${fix}`);
+    }
+    return `${segments.join('/')}/`;
+}
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+function parseRegion(value, env, customEndpoint) {
+    const region = value.trim() || env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1';
+    const valid = customEndpoint ? /^[a-z0-9][a-z0-9-]*$/.test(region) : AWS_REGION.test(region);
+    if (!valid) {
+        const source = value.trim() ? "Input 'region'" : 'AWS_REGION / AWS_DEFAULT_REGION';
+        throw new InputError('region', `'${region}' (from ${source}) is not an AWS region name such as 'us-east-1' or 'eu-west-3': give the bucket's region.`);
+    }
+    return region;
+}
+/** The text with any `user:password@` part of a URL hidden, for messages. */
+function redactUserInfo(text) {
+    return text.replace(/\/\/[^/?#]*@/g, '//***@');
+}
+function parseEndpoint(value) {
+    const endpoint = value.trim();
+    if (endpoint === '')
+        return undefined;
+    const shown = redactUserInfo(endpoint);
+    let url;
+    try {
+        url = new URL(endpoint);
+    }
+    catch {
+        throw new InputError('endpoint-url', `'${shown}' is not a URL: write it like 'https://s3.example.com' or 'http://127.0.0.1:9000'.`);
+    }
+    if (url.username || url.password) {
+        throw new InputError('endpoint-url', 'must not carry credentials: pass them as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY instead.');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new InputError('endpoint-url', `must be an http:// or https:// URL, got '${shown}'.`);
+    }
+    return endpoint.replace(/\/+$/, '');
+}
+const DURATION_UNITS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** `0`, or a whole number with a unit: `30s`, `15m`, `12h`, `7d`. */
+function parseGracePeriod(value) {
+    const text = value.trim() || DEFAULT_ASSET_GRACE_PERIOD;
+    if (text === '0')
+        return 0;
+    const match = /^(\d+)\s*([smhd])$/.exec(text);
+    if (!match) {
+        throw new InputError('asset-grace-period', `'${text}' is not a duration: write a whole number with a unit (s, m, h, d), like '7d' or '12h', or '0' to delete at once.`);
+    }
+    return Number(match[1]) * DURATION_UNITS[match[2]];
+}
+function parseDistributionId(value) {
+    const id = value.trim();
+    if (id === '')
+        return undefined;
+    if (!/^[A-Z0-9]{6,32}$/.test(id)) {
+        throw new InputError('distribution-id', `'${id}' is not a CloudFront distribution ID (upper-case letters and digits, like 'E2QWRUHAPOMQZL'): copy it from the CloudFront console or the infra action's 'distribution-id' output.`);
+    }
+    return id;
+}
+function parseGlobs(name, text) {
+    const patterns = inputLines(text);
+    const matchers = patterns.map((pattern) => {
+        try {
+            return compileGlob(pattern);
+        }
+        catch (error) {
+            if (error instanceof GlobError)
+                throw new InputError(name, `bad glob ${error.message}`);
+            throw error;
+        }
+    });
+    return { patterns, matcher: anyMatcher(matchers) };
+}
+const HEADER_VALUE = /^[\x20-\x7e]+$/;
+const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
+/** `GLOB: VALUE` lines, first match wins. */
+function parseHeaderRules(name, text) {
+    return inputLines(text).map((line) => {
+        const colon = line.indexOf(':');
+        const pattern = colon < 0 ? '' : line.slice(0, colon).trim();
+        const value = colon < 0 ? '' : line.slice(colon + 1).trim();
+        const example = name === 'cache-control' ? "'*.pdf: public, max-age=86400'" : "'*.wasm: application/wasm'";
+        if (pattern === '' || value === '') {
+            throw new InputError(name, `line '${line}' is not 'GLOB: VALUE': write one rule per line, like ${example}.`);
+        }
+        if (!HEADER_VALUE.test(value)) {
+            throw new InputError(name, `the value in '${line}' has characters a header cannot carry: use printable ASCII only.`);
+        }
+        if (name === 'content-type' && !MEDIA_TYPE.test(value)) {
+            throw new InputError(name, `'${value}' in '${line}' is not a media type like 'text/html; charset=utf-8'.`);
+        }
+        try {
+            return { pattern, matches: compileGlob(pattern), value };
+        }
+        catch (error) {
+            if (error instanceof GlobError)
+                throw new InputError(name, `bad glob ${error.message}`);
+            throw error;
+        }
+    });
+}
+function readInputs(get, env = process.env, cwd = process.cwd()) {
+    const workingDirectory = external_node_path_default().resolve(cwd, get('working-directory').trim() || '.');
+    const sourceDirInput = get('source-dir').trim();
+    if (sourceDirInput === '') {
+        throw new InputError('source-dir', "is required: give the directory the build writes the site to, like 'website/build'.");
+    }
+    const endpointUrl = parseEndpoint(get('endpoint-url'));
+    const { patterns: excludePatterns, matcher: exclude } = parseGlobs('exclude', get('exclude'));
+    return {
+        buildCommand: get('build-command').trim(),
+        workingDirectory,
+        sourceDir: external_node_path_default().resolve(workingDirectory, sourceDirInput),
+        sourceDirInput,
+        bucket: parseBucket(get('bucket')),
+        prefix: parsePrefix(get('prefix')),
+        region: parseRegion(get('region'), env, endpointUrl !== undefined),
+        endpointUrl,
+        forcePathStyle: readBoolean(get, 'force-path-style', false),
+        distributionId: parseDistributionId(get('distribution-id')),
+        deleteRemoved: readBoolean(get, 'delete', true),
+        assetGracePeriodMs: parseGracePeriod(get('asset-grace-period')),
+        maxDeletes: readPositiveInteger(get, 'max-deletes', DEFAULT_MAX_DELETES, Number.MAX_SAFE_INTEGER, "To deploy without deleting anything, set 'delete: false'."),
+        excludePatterns,
+        exclude,
+        headerRules: {
+            cacheControl: parseHeaderRules('cache-control', get('cache-control')),
+            contentType: parseHeaderRules('content-type', get('content-type')),
+        },
+        concurrency: readPositiveInteger(get, 'concurrency', DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ''),
+        dryRun: readBoolean(get, 'dry-run', false),
+        waitForInvalidation: readBoolean(get, 'wait-for-invalidation', false),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report.ts
 
 
@@ -84540,8 +85026,11 @@ function summaryMarkdown(report) {
         lines.push(`> ${plain(report.reason)}`, '');
     const { counts } = report;
     lines.push(`| ${planned ? 'planned' : 'objects'} | count |`, '|---|---:|', `| uploaded, new | ${counts.new} |`, `| uploaded, changed | ${counts.changed} |`, `| headers updated (no bytes sent) | ${counts.headers} |`, `| deleted | ${counts.deleted} |`, `| unchanged | ${counts.unchanged} |`, '', `${planned ? 'Bytes to upload' : 'Uploaded'}: **${formatBytes(report.bytesUploaded)}** · time: **${(report.durationMs / 1000).toFixed(1)} s**`);
-    if (report.kept.excluded > 0 || report.kept.otherDeployments.length > 0) {
+    if (report.kept.excluded > 0 || report.kept.otherDeployments.length > 0 || report.kept.retained > 0) {
         const parts = [];
+        if (report.kept.retained > 0) {
+            parts.push(`${plural(report.kept.retained, 'deleted fingerprinted asset')} kept for pages still cached (\`asset-grace-period\`)`);
+        }
         if (report.kept.excluded > 0)
             parts.push(`${plural(report.kept.excluded, 'object')} matched by \`exclude\``);
         if (report.kept.otherDeployments.length > 0) {
@@ -84601,58 +85090,6 @@ async function publishReport(report) {
         await summary.addRaw(summaryMarkdown(report)).write();
 }
 
-;// CONCATENATED MODULE: ./src/aws-errors.ts
-
-const REJECTED_CREDENTIALS = new Set([
-    'InvalidAccessKeyId',
-    'SignatureDoesNotMatch',
-    'ExpiredToken',
-    'InvalidToken',
-    'TokenRefreshRequired',
-    'InvalidClientTokenId',
-    'UnrecognizedClientException',
-    'AuthFailure',
-]);
-const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'TimeoutError', 'RequestTimeout']);
-/**
- * An AWS SDK error as a message that says what to fix. Built from the error's code and our own inputs only:
- * never from request details, so no credential can leak into the log.
- */
-function describeAwsError(error, action, target) {
-    const shape = (error ?? {});
-    // Node's system errors are all named 'Error'; their errno code (ECONNREFUSED…) says more.
-    const code = shape.Code ?? (shape.name && shape.name !== 'Error' ? shape.name : undefined) ?? shape.code ?? shape.name ?? 'Error';
-    const status = shape.$metadata?.httpStatusCode;
-    const where = action === 'CreateInvalidation' ? `CloudFront distribution ${target.distributionId}` : `s3://${target.bucket}/${target.prefix}`;
-    const detail = (shape.message ?? '').split(/\r?\n|\r/)[0]?.slice(0, 300) ?? '';
-    let advice;
-    if (REJECTED_CREDENTIALS.has(code)) {
-        advice = 'the AWS credentials were rejected: check the access key / secret, or the role that aws-actions/configure-aws-credentials assumes.';
-    }
-    else if (code === 'NoSuchBucket') {
-        advice = `bucket '${target.bucket}' does not exist${target.endpointUrl ? ` at ${target.endpointUrl}` : ''}: check input 'bucket'.`;
-    }
-    else if (code === 'NoSuchDistribution') {
-        advice = `distribution '${target.distributionId}' does not exist in this account: check input 'distribution-id'.`;
-    }
-    else if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {
-        advice = `access denied: the credentials need permission for ${action} on ${where} (see examples/iam/deploy-policy.json).`;
-    }
-    else if (code === 'AuthorizationHeaderMalformed' || code === 'IllegalLocationConstraintException' || code === 'PermanentRedirect') {
-        advice = `the bucket is not in region '${target.region}': set input 'region' to the bucket's region.`;
-    }
-    else if (code === 'TooManyInvalidationsInProgress') {
-        advice = 'CloudFront has too many invalidations in progress for this distribution: re-run once they complete.';
-    }
-    else if (NETWORK.has(code)) {
-        advice = `cannot reach ${target.endpointUrl ?? 'AWS'} (${code}): check 'endpoint-url' and the network.`;
-    }
-    else {
-        advice = `${code}${status ? ` (HTTP ${status})` : ''}${detail ? `: ${detail}` : ''}`;
-    }
-    return new DeployError(`${action} on ${where} failed: ${advice}`, { cause: error });
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -84660,268 +85097,12 @@ function describeAwsError(error, action, target) {
 
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-const SECRET_VARIABLES = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'INPUT_GITHUB-TOKEN', 'GITHUB_TOKEN'];
-const LOGGED_PER_KIND = 500;
-/** Registers every secret the process can see, so the runner masks it wherever it might be printed. */
-function maskSecrets(env) {
-    for (const name of SECRET_VARIABLES) {
-        const value = env[name];
-        if (value)
-            core_setSecret(value);
-    }
-}
-/** Whether the SDK's default chain (env, OIDC web identity, profiles, instance roles) yields credentials. */
-async function haveCredentials(client) {
-    try {
-        const credentials = await client.config.credentials();
-        core_setSecret(credentials.secretAccessKey);
-        if (credentials.sessionToken)
-            core_setSecret(credentials.sessionToken);
-        return true;
-    }
-    catch (error) {
-        if (error.name === 'CredentialsProviderError')
-            return false;
-        throw error;
-    }
-}
-function targetOf(inputs) {
-    return `s3://${inputs.bucket}/${inputs.prefix}`;
-}
-function emptyReport(inputs, status, started) {
-    return {
-        target: targetOf(inputs),
-        status,
-        durationMs: Date.now() - started,
-        counts: { new: 0, changed: 0, headers: 0, deleted: 0, unchanged: 0 },
-        bytesUploaded: 0,
-        changes: [],
-        failures: [],
-        kept: { excluded: 0, otherDeployments: [] },
-        invalidation: { paths: [] },
-    };
-}
-function logPlan(plan, maxDeletes) {
-    const rows = [
-        ['new', plan.uploads.filter((write) => write.reason === 'new').map((write) => write.file.key)],
-        ['changed', plan.uploads.filter((write) => write.reason === 'changed').map((write) => write.file.key)],
-        ['headers', plan.headerUpdates.map((write) => write.file.key)],
-        ['deleted', plan.deletes],
-    ];
-    const counts = rows.map(([kind, keys]) => `${keys.length} ${kind === 'headers' ? 'header updates' : kind}`).join(', ');
-    startGroup(`Plan: ${counts}, ${plan.unchanged.length} unchanged (deletes allowed: ${maxDeletes})`);
-    for (const [kind, keys] of rows) {
-        for (const key of keys.slice(0, LOGGED_PER_KIND))
-            info(`${kind.padEnd(8)} ${key}`);
-        if (keys.length > LOGGED_PER_KIND)
-            info(`${kind.padEnd(8)} … and ${keys.length - LOGGED_PER_KIND} more`);
-    }
-    if (plan.otherDeployments.length > 0)
-        info(`kept     other deployments under: ${plan.otherDeployments.join(', ')}`);
-    if (plan.excludedRemote > 0)
-        info(`kept     ${plan.excludedRemote} remote objects matched by 'exclude'`);
-    endGroup();
-}
-function planChanges(plan) {
-    return [
-        ...plan.uploads.map((write) => ({ key: write.file.key, kind: write.reason })),
-        ...plan.headerUpdates.map((write) => ({ key: write.file.key, kind: 'headers' })),
-        ...plan.deletes.map((key) => ({ key, kind: 'deleted' })),
-    ];
-}
-async function readManifest(store, key) {
-    const stored = await store.readObject(key);
-    if (!stored)
-        return emptyManifest();
-    try {
-        return decodeManifest(stored.body);
-    }
-    catch (error) {
-        warning(`The deploy manifest ${key} is unreadable (${errorMessage(error)}); every object will be checked once and the manifest rewritten.`);
-        return emptyManifest();
-    }
-}
-async function readObservedHeaders(store, keys, concurrency) {
-    const limit = pLimit(concurrency);
-    const observed = new Map();
-    if (keys.length > 0)
-        info(`Checking the headers of ${keys.length} objects the deploy manifest does not know yet (once).`);
-    await Promise.all(keys.map((key) => limit(async () => {
-        const headers = await store.readHeaders(key);
-        if (headers)
-            observed.set(key, headers);
-    })));
-    return observed;
-}
-function entryFor(file, etag) {
-    return { md5: file.md5, etag, size: file.size, contentType: file.headers.contentType, cacheControl: file.headers.cacheControl };
-}
-async function deploy(inputs, started) {
-    if (inputs.buildCommand) {
-        const workingDirectory = await (0,promises_.stat)(inputs.workingDirectory).catch(() => undefined);
-        if (!workingDirectory?.isDirectory()) {
-            throw new InputError('working-directory', `'${inputs.workingDirectory}' is not a directory: give a path relative to the repository root.`);
-        }
-        await runBuild(inputs.buildCommand, inputs.workingDirectory);
-    }
-    await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
-    const client = createS3Client(inputs);
-    const store = new ObjectStore(client, inputs.bucket);
-    const manifestKey = `${inputs.prefix}${MANIFEST_NAME}`;
-    const credentials = await haveCredentials(client);
-    // Hashing the build overlaps with listing the bucket and reading the manifest.
-    const describe = (action) => (error) => {
-        throw describeAwsError(error, action, inputs);
-    };
-    const [localFiles, remote, manifest] = await Promise.all([
-        scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix, concurrency: 8 }),
-        credentials ? store.list(inputs.prefix).catch(describe('ListObjectsV2')) : Promise.resolve([]),
-        credentials ? readManifest(store, manifestKey).catch(describe('GetObject (deploy manifest)')) : Promise.resolve(emptyManifest()),
-    ]);
-    if (localFiles.length === 0) {
-        const excluded = inputs.excludePatterns.length > 0 ? " (or 'exclude' matches every file in it)" : '';
-        throw new DeployError(`'source-dir' ${JSON.stringify(inputs.sourceDirInput)} is empty${excluded}: refusing to deploy, as that would delete the whole site. Check that the build wrote its output there.`);
-    }
-    const files = localFiles.map((file) => ({
-        ...file,
-        key: inputs.prefix + file.relativePath,
-        headers: headersFor(file.relativePath, inputs.headerRules),
-    }));
-    if (!credentials) {
-        const reason = currentPullRequestWithoutSecrets();
-        if (!reason) {
-            throw new DeployError('No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.');
-        }
-        warning(`No AWS credentials: ${reason}. The site was built and scanned (${files.length} files); the deploy is skipped.`);
-        const report = emptyReport(inputs, 'skipped', started);
-        report.reason = `No AWS credentials: ${reason}. Built and scanned ${files.length} files; nothing was deployed.`;
-        return report;
-    }
-    const verify = keysToVerify(files, remote, manifest, inputs.prefix);
-    const observed = await readObservedHeaders(store, verify, inputs.concurrency).catch(describe('HeadObject'));
-    const plan = planDeploy({
-        prefix: inputs.prefix,
-        files,
-        remote,
-        manifest,
-        observed,
-        exclude: inputs.exclude,
-        deleteRemoved: inputs.deleteRemoved,
-    });
-    logPlan(plan, inputs.maxDeletes);
-    if (plan.deletes.length > inputs.maxDeletes) {
-        throw new DeployError(`The plan deletes ${plan.deletes.length} objects, more than 'max-deletes' (${inputs.maxDeletes}); nothing was written. If that is intended, raise 'max-deletes'; if not, check 'source-dir' and 'prefix' (see the plan above).`);
-    }
-    const report = emptyReport(inputs, inputs.dryRun ? 'dry-run' : 'deployed', started);
-    report.kept = { excluded: plan.excludedRemote, otherDeployments: plan.otherDeployments.map((root) => inputs.prefix + root) };
-    if (inputs.dryRun) {
-        const invalidation = invalidationPaths({ changed: changedKeys(plan), remoteKeys: plan.remoteKeys, prefix: inputs.prefix });
-        report.counts = {
-            new: plan.uploads.filter((write) => write.reason === 'new').length,
-            changed: plan.uploads.filter((write) => write.reason === 'changed').length,
-            headers: plan.headerUpdates.length,
-            deleted: plan.deletes.length,
-            unchanged: plan.unchanged.length,
-        };
-        report.bytesUploaded = bytesToUpload(plan);
-        report.changes = planChanges(plan);
-        if (inputs.distributionId)
-            report.invalidation = { paths: invalidation.paths, note: invalidation.fallback };
-        report.durationMs = Date.now() - started;
-        return report;
-    }
-    const uploaded = await uploadAll(store, plan, { concurrency: inputs.concurrency, log: info });
-    report.bytesUploaded = uploaded.bytesUploaded;
-    report.counts.unchanged = plan.unchanged.length;
-    for (const { write } of uploaded.written)
-        report.counts[write.reason] += 1;
-    report.changes = uploaded.written.map(({ write }) => ({ key: write.file.key, kind: write.reason }));
-    report.failures = [
-        ...uploaded.failed.map(({ write, message }) => ({ key: write.file.key, message })),
-        ...uploaded.notAttempted.map(({ file }) => ({ key: file.key, message: 'not written: pages wait until every asset is uploaded' })),
-    ];
-    let deletedKeys = [];
-    const writesFailed = report.failures.length;
-    if (writesFailed === 0) {
-        const deleted = await deleteRemoved(store, plan.deletes).catch(describe('DeleteObjects'));
-        deletedKeys = deleted.deleted;
-        report.counts.deleted = deleted.deleted.length;
-        report.changes.push(...deleted.deleted.map((key) => ({ key, kind: 'deleted' })));
-        report.failures.push(...deleted.failed);
-    }
-    const deletesFailed = report.failures.length - writesFailed;
-    if (report.failures.length === 0) {
-        const next = { entries: new Map(plan.unchangedEntries) };
-        for (const { write, etag } of uploaded.written)
-            next.entries.set(write.file.relativePath, entryFor(write.file, etag));
-        await store
-            .putBuffer(manifestKey, encodeManifest(next, new Date()), { contentType: 'application/gzip', cacheControl: 'no-store' })
-            .catch(describe('PutObject (deploy manifest)'));
-    }
-    // Even after a failure, what was overwritten is live at the origin: refresh it at the edges too.
-    const overwritten = [
-        ...uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key),
-        ...deletedKeys,
-    ];
-    if (inputs.distributionId && overwritten.length > 0) {
-        const { paths, fallback } = invalidationPaths({ changed: overwritten, remoteKeys: plan.remoteKeys, prefix: inputs.prefix });
-        if (fallback)
-            notice(fallback);
-        const cloudfront = createCloudFrontClient();
-        try {
-            const id = await createInvalidation(cloudfront, inputs.distributionId, paths, callerReference(process.env, paths, new Date()));
-            report.invalidation = { id, paths, note: fallback };
-            info(`CloudFront invalidation ${id}: ${paths.length} path(s).`);
-            if (inputs.waitForInvalidation) {
-                await group(`Waiting for invalidation ${id}`, () => waitForInvalidation(cloudfront, inputs.distributionId, id));
-                report.invalidation.note = [fallback, 'Completed.'].filter(Boolean).join(' ');
-            }
-        }
-        catch (error) {
-            report.invalidation = { paths, note: fallback };
-            report.failures.push({ key: `CloudFront ${inputs.distributionId}`, message: describeAwsError(error, 'CreateInvalidation', inputs).message });
-        }
-    }
-    else if (inputs.distributionId) {
-        report.invalidation.note = 'Nothing cached was overwritten or deleted: no invalidation needed.';
-    }
-    report.changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    if (report.failures.length > 0) {
-        report.status = 'failed';
-        report.reason =
-            writesFailed > 0
-                ? `${writesFailed} write(s) failed: nothing was deleted and the deploy manifest was not updated. Re-run the deploy: it converges.`
-                : deletesFailed > 0
-                    ? `${deletesFailed} delete(s) failed: the deploy manifest was not updated. Re-run the deploy: it converges.`
-                    : 'The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends.';
-    }
-    report.durationMs = Date.now() - started;
-    return report;
-}
+/** The action: read and validate the inputs, run the deploy pipeline (deploy.ts), report. */
 async function run() {
     const started = Date.now();
     maskSecrets(process.env);
-    let inputs;
     try {
-        inputs = readInputs((name) => getInput(name));
-    }
-    catch (error) {
-        setFailed(errorMessage(error));
-        return;
-    }
-    try {
+        const inputs = readInputs((name) => getInput(name));
         const report = await deploy(inputs, started);
         await publishReport(report);
         if (report.status === 'failed') {

@@ -20,6 +20,7 @@ export interface DeployInputs {
   distributionId?: string;
   deleteRemoved: boolean;
   maxDeletes: number;
+  assetGracePeriodMs: number;
   excludePatterns: string[];
   exclude: PathMatcher;
   headerRules: HeaderRules;
@@ -32,6 +33,7 @@ export interface DeployInputs {
 export type InputReader = (name: string) => string;
 
 export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_ASSET_GRACE_PERIOD = '7d';
 export const DEFAULT_MAX_DELETES = 1000;
 const MAX_CONCURRENCY = 256;
 
@@ -132,6 +134,22 @@ export function parseEndpoint(value: string): string | undefined {
   return endpoint.replace(/\/+$/, '');
 }
 
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `0`, or a whole number with a unit: `30s`, `15m`, `12h`, `7d`. */
+export function parseGracePeriod(value: string): number {
+  const text = value.trim() || DEFAULT_ASSET_GRACE_PERIOD;
+  if (text === '0') return 0;
+  const match = /^(\d+)\s*([smhd])$/.exec(text);
+  if (!match) {
+    throw new InputError(
+      'asset-grace-period',
+      `'${text}' is not a duration: write a whole number with a unit (s, m, h, d), like '7d' or '12h', or '0' to delete at once.`,
+    );
+  }
+  return Number(match[1]) * DURATION_UNITS[match[2]!]!;
+}
+
 export function parseDistributionId(value: string): string | undefined {
   const id = value.trim();
   if (id === '') return undefined;
@@ -205,6 +223,7 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     forcePathStyle: readBoolean(get, 'force-path-style', false),
     distributionId: parseDistributionId(get('distribution-id')),
     deleteRemoved: readBoolean(get, 'delete', true),
+    assetGracePeriodMs: parseGracePeriod(get('asset-grace-period')),
     maxDeletes: readPositiveInteger(get, 'max-deletes', DEFAULT_MAX_DELETES, Number.MAX_SAFE_INTEGER, "To deploy without deleting anything, set 'delete: false'."),
     excludePatterns,
     exclude,

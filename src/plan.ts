@@ -1,5 +1,5 @@
 import type { PathMatcher } from './globs.js';
-import { type ObjectHeaders, isHtml, sameHeaders } from './headers.js';
+import { type ObjectHeaders, isFingerprinted, isHtml, sameHeaders } from './headers.js';
 import { MANIFEST_NAME, type Manifest, type ManifestEntry, isManifestPath } from './manifest.js';
 import type { LocalFile } from './scan.js';
 
@@ -29,6 +29,11 @@ export interface Plan {
   headerUpdates: PlannedWrite[];
   /** Full keys. */
   deletes: string[];
+  /**
+   * Long-cached assets gone from the build but kept until their grace period ends, so that pages still held
+   * by browsers and edges can load them (full keys).
+   */
+  retained: Array<{ key: string; since: Date; until: Date }>;
   unchanged: SiteFile[];
   /** Manifest entries for the unchanged files, as they stand. */
   unchangedEntries: Map<string, ManifestEntry>;
@@ -49,6 +54,9 @@ export interface PlanInput {
   observed: Map<string, ObjectHeaders>;
   exclude: PathMatcher;
   deleteRemoved: boolean;
+  /** How long a deleted fingerprinted (or `immutable`) asset is kept; 0 deletes it at once. */
+  gracePeriodMs: number;
+  now: Date;
 }
 
 /** S3's CopyObject limit; a larger object whose headers change is uploaded again instead. */
@@ -81,6 +89,14 @@ export function keysToVerify(files: SiteFile[], remote: RemoteObject[], manifest
   return keys;
 }
 
+/**
+ * Assets a stale page may still ask for long after a deploy: fingerprinted names, or objects served as
+ * `immutable`. Pages (and everything else) revalidate and are replaced in place.
+ */
+function isLongCached(relativePath: string, entry: ManifestEntry | undefined): boolean {
+  return isFingerprinted(relativePath) || (entry?.cacheControl.includes('immutable') ?? false);
+}
+
 /** Roots of deployments nested under this prefix, found by their own manifests (`pr-42/` for a preview). */
 export function otherDeploymentRoots(remote: RemoteObject[], prefix: string): string[] {
   const roots: string[] = [];
@@ -101,6 +117,7 @@ export function planDeploy(input: PlanInput): Plan {
     uploads: [],
     headerUpdates: [],
     deletes: [],
+    retained: [],
     unchanged: [],
     unchangedEntries: new Map(),
     excludedRemote: 0,
@@ -148,7 +165,16 @@ export function planDeploy(input: PlanInput): Plan {
       plan.excludedRemote += 1;
       continue;
     }
-    if (input.deleteRemoved) plan.deletes.push(key);
+    if (!input.deleteRemoved) continue;
+    if (input.gracePeriodMs > 0 && isLongCached(relativePath, manifest.entries.get(relativePath))) {
+      const since = manifest.retained.get(relativePath) ?? input.now;
+      const until = new Date(since.getTime() + input.gracePeriodMs);
+      if (input.now < until) {
+        plan.retained.push({ key, since, until });
+        continue;
+      }
+    }
+    plan.deletes.push(key);
   }
   plan.deletes.sort();
   return plan;

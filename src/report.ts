@@ -14,8 +14,11 @@ export interface DeployReport {
   bytesUploaded: number;
   changes: Array<{ key: string; kind: ChangeKind }>;
   failures: Array<{ key: string; message: string }>;
-  /** Objects under the prefix left alone: matched by `exclude`, or other deployments nested under it. */
-  kept: { excluded: number; otherDeployments: string[] };
+  /**
+   * Objects under the prefix left alone: matched by `exclude`, other deployments nested under it, and deleted
+   * long-cached assets kept for their grace period.
+   */
+  kept: { excluded: number; otherDeployments: string[]; retained: number };
   invalidation: { id?: string; paths: string[]; note?: string };
 }
 
@@ -76,8 +79,11 @@ export function summaryMarkdown(report: DeployReport): string {
     '',
     `${planned ? 'Bytes to upload' : 'Uploaded'}: **${formatBytes(report.bytesUploaded)}** · time: **${(report.durationMs / 1000).toFixed(1)} s**`,
   );
-  if (report.kept.excluded > 0 || report.kept.otherDeployments.length > 0) {
+  if (report.kept.excluded > 0 || report.kept.otherDeployments.length > 0 || report.kept.retained > 0) {
     const parts: string[] = [];
+    if (report.kept.retained > 0) {
+      parts.push(`${plural(report.kept.retained, 'deleted fingerprinted asset')} kept for pages still cached (\`asset-grace-period\`)`);
+    }
     if (report.kept.excluded > 0) parts.push(`${plural(report.kept.excluded, 'object')} matched by \`exclude\``);
     if (report.kept.otherDeployments.length > 0) {
       parts.push(`other deployments under ${report.kept.otherDeployments.map(code).join(', ')}`);

@@ -62,6 +62,16 @@ export function createS3Client(settings: S3Settings): S3Client {
 
 export class IntegrityError extends Error {}
 
+/** The object changed since this deploy read it: another deploy wrote it meanwhile. */
+export class ConcurrentWriteError extends Error {
+  constructor(
+    readonly expectedEtag: string | undefined,
+    readonly foundEtag: string | undefined,
+  ) {
+    super(`expected ${expectedEtag ?? 'no object'}, found ${foundEtag ?? 'no object'}`);
+  }
+}
+
 function unquote(etag: string | undefined): string {
   return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');
 }
@@ -107,6 +117,16 @@ export class ObjectStore {
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async readEtag(key: string): Promise<string | undefined> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return unquote(head.ETag);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -228,19 +248,37 @@ export class ObjectStore {
     return unquote(response.CopyObjectResult?.ETag);
   }
 
-  async putBuffer(key: string, body: Buffer, headers: ObjectHeaders): Promise<string> {
-    const response = await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        Body: body,
-        ContentLength: body.length,
-        ContentMD5: createHash('md5').update(body).digest('base64'),
-        ContentType: headers.contentType,
-        CacheControl: headers.cacheControl,
-      }),
-    );
-    return unquote(response.ETag);
+  /**
+   * Writes `body` only if the object is still the one read before (`expectedEtag`, or absent): a conditional
+   * PUT (If-Match / If-None-Match), which S3 enforces atomically. Stores that ignore conditional headers are
+   * covered by reading the ETag first, which catches all but a race within those two requests.
+   */
+  async putIfUnchanged(key: string, body: Buffer, headers: ObjectHeaders, expectedEtag: string | undefined): Promise<string> {
+    const found = await this.readEtag(key);
+    if (found !== expectedEtag) throw new ConcurrentWriteError(expectedEtag, found);
+    try {
+      const response = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentLength: body.length,
+          ContentMD5: createHash('md5').update(body).digest('base64'),
+          ContentType: headers.contentType,
+          CacheControl: headers.cacheControl,
+          ...(expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: `"${expectedEtag}"` }),
+        }),
+      );
+      return unquote(response.ETag);
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const name = (error as Error).name;
+      // 412: the condition failed; 409: a concurrent conditional write to the same key won.
+      if (status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'ConditionalRequestConflict') {
+        throw new ConcurrentWriteError(expectedEtag, undefined);
+      }
+      throw error;
+    }
   }
 
   /** DeleteObjects, up to 1,000 keys a call. Returns the keys S3 could not delete, with why. */
