@@ -1,8 +1,8 @@
 // Runs the bundled action (dist/index.js) as a child process, the way the GitHub runner does: under Node 24,
 // every input from action.yml's defaults as INPUT_<NAME> (overridden per test), and GITHUB_OUTPUT /
 // GITHUB_STEP_SUMMARY files the test reads afterwards.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,8 @@ export interface RunOptions {
   /** Run as another user (to test unreadable files as root). */
   uid?: number;
   gid?: number;
+  /** Called with the child process once it is spawned (to kill it mid-run). */
+  onStart?: (child: ChildProcess) => void;
 }
 
 export async function runAction(options: RunOptions): Promise<ActionRun> {
@@ -71,6 +73,10 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const summaryFile = path.join(work, 'summary');
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
+  if (options.uid !== undefined) {
+    // Another user must be able to write the runner's files.
+    for (const [file, mode] of [[work, 0o777], [outputFile, 0o666], [summaryFile, 0o666]] as const) chmodSync(file, mode);
+  }
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? os.tmpdir(),
@@ -91,6 +97,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     gid: options.gid,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  options.onStart?.(child);
   let stdout = '';
   let stderr = '';
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);

@@ -24,7 +24,7 @@ export function classify(method, url, headers) {
 export const WRITE_OPERATIONS = new Set(['PutObject', 'CopyObject', 'UploadPart', 'CreateMultipartUpload', 'CompleteMultipartUpload', 'DeleteObjects', 'DeleteObject']);
 
 /**
- * startS3Proxy({ target: 'http://127.0.0.1:PORT', fault?: (request) => undefined | { status, code } | 'reset' | { delayMs } })
+ * startS3Proxy({ target: 'http://127.0.0.1:PORT', fault?: (request) => undefined | { status, code } | 'reset' | { delayMs } | { until: Promise } })
  * → { endpoint, counts, bytesIn, requests, writes(), reset(), close() }
  * `request` passed to fault is { operation, method, url, headers, index } (index counts all requests).
  */
@@ -44,7 +44,8 @@ export async function startS3Proxy({ target, fault } = {}) {
     });
     req.on('end', () => {
       state.counts[operation] = (state.counts[operation] ?? 0) + 1;
-      state.requests.push({ operation, method: req.method, url: req.url, injected: injected ? (typeof injected === 'string' ? injected : injected.code ?? `delay ${injected.delayMs}`) : undefined });
+      const label = !injected ? undefined : typeof injected === 'string' ? injected : injected.code ?? (injected.until ? 'held' : `delay ${injected.delayMs}`);
+      state.requests.push({ operation, method: req.method, url: req.url, injected: label });
       if (injected === 'reset') {
         req.socket.destroy();
         return;
@@ -67,7 +68,8 @@ export async function startS3Proxy({ target, fault } = {}) {
         proxied.on('error', () => res.destroy());
         proxied.end(Buffer.concat(chunks));
       };
-      if (injected && injected.delayMs) setTimeout(forward, injected.delayMs);
+      if (injected && injected.until) injected.until.then(forward, forward);
+      else if (injected && injected.delayMs) setTimeout(forward, injected.delayMs);
       else forward();
     });
   });

@@ -1,0 +1,437 @@
+// Reliability and security, end to end: the bundled action against s3rver on 127.0.0.1 behind a
+// fault-injecting proxy (503 SlowDown, 500, connection resets, delays, held requests; deterministic by seed),
+// killed mid-upload, racing another deploy, fed bad input, and searched for leaked secrets.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CreateBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../examples/local-s3-server.mjs';
+import { headersFor } from '../../src/headers.js';
+import { MANIFEST_NAME } from '../../src/manifest.js';
+import { type ActionRun, type RunOptions, runAction } from '../support/action-runner.js';
+import { listKeys, localS3Client, readObject, snapshot } from '../support/bucket.js';
+import { type CloudFrontStub, startCloudFrontStub } from '../support/cloudfront-stub.js';
+import { type Fault, type ProxiedRequest, type S3Proxy, startS3Proxy } from '../support/s3-proxy.mjs';
+import { listFiles, tempDir, writeSite } from '../support/sites.js';
+
+let server: LocalS3;
+let s3: S3Client;
+let cloudfront: CloudFrontStub;
+let clean: S3Proxy;
+const proxies: S3Proxy[] = [];
+let bucketCount = 0;
+
+beforeAll(async () => {
+  server = await startLocalS3({ buckets: ['site'] });
+  s3 = localS3Client(server.endpoint);
+  cloudfront = await startCloudFrontStub();
+  clean = await proxy();
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await Promise.all(proxies.map((p) => p.close()));
+  await cloudfront?.close();
+  await server?.stop();
+});
+
+async function proxy(fault?: (request: ProxiedRequest) => Fault, target = server.endpoint): Promise<S3Proxy> {
+  const started = await startS3Proxy({ target, fault });
+  proxies.push(started);
+  return started;
+}
+
+async function newBucket(): Promise<string> {
+  bucketCount += 1;
+  const bucket = `rel-${process.pid}-${bucketCount}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+}
+
+function deploy(via: S3Proxy, bucket: string, sourceDir: string, inputs: Record<string, string> = {}, options: Partial<RunOptions> = {}): Promise<ActionRun> {
+  via.reset();
+  return runAction({
+    ...options,
+    inputs: { 'source-dir': sourceDir, bucket, 'endpoint-url': via.endpoint, 'force-path-style': 'true', 'asset-grace-period': '0', ...inputs },
+    env: { ...LOCAL_S3_CREDENTIALS, AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.endpoint, GITHUB_RUN_ID: `${Date.now()}`, ...options.env },
+  });
+}
+
+function expectSuccess(run: ActionRun): void {
+  if (run.code !== 0) throw new Error(`action failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
+}
+
+const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');
+
+/** The bucket holds exactly the site (plus the manifest), byte for byte, with the default headers. */
+async function expectConverged(bucket: string, site: string): Promise<void> {
+  const files = listFiles(site).sort();
+  expect((await listKeys(s3, bucket)).filter((key) => key !== MANIFEST_NAME)).toEqual(files);
+  for (const file of files) {
+    const stored = await readObject(s3, bucket, file);
+    expect({ file, md5: md5(stored.body), contentType: stored.contentType, cacheControl: stored.cacheControl }).toEqual({
+      file,
+      md5: md5(readFileSync(path.join(site, file))),
+      ...headersFor(file, { cacheControl: [], contentType: [] }),
+    });
+  }
+}
+
+/** Keys a page links to (href/src on this site), resolved against the page's own directory. */
+function linkedKeys(html: string, pageKey: string): string[] {
+  const directory = pageKey.includes('/') ? pageKey.slice(0, pageKey.lastIndexOf('/') + 1) : '';
+  return [...html.matchAll(/(?:href|src)="([^"#?]+)"/g)]
+    .map((match) => match[1]!)
+    .filter((link) => !/^[a-z]+:/i.test(link))
+    .map((link) => {
+      const resolved = path.posix.normalize(link.startsWith('/') ? link.slice(1) : directory + link);
+      return decodeURI(resolved.endsWith('/') ? `${resolved}index.html` : resolved);
+    });
+}
+
+/** No page in the bucket links an asset that is not there. */
+async function expectNoBrokenPages(bucket: string): Promise<void> {
+  const keys = new Set(await listKeys(s3, bucket));
+  for (const key of keys) {
+    if (!key.endsWith('.html')) continue;
+    const html = (await readObject(s3, bucket, key)).body.toString('utf8');
+    for (const linked of linkedKeys(html, key)) expect({ page: key, linked, present: keys.has(linked) }).toEqual({ page: key, linked, present: true });
+  }
+}
+
+/** Two versions of a site whose pages link fingerprinted assets that change between them. */
+function versionedSite(version: 1 | 2, extraAssets = 0): string {
+  const css = version === 1 ? 'assets/app.1a2b3c4d.css' : 'assets/app.5e6f7a8b.css';
+  const files: Record<string, string | Buffer> = {
+    'index.html': `<link rel="stylesheet" href="/${css}"><img src="/img/logo-v${version}.png"><a href="docs/">docs</a>`,
+    'docs/index.html': `<link rel="stylesheet" href="../${css}"><img src="pic.png"><p>v${version}</p>`,
+    'docs/pic.png': Buffer.alloc(2048, version),
+    [`img/logo-v${version}.png`]: Buffer.alloc(4096, version + 10),
+    [css]: `body { color: ${version === 1 ? 'red' : 'blue'}; }`,
+  };
+  for (let index = 0; index < extraAssets; index += 1) files[`img/extra-${index}.png`] = Buffer.alloc(8192, index + version);
+  return writeSite(files);
+}
+
+/** mulberry32: a small seeded PRNG, so the injected faults are the same on every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('faults', () => {
+  it('transient faults (503 SlowDown, 500, resets, delays) are retried and the deploy succeeds', async () => {
+    const random = seeded(42);
+    const faultsPerRequest = new Map<string, number>();
+    const kinds: Fault[] = [{ status: 503, code: 'SlowDown' }, { status: 500, code: 'InternalError' }, 'reset', { delayMs: 300 }];
+    let injected = 0;
+    const flaky = await proxy((request) => {
+      const id = `${request.method} ${request.url}`;
+      const seen = faultsPerRequest.get(id) ?? 0;
+      // A transient fault: at most twice for the same request, then it goes through.
+      if (seen >= 2 || random() >= 0.4) return undefined;
+      faultsPerRequest.set(id, seen + 1);
+      return kinds[injected++ % kinds.length];
+    });
+    const bucket = await newBucket();
+    const site = versionedSite(1, 12);
+    const run = await deploy(flaky, bucket, site, { concurrency: '4' });
+    expectSuccess(run);
+    const labels = flaky.requests.map((request) => request.injected).filter(Boolean);
+    expect(new Set(labels)).toEqual(new Set(['SlowDown', 'InternalError', 'reset', 'delay 300']));
+    expect(labels.length).toBeGreaterThanOrEqual(8);
+    await expectConverged(bucket, site);
+  });
+
+  it('persistent faults: non-zero exit, nothing deleted, manifest kept, failures listed; a clean re-run converges', async () => {
+    const bucket = await newBucket();
+    expectSuccess(await deploy(clean, bucket, versionedSite(1)));
+    const manifestBefore = (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: MANIFEST_NAME }))).ETag;
+    const before = await snapshot(s3, bucket);
+
+    const broken = await proxy((request) => (request.operation === 'PutObject' && request.url.includes('/img/') ? { status: 500, code: 'InternalError' } : undefined));
+    const site = versionedSite(2);
+    const run = await deploy(broken, bucket, site);
+    expect(run.code).toBe(1);
+    expect(run.errors.join('\n')).toMatch(/write\(s\) failed: nothing was deleted and the deploy manifest was not updated/);
+    expect(broken.counts.DeleteObjects ?? 0).toBe(0);
+    const pagesSent = broken.requests.filter((request) => request.operation === 'PutObject' && request.url.endsWith('.html'));
+    expect(pagesSent).toEqual([]); // pages wait for their assets
+    expect((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: MANIFEST_NAME }))).ETag).toBe(manifestBefore);
+    expect(run.summary).toContain('### Failed');
+    expect(run.summary).toContain('`img/logo-v2.png`');
+    expect(run.summary).toMatch(/`index.html`: not written: pages wait until every asset is uploaded/);
+    // Nothing was deleted and no page was replaced: only assets went up, and every page still works.
+    const after = await snapshot(s3, bucket);
+    for (const key of Object.keys(before)) expect(after).toHaveProperty([key]);
+    for (const key of Object.keys(before).filter((k) => k.endsWith('.html'))) expect(after[key]).toEqual(before[key]);
+    await expectNoBrokenPages(bucket);
+
+    expectSuccess(await deploy(clean, bucket, site));
+    await expectConverged(bucket, site);
+  }, 60_000);
+
+  it('SIGKILL in the middle of an upload: no page ever links a missing asset, and a re-run converges', async () => {
+    const bucket = await newBucket();
+    expectSuccess(await deploy(clean, bucket, versionedSite(1)));
+    const site = versionedSite(2, 20);
+    let kill: (() => void) | undefined;
+    let puts = 0;
+    const slow = await proxy((request) => {
+      if (request.operation !== 'PutObject') return undefined;
+      puts += 1;
+      if (puts === 6) kill?.();
+      return { delayMs: 50 };
+    });
+    const killed = await deploy(slow, bucket, site, { concurrency: '2' }, { onStart: (child) => (kill = () => child.kill('SIGKILL')) });
+    expect(killed.signal).toBe('SIGKILL');
+    const keys = await listKeys(s3, bucket);
+    expect(keys.some((key) => key.startsWith('img/extra-'))).toBe(true); // it was killed mid-upload…
+    expect((await readObject(s3, bucket, 'index.html')).body.toString()).toContain('app.1a2b3c4d.css'); // …before any page
+    await expectNoBrokenPages(bucket);
+
+    const rerun = await deploy(clean, bucket, site);
+    expectSuccess(rerun);
+    await expectConverged(bucket, site);
+    await expectNoBrokenPages(bucket);
+    // The objects the killed run wrote are recognised (one HEAD each), not sent again.
+    expect(Number(rerun.outputs.uploaded)).toBeLessThan(listFiles(site).length);
+  }, 60_000);
+});
+
+describe('concurrent deploys', () => {
+  it('a deploy whose manifest changed under it fails clearly and does not overwrite the other deploy\'s manifest', async () => {
+    const bucket = await newBucket();
+    expectSuccess(await deploy(clean, bucket, versionedSite(1)));
+    let release: () => void = () => undefined;
+    const held = new Promise((resolve) => (release = () => resolve(undefined)));
+    let holding: () => void = () => undefined;
+    const holdingStarted = new Promise<void>((resolve) => (holding = resolve));
+    // Deploy A's first upload is held until deploy B has finished.
+    const slowA = await proxy((request) => {
+      if (request.operation !== 'PutObject') return undefined;
+      holding();
+      return { until: held };
+    });
+    const siteA = versionedSite(2);
+    const siteB = writeSite({ 'index.html': '<p>B</p>', 'b.css': 'b' });
+    const runA = deploy(slowA, bucket, siteA);
+    await holdingStarted;
+    const runB = await deploy(clean, bucket, siteB, { 'max-deletes': '10' });
+    expectSuccess(runB);
+    const manifestB = (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: MANIFEST_NAME }))).ETag;
+    release();
+    const resultA = await runA;
+    expect(resultA.code).toBe(1);
+    expect(resultA.errors.join('\n')).toMatch(/Another deploy to s3:\/\/rel-\d+-\d+\/ saved its deploy manifest while this one ran .*nothing was deleted.*`concurrency` group/);
+    expect(slowA.counts.DeleteObjects ?? 0).toBe(0);
+    expect((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: MANIFEST_NAME }))).ETag).toBe(manifestB);
+    // Re-running the deploy that should be live converges.
+    expectSuccess(await deploy(clean, bucket, siteB, { 'max-deletes': '20' }));
+    await expectConverged(bucket, siteB);
+  }, 60_000);
+});
+
+describe('grace period for deleted fingerprinted assets', () => {
+  it('keeps a replaced fingerprinted asset for pages still cached, then deletes it on a later deploy', async () => {
+    const bucket = await newBucket();
+    expectSuccess(await deploy(clean, bucket, versionedSite(1), { 'asset-grace-period': '2s' }));
+    const v2 = versionedSite(2);
+    const second = await deploy(clean, bucket, v2, { 'asset-grace-period': '2s', 'distribution-id': 'EGRACE1234' });
+    expectSuccess(second);
+    const keys = await listKeys(s3, bucket);
+    expect(keys).toContain('assets/app.1a2b3c4d.css'); // the old asset a stale page may still ask for
+    expect(keys).not.toContain('img/logo-v1.png'); // not fingerprinted: deleted at once
+    expect(second.outputs.deleted).toBe('1');
+    expect(second.summary).toContain('1 deleted fingerprinted asset kept for pages still cached');
+    expect(second.stdout).toMatch(/kept\s+assets\/app\.1a2b3c4d\.css \(gone from the build; deleted after /);
+
+    const early = await deploy(clean, bucket, v2, { 'asset-grace-period': '2s' });
+    expect(early.outputs.deleted).toBe('0');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const later = await deploy(clean, bucket, v2, { 'asset-grace-period': '2s', 'distribution-id': 'EGRACE1234' });
+    expectSuccess(later);
+    expect(later.outputs.deleted).toBe('1');
+    expect(await listKeys(s3, bucket)).not.toContain('assets/app.1a2b3c4d.css');
+    expect(cloudfront.invalidations.at(-1)!.paths).toEqual(['/assets/app.1a2b3c4d.css']);
+    await expectConverged(bucket, v2);
+  }, 30_000);
+});
+
+describe('bad input: an ::error:: that names the input or file and the fix, and the bucket untouched', () => {
+  let bucket: string;
+  let site: string;
+  let before: Awaited<ReturnType<typeof snapshot>>;
+
+  beforeAll(async () => {
+    bucket = await newBucket();
+    site = versionedSite(1);
+    expectSuccess(await deploy(clean, bucket, site));
+    before = await snapshot(s3, bucket);
+  });
+
+  async function expectRefused(run: ActionRun, message: RegExp): Promise<void> {
+    expect({ code: run.code, errors: run.errors }).toEqual({ code: 1, errors: [expect.stringMatching(message)] });
+    expect(clean.writes()).toBe(0);
+    expect(await snapshot(s3, bucket)).toEqual(before);
+  }
+
+  /** `<0…><1…>…<4…>/page.html` under `directory`, each directory name `nameLength` bytes long. */
+  function deepFile(directory: string, nameLength: number): void {
+    const deep = path.join(directory, ...Array.from({ length: 5 }, (_, i) => `${i}${'x'.repeat(nameLength - 1)}`));
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(path.join(deep, 'page.html'), 'deep');
+  }
+
+  /** A copy of the deployed site with one change made by `alter`. */
+  function alteredSite(alter: (directory: string) => void): string {
+    const directory = versionedSite(1);
+    alter(directory);
+    return directory;
+  }
+
+  it.each<[string, () => Record<string, string>, RegExp]>([
+    ['missing source-dir', () => ({ 'source-dir': path.join(tempDir('none'), 'build') }), /'source-dir' ".*build" does not exist .*check the path/],
+    ['empty source-dir', () => ({ 'source-dir': tempDir('empty') }), /'source-dir' ".*" is empty: refusing to deploy/],
+    ['a file as source-dir', () => ({ 'source-dir': path.join(site, 'index.html') }), /'source-dir' ".*index.html" is a file, not a directory/],
+    ['invalid bucket name', () => ({ bucket: 'My_Bucket' }), /Input 'bucket': 'My_Bucket' is not a valid S3 bucket name: use 3-63 lowercase/],
+    ['bucket given as a URL', () => ({ bucket: 's3://my-bucket/site' }), /Input 'bucket': give the bucket name only, without 's3:\/\/'/],
+    ['invalid region', () => ({ region: 'Not A Region!' }), /Input 'region': 'Not A Region!' .* is not an AWS region name/],
+    ['malformed cache-control', () => ({ 'cache-control': '*.html public' }), /Input 'cache-control': line '\*\.html public' is not 'GLOB: VALUE'/],
+    ['malformed content-type', () => ({ 'content-type': '*.x: not-a-type' }), /Input 'content-type': 'not-a-type' in '\*\.x: not-a-type' is not a media type/],
+    ['bad glob', () => ({ exclude: 'docs/[abc' }), /Input 'exclude': bad glob 'docs\/\[abc'/],
+    ['negated glob', () => ({ exclude: '!keep.html' }), /Input 'exclude': bad glob '!keep.html': negated patterns/],
+    ['zero concurrency', () => ({ concurrency: '0' }), /Input 'concurrency': must be a whole number from 1 to 256, got '0'/],
+    ['negative concurrency', () => ({ concurrency: '-4' }), /Input 'concurrency': must be a whole number from 1 to 256, got '-4'/],
+    ['non-numeric concurrency', () => ({ concurrency: 'lots' }), /Input 'concurrency': must be a whole number/],
+    ['zero max-deletes', () => ({ 'max-deletes': '0' }), /Input 'max-deletes': must be a whole number of at least 1, got '0'\. To deploy without deleting anything, set 'delete: false'/],
+    ['negative max-deletes', () => ({ 'max-deletes': '-1' }), /Input 'max-deletes': must be a whole number of at least 1/],
+    ['non-numeric max-deletes', () => ({ 'max-deletes': 'all' }), /Input 'max-deletes': must be a whole number/],
+    ['prefix with ..', () => ({ prefix: 'previews/../prod' }), /Input 'prefix': has an empty, '\.' or '\.\.' segment/],
+    ['prefix with a leading /', () => ({ prefix: '/site' }), /Input 'prefix': must not start with '\/'/],
+    ['bad grace period', () => ({ 'asset-grace-period': 'forever' }), /Input 'asset-grace-period': 'forever' is not a duration/],
+    ['bad boolean', () => ({ 'dry-run': 'yes' }), /Input 'dry-run': must be true or false, got 'yes'/],
+    [
+      'a symlink leaving the build',
+      () => ({ 'source-dir': alteredSite((d) => symlinkSync(os.homedir(), path.join(d, 'home'))) }),
+      /Symlink "home" points outside 'source-dir'.*Copy the file into the build instead, or add the link to 'exclude'/,
+    ],
+    [
+      'a name with a control character',
+      () => ({ 'source-dir': alteredSite((d) => writeFileSync(path.join(d, 'bad\tname.html'), 'x')) }),
+      /File "bad\\tname.html" has a control character in its name.*rename it/,
+    ],
+    [
+      'a key longer than 1,024 bytes',
+      // Five 205-byte directory names and /page.html: 1,039 bytes.
+      () => ({ 'source-dir': alteredSite((d) => deepFile(d, 205)) }),
+      /File ".*page.html" would get a 1039-byte key; S3 allows 1024: shorten its path or the prefix, or add it to 'exclude'/,
+    ],
+  ])('%s', async (_name, inputs, message) => {
+    await expectRefused(await deploy(clean, bucket, site, inputs()), message);
+  });
+
+  it('a key longer than 1,024 bytes once the prefix is added', async () => {
+    // 1,014 bytes on its own; 'previews/pr-123/' adds 16.
+    const deepSite = alteredSite((d) => deepFile(d, 200));
+    await expectRefused(await deploy(clean, bucket, deepSite, { prefix: 'previews/pr-123' }), /would get a 1030-byte key; S3 allows 1024: shorten its path or the prefix/);
+  });
+
+  it('an unreadable file', async () => {
+    const unreadable = alteredSite((d) => writeFileSync(path.join(d, 'secret.html'), 'x'));
+    // As root every file is readable: run the action as an unprivileged user, as a runner would.
+    const asRoot = process.getuid?.() === 0;
+    for (const file of listFiles(unreadable)) chmodSync(path.join(unreadable, file), 0o644);
+    chmodSync(path.join(unreadable, 'secret.html'), 0o000);
+    let directory = unreadable;
+    while (directory !== os.tmpdir() && directory !== '/') {
+      chmodSync(directory, 0o755);
+      directory = path.dirname(directory);
+    }
+    for (const sub of ['docs', 'img', 'assets']) chmodSync(path.join(unreadable, sub), 0o755);
+    const run = await deploy(clean, bucket, unreadable, {}, asRoot ? { uid: 65534, gid: 65534, env: { HOME: os.tmpdir() } } : {});
+    await expectRefused(run, /Cannot read "secret.html" in 'source-dir' \(permission denied\): make it readable in the build, or add it to 'exclude'/);
+  });
+
+  it('a zero-byte file is not an error: it is deployed as an empty object', async () => {
+    const empty = await newBucket();
+    const withEmpty = writeSite({ 'index.html': 'x', '.nojekyll': '', 'assets/empty.css': '' });
+    expectSuccess(await deploy(clean, empty, withEmpty));
+    expect((await readObject(s3, empty, 'assets/empty.css')).body.length).toBe(0);
+    await expectConverged(empty, withEmpty);
+  });
+});
+
+describe('secrets', () => {
+  const SECRETS = {
+    AWS_SECRET_ACCESS_KEY: 'sEcReT/aCcEsS+KeY0123456789abcdefXYZ',
+    AWS_SESSION_TOKEN: 'FwoGZXIvYXdzSESSIONTOKEN0123456789abcdef==',
+    'INPUT_GITHUB-TOKEN': 'ghs_GitHubTokenValue0123456789abcdefABC',
+    GITHUB_TOKEN: 'ghs_WorkflowTokenValue0123456789abcdefXY',
+  };
+  let lenient: LocalS3;
+  let lenientProxy: S3Proxy;
+  let failingCloudFront: CloudFrontStub;
+
+  beforeAll(async () => {
+    // This server accepts any secret for the S3RVER key id, so the secret can be a distinctive string.
+    lenient = await startLocalS3({ buckets: ['secret-site'], allowMismatchedSignatures: true });
+    lenientProxy = await proxy((request) => (request.operation === 'PutObject' && request.url.includes('/broken/') ? { status: 500, code: 'InternalError' } : undefined), lenient.endpoint);
+    failingCloudFront = await startCloudFrontStub({ failWith: 'AccessDenied' });
+  });
+  afterAll(async () => {
+    await failingCloudFront?.close();
+    await lenient?.stop();
+  });
+
+  function run(inputs: Record<string, string>, sourceDir: string, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
+    return runAction({
+      inputs: { 'source-dir': sourceDir, bucket: 'secret-site', 'endpoint-url': lenientProxy.endpoint, 'force-path-style': 'true', ...inputs },
+      env: { AWS_ACCESS_KEY_ID: 'S3RVER', ...SECRETS, AWS_ENDPOINT_URL_CLOUDFRONT: failingCloudFront.endpoint, ...extraEnv },
+    });
+  }
+
+  it('are registered with the runner and appear nowhere else, in success and in every failure path', async () => {
+    const site = writeSite({ 'index.html': 'x', 'a.css': 'a' });
+    const runs: Array<[string, ActionRun]> = [];
+    runs.push(['success', await run({}, site)]);
+    runs.push(['bad input', await run({ concurrency: '0' }, site)]);
+    runs.push(['missing bucket', await run({ bucket: 'no-such-bucket' }, site)]);
+    runs.push(['failing writes', await run({}, writeSite({ 'index.html': 'y', 'broken/a.png': 'p' }))]);
+    writeFileSync(path.join(site, 'a.css'), 'changed');
+    runs.push(['failing invalidation', await run({ 'distribution-id': 'EFAILING123' }, site)]);
+    runs.push(['failing build', await run({ 'build-command': 'echo "about to fail"; exit 7' }, site)]);
+    expect(runs.map(([name, r]) => [name, r.code])).toEqual([
+      ['success', 0],
+      ['bad input', 1],
+      ['missing bucket', 1],
+      ['failing writes', 1],
+      ['failing invalidation', 1],
+      ['failing build', 1],
+    ]);
+    for (const [name, result] of runs) {
+      const masked = result.stdout.split('\n').filter((line) => line.startsWith('::add-mask::'));
+      for (const secret of Object.values(SECRETS)) expect({ name, registered: masked.includes(`::add-mask::${secret}`) }).toEqual({ name, registered: true });
+      const printed = [
+        ...result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')),
+        result.stderr,
+        result.summary,
+        JSON.stringify(result.outputs),
+      ].join('\n');
+      for (const secret of Object.values(SECRETS)) expect({ name, leaked: printed.includes(secret) }).toEqual({ name, leaked: false });
+    }
+  }, 90_000);
+});
+
+afterAll(() => {
+  // Directories chmod-ed for another user are removed by the OS temp cleanup; nothing else to undo.
+  rmSync(path.join(os.tmpdir(), 'never-created'), { force: true });
+});
