@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { pullRequestWithoutSecrets } from '../src/github.js';
+import { pullRequestOf, pullRequestWithoutSecrets, runUrl } from '../src/github.js';
 
 type Payload = Parameters<typeof pullRequestWithoutSecrets>[1];
 
@@ -64,5 +64,25 @@ describe('pullRequestWithoutSecrets', () => {
     expect(pullRequestWithoutSecrets('pull_request', pr({ fork: false, full_name: REPO }), 'dependabot[bot]')).toBe(
       'this pull request is from Dependabot, which gets no Actions secrets',
     );
+  });
+});
+
+describe('pullRequestOf', () => {
+  const payload = { action: 'synchronize', pull_request: { number: 42, head: { sha: 'abc123' } } };
+  it.each<[string, string | undefined, object, unknown]>([
+    ['a pull_request event', 'pull_request', payload, { number: 42, headSha: 'abc123', action: 'synchronize' }],
+    ['a pull_request_target event', 'pull_request_target', { ...payload, action: 'closed' }, { number: 42, headSha: 'abc123', action: 'closed' }],
+    ['a push', 'push', payload, undefined],
+    ['a local run (no event at all)', undefined, {}, undefined],
+    ['a pull_request event without a number', 'pull_request', { pull_request: {} }, undefined],
+  ])('%s', (_title, eventName, body, expected) => {
+    expect(pullRequestOf(eventName, body)).toEqual(expected);
+  });
+});
+
+describe('runUrl', () => {
+  it('links the workflow run when the runner says where it is', () => {
+    expect(runUrl({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'org/site', GITHUB_RUN_ID: '99' })).toBe('https://github.com/org/site/actions/runs/99');
+    expect(runUrl({})).toBeUndefined();
   });
 });

@@ -278,7 +278,7 @@ describe('setOutputs', () => {
   }
 
   it('sets every output from the report', () => {
-    setOutputs(report({ invalidation: { id: 'I2J0I21PCUYOIK', paths: ['/index.html', '/'] }, bytesUploaded: 123456 }));
+    setOutputs(report({ invalidation: { id: 'I2J0I21PCUYOIK', paths: ['/index.html', '/'] }, bytesUploaded: 123456, url: 'https://example.com/pr-4/', prefix: 'pr-4/' }));
     expect(outputs()).toEqual({
       uploaded: 15,
       'headers-updated': 7,
@@ -288,6 +288,8 @@ describe('setOutputs', () => {
       'invalidation-id': 'I2J0I21PCUYOIK',
       'invalidation-paths': '["/index.html","/"]',
       skipped: false,
+      url: 'https://example.com/pr-4/',
+      prefix: 'pr-4/',
     });
   });
 
@@ -302,6 +304,8 @@ describe('setOutputs', () => {
       'invalidation-id': '',
       'invalidation-paths': '[]',
       skipped: false,
+      url: '',
+      prefix: '',
     });
   });
 

@@ -75091,7 +75091,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7887);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8577);
 // The action's entry point (bundled by ncc into dist/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -75101,7 +75101,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7887:
+/***/ 8577:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78055,946 +78055,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/credentials.ts
-
-/** Environment variables that may hold a secret this process can see. */
-const SECRET_VARIABLES = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'INPUT_GITHUB-TOKEN', 'GITHUB_TOKEN'];
-/** Registers every secret in the environment with the runner, which then masks it wherever it is printed. */
-function maskSecrets(env) {
-    for (const name of SECRET_VARIABLES) {
-        const value = env[name];
-        if (value)
-            core_setSecret(value);
-    }
-}
-/**
- * Whether the SDK's default chain (environment, OIDC web identity from configure-aws-credentials, profiles,
- * instance roles) yields credentials. The secrets it resolves are masked too.
- */
-async function haveCredentials(client) {
-    try {
-        const credentials = await client.config.credentials();
-        core_setSecret(credentials.secretAccessKey);
-        if (credentials.sessionToken)
-            core_setSecret(credentials.sessionToken);
-        return true;
-    }
-    catch (error) {
-        if (error.name === 'CredentialsProviderError')
-            return false;
-        throw error;
-    }
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
-/*
-How it works:
-`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
-*/
-
-class Node {
-	value;
-	next;
-
-	constructor(value) {
-		this.value = value;
-	}
-}
-
-class Queue {
-	#head;
-	#tail;
-	#size;
-
-	constructor() {
-		this.clear();
-	}
-
-	enqueue(value) {
-		const node = new Node(value);
-
-		if (this.#head) {
-			this.#tail.next = node;
-			this.#tail = node;
-		} else {
-			this.#head = node;
-			this.#tail = node;
-		}
-
-		this.#size++;
-	}
-
-	dequeue() {
-		const current = this.#head;
-		if (!current) {
-			return;
-		}
-
-		this.#head = this.#head.next;
-		this.#size--;
-
-		// Clean up tail reference when queue becomes empty
-		if (!this.#head) {
-			this.#tail = undefined;
-		}
-
-		return current.value;
-	}
-
-	peek() {
-		if (!this.#head) {
-			return;
-		}
-
-		return this.#head.value;
-
-		// TODO: Node.js 18.
-		// return this.#head?.value;
-	}
-
-	clear() {
-		this.#head = undefined;
-		this.#tail = undefined;
-		this.#size = 0;
-	}
-
-	get size() {
-		return this.#size;
-	}
-
-	* [Symbol.iterator]() {
-		let current = this.#head;
-
-		while (current) {
-			yield current.value;
-			current = current.next;
-		}
-	}
-
-	* drain() {
-		while (this.#head) {
-			yield this.dequeue();
-		}
-	}
-}
-
-;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
-
-
-function pLimit(concurrency) {
-	let rejectOnClear = false;
-
-	if (typeof concurrency === 'object') {
-		({concurrency, rejectOnClear = false} = concurrency);
-	}
-
-	validateConcurrency(concurrency);
-
-	if (typeof rejectOnClear !== 'boolean') {
-		throw new TypeError('Expected `rejectOnClear` to be a boolean');
-	}
-
-	const queue = new Queue();
-	let activeCount = 0;
-
-	const resumeNext = () => {
-		// Process the next queued function if we're under the concurrency limit
-		if (activeCount < concurrency && queue.size > 0) {
-			activeCount++;
-			queue.dequeue().run();
-		}
-	};
-
-	const next = () => {
-		activeCount--;
-		resumeNext();
-	};
-
-	const run = async (function_, resolve, arguments_) => {
-		// Execute the function and capture the result promise
-		const result = (async () => function_(...arguments_))();
-
-		// Resolve immediately with the promise (don't wait for completion)
-		resolve(result);
-
-		// Wait for the function to complete (success or failure)
-		// We catch errors here to prevent unhandled rejections,
-		// but the original promise rejection is preserved for the caller
-		try {
-			await result;
-		} catch {}
-
-		// Decrement active count and process next queued function
-		next();
-	};
-
-	const enqueue = (function_, resolve, reject, arguments_) => {
-		const queueItem = {reject};
-
-		// Queue the internal resolve function instead of the run function
-		// to preserve the asynchronous execution context.
-		new Promise(internalResolve => { // eslint-disable-line promise/param-names
-			queueItem.run = internalResolve;
-			queue.enqueue(queueItem);
-		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
-
-		// Start processing immediately if we haven't reached the concurrency limit
-		if (activeCount < concurrency) {
-			resumeNext();
-		}
-	};
-
-	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
-		enqueue(function_, resolve, reject, arguments_);
-	});
-
-	Object.defineProperties(generator, {
-		activeCount: {
-			get: () => activeCount,
-		},
-		pendingCount: {
-			get: () => queue.size,
-		},
-		clearQueue: {
-			value() {
-				if (!rejectOnClear) {
-					queue.clear();
-					return;
-				}
-
-				const abortError = AbortSignal.abort().reason;
-
-				while (queue.size > 0) {
-					queue.dequeue().reject(abortError);
-				}
-			},
-		},
-		concurrency: {
-			get: () => concurrency,
-
-			set(newConcurrency) {
-				validateConcurrency(newConcurrency);
-				concurrency = newConcurrency;
-
-				queueMicrotask(() => {
-					// eslint-disable-next-line no-unmodified-loop-condition
-					while (activeCount < concurrency && queue.size > 0) {
-						resumeNext();
-					}
-				});
-			},
-		},
-		map: {
-			async value(iterable, function_) {
-				const promises = [];
-
-				try {
-					Array.from(iterable, (value, index) => {
-						const promise = generator(function_, value, index);
-						promises.push(promise);
-						return promise;
-					});
-				} catch (error) {
-					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
-					for (const promise of promises) {
-						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
-					}
-
-					throw error;
-				}
-
-				return Promise.all(promises);
-			},
-		},
-	});
-
-	return generator;
-}
-
-function limitFunction(function_, options) {
-	const limit = pLimit(options);
-
-	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
-	Object.defineProperty(limitedFunction, 'clearQueue', {
-		value: limit.clearQueue,
-	});
-
-	return limitedFunction;
-}
-
-function validateConcurrency(concurrency) {
-	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-	}
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
-/**
- * Errors the user can act on. Their messages are shown as `::error::` annotations, so each one names
- * what is at fault (an input, a file, a credential) and says how to fix it.
- */
-/** A problem with one action input. */
-class InputError extends Error {
-    input;
-    constructor(input, detail) {
-        super(`Input '${input}': ${detail}`);
-        this.input = input;
-        this.name = 'InputError';
-    }
-}
-/** A problem with a file or directory of the site being deployed. */
-class SourceError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'SourceError';
-    }
-}
-/** Anything else that stops a deploy before or while it writes (refusals, failed writes, AWS errors). */
-class DeployError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = 'DeployError';
-    }
-}
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/aws-errors.ts
-
-const REJECTED_CREDENTIALS = new Set([
-    'InvalidAccessKeyId',
-    'SignatureDoesNotMatch',
-    'ExpiredToken',
-    'InvalidToken',
-    'TokenRefreshRequired',
-    'InvalidClientTokenId',
-    'UnrecognizedClientException',
-    'AuthFailure',
-]);
-const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'TimeoutError', 'RequestTimeout']);
-/**
- * An AWS SDK error as a message that says what to fix. Built from the error's code and our own inputs only:
- * never from request details, so no credential can leak into the log.
- */
-function describeAwsError(error, action, target) {
-    const shape = (error ?? {});
-    // Node's system errors are all named 'Error'; their errno code (ECONNREFUSED…) says more.
-    const code = shape.Code ?? (shape.name && shape.name !== 'Error' ? shape.name : undefined) ?? shape.code ?? shape.name ?? 'Error';
-    const status = shape.$metadata?.httpStatusCode;
-    const where = action === 'CreateInvalidation' ? `CloudFront distribution ${target.distributionId}` : `s3://${target.bucket}/${target.prefix}`;
-    const detail = (shape.message ?? '').split(/\r?\n|\r/)[0]?.slice(0, 300) ?? '';
-    let advice;
-    if (REJECTED_CREDENTIALS.has(code)) {
-        advice = 'the AWS credentials were rejected: check the access key / secret, or the role that aws-actions/configure-aws-credentials assumes.';
-    }
-    else if (code === 'NoSuchBucket') {
-        advice = `bucket '${target.bucket}' does not exist${target.endpointUrl ? ` at ${target.endpointUrl}` : ''}: check input 'bucket'.`;
-    }
-    else if (code === 'NoSuchDistribution') {
-        advice = `distribution '${target.distributionId}' does not exist in this account: check input 'distribution-id'.`;
-    }
-    else if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {
-        advice = `access denied: the credentials need permission for ${action} on ${where} (see examples/iam/deploy-policy.json).`;
-    }
-    else if (code === 'AuthorizationHeaderMalformed' || code === 'IllegalLocationConstraintException' || code === 'PermanentRedirect') {
-        advice = `the bucket is not in region '${target.region}': set input 'region' to the bucket's region.`;
-    }
-    else if (code === 'TooManyInvalidationsInProgress') {
-        advice = 'CloudFront has too many invalidations in progress for this distribution: re-run once they complete.';
-    }
-    else if (NETWORK.has(code)) {
-        advice = `cannot reach ${target.endpointUrl ?? 'AWS'} (${code}): check 'endpoint-url' and the network.`;
-    }
-    else {
-        advice = `${code}${status ? ` (HTTP ${status})` : ''}${detail ? `: ${detail}` : ''}`;
-    }
-    return new DeployError(`${action} on ${where} failed: ${advice}`, { cause: error });
-}
-
-;// CONCATENATED MODULE: ./src/build.ts
-
-
-
-/**
- * Runs `build-command` with bash (`-e -o pipefail`, as a workflow `run:` step does) in a log group, its
- * output streamed. A non-zero exit fails the step before anything touches the bucket.
- */
-async function runBuild(command, workingDirectory) {
-    const exitCode = await group(`Build: ${command}`, () => exec_exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
-        cwd: workingDirectory,
-        ignoreReturnCode: true,
-    }));
-    if (exitCode !== 0) {
-        throw new DeployError(`Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`);
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3169);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var client_s3_dist_cjs = __nccwpck_require__(3711);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/manifest.ts
-
-/**
- * The deploy manifest: a small object the action keeps beside the site (at `<prefix><MANIFEST_NAME>`) that
- * records, per key, the content hash and the headers it last wrote and the ETag S3 gave back. A listing's
- * ETag equal to the recorded one proves the object is still what the action wrote, so a redeploy needs no
- * per-object HEAD and never compares mtimes. It also records since when each deleted fingerprinted asset has
- * been kept for pages still cached (see plan.ts). Keys are relative to the prefix.
- */
-const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
-const FORMAT = 'parlai-site-deploy/manifest';
-const VERSION = 1;
-function emptyManifest() {
-    return { entries: new Map(), retained: new Map() };
-}
-function sortedObject(map, value) {
-    return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, item]) => [key, value(item)]));
-}
-function isManifestPath(relativePath) {
-    return relativePath === MANIFEST_NAME || relativePath.endsWith(`/${MANIFEST_NAME}`);
-}
-function encodeManifest(manifest, updatedAt) {
-    const entries = sortedObject(manifest.entries, (entry) => entry);
-    const retained = sortedObject(manifest.retained, (since) => since.toISOString());
-    const json = JSON.stringify({ format: FORMAT, version: VERSION, updatedAt: updatedAt.toISOString(), entries, retained });
-    return (0,external_node_zlib_.gzipSync)(json);
-}
-function isEntry(value) {
-    if (typeof value !== 'object' || value === null)
-        return false;
-    const entry = value;
-    return (typeof entry.md5 === 'string' &&
-        typeof entry.etag === 'string' &&
-        typeof entry.size === 'number' &&
-        typeof entry.contentType === 'string' &&
-        typeof entry.cacheControl === 'string');
-}
-/** Throws on anything that is not a manifest this version wrote; the caller then trusts nothing in it. */
-function decodeManifest(body) {
-    const parsed = JSON.parse((0,external_node_zlib_.gunzipSync)(body).toString('utf8'));
-    const document = parsed;
-    if (document.format !== FORMAT || document.version !== VERSION) {
-        throw new Error(`not a version ${VERSION} manifest`);
-    }
-    if (typeof document.entries !== 'object' || document.entries === null)
-        throw new Error('no entries');
-    const entries = new Map();
-    for (const [key, value] of Object.entries(document.entries)) {
-        if (isEntry(value))
-            entries.set(key, value);
-    }
-    const retained = new Map();
-    if (typeof document.retained === 'object' && document.retained !== null) {
-        for (const [key, value] of Object.entries(document.retained)) {
-            const since = typeof value === 'string' ? new Date(value) : undefined;
-            if (since && !Number.isNaN(since.getTime()))
-                retained.set(key, since);
-        }
-    }
-    return { entries, retained };
-}
-function sameEntry(a, b) {
-    return a.md5 === b.md5 && a.etag === b.etag && a.size === b.size && a.contentType === b.contentType && a.cacheControl === b.cacheControl;
-}
-/** Whether two manifests record the same state (so an unchanged one need not be written again). */
-function sameManifest(a, b) {
-    if (a.entries.size !== b.entries.size || a.retained.size !== b.retained.size)
-        return false;
-    for (const [key, entry] of a.entries) {
-        const other = b.entries.get(key);
-        if (!other || !sameEntry(entry, other))
-            return false;
-    }
-    for (const [key, since] of a.retained) {
-        if (b.retained.get(key)?.getTime() !== since.getTime())
-            return false;
-    }
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/scan.ts
-
-
-
-
-
-
-/** Files of this size and above go up as multipart uploads, in parts of this size (as the AWS CLI does). */
-const PART_SIZE = 8 * 1024 * 1024;
-/** S3's limit on the length of a key, in UTF-8 bytes. */
-const MAX_KEY_BYTES = 1024;
-const READ_CHUNK = 1024 * 1024;
-/** Directories never deployed: a site build has no business publishing a repository. */
-const ALWAYS_SKIPPED_DIRECTORIES = new Set(['.git']);
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-function describe(name) {
-    return JSON.stringify(name);
-}
-function checkName(relativePath, keyPrefix) {
-    if (CONTROL_CHARACTERS.test(relativePath)) {
-        throw new SourceError(`File ${describe(relativePath)} has a control character in its name, which S3 keys and URLs cannot carry safely: rename it in the build, or add it to 'exclude'.`);
-    }
-    const keyBytes = Buffer.byteLength(keyPrefix + relativePath, 'utf8');
-    if (keyBytes > MAX_KEY_BYTES) {
-        throw new SourceError(`File ${describe(relativePath)} would get a ${keyBytes}-byte key; S3 allows ${MAX_KEY_BYTES}: shorten its path or the prefix, or add it to 'exclude'.`);
-    }
-    if (isManifestPath(relativePath)) {
-        throw new SourceError(`File ${describe(relativePath)} has the name this action reserves for its deploy manifest: rename it or add it to 'exclude'.`);
-    }
-}
-function isInside(root, target) {
-    const relative = external_node_path_default().relative(root, target);
-    return relative === '' || (!relative.startsWith('..') && !external_node_path_default().isAbsolute(relative));
-}
-async function hashFile(absolutePath, size) {
-    if (size < READ_CHUNK) {
-        const body = await (0,promises_.readFile)(absolutePath);
-        return { md5: (0,external_node_crypto_.createHash)('md5').update(body).digest('hex'), size: body.length };
-    }
-    // Large files stream through the hash a chunk at a time; parts are hashed alongside for the multipart ETag.
-    const whole = (0,external_node_crypto_.createHash)('md5');
-    const partDigests = [];
-    let part = (0,external_node_crypto_.createHash)('md5');
-    let partFill = 0;
-    let total = 0;
-    const chunk = Buffer.allocUnsafe(READ_CHUNK);
-    const handle = await (0,promises_.open)(absolutePath, 'r');
-    try {
-        for (;;) {
-            const { bytesRead } = await handle.read(chunk, 0, READ_CHUNK, null);
-            if (bytesRead === 0)
-                break;
-            let view = chunk.subarray(0, bytesRead);
-            whole.update(view);
-            total += bytesRead;
-            while (view.length > 0) {
-                const take = Math.min(view.length, PART_SIZE - partFill);
-                part.update(view.subarray(0, take));
-                partFill += take;
-                view = view.subarray(take);
-                if (partFill === PART_SIZE) {
-                    partDigests.push(part.digest());
-                    part = (0,external_node_crypto_.createHash)('md5');
-                    partFill = 0;
-                }
-            }
-        }
-    }
-    finally {
-        await handle.close();
-    }
-    if (partFill > 0)
-        partDigests.push(part.digest());
-    const md5 = whole.digest('hex');
-    if (total < PART_SIZE)
-        return { md5, size: total };
-    const multipartEtag = `${(0,external_node_crypto_.createHash)('md5').update(Buffer.concat(partDigests)).digest('hex')}-${partDigests.length}`;
-    return { md5, multipartEtag, size: total };
-}
-/** Lists the regular files under `root`, following symlinks that stay inside it. */
-async function listFiles(root, options) {
-    const realRoot = await (0,promises_.realpath)(root);
-    const found = [];
-    const visitedDirectories = new Set([realRoot]);
-    const pending = [{ directory: root, relative: '' }];
-    while (pending.length > 0) {
-        const { directory, relative } = pending.pop();
-        let entries;
-        try {
-            entries = await (0,promises_.readdir)(directory, { withFileTypes: true });
-        }
-        catch (error) {
-            throw new SourceError(`Cannot read directory ${describe(relative || '.')} of 'source-dir': ${error.message}`);
-        }
-        for (const entry of entries) {
-            const relativePath = relative + entry.name;
-            const absolutePath = external_node_path_default().join(directory, entry.name);
-            if (options.exclude(relativePath))
-                continue;
-            let isDirectory = entry.isDirectory();
-            let isFile = entry.isFile();
-            if (entry.isSymbolicLink()) {
-                let target;
-                try {
-                    target = await (0,promises_.realpath)(absolutePath);
-                }
-                catch {
-                    throw new SourceError(`Symlink ${describe(relativePath)} in 'source-dir' is broken: fix or remove it in the build.`);
-                }
-                if (!isInside(realRoot, target)) {
-                    throw new SourceError(`Symlink ${describe(relativePath)} points outside 'source-dir' (to ${describe(target)}): deploying it could publish files that are not part of the site. Copy the file into the build instead, or add the link to 'exclude'.`);
-                }
-                const targetStat = await (0,promises_.stat)(target);
-                isDirectory = targetStat.isDirectory();
-                isFile = targetStat.isFile();
-                if (isDirectory) {
-                    if (visitedDirectories.has(target))
-                        continue; // a loop, or a second link to a walked directory
-                    visitedDirectories.add(target);
-                }
-            }
-            if (isDirectory) {
-                if (!ALWAYS_SKIPPED_DIRECTORIES.has(entry.name))
-                    pending.push({ directory: absolutePath, relative: `${relativePath}/` });
-                continue;
-            }
-            if (!isFile) {
-                throw new SourceError(`${describe(relativePath)} in 'source-dir' is not a regular file (a socket or device?): remove it or add it to 'exclude'.`);
-            }
-            checkName(relativePath, options.keyPrefix);
-            const { size } = await (0,promises_.stat)(absolutePath);
-            found.push({ relativePath, absolutePath, size });
-        }
-    }
-    return found;
-}
-/**
- * Every file to deploy, with its MD5, sorted by path. Throws a SourceError naming the file for anything that
- * cannot be deployed safely; nothing is written before the scan has succeeded.
- */
-async function scanSource(root, options) {
-    const found = await listFiles(root, options);
-    const limit = pLimit(options.concurrency);
-    const files = await Promise.all(found.map((file) => limit(async () => {
-        try {
-            return { ...file, ...(await hashFile(file.absolutePath, file.size)) };
-        }
-        catch (error) {
-            const code = error.code;
-            const reason = code === 'EACCES' ? 'permission denied' : error.message;
-            throw new SourceError(`Cannot read ${describe(file.relativePath)} in 'source-dir' (${reason}): make it readable in the build, or add it to 'exclude'.`);
-        }
-    })));
-    return files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-}
-/** Refuses a `source-dir` that is missing or not a directory, before anything else is done with it. */
-async function checkSourceDir(root, shownAs) {
-    let info;
-    try {
-        info = await (0,promises_.lstat)(root).then((linkInfo) => (linkInfo.isSymbolicLink() ? (0,promises_.stat)(root) : linkInfo));
-    }
-    catch {
-        throw new SourceError(`'source-dir' ${describe(shownAs)} does not exist (resolved to ${describe(root)}): check the path, and that 'build-command' writes its output there.`);
-    }
-    if (!info.isDirectory()) {
-        throw new SourceError(`'source-dir' ${describe(shownAs)} is a file, not a directory: give the directory that holds the built site.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/s3.ts
-
-
-
-
-
-
-
-const USER_AGENT = 'parlai-site-deploy/1';
-/** Parts of large files in flight at once, across all files: bounds memory to this many PART_SIZE buffers. */
-const PARTS_IN_FLIGHT = 4;
-const DELETE_BATCH = 1000;
-function createS3Client(settings) {
-    // One keep-alive socket per concurrent request: no new TLS handshake per object.
-    const agentOptions = { keepAlive: true, maxSockets: settings.concurrency + PARTS_IN_FLIGHT };
-    return new client_s3_dist_cjs/* S3Client */.YxF({
-        region: settings.region,
-        endpoint: settings.endpointUrl,
-        forcePathStyle: settings.forcePathStyle,
-        followRegionRedirects: true,
-        // Adaptive retries back off on 503 SlowDown and throttle the client instead of failing the deploy.
-        retryMode: 'adaptive',
-        maxAttempts: 6,
-        // Integrity comes from Content-MD5 on every PUT and part (checked by S3) and the ETag check below (for
-        // servers that skip Content-MD5). The SDK's default CRC32 trailers would add aws-chunked framing that
-        // some S3-compatible servers store verbatim.
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-        customUserAgent: USER_AGENT,
-        requestHandler: {
-            httpAgent: new (external_node_http_default()).Agent(agentOptions),
-            httpsAgent: new (external_node_https_default()).Agent(agentOptions),
-            connectionTimeout: 10_000,
-            requestTimeout: 120_000,
-        },
-    });
-}
-class IntegrityError extends Error {
-}
-/** The object changed since this deploy read it: another deploy wrote it meanwhile. */
-class ConcurrentWriteError extends Error {
-    expectedEtag;
-    foundEtag;
-    constructor(expectedEtag, foundEtag) {
-        super(`expected ${expectedEtag ?? 'no object'}, found ${foundEtag ?? 'no object'}`);
-        this.expectedEtag = expectedEtag;
-        this.foundEtag = foundEtag;
-    }
-}
-function unquote(etag) {
-    return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');
-}
-function encodeCopySource(bucket, key) {
-    return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-}
-function isNotFound(error) {
-    const name = error.name;
-    const status = error.$metadata?.httpStatusCode;
-    return name === 'NoSuchKey' || name === 'NotFound' || status === 404;
-}
-/** The S3 calls a deploy makes, and nothing else. */
-class ObjectStore {
-    client;
-    bucket;
-    partLimit = pLimit(PARTS_IN_FLIGHT);
-    constructor(client, bucket) {
-        this.client = client;
-        this.bucket = bucket;
-    }
-    /** One flat, paginated listing of everything under the prefix. */
-    async list(prefix) {
-        const objects = [];
-        const pages = (0,client_s3_dist_cjs/* paginateListObjectsV2 */.OqA)({ client: this.client, pageSize: 1000 }, { Bucket: this.bucket, Prefix: prefix || undefined });
-        for await (const page of pages) {
-            for (const object of page.Contents ?? []) {
-                if (object.Key === undefined)
-                    continue;
-                objects.push({ key: object.Key, etag: unquote(object.ETag), size: object.Size ?? 0 });
-            }
-        }
-        return objects;
-    }
-    async readHeaders(key) {
-        try {
-            const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: this.bucket, Key: key }));
-            return { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' };
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw error;
-        }
-    }
-    async readEtag(key) {
-        try {
-            const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: this.bucket, Key: key }));
-            return unquote(head.ETag);
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw error;
-        }
-    }
-    async readObject(key) {
-        try {
-            const response = await this.client.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({ Bucket: this.bucket, Key: key }));
-            const body = Buffer.from(await response.Body.transformToByteArray());
-            return { body, etag: unquote(response.ETag) };
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw error;
-        }
-    }
-    /** Uploads a file (in parts from PART_SIZE up) and returns the ETag S3 recorded. */
-    async putFile(file) {
-        if (file.size >= PART_SIZE)
-            return this.putMultipart(file);
-        const body = await (0,promises_.readFile)(file.absolutePath);
-        const md5 = (0,external_node_crypto_.createHash)('md5').update(body).digest();
-        if (md5.toString('hex') !== file.md5) {
-            throw new IntegrityError(`${file.relativePath} changed on disk after it was scanned: is the build still writing?`);
-        }
-        const response = await this.client.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
-            Bucket: this.bucket,
-            Key: file.key,
-            Body: body,
-            ContentLength: body.length,
-            ContentMD5: md5.toString('base64'),
-            ContentType: file.headers.contentType,
-            CacheControl: file.headers.cacheControl,
-        }));
-        return this.checkStored(file, unquote(response.ETag), response.ServerSideEncryption, [file.md5]);
-    }
-    async putMultipart(file) {
-        const created = await this.client.send(new client_s3_dist_cjs/* CreateMultipartUploadCommand */.nG4({
-            Bucket: this.bucket,
-            Key: file.key,
-            ContentType: file.headers.contentType,
-            CacheControl: file.headers.cacheControl,
-        }));
-        const uploadId = created.UploadId;
-        const handle = await (0,promises_.open)(file.absolutePath, 'r');
-        try {
-            const partCount = Math.ceil(file.size / PART_SIZE);
-            const settled = await Promise.allSettled(Array.from({ length: partCount }, (_, index) => this.partLimit(async () => {
-                const offset = index * PART_SIZE;
-                const length = Math.min(PART_SIZE, file.size - offset);
-                const body = Buffer.alloc(length);
-                const { bytesRead } = await handle.read(body, 0, length, offset);
-                if (bytesRead !== length)
-                    throw new IntegrityError(`${file.relativePath} got shorter while it was uploaded`);
-                const md5 = (0,external_node_crypto_.createHash)('md5').update(body).digest();
-                const response = await this.client.send(new client_s3_dist_cjs/* UploadPartCommand */.iVK({
-                    Bucket: this.bucket,
-                    Key: file.key,
-                    UploadId: uploadId,
-                    PartNumber: index + 1,
-                    Body: body,
-                    ContentLength: length,
-                    ContentMD5: md5.toString('base64'),
-                }));
-                return { PartNumber: index + 1, ETag: response.ETag };
-            })));
-            const failure = settled.find((result) => result.status === 'rejected');
-            if (failure)
-                throw failure.reason;
-            const parts = settled.map((result) => result.value);
-            const completed = await this.client.send(new client_s3_dist_cjs/* CompleteMultipartUploadCommand */.Gym({ Bucket: this.bucket, Key: file.key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
-            // AWS answers md5-of-part-md5s-N; some S3-compatible servers the plain MD5. Both prove the bytes.
-            return this.checkStored(file, unquote(completed.ETag), completed.ServerSideEncryption, [file.multipartEtag ?? '', file.md5]);
-        }
-        catch (error) {
-            await this.client
-                .send(new client_s3_dist_cjs/* AbortMultipartUploadCommand */.tfP({ Bucket: this.bucket, Key: file.key, UploadId: uploadId }))
-                .catch(() => undefined); // the bucket's lifecycle rule cleans up what an abort could not
-            throw error;
-        }
-        finally {
-            await handle.close();
-        }
-    }
-    /**
-     * S3 rejects a body that does not match its Content-MD5; a server that ignores Content-MD5 is caught here,
-     * by the ETag it computed. (With SSE-KMS or SSE-C the ETag is not an MD5, and S3's own check stands.)
-     */
-    checkStored(file, etag, encryption, expected) {
-        const opaqueEtag = encryption === 'aws:kms' || encryption === 'aws:kms:dsse';
-        if (!opaqueEtag && !expected.includes(etag)) {
-            throw new IntegrityError(`${file.key}: the server stored different bytes (ETag ${etag}, expected ${expected.filter(Boolean).join(' or ')})`);
-        }
-        return etag;
-    }
-    /** Rewrites an object's headers in place (server-side copy onto itself): no bytes are sent. */
-    async copyWithHeaders(file) {
-        const response = await this.client.send(new client_s3_dist_cjs/* CopyObjectCommand */.s9Z({
-            Bucket: this.bucket,
-            Key: file.key,
-            CopySource: encodeCopySource(this.bucket, file.key),
-            MetadataDirective: 'REPLACE',
-            ContentType: file.headers.contentType,
-            CacheControl: file.headers.cacheControl,
-        }));
-        return unquote(response.CopyObjectResult?.ETag);
-    }
-    /**
-     * Writes `body` only if the object is still the one read before (`expectedEtag`, or absent): a conditional
-     * PUT (If-Match / If-None-Match), which S3 enforces atomically. Stores that ignore conditional headers are
-     * covered by reading the ETag first, which catches all but a race within those two requests.
-     */
-    async putIfUnchanged(key, body, headers, expectedEtag) {
-        const found = await this.readEtag(key);
-        if (found !== expectedEtag)
-            throw new ConcurrentWriteError(expectedEtag, found);
-        try {
-            const response = await this.client.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
-                Bucket: this.bucket,
-                Key: key,
-                Body: body,
-                ContentLength: body.length,
-                ContentMD5: (0,external_node_crypto_.createHash)('md5').update(body).digest('base64'),
-                ContentType: headers.contentType,
-                CacheControl: headers.cacheControl,
-                ...(expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: `"${expectedEtag}"` }),
-            }));
-            return unquote(response.ETag);
-        }
-        catch (error) {
-            const status = error.$metadata?.httpStatusCode;
-            const name = error.name;
-            // 412: the condition failed; 409: a concurrent conditional write to the same key won.
-            if (status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'ConditionalRequestConflict') {
-                throw new ConcurrentWriteError(expectedEtag, undefined);
-            }
-            throw error;
-        }
-    }
-    /** DeleteObjects, up to 1,000 keys a call. Returns the keys S3 could not delete, with why. */
-    async deleteKeys(keys) {
-        const failed = [];
-        for (let start = 0; start < keys.length; start += DELETE_BATCH) {
-            const batch = keys.slice(start, start + DELETE_BATCH);
-            const response = await this.client.send(new client_s3_dist_cjs/* DeleteObjectsCommand */.xvx({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
-            for (const error of response.Errors ?? []) {
-                failed.push({ key: error.Key ?? '?', message: `${error.Code ?? 'Error'}: ${error.Message ?? ''}`.trim() });
-            }
-        }
-        return failed;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cloudfront.ts
-
-
-/** CloudFront is global; its API lives in us-east-1. AWS_ENDPOINT_URL_CLOUDFRONT redirects it (tests do). */
-function createCloudFrontClient() {
-    return new dist_cjs/* CloudFrontClient */.GHk({ region: 'us-east-1', retryMode: 'adaptive', maxAttempts: 6, customUserAgent: USER_AGENT });
-}
-/** One CreateInvalidation; returns its ID. */
-async function createInvalidation(client, distributionId, paths, callerReference) {
-    const response = await client.send(new dist_cjs/* CreateInvalidationCommand */.Yo6({
-        DistributionId: distributionId,
-        InvalidationBatch: { CallerReference: callerReference, Paths: { Quantity: paths.length, Items: paths } },
-    }));
-    const id = response.Invalidation?.Id;
-    if (!id)
-        throw new Error('CloudFront answered CreateInvalidation without an invalidation ID');
-    return id;
-}
-/** Polls until CloudFront reports the invalidation Completed (usually well under a minute). */
-async function waitForInvalidation(client, distributionId, invalidationId, maxWaitSeconds = 900) {
-    try {
-        // The waiter throws on timeout (and refuses a maxWaitTime not above minDelay).
-        await (0,dist_cjs/* waitUntilInvalidationCompleted */.pgE)({ client, maxWaitTime: maxWaitSeconds, minDelay: 5, maxDelay: 30 }, { DistributionId: distributionId, Id: invalidationId });
-    }
-    catch (error) {
-        const state = error.state;
-        if (state === 'TIMEOUT' || state === 'ABORTED' || error.name === 'TimeoutError') {
-            throw new Error(`invalidation ${invalidationId} is not Completed after ${maxWaitSeconds} s; it goes on in CloudFront.`, { cause: error });
-        }
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/delete.ts
-/** Deletes the keys (DeleteObjects, 1,000 a call); a key S3 refuses is reported, not thrown. */
-async function deleteRemoved(store, keys) {
-    if (keys.length === 0)
-        return { deleted: [], failed: [] };
-    const failed = await store.deleteKeys(keys);
-    const failedKeys = new Set(failed.map((failure) => failure.key));
-    return { deleted: keys.filter((key) => !failedKeys.has(key)), failed };
-}
-
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -79268,10 +78328,10 @@ function Collection() {
 
 
 // pkg/dist-src/version.js
-var dist_bundle_VERSION = "0.0.0-development";
+var VERSION = "0.0.0-development";
 
 // pkg/dist-src/defaults.js
-var userAgent = `octokit-endpoint.js/${dist_bundle_VERSION} ${getUserAgent()}`;
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
 var DEFAULTS = {
   method: "GET",
   baseUrl: "https://api.github.com",
@@ -80551,12 +79611,12 @@ class RequestError extends Error {
 
 
 // pkg/dist-src/version.js
-var request_dist_bundle_VERSION = "10.0.16";
+var dist_bundle_VERSION = "10.0.16";
 
 // pkg/dist-src/defaults.js
 var defaults_default = {
   headers: {
-    "user-agent": `octokit-request.js/${request_dist_bundle_VERSION} ${getUserAgent()}`
+    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
   }
 };
 
@@ -83955,7 +83015,7 @@ const defaults = {
         fetch: getProxyFetch(baseUrl)
     }
 };
-const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
 
 /**
  * Convience function to correctly format Octokit Options to pass into the constructor.
@@ -83963,15 +83023,15 @@ const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(
  * @param     token    the repo PAT or GITHUB_TOKEN
  * @param     options  other options to set
  */
-function utils_getOctokitOptions(token, options) {
+function getOctokitOptions(token, options) {
     const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
     // Auth
-    const auth = Utils.getAuthString(token, opts);
+    const auth = getAuthString(token, opts);
     if (auth) {
         opts.auth = auth;
     }
     // Orchestration ID
-    const userAgent = Utils.getUserAgentWithOrchestrationId(opts.userAgent);
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
     if (userAgent) {
         opts.userAgent = userAgent;
     }
@@ -83993,7 +83053,948 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/credentials.ts
+
+/** Environment variables that may hold a secret this process can see. */
+const SECRET_VARIABLES = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'INPUT_GITHUB-TOKEN', 'GITHUB_TOKEN'];
+/** Registers every secret in the environment with the runner, which then masks it wherever it is printed. */
+function maskSecrets(env) {
+    for (const name of SECRET_VARIABLES) {
+        const value = env[name];
+        if (value)
+            core_setSecret(value);
+    }
+}
+/**
+ * Whether the SDK's default chain (environment, OIDC web identity from configure-aws-credentials, profiles,
+ * instance roles) yields credentials. The secrets it resolves are masked too.
+ */
+async function haveCredentials(client) {
+    try {
+        const credentials = await client.config.credentials();
+        core_setSecret(credentials.secretAccessKey);
+        if (credentials.sessionToken)
+            core_setSecret(credentials.sessionToken);
+        return true;
+    }
+    catch (error) {
+        if (error.name === 'CredentialsProviderError')
+            return false;
+        throw error;
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
+/*
+How it works:
+`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
+*/
+
+class Node {
+	value;
+	next;
+
+	constructor(value) {
+		this.value = value;
+	}
+}
+
+class Queue {
+	#head;
+	#tail;
+	#size;
+
+	constructor() {
+		this.clear();
+	}
+
+	enqueue(value) {
+		const node = new Node(value);
+
+		if (this.#head) {
+			this.#tail.next = node;
+			this.#tail = node;
+		} else {
+			this.#head = node;
+			this.#tail = node;
+		}
+
+		this.#size++;
+	}
+
+	dequeue() {
+		const current = this.#head;
+		if (!current) {
+			return;
+		}
+
+		this.#head = this.#head.next;
+		this.#size--;
+
+		// Clean up tail reference when queue becomes empty
+		if (!this.#head) {
+			this.#tail = undefined;
+		}
+
+		return current.value;
+	}
+
+	peek() {
+		if (!this.#head) {
+			return;
+		}
+
+		return this.#head.value;
+
+		// TODO: Node.js 18.
+		// return this.#head?.value;
+	}
+
+	clear() {
+		this.#head = undefined;
+		this.#tail = undefined;
+		this.#size = 0;
+	}
+
+	get size() {
+		return this.#size;
+	}
+
+	* [Symbol.iterator]() {
+		let current = this.#head;
+
+		while (current) {
+			yield current.value;
+			current = current.next;
+		}
+	}
+
+	* drain() {
+		while (this.#head) {
+			yield this.dequeue();
+		}
+	}
+}
+
+;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
+
+
+function pLimit(concurrency) {
+	let rejectOnClear = false;
+
+	if (typeof concurrency === 'object') {
+		({concurrency, rejectOnClear = false} = concurrency);
+	}
+
+	validateConcurrency(concurrency);
+
+	if (typeof rejectOnClear !== 'boolean') {
+		throw new TypeError('Expected `rejectOnClear` to be a boolean');
+	}
+
+	const queue = new Queue();
+	let activeCount = 0;
+
+	const resumeNext = () => {
+		// Process the next queued function if we're under the concurrency limit
+		if (activeCount < concurrency && queue.size > 0) {
+			activeCount++;
+			queue.dequeue().run();
+		}
+	};
+
+	const next = () => {
+		activeCount--;
+		resumeNext();
+	};
+
+	const run = async (function_, resolve, arguments_) => {
+		// Execute the function and capture the result promise
+		const result = (async () => function_(...arguments_))();
+
+		// Resolve immediately with the promise (don't wait for completion)
+		resolve(result);
+
+		// Wait for the function to complete (success or failure)
+		// We catch errors here to prevent unhandled rejections,
+		// but the original promise rejection is preserved for the caller
+		try {
+			await result;
+		} catch {}
+
+		// Decrement active count and process next queued function
+		next();
+	};
+
+	const enqueue = (function_, resolve, reject, arguments_) => {
+		const queueItem = {reject};
+
+		// Queue the internal resolve function instead of the run function
+		// to preserve the asynchronous execution context.
+		new Promise(internalResolve => { // eslint-disable-line promise/param-names
+			queueItem.run = internalResolve;
+			queue.enqueue(queueItem);
+		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
+
+		// Start processing immediately if we haven't reached the concurrency limit
+		if (activeCount < concurrency) {
+			resumeNext();
+		}
+	};
+
+	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
+		enqueue(function_, resolve, reject, arguments_);
+	});
+
+	Object.defineProperties(generator, {
+		activeCount: {
+			get: () => activeCount,
+		},
+		pendingCount: {
+			get: () => queue.size,
+		},
+		clearQueue: {
+			value() {
+				if (!rejectOnClear) {
+					queue.clear();
+					return;
+				}
+
+				const abortError = AbortSignal.abort().reason;
+
+				while (queue.size > 0) {
+					queue.dequeue().reject(abortError);
+				}
+			},
+		},
+		concurrency: {
+			get: () => concurrency,
+
+			set(newConcurrency) {
+				validateConcurrency(newConcurrency);
+				concurrency = newConcurrency;
+
+				queueMicrotask(() => {
+					// eslint-disable-next-line no-unmodified-loop-condition
+					while (activeCount < concurrency && queue.size > 0) {
+						resumeNext();
+					}
+				});
+			},
+		},
+		map: {
+			async value(iterable, function_) {
+				const promises = [];
+
+				try {
+					Array.from(iterable, (value, index) => {
+						const promise = generator(function_, value, index);
+						promises.push(promise);
+						return promise;
+					});
+				} catch (error) {
+					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
+					for (const promise of promises) {
+						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
+					}
+
+					throw error;
+				}
+
+				return Promise.all(promises);
+			},
+		},
+	});
+
+	return generator;
+}
+
+function limitFunction(function_, options) {
+	const limit = pLimit(options);
+
+	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
+	Object.defineProperty(limitedFunction, 'clearQueue', {
+		value: limit.clearQueue,
+	});
+
+	return limitedFunction;
+}
+
+function validateConcurrency(concurrency) {
+	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+	}
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+/**
+ * Errors the user can act on. Their messages are shown as `::error::` annotations, so each one names
+ * what is at fault (an input, a file, a credential) and says how to fix it.
+ */
+/** A problem with one action input. */
+class InputError extends Error {
+    input;
+    constructor(input, detail) {
+        super(`Input '${input}': ${detail}`);
+        this.input = input;
+        this.name = 'InputError';
+    }
+}
+/** A problem with a file or directory of the site being deployed. */
+class SourceError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'SourceError';
+    }
+}
+/** Anything else that stops a deploy before or while it writes (refusals, failed writes, AWS errors). */
+class DeployError extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'DeployError';
+    }
+}
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/aws-errors.ts
+
+const REJECTED_CREDENTIALS = new Set([
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+    'ExpiredToken',
+    'InvalidToken',
+    'TokenRefreshRequired',
+    'InvalidClientTokenId',
+    'UnrecognizedClientException',
+    'AuthFailure',
+]);
+const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'TimeoutError', 'RequestTimeout']);
+/**
+ * An AWS SDK error as a message that says what to fix. Built from the error's code and our own inputs only:
+ * never from request details, so no credential can leak into the log.
+ */
+function describeAwsError(error, action, target) {
+    const shape = (error ?? {});
+    // Node's system errors are all named 'Error'; their errno code (ECONNREFUSED…) says more.
+    const code = shape.Code ?? (shape.name && shape.name !== 'Error' ? shape.name : undefined) ?? shape.code ?? shape.name ?? 'Error';
+    const status = shape.$metadata?.httpStatusCode;
+    const where = action === 'CreateInvalidation' ? `CloudFront distribution ${target.distributionId}` : `s3://${target.bucket}/${target.prefix}`;
+    const detail = (shape.message ?? '').split(/\r?\n|\r/)[0]?.slice(0, 300) ?? '';
+    let advice;
+    if (REJECTED_CREDENTIALS.has(code)) {
+        advice = 'the AWS credentials were rejected: check the access key / secret, or the role that aws-actions/configure-aws-credentials assumes.';
+    }
+    else if (code === 'NoSuchBucket') {
+        advice = `bucket '${target.bucket}' does not exist${target.endpointUrl ? ` at ${target.endpointUrl}` : ''}: check input 'bucket'.`;
+    }
+    else if (code === 'NoSuchDistribution') {
+        advice = `distribution '${target.distributionId}' does not exist in this account: check input 'distribution-id'.`;
+    }
+    else if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {
+        advice = `access denied: the credentials need permission for ${action} on ${where} (see examples/iam/deploy-policy.json).`;
+    }
+    else if (code === 'AuthorizationHeaderMalformed' || code === 'IllegalLocationConstraintException' || code === 'PermanentRedirect') {
+        advice = `the bucket is not in region '${target.region}': set input 'region' to the bucket's region.`;
+    }
+    else if (code === 'TooManyInvalidationsInProgress') {
+        advice = 'CloudFront has too many invalidations in progress for this distribution: re-run once they complete.';
+    }
+    else if (NETWORK.has(code)) {
+        advice = `cannot reach ${target.endpointUrl ?? 'AWS'} (${code}): check 'endpoint-url' and the network.`;
+    }
+    else {
+        advice = `${code}${status ? ` (HTTP ${status})` : ''}${detail ? `: ${detail}` : ''}`;
+    }
+    return new DeployError(`${action} on ${where} failed: ${advice}`, { cause: error });
+}
+
+;// CONCATENATED MODULE: ./src/build.ts
+
+
+
+/**
+ * Runs `build-command` with bash (`-e -o pipefail`, as a workflow `run:` step does) in a log group, its
+ * output streamed. A non-zero exit fails the step before anything touches the bucket.
+ */
+async function runBuild(command, workingDirectory) {
+    const exitCode = await group(`Build: ${command}`, () => exec_exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
+        cwd: workingDirectory,
+        ignoreReturnCode: true,
+    }));
+    if (exitCode !== 0) {
+        throw new DeployError(`Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`);
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(3169);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var client_s3_dist_cjs = __nccwpck_require__(3711);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/manifest.ts
+
+/**
+ * The deploy manifest: a small object the action keeps beside the site (at `<prefix><MANIFEST_NAME>`) that
+ * records, per key, the content hash and the headers it last wrote and the ETag S3 gave back. A listing's
+ * ETag equal to the recorded one proves the object is still what the action wrote, so a redeploy needs no
+ * per-object HEAD and never compares mtimes. It also records since when each deleted fingerprinted asset has
+ * been kept for pages still cached (see plan.ts). Keys are relative to the prefix.
+ */
+const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
+const FORMAT = 'parlai-site-deploy/manifest';
+const manifest_VERSION = 1;
+function emptyManifest() {
+    return { entries: new Map(), retained: new Map() };
+}
+function sortedObject(map, value) {
+    return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, item]) => [key, value(item)]));
+}
+function isManifestPath(relativePath) {
+    return relativePath === MANIFEST_NAME || relativePath.endsWith(`/${MANIFEST_NAME}`);
+}
+function encodeManifest(manifest, updatedAt) {
+    const entries = sortedObject(manifest.entries, (entry) => entry);
+    const retained = sortedObject(manifest.retained, (since) => since.toISOString());
+    const json = JSON.stringify({ format: FORMAT, version: manifest_VERSION, updatedAt: updatedAt.toISOString(), entries, retained });
+    return (0,external_node_zlib_.gzipSync)(json);
+}
+function isEntry(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const entry = value;
+    return (typeof entry.md5 === 'string' &&
+        typeof entry.etag === 'string' &&
+        typeof entry.size === 'number' &&
+        typeof entry.contentType === 'string' &&
+        typeof entry.cacheControl === 'string');
+}
+/** Throws on anything that is not a manifest this version wrote; the caller then trusts nothing in it. */
+function decodeManifest(body) {
+    const parsed = JSON.parse((0,external_node_zlib_.gunzipSync)(body).toString('utf8'));
+    const document = parsed;
+    if (document.format !== FORMAT || document.version !== manifest_VERSION) {
+        throw new Error(`not a version ${manifest_VERSION} manifest`);
+    }
+    if (typeof document.entries !== 'object' || document.entries === null)
+        throw new Error('no entries');
+    const entries = new Map();
+    for (const [key, value] of Object.entries(document.entries)) {
+        if (isEntry(value))
+            entries.set(key, value);
+    }
+    const retained = new Map();
+    if (typeof document.retained === 'object' && document.retained !== null) {
+        for (const [key, value] of Object.entries(document.retained)) {
+            const since = typeof value === 'string' ? new Date(value) : undefined;
+            if (since && !Number.isNaN(since.getTime()))
+                retained.set(key, since);
+        }
+    }
+    return { entries, retained };
+}
+function sameEntry(a, b) {
+    return a.md5 === b.md5 && a.etag === b.etag && a.size === b.size && a.contentType === b.contentType && a.cacheControl === b.cacheControl;
+}
+/** Whether two manifests record the same state (so an unchanged one need not be written again). */
+function sameManifest(a, b) {
+    if (a.entries.size !== b.entries.size || a.retained.size !== b.retained.size)
+        return false;
+    for (const [key, entry] of a.entries) {
+        const other = b.entries.get(key);
+        if (!other || !sameEntry(entry, other))
+            return false;
+    }
+    for (const [key, since] of a.retained) {
+        if (b.retained.get(key)?.getTime() !== since.getTime())
+            return false;
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/scan.ts
+
+
+
+
+
+
+/** Files of this size and above go up as multipart uploads, in parts of this size (as the AWS CLI does). */
+const PART_SIZE = 8 * 1024 * 1024;
+/** S3's limit on the length of a key, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
+const READ_CHUNK = 1024 * 1024;
+/** Directories never deployed: a site build has no business publishing a repository. */
+const ALWAYS_SKIPPED_DIRECTORIES = new Set(['.git']);
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+function describe(name) {
+    return JSON.stringify(name);
+}
+function checkName(relativePath, keyPrefix) {
+    if (CONTROL_CHARACTERS.test(relativePath)) {
+        throw new SourceError(`File ${describe(relativePath)} has a control character in its name, which S3 keys and URLs cannot carry safely: rename it in the build, or add it to 'exclude'.`);
+    }
+    const keyBytes = Buffer.byteLength(keyPrefix + relativePath, 'utf8');
+    if (keyBytes > MAX_KEY_BYTES) {
+        throw new SourceError(`File ${describe(relativePath)} would get a ${keyBytes}-byte key; S3 allows ${MAX_KEY_BYTES}: shorten its path or the prefix, or add it to 'exclude'.`);
+    }
+    if (isManifestPath(relativePath)) {
+        throw new SourceError(`File ${describe(relativePath)} has the name this action reserves for its deploy manifest: rename it or add it to 'exclude'.`);
+    }
+}
+function isInside(root, target) {
+    const relative = external_node_path_default().relative(root, target);
+    return relative === '' || (!relative.startsWith('..') && !external_node_path_default().isAbsolute(relative));
+}
+async function hashFile(absolutePath, size) {
+    if (size < READ_CHUNK) {
+        const body = await (0,promises_.readFile)(absolutePath);
+        return { md5: (0,external_node_crypto_.createHash)('md5').update(body).digest('hex'), size: body.length };
+    }
+    // Large files stream through the hash a chunk at a time; parts are hashed alongside for the multipart ETag.
+    const whole = (0,external_node_crypto_.createHash)('md5');
+    const partDigests = [];
+    let part = (0,external_node_crypto_.createHash)('md5');
+    let partFill = 0;
+    let total = 0;
+    const chunk = Buffer.allocUnsafe(READ_CHUNK);
+    const handle = await (0,promises_.open)(absolutePath, 'r');
+    try {
+        for (;;) {
+            const { bytesRead } = await handle.read(chunk, 0, READ_CHUNK, null);
+            if (bytesRead === 0)
+                break;
+            let view = chunk.subarray(0, bytesRead);
+            whole.update(view);
+            total += bytesRead;
+            while (view.length > 0) {
+                const take = Math.min(view.length, PART_SIZE - partFill);
+                part.update(view.subarray(0, take));
+                partFill += take;
+                view = view.subarray(take);
+                if (partFill === PART_SIZE) {
+                    partDigests.push(part.digest());
+                    part = (0,external_node_crypto_.createHash)('md5');
+                    partFill = 0;
+                }
+            }
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    if (partFill > 0)
+        partDigests.push(part.digest());
+    const md5 = whole.digest('hex');
+    if (total < PART_SIZE)
+        return { md5, size: total };
+    const multipartEtag = `${(0,external_node_crypto_.createHash)('md5').update(Buffer.concat(partDigests)).digest('hex')}-${partDigests.length}`;
+    return { md5, multipartEtag, size: total };
+}
+/** Lists the regular files under `root`, following symlinks that stay inside it. */
+async function listFiles(root, options) {
+    const realRoot = await (0,promises_.realpath)(root);
+    const found = [];
+    const visitedDirectories = new Set([realRoot]);
+    const pending = [{ directory: root, relative: '' }];
+    while (pending.length > 0) {
+        const { directory, relative } = pending.pop();
+        let entries;
+        try {
+            entries = await (0,promises_.readdir)(directory, { withFileTypes: true });
+        }
+        catch (error) {
+            throw new SourceError(`Cannot read directory ${describe(relative || '.')} of 'source-dir': ${error.message}`);
+        }
+        for (const entry of entries) {
+            const relativePath = relative + entry.name;
+            const absolutePath = external_node_path_default().join(directory, entry.name);
+            if (options.exclude(relativePath))
+                continue;
+            let isDirectory = entry.isDirectory();
+            let isFile = entry.isFile();
+            if (entry.isSymbolicLink()) {
+                let target;
+                try {
+                    target = await (0,promises_.realpath)(absolutePath);
+                }
+                catch {
+                    throw new SourceError(`Symlink ${describe(relativePath)} in 'source-dir' is broken: fix or remove it in the build.`);
+                }
+                if (!isInside(realRoot, target)) {
+                    throw new SourceError(`Symlink ${describe(relativePath)} points outside 'source-dir' (to ${describe(target)}): deploying it could publish files that are not part of the site. Copy the file into the build instead, or add the link to 'exclude'.`);
+                }
+                const targetStat = await (0,promises_.stat)(target);
+                isDirectory = targetStat.isDirectory();
+                isFile = targetStat.isFile();
+                if (isDirectory) {
+                    if (visitedDirectories.has(target))
+                        continue; // a loop, or a second link to a walked directory
+                    visitedDirectories.add(target);
+                }
+            }
+            if (isDirectory) {
+                if (!ALWAYS_SKIPPED_DIRECTORIES.has(entry.name))
+                    pending.push({ directory: absolutePath, relative: `${relativePath}/` });
+                continue;
+            }
+            if (!isFile) {
+                throw new SourceError(`${describe(relativePath)} in 'source-dir' is not a regular file (a socket or device?): remove it or add it to 'exclude'.`);
+            }
+            checkName(relativePath, options.keyPrefix);
+            const { size } = await (0,promises_.stat)(absolutePath);
+            found.push({ relativePath, absolutePath, size });
+        }
+    }
+    return found;
+}
+/**
+ * Every file to deploy, with its MD5, sorted by path. Throws a SourceError naming the file for anything that
+ * cannot be deployed safely; nothing is written before the scan has succeeded.
+ */
+async function scanSource(root, options) {
+    const found = await listFiles(root, options);
+    const limit = pLimit(options.concurrency);
+    const files = await Promise.all(found.map((file) => limit(async () => {
+        try {
+            return { ...file, ...(await hashFile(file.absolutePath, file.size)) };
+        }
+        catch (error) {
+            const code = error.code;
+            const reason = code === 'EACCES' ? 'permission denied' : error.message;
+            throw new SourceError(`Cannot read ${describe(file.relativePath)} in 'source-dir' (${reason}): make it readable in the build, or add it to 'exclude'.`);
+        }
+    })));
+    return files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+}
+/** Refuses a `source-dir` that is missing or not a directory, before anything else is done with it. */
+async function checkSourceDir(root, shownAs) {
+    let info;
+    try {
+        info = await (0,promises_.lstat)(root).then((linkInfo) => (linkInfo.isSymbolicLink() ? (0,promises_.stat)(root) : linkInfo));
+    }
+    catch {
+        throw new SourceError(`'source-dir' ${describe(shownAs)} does not exist (resolved to ${describe(root)}): check the path, and that 'build-command' writes its output there.`);
+    }
+    if (!info.isDirectory()) {
+        throw new SourceError(`'source-dir' ${describe(shownAs)} is a file, not a directory: give the directory that holds the built site.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/s3.ts
+
+
+
+
+
+
+
+const USER_AGENT = 'parlai-site-deploy/1';
+/** Parts of large files in flight at once, across all files: bounds memory to this many PART_SIZE buffers. */
+const PARTS_IN_FLIGHT = 4;
+const DELETE_BATCH = 1000;
+function createS3Client(settings) {
+    // One keep-alive socket per concurrent request: no new TLS handshake per object.
+    const agentOptions = { keepAlive: true, maxSockets: settings.concurrency + PARTS_IN_FLIGHT };
+    return new client_s3_dist_cjs/* S3Client */.YxF({
+        region: settings.region,
+        endpoint: settings.endpointUrl,
+        forcePathStyle: settings.forcePathStyle,
+        followRegionRedirects: true,
+        // Adaptive retries back off on 503 SlowDown and throttle the client instead of failing the deploy.
+        retryMode: 'adaptive',
+        maxAttempts: 6,
+        // Integrity comes from Content-MD5 on every PUT and part (checked by S3) and the ETag check below (for
+        // servers that skip Content-MD5). The SDK's default CRC32 trailers would add aws-chunked framing that
+        // some S3-compatible servers store verbatim.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        customUserAgent: USER_AGENT,
+        requestHandler: {
+            httpAgent: new (external_node_http_default()).Agent(agentOptions),
+            httpsAgent: new (external_node_https_default()).Agent(agentOptions),
+            connectionTimeout: 10_000,
+            requestTimeout: 120_000,
+        },
+    });
+}
+class IntegrityError extends Error {
+}
+/** The object changed since this deploy read it: another deploy wrote it meanwhile. */
+class ConcurrentWriteError extends Error {
+    expectedEtag;
+    foundEtag;
+    constructor(expectedEtag, foundEtag) {
+        super(`expected ${expectedEtag ?? 'no object'}, found ${foundEtag ?? 'no object'}`);
+        this.expectedEtag = expectedEtag;
+        this.foundEtag = foundEtag;
+    }
+}
+function unquote(etag) {
+    return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');
+}
+function encodeCopySource(bucket, key) {
+    return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+function isNotFound(error) {
+    const name = error.name;
+    const status = error.$metadata?.httpStatusCode;
+    return name === 'NoSuchKey' || name === 'NotFound' || status === 404;
+}
+/** The S3 calls a deploy makes, and nothing else. */
+class ObjectStore {
+    client;
+    bucket;
+    partLimit = pLimit(PARTS_IN_FLIGHT);
+    constructor(client, bucket) {
+        this.client = client;
+        this.bucket = bucket;
+    }
+    /** One flat, paginated listing of everything under the prefix. */
+    async list(prefix) {
+        const objects = [];
+        const pages = (0,client_s3_dist_cjs/* paginateListObjectsV2 */.OqA)({ client: this.client, pageSize: 1000 }, { Bucket: this.bucket, Prefix: prefix || undefined });
+        for await (const page of pages) {
+            for (const object of page.Contents ?? []) {
+                if (object.Key === undefined)
+                    continue;
+                objects.push({ key: object.Key, etag: unquote(object.ETag), size: object.Size ?? 0 });
+            }
+        }
+        return objects;
+    }
+    async readHeaders(key) {
+        try {
+            const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: this.bucket, Key: key }));
+            return { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' };
+        }
+        catch (error) {
+            if (isNotFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    async readEtag(key) {
+        try {
+            const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: this.bucket, Key: key }));
+            return unquote(head.ETag);
+        }
+        catch (error) {
+            if (isNotFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    async readObject(key) {
+        try {
+            const response = await this.client.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({ Bucket: this.bucket, Key: key }));
+            const body = Buffer.from(await response.Body.transformToByteArray());
+            return { body, etag: unquote(response.ETag) };
+        }
+        catch (error) {
+            if (isNotFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    /** Uploads a file (in parts from PART_SIZE up) and returns the ETag S3 recorded. */
+    async putFile(file) {
+        if (file.size >= PART_SIZE)
+            return this.putMultipart(file);
+        const body = await (0,promises_.readFile)(file.absolutePath);
+        const md5 = (0,external_node_crypto_.createHash)('md5').update(body).digest();
+        if (md5.toString('hex') !== file.md5) {
+            throw new IntegrityError(`${file.relativePath} changed on disk after it was scanned: is the build still writing?`);
+        }
+        const response = await this.client.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
+            Bucket: this.bucket,
+            Key: file.key,
+            Body: body,
+            ContentLength: body.length,
+            ContentMD5: md5.toString('base64'),
+            ContentType: file.headers.contentType,
+            CacheControl: file.headers.cacheControl,
+        }));
+        return this.checkStored(file, unquote(response.ETag), response.ServerSideEncryption, [file.md5]);
+    }
+    async putMultipart(file) {
+        const created = await this.client.send(new client_s3_dist_cjs/* CreateMultipartUploadCommand */.nG4({
+            Bucket: this.bucket,
+            Key: file.key,
+            ContentType: file.headers.contentType,
+            CacheControl: file.headers.cacheControl,
+        }));
+        const uploadId = created.UploadId;
+        const handle = await (0,promises_.open)(file.absolutePath, 'r');
+        try {
+            const partCount = Math.ceil(file.size / PART_SIZE);
+            const settled = await Promise.allSettled(Array.from({ length: partCount }, (_, index) => this.partLimit(async () => {
+                const offset = index * PART_SIZE;
+                const length = Math.min(PART_SIZE, file.size - offset);
+                const body = Buffer.alloc(length);
+                const { bytesRead } = await handle.read(body, 0, length, offset);
+                if (bytesRead !== length)
+                    throw new IntegrityError(`${file.relativePath} got shorter while it was uploaded`);
+                const md5 = (0,external_node_crypto_.createHash)('md5').update(body).digest();
+                const response = await this.client.send(new client_s3_dist_cjs/* UploadPartCommand */.iVK({
+                    Bucket: this.bucket,
+                    Key: file.key,
+                    UploadId: uploadId,
+                    PartNumber: index + 1,
+                    Body: body,
+                    ContentLength: length,
+                    ContentMD5: md5.toString('base64'),
+                }));
+                return { PartNumber: index + 1, ETag: response.ETag };
+            })));
+            const failure = settled.find((result) => result.status === 'rejected');
+            if (failure)
+                throw failure.reason;
+            const parts = settled.map((result) => result.value);
+            const completed = await this.client.send(new client_s3_dist_cjs/* CompleteMultipartUploadCommand */.Gym({ Bucket: this.bucket, Key: file.key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+            // AWS answers md5-of-part-md5s-N; some S3-compatible servers the plain MD5. Both prove the bytes.
+            return this.checkStored(file, unquote(completed.ETag), completed.ServerSideEncryption, [file.multipartEtag ?? '', file.md5]);
+        }
+        catch (error) {
+            await this.client
+                .send(new client_s3_dist_cjs/* AbortMultipartUploadCommand */.tfP({ Bucket: this.bucket, Key: file.key, UploadId: uploadId }))
+                .catch(() => undefined); // the bucket's lifecycle rule cleans up what an abort could not
+            throw error;
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    /**
+     * S3 rejects a body that does not match its Content-MD5; a server that ignores Content-MD5 is caught here,
+     * by the ETag it computed. (With SSE-KMS or SSE-C the ETag is not an MD5, and S3's own check stands.)
+     */
+    checkStored(file, etag, encryption, expected) {
+        const opaqueEtag = encryption === 'aws:kms' || encryption === 'aws:kms:dsse';
+        if (!opaqueEtag && !expected.includes(etag)) {
+            throw new IntegrityError(`${file.key}: the server stored different bytes (ETag ${etag}, expected ${expected.filter(Boolean).join(' or ')})`);
+        }
+        return etag;
+    }
+    /** Rewrites an object's headers in place (server-side copy onto itself): no bytes are sent. */
+    async copyWithHeaders(file) {
+        const response = await this.client.send(new client_s3_dist_cjs/* CopyObjectCommand */.s9Z({
+            Bucket: this.bucket,
+            Key: file.key,
+            CopySource: encodeCopySource(this.bucket, file.key),
+            MetadataDirective: 'REPLACE',
+            ContentType: file.headers.contentType,
+            CacheControl: file.headers.cacheControl,
+        }));
+        return unquote(response.CopyObjectResult?.ETag);
+    }
+    /**
+     * Writes `body` only if the object is still the one read before (`expectedEtag`, or absent): a conditional
+     * PUT (If-Match / If-None-Match), which S3 enforces atomically. Stores that ignore conditional headers are
+     * covered by reading the ETag first, which catches all but a race within those two requests.
+     */
+    async putIfUnchanged(key, body, headers, expectedEtag) {
+        const found = await this.readEtag(key);
+        if (found !== expectedEtag)
+            throw new ConcurrentWriteError(expectedEtag, found);
+        try {
+            const response = await this.client.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
+                Bucket: this.bucket,
+                Key: key,
+                Body: body,
+                ContentLength: body.length,
+                ContentMD5: (0,external_node_crypto_.createHash)('md5').update(body).digest('base64'),
+                ContentType: headers.contentType,
+                CacheControl: headers.cacheControl,
+                ...(expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: `"${expectedEtag}"` }),
+            }));
+            return unquote(response.ETag);
+        }
+        catch (error) {
+            const status = error.$metadata?.httpStatusCode;
+            const name = error.name;
+            // 412: the condition failed; 409: a concurrent conditional write to the same key won.
+            if (status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'ConditionalRequestConflict') {
+                throw new ConcurrentWriteError(expectedEtag, undefined);
+            }
+            throw error;
+        }
+    }
+    /** DeleteObjects, up to 1,000 keys a call. Returns the keys S3 could not delete, with why. */
+    async deleteKeys(keys) {
+        const failed = [];
+        for (let start = 0; start < keys.length; start += DELETE_BATCH) {
+            const batch = keys.slice(start, start + DELETE_BATCH);
+            const response = await this.client.send(new client_s3_dist_cjs/* DeleteObjectsCommand */.xvx({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+            for (const error of response.Errors ?? []) {
+                failed.push({ key: error.Key ?? '?', message: `${error.Code ?? 'Error'}: ${error.Message ?? ''}`.trim() });
+            }
+        }
+        return failed;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cloudfront.ts
+
+
+/** CloudFront is global; its API lives in us-east-1. AWS_ENDPOINT_URL_CLOUDFRONT redirects it (tests do). */
+function createCloudFrontClient() {
+    return new dist_cjs/* CloudFrontClient */.GHk({ region: 'us-east-1', retryMode: 'adaptive', maxAttempts: 6, customUserAgent: USER_AGENT });
+}
+/** One CreateInvalidation; returns its ID. */
+async function createInvalidation(client, distributionId, paths, callerReference) {
+    const response = await client.send(new dist_cjs/* CreateInvalidationCommand */.Yo6({
+        DistributionId: distributionId,
+        InvalidationBatch: { CallerReference: callerReference, Paths: { Quantity: paths.length, Items: paths } },
+    }));
+    const id = response.Invalidation?.Id;
+    if (!id)
+        throw new Error('CloudFront answered CreateInvalidation without an invalidation ID');
+    return id;
+}
+/** Polls until CloudFront reports the invalidation Completed (usually well under a minute). */
+async function waitForInvalidation(client, distributionId, invalidationId, maxWaitSeconds = 900) {
+    try {
+        // The waiter throws on timeout (and refuses a maxWaitTime not above minDelay).
+        await (0,dist_cjs/* waitUntilInvalidationCompleted */.pgE)({ client, maxWaitTime: maxWaitSeconds, minDelay: 5, maxDelay: 30 }, { DistributionId: distributionId, Id: invalidationId });
+    }
+    catch (error) {
+        const state = error.state;
+        if (state === 'TIMEOUT' || state === 'ABORTED' || error.name === 'TimeoutError') {
+            throw new Error(`invalidation ${invalidationId} is not Completed after ${maxWaitSeconds} s; it goes on in CloudFront.`, { cause: error });
+        }
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/delete.ts
+/** Deletes the keys (DeleteObjects, 1,000 a call); a key S3 refuses is reported, not thrown. */
+async function deleteRemoved(store, keys) {
+    if (keys.length === 0)
+        return { deleted: [], failed: [] };
+    const failed = await store.deleteKeys(keys);
+    const failedKeys = new Set(failed.map((failure) => failure.key));
+    return { deleted: keys.filter((key) => !failedKeys.has(key)), failed };
+}
+
 ;// CONCATENATED MODULE: ./src/github.ts
+
 
 /**
  * Why this run gets no repository secrets, when that is the case: a pull request from a fork, or one opened
@@ -84018,6 +84019,134 @@ function pullRequestWithoutSecrets(eventName, payload, actor) {
 function currentPullRequestWithoutSecrets() {
     const { eventName, payload, actor } = github_context;
     return pullRequestWithoutSecrets(eventName, payload, actor);
+}
+/** The pull request this run is for (pull_request and pull_request_target events), if any. */
+function pullRequestOf(eventName, payload) {
+    // Outside Actions (a local run) there is no event at all.
+    if (!eventName?.startsWith('pull_request'))
+        return undefined;
+    const number = payload.pull_request?.number;
+    if (!number)
+        return undefined;
+    return { number, headSha: payload.pull_request?.head?.sha ?? '', action: payload.action ?? '' };
+}
+function currentPullRequest() {
+    return pullRequestOf(github_context.eventName, github_context.payload);
+}
+/** The link to this workflow run, for the comment and the deployment status. */
+function runUrl(env = process.env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
+    return server && repository && run ? `${server}/${repository}/actions/runs/${run}` : undefined;
+}
+function statusOf(error) {
+    return error.status;
+}
+function payloadOf(raw) {
+    if (typeof raw === 'string') {
+        try {
+            return JSON.parse(raw);
+        }
+        catch {
+            return {};
+        }
+    }
+    return (raw ?? {});
+}
+/**
+ * GitHub deployments and the preview comment. Every call is best effort: a token without the permission
+ * gets a warning that names it, and the deploy itself never fails because of GitHub.
+ */
+class GitHubReporter {
+    octokit;
+    repo;
+    constructor(octokit) {
+        this.octokit = octokit;
+        this.repo = github_context.repo;
+    }
+    /** Undefined outside Actions or without a token (local runs). */
+    static create(token, env = process.env) {
+        if (!token || !env.GITHUB_REPOSITORY)
+            return undefined;
+        return new GitHubReporter(getOctokit(token));
+    }
+    async tolerate(permission, what, call) {
+        try {
+            return await call();
+        }
+        catch (error) {
+            const status = statusOf(error);
+            if (status === 403 || status === 404) {
+                warning(`Could not ${what}: the token lacks the '${permission}' permission. Add \`permissions: ${permission}\` to the job (the deploy itself is not affected).`);
+            }
+            else {
+                warning(`Could not ${what}: ${error.message} (the deploy itself is not affected).`);
+            }
+            return undefined;
+        }
+    }
+    /** Records a deployment of `target` and marks it in progress; its ID, or undefined when not allowed. */
+    async startDeployment(target, logUrl) {
+        return this.tolerate('deployments: write', 'record a GitHub deployment', async () => {
+            const preview = target.pullRequest !== undefined;
+            const { data } = await this.octokit.rest.repos.createDeployment({
+                ...this.repo,
+                ref: target.ref,
+                environment: target.environment,
+                description: preview ? `Preview of pull request #${target.pullRequest.number}` : `Deploy of ${target.ref.slice(0, 7)}`,
+                auto_merge: false,
+                required_contexts: [],
+                transient_environment: preview,
+                production_environment: !preview,
+                payload: { prefix: target.prefix, pull_request: target.pullRequest?.number ?? null },
+            });
+            if (!('id' in data))
+                throw new Error(data.message ?? 'no deployment was created');
+            await this.octokit.rest.repos.createDeploymentStatus({ ...this.repo, deployment_id: data.id, state: 'in_progress', log_url: logUrl });
+            return data.id;
+        });
+    }
+    /**
+     * Success or failure, with the URL to visit. Previews of different pull requests share one environment,
+     * so a preview does not mark the others inactive; a production deploy supersedes the previous one.
+     */
+    async finishDeployment(id, target, state, environmentUrl, logUrl) {
+        await this.tolerate('deployments: write', 'update the GitHub deployment', async () => {
+            await this.octokit.rest.repos.createDeploymentStatus({
+                ...this.repo,
+                deployment_id: id,
+                state,
+                environment_url: state === 'success' ? environmentUrl : undefined,
+                log_url: logUrl,
+                auto_inactive: target.pullRequest === undefined,
+            });
+        });
+    }
+    /** Marks every deployment of this pull request's preview inactive (it was removed). */
+    async deactivatePreview(target) {
+        const number = target.pullRequest?.number;
+        if (number === undefined)
+            return 0;
+        const count = await this.tolerate('deployments: write', 'mark the preview deployments inactive', async () => {
+            const deployments = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, { ...this.repo, environment: target.environment, per_page: 100 });
+            const ours = deployments.filter((deployment) => payloadOf(deployment.payload).pull_request === number);
+            for (const deployment of ours) {
+                await this.octokit.rest.repos.createDeploymentStatus({ ...this.repo, deployment_id: deployment.id, state: 'inactive' });
+            }
+            return ours.length;
+        });
+        return count ?? 0;
+    }
+    /** Creates the comment with this marker on the pull request, or edits it in place when it exists. */
+    async upsertComment(number, marker, body) {
+        await this.tolerate('pull-requests: write', 'comment on the pull request', async () => {
+            const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...this.repo, issue_number: number, per_page: 100 });
+            const existing = comments.find((comment) => comment.body?.includes(marker));
+            if (existing)
+                await this.octokit.rest.issues.updateComment({ ...this.repo, comment_id: existing.id, body });
+            else
+                await this.octokit.rest.issues.createComment({ ...this.repo, issue_number: number, body });
+        });
+    }
 }
 
 // EXTERNAL MODULE: ./node_modules/mime-types/index.js
@@ -84138,13 +84267,14 @@ function encodeInvalidationPath(key) {
     }
     return encoded;
 }
+/** For `dir/index.html`, the directory it is served at (`dir/`; '' for the root); otherwise undefined. */
+function indexDirectory(key) {
+    return key === 'index.html' || key.endsWith('/index.html') ? key.slice(0, -'index.html'.length) : undefined;
+}
 /** The URLs a changed key is served at: the key, and for `dir/index.html` also `dir/`. */
 function urlPathsForKey(key) {
-    const paths = [encodeInvalidationPath(key)];
-    if (key === 'index.html' || key.endsWith('/index.html')) {
-        paths.push(encodeInvalidationPath(key.slice(0, -'index.html'.length)));
-    }
-    return paths;
+    const directory = indexDirectory(key);
+    return directory === undefined ? [encodeInvalidationPath(key)] : [encodeInvalidationPath(key), encodeInvalidationPath(directory)];
 }
 function buildTree(changed, remoteKeys) {
     const root = { path: '', children: new Map(), changedFiles: [], known: 0, changedBelow: 0 };
@@ -84572,14 +84702,14 @@ async function saveManifest(context, next) {
     }
 }
 /** One invalidation for what was overwritten or deleted; a failure is reported, not thrown. */
-async function invalidate(inputs, plan, overwritten, report) {
+async function invalidate(inputs, remoteKeys, overwritten, report) {
     if (!inputs.distributionId)
         return;
     if (overwritten.length === 0) {
         report.invalidation.note = 'Nothing cached was overwritten or deleted: no invalidation needed.';
         return;
     }
-    const { paths, fallback } = invalidationPaths({ changed: overwritten, remoteKeys: plan.remoteKeys, prefix: inputs.prefix });
+    const { paths, fallback } = invalidationPaths({ changed: overwritten, remoteKeys, prefix: inputs.prefix });
     if (fallback)
         notice(fallback);
     report.invalidation = { paths, note: fallback };
@@ -84644,7 +84774,7 @@ async function apply(context, plan, report) {
     }
     const overwritten = [...uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key), ...deleted];
     const failuresBefore = report.failures.length;
-    await invalidate(inputs, plan, overwritten, report);
+    await invalidate(inputs, plan.remoteKeys, overwritten, report);
     if (!failure && report.failures.length > failuresBefore) {
         failure = 'The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends.';
     }
@@ -84654,13 +84784,55 @@ async function apply(context, plan, report) {
         report.reason = failure;
     }
 }
+/** The client, the store and whether there are credentials; without them, fails unless the run may skip. */
+async function connect(inputs) {
+    const store = new ObjectStore(createS3Client(inputs), inputs.bucket);
+    return { store, credentials: await haveCredentials(store.client) };
+}
+const NO_CREDENTIALS = 'No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.';
+/**
+ * Removes a whole deployment (a closed pull request's preview): every object under the prefix, the manifest
+ * included, past `max-deletes` — for this prefix only, never the bucket root — then invalidates it.
+ */
+async function removeDeployment(inputs, started) {
+    if (inputs.prefix === '')
+        throw new DeployError('Refusing to remove a deployment at the bucket root: a preview is removed by its prefix (pr-<number>/).');
+    const { store, credentials } = await connect(inputs);
+    if (!credentials) {
+        const reason = currentPullRequestWithoutSecrets();
+        if (!reason)
+            throw new DeployError(NO_CREDENTIALS);
+        const report = newReport(inputs, 'skipped', started);
+        report.reason = `No AWS credentials: ${reason}. The preview was not removed.`;
+        return report;
+    }
+    const keys = (await store.list(inputs.prefix).catch(describeError('ListObjectsV2', inputs))).map((object) => object.key);
+    info(`Removing the deployment at ${targetOf(inputs)}: ${keys.length} objects.`);
+    const report = newReport(inputs, 'removed', started);
+    if (inputs.dryRun) {
+        report.status = 'dry-run';
+        report.counts.deleted = keys.length;
+        report.changes = keys.map((key) => ({ key, kind: 'deleted' }));
+        return report;
+    }
+    const result = await deleteRemoved(store, keys).catch(describeError('DeleteObjects', inputs));
+    report.counts.deleted = result.deleted.length;
+    report.changes = result.deleted.map((key) => ({ key, kind: 'deleted' }));
+    report.failures.push(...result.failed);
+    await invalidate(inputs, keys, result.deleted, report);
+    if (report.failures.length > 0) {
+        report.status = 'failed';
+        report.reason = `${report.failures.length} object(s) of the preview could not be removed: re-run to finish.`;
+    }
+    report.durationMs = Date.now() - started;
+    return report;
+}
 /** Runs the whole pipeline for validated inputs. Throws (before any write) for what must stop it. */
-async function deploy(inputs, started) {
+async function deploy(inputs, started, hooks = {}) {
     await build(inputs);
     await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
-    const store = new ObjectStore(createS3Client(inputs), inputs.bucket);
+    const { store, credentials } = await connect(inputs);
     const manifestKey = `${inputs.prefix}${MANIFEST_NAME}`;
-    const credentials = await haveCredentials(store.client);
     // Hashing the build overlaps with listing the bucket and reading the manifest.
     const [localFiles, remote, { manifest, etag: manifestEtag }] = await Promise.all([
         scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix, concurrency: 8 }),
@@ -84680,9 +84852,8 @@ async function deploy(inputs, started) {
     }));
     if (!credentials) {
         const reason = currentPullRequestWithoutSecrets();
-        if (!reason) {
-            throw new DeployError('No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.');
-        }
+        if (!reason)
+            throw new DeployError(NO_CREDENTIALS);
         warning(`No AWS credentials: ${reason}. The site was built and scanned (${files.length} files); the deploy is skipped.`);
         const report = newReport(inputs, 'skipped', started);
         report.reason = `No AWS credentials: ${reason}. Built and scanned ${files.length} files; nothing was deployed.`;
@@ -84728,6 +84899,7 @@ async function deploy(inputs, started) {
         }
     }
     else {
+        await hooks.beforeApply?.();
         await apply({ inputs, store, manifestKey, manifest, manifestEtag }, plan, report);
     }
     report.durationMs = Date.now() - started;
@@ -84885,6 +85057,31 @@ function parseEndpoint(value) {
     }
     return endpoint.replace(/\/+$/, '');
 }
+function parseSiteUrl(value) {
+    const text = value.trim();
+    if (text === '')
+        return undefined;
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new InputError('site-url', `'${redactUserInfo(text)}' is not a URL: give the site's public address, like 'https://d111111abcdef8.cloudfront.net' or 'https://parl.ai'.`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new InputError('site-url', `must be an http:// or https:// URL, got '${redactUserInfo(text)}'.`);
+    if (url.search || url.hash)
+        throw new InputError('site-url', 'must be a base URL without a query string or fragment.');
+    return text.replace(/\/+$/, '');
+}
+function parseEnvironment(value) {
+    const environment = value.trim();
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+    if (environment.length > 255 || /[\u0000-\u001f\u007f]/.test(environment)) {
+        throw new InputError('environment', 'must be a GitHub environment name of at most 255 printable characters, like \'production\'.');
+    }
+    return environment;
+}
 const DURATION_UNITS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** `0`, or a whole number with a unit: `30s`, `15m`, `12h`, `7d`. */
 function parseGracePeriod(value) {
@@ -84979,7 +85176,75 @@ function readInputs(get, env = process.env, cwd = process.cwd()) {
         concurrency: readPositiveInteger(get, 'concurrency', DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ''),
         dryRun: readBoolean(get, 'dry-run', false),
         waitForInvalidation: readBoolean(get, 'wait-for-invalidation', false),
+        preview: readBoolean(get, 'preview', false),
+        siteUrl: parseSiteUrl(get('site-url')),
+        githubToken: get('github-token').trim(),
+        environment: parseEnvironment(get('environment')),
     };
+}
+
+;// CONCATENATED MODULE: ./src/preview.ts
+
+function previewPrefix(number) {
+    return `pr-${number}/`;
+}
+/**
+ * Where this run deploys. With `preview` on a pull_request event: under `pr-<number>/` (unless a prefix was
+ * given), in the `preview` environment (unless one was given), removed when the pull request is closed.
+ * Otherwise: `prefix` as given, in `production` (or the given environment).
+ */
+function resolveTarget(options, pullRequest, sha) {
+    if (options.preview && pullRequest) {
+        return {
+            prefix: options.prefix || previewPrefix(pullRequest.number),
+            environment: options.environment || 'preview',
+            ref: pullRequest.headSha || sha,
+            pullRequest,
+            cleanup: pullRequest.action === 'closed',
+        };
+    }
+    return { prefix: options.prefix, environment: options.environment || 'production', ref: sha, cleanup: false };
+}
+/** The public URL of a key: `docs/index.html` is served at `…/docs/`. Segments are percent-encoded. */
+function publicUrl(siteUrl, key) {
+    const path = indexDirectory(key) ?? key;
+    return `${siteUrl.replace(/\/+$/, '')}/${path.split('/').map(encodeURIComponent).join('/')}`;
+}
+/** The hidden line that identifies the action's comment for this prefix, so it is edited, never repeated. */
+function commentMarker(prefix) {
+    return `<!-- parlai-site-deploy preview ${prefix} -->`;
+}
+const LISTED_PAGES = 10;
+function countsTable(report) {
+    const { counts } = report;
+    return ['| uploaded | deleted | unchanged |', '|---:|---:|---:|', `| ${counts.new + counts.changed + counts.headers} | ${counts.deleted} | ${counts.unchanged} |`];
+}
+/** The comment's Markdown: the preview URL, the commit, the change summary and the top changed pages. */
+function previewCommentBody({ prefix, siteUrl, sha, runUrl, report }) {
+    const lines = [commentMarker(prefix)];
+    const url = siteUrl ? publicUrl(siteUrl, prefix) : undefined;
+    const commit = `\`${sha.slice(0, 7)}\``;
+    const run = runUrl ? ` · [deploy log](${runUrl})` : '';
+    if (report.status === 'removed') {
+        lines.push('### Preview removed', '', `The pull request was closed: the preview under \`${prefix}\` was deleted (${report.counts.deleted} objects).`);
+        return `${lines.join('\n')}\n`;
+    }
+    if (report.status === 'failed') {
+        lines.push('### Preview deploy failed', '', `Commit ${commit}${run}: ${report.reason ?? 'see the log.'}`);
+        if (url)
+            lines.push('', `The last good preview may still be at ${url}.`);
+        return `${lines.join('\n')}\n`;
+    }
+    lines.push('### Preview ready', '', url ? `**${url}**` : `Deployed under \`${report.target}\` (set \`site-url\` to get links here).`, '', `Commit ${commit}${run}`, '', ...countsTable(report));
+    const pages = report.changes.filter((change) => change.kind !== 'deleted' && /\.html?$/i.test(change.key));
+    if (pages.length > 0) {
+        lines.push('', `Changed pages${pages.length > LISTED_PAGES ? ` (first ${LISTED_PAGES} of ${pages.length})` : ''}:`, '');
+        for (const page of pages.slice(0, LISTED_PAGES)) {
+            const relative = page.key.slice(prefix.length);
+            lines.push(siteUrl ? `- [${relative}](${publicUrl(siteUrl, page.key)})` : `- \`${relative}\``);
+        }
+    }
+    return `${lines.join('\n')}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -85017,11 +85282,18 @@ const HEADLINE = {
     'dry-run': 'Dry run (nothing written): planned deploy',
     skipped: 'Deploy skipped',
     failed: 'Deploy failed',
+    removed: 'Removed the preview',
 };
+/** "Deployed to s3://…", "Removed the preview at s3://…" (with `format` applied to the target). */
+function headline(report, format = (target) => target) {
+    return `${HEADLINE[report.status]} ${report.status === 'removed' ? 'at' : 'to'} ${format(report.target)}`;
+}
 /** The job summary, as Markdown. */
 function summaryMarkdown(report) {
     const planned = report.status === 'dry-run' || report.status === 'skipped';
-    const lines = [`## ${HEADLINE[report.status]} to ${code(report.target)}`, ''];
+    const lines = [`## ${headline(report, code)}`, ''];
+    if (report.url)
+        lines.push(`${report.status === 'removed' ? 'Was served at' : 'Served at'} ${report.url}`, '');
     if (report.reason)
         lines.push(`> ${plain(report.reason)}`, '');
     const { counts } = report;
@@ -85080,12 +85352,14 @@ function setOutputs(report) {
     setOutput('invalidation-id', report.invalidation.id ?? '');
     setOutput('invalidation-paths', JSON.stringify(report.invalidation.paths));
     setOutput('skipped', report.status === 'skipped');
+    setOutput('url', report.url ?? '');
+    setOutput('prefix', report.prefix ?? '');
 }
 /** Outputs, the job summary (when the runner provides one) and a short line in the log. */
 async function publishReport(report) {
     setOutputs(report);
     const { counts } = report;
-    info(`${HEADLINE[report.status]} to ${report.target}: ${counts.new} new, ${counts.changed} changed, ${counts.headers} headers updated, ${counts.deleted} deleted, ${counts.unchanged} unchanged; ${formatBytes(report.bytesUploaded)} in ${(report.durationMs / 1000).toFixed(1)} s.`);
+    info(`${headline(report)}: ${counts.new} new, ${counts.changed} changed, ${counts.headers} headers updated, ${counts.deleted} deleted, ${counts.unchanged} unchanged; ${formatBytes(report.bytesUploaded)} in ${(report.durationMs / 1000).toFixed(1)} s.`);
     if (process.env.GITHUB_STEP_SUMMARY)
         await summary.addRaw(summaryMarkdown(report)).write();
 }
@@ -85097,13 +85371,41 @@ async function publishReport(report) {
 
 
 
-/** The action: read and validate the inputs, run the deploy pipeline (deploy.ts), report. */
+
+
+
+/**
+ * The action: read and validate the inputs, decide where this run deploys (a pull-request preview or the
+ * given prefix), run the deploy pipeline (deploy.ts) or remove a closed pull request's preview, record it
+ * as a GitHub deployment and on the pull request, and report.
+ */
 async function run() {
     const started = Date.now();
     maskSecrets(process.env);
     try {
-        const inputs = readInputs((name) => getInput(name));
-        const report = await deploy(inputs, started);
+        const given = readInputs((name) => getInput(name));
+        const target = resolveTarget(given, currentPullRequest(), github_context.sha);
+        const inputs = { ...given, prefix: target.prefix };
+        const url = inputs.siteUrl ? publicUrl(inputs.siteUrl, target.prefix) : undefined;
+        const logUrl = runUrl();
+        const reporter = inputs.dryRun ? undefined : GitHubReporter.create(inputs.githubToken);
+        let deploymentId;
+        const report = target.cleanup
+            ? await removeDeployment(inputs, started)
+            : await deploy(inputs, started, { beforeApply: async () => void (deploymentId = await reporter?.startDeployment(target, logUrl)) });
+        report.url = url;
+        report.prefix = target.prefix;
+        if (reporter && report.status !== 'skipped') {
+            if (deploymentId !== undefined) {
+                await reporter.finishDeployment(deploymentId, target, report.status === 'failed' ? 'failure' : 'success', url, logUrl);
+            }
+            if (target.cleanup)
+                await reporter.deactivatePreview(target);
+            if (target.pullRequest) {
+                const body = previewCommentBody({ prefix: target.prefix, siteUrl: inputs.siteUrl, sha: target.ref, runUrl: logUrl, report });
+                await reporter.upsertComment(target.pullRequest.number, commentMarker(target.prefix), body);
+            }
+        }
         await publishReport(report);
         if (report.status === 'failed') {
             for (const failure of report.failures.slice(0, 20))

@@ -155,13 +155,13 @@ async function saveManifest(context: Context, next: Manifest): Promise<void> {
 }
 
 /** One invalidation for what was overwritten or deleted; a failure is reported, not thrown. */
-async function invalidate(inputs: DeployInputs, plan: Plan, overwritten: string[], report: DeployReport): Promise<void> {
+async function invalidate(inputs: DeployInputs, remoteKeys: string[], overwritten: string[], report: DeployReport): Promise<void> {
   if (!inputs.distributionId) return;
   if (overwritten.length === 0) {
     report.invalidation.note = 'Nothing cached was overwritten or deleted: no invalidation needed.';
     return;
   }
-  const { paths, fallback } = invalidationPaths({ changed: overwritten, remoteKeys: plan.remoteKeys, prefix: inputs.prefix });
+  const { paths, fallback } = invalidationPaths({ changed: overwritten, remoteKeys, prefix: inputs.prefix });
   if (fallback) core.notice(fallback);
   report.invalidation = { paths, note: fallback };
   const cloudfront = createCloudFrontClient();
@@ -229,7 +229,7 @@ async function apply(context: Context, plan: Plan, report: DeployReport): Promis
 
   const overwritten = [...uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key), ...deleted];
   const failuresBefore = report.failures.length;
-  await invalidate(inputs, plan, overwritten, report);
+  await invalidate(inputs, plan.remoteKeys, overwritten, report);
   if (!failure && report.failures.length > failuresBefore) {
     failure = 'The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends.';
   }
@@ -241,14 +241,63 @@ async function apply(context: Context, plan: Plan, report: DeployReport): Promis
   }
 }
 
+export interface DeployHooks {
+  /** Called once the plan is made and approved, right before the first write (not in a dry run). */
+  beforeApply?: () => Promise<void>;
+}
+
+/** The client, the store and whether there are credentials; without them, fails unless the run may skip. */
+async function connect(inputs: DeployInputs): Promise<{ store: ObjectStore; credentials: boolean }> {
+  const store = new ObjectStore(createS3Client(inputs), inputs.bucket);
+  return { store, credentials: await haveCredentials(store.client) };
+}
+
+const NO_CREDENTIALS =
+  'No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.';
+
+/**
+ * Removes a whole deployment (a closed pull request's preview): every object under the prefix, the manifest
+ * included, past `max-deletes` — for this prefix only, never the bucket root — then invalidates it.
+ */
+export async function removeDeployment(inputs: DeployInputs, started: number): Promise<DeployReport> {
+  if (inputs.prefix === '') throw new DeployError('Refusing to remove a deployment at the bucket root: a preview is removed by its prefix (pr-<number>/).');
+  const { store, credentials } = await connect(inputs);
+  if (!credentials) {
+    const reason = currentPullRequestWithoutSecrets();
+    if (!reason) throw new DeployError(NO_CREDENTIALS);
+    const report = newReport(inputs, 'skipped', started);
+    report.reason = `No AWS credentials: ${reason}. The preview was not removed.`;
+    return report;
+  }
+  const keys = (await store.list(inputs.prefix).catch(describeError('ListObjectsV2', inputs))).map((object) => object.key);
+  core.info(`Removing the deployment at ${targetOf(inputs)}: ${keys.length} objects.`);
+  const report = newReport(inputs, 'removed', started);
+  if (inputs.dryRun) {
+    report.status = 'dry-run';
+    report.counts.deleted = keys.length;
+    report.changes = keys.map((key) => ({ key, kind: 'deleted' as const }));
+    return report;
+  }
+  const result = await deleteRemoved(store, keys).catch(describeError('DeleteObjects', inputs));
+  report.counts.deleted = result.deleted.length;
+  report.changes = result.deleted.map((key) => ({ key, kind: 'deleted' as const }));
+  report.failures.push(...result.failed);
+  await invalidate(inputs, keys, result.deleted, report);
+  if (report.failures.length > 0) {
+    report.status = 'failed';
+    report.reason = `${report.failures.length} object(s) of the preview could not be removed: re-run to finish.`;
+  }
+  report.durationMs = Date.now() - started;
+  return report;
+}
+
 /** Runs the whole pipeline for validated inputs. Throws (before any write) for what must stop it. */
-export async function deploy(inputs: DeployInputs, started: number): Promise<DeployReport> {
+export async function deploy(inputs: DeployInputs, started: number, hooks: DeployHooks = {}): Promise<DeployReport> {
   await build(inputs);
   await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
 
-  const store = new ObjectStore(createS3Client(inputs), inputs.bucket);
+  const { store, credentials } = await connect(inputs);
   const manifestKey = `${inputs.prefix}${MANIFEST_NAME}`;
-  const credentials = await haveCredentials(store.client);
 
   // Hashing the build overlaps with listing the bucket and reading the manifest.
   const [localFiles, remote, { manifest, etag: manifestEtag }] = await Promise.all([
@@ -272,11 +321,7 @@ export async function deploy(inputs: DeployInputs, started: number): Promise<Dep
 
   if (!credentials) {
     const reason = currentPullRequestWithoutSecrets();
-    if (!reason) {
-      throw new DeployError(
-        'No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.',
-      );
-    }
+    if (!reason) throw new DeployError(NO_CREDENTIALS);
     core.warning(`No AWS credentials: ${reason}. The site was built and scanned (${files.length} files); the deploy is skipped.`);
     const report = newReport(inputs, 'skipped', started);
     report.reason = `No AWS credentials: ${reason}. Built and scanned ${files.length} files; nothing was deployed.`;
@@ -325,6 +370,7 @@ export async function deploy(inputs: DeployInputs, started: number): Promise<Dep
       report.invalidation = { paths, note: fallback };
     }
   } else {
+    await hooks.beforeApply?.();
     await apply({ inputs, store, manifestKey, manifest, manifestEtag }, plan, report);
   }
   report.durationMs = Date.now() - started;

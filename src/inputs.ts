@@ -27,6 +27,13 @@ export interface DeployInputs {
   concurrency: number;
   dryRun: boolean;
   waitForInvalidation: boolean;
+  /** Deploy pull requests as previews under `pr-<number>/` (see preview.ts). */
+  preview: boolean;
+  /** Public base URL of the site, without a trailing slash. */
+  siteUrl?: string;
+  githubToken: string;
+  /** '' means the default: `preview` for previews, `production` otherwise. */
+  environment: string;
 }
 
 /** Reads one input, as `core.getInput` does ('' when unset). */
@@ -134,6 +141,29 @@ export function parseEndpoint(value: string): string | undefined {
   return endpoint.replace(/\/+$/, '');
 }
 
+export function parseSiteUrl(value: string): string | undefined {
+  const text = value.trim();
+  if (text === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InputError('site-url', `'${redactUserInfo(text)}' is not a URL: give the site's public address, like 'https://d111111abcdef8.cloudfront.net' or 'https://parl.ai'.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError('site-url', `must be an http:// or https:// URL, got '${redactUserInfo(text)}'.`);
+  if (url.search || url.hash) throw new InputError('site-url', 'must be a base URL without a query string or fragment.');
+  return text.replace(/\/+$/, '');
+}
+
+export function parseEnvironment(value: string): string {
+  const environment = value.trim();
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+  if (environment.length > 255 || /[\u0000-\u001f\u007f]/.test(environment)) {
+    throw new InputError('environment', 'must be a GitHub environment name of at most 255 printable characters, like \'production\'.');
+  }
+  return environment;
+}
+
 const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `0`, or a whole number with a unit: `30s`, `15m`, `12h`, `7d`. */
@@ -234,5 +264,9 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     concurrency: readPositiveInteger(get, 'concurrency', DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ''),
     dryRun: readBoolean(get, 'dry-run', false),
     waitForInvalidation: readBoolean(get, 'wait-for-invalidation', false),
+    preview: readBoolean(get, 'preview', false),
+    siteUrl: parseSiteUrl(get('site-url')),
+    githubToken: get('github-token').trim(),
+    environment: parseEnvironment(get('environment')),
   };
 }

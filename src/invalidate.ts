@@ -38,13 +38,15 @@ export function encodeInvalidationPath(key: string): string {
   return encoded;
 }
 
+/** For `dir/index.html`, the directory it is served at (`dir/`; '' for the root); otherwise undefined. */
+export function indexDirectory(key: string): string | undefined {
+  return key === 'index.html' || key.endsWith('/index.html') ? key.slice(0, -'index.html'.length) : undefined;
+}
+
 /** The URLs a changed key is served at: the key, and for `dir/index.html` also `dir/`. */
 export function urlPathsForKey(key: string): string[] {
-  const paths = [encodeInvalidationPath(key)];
-  if (key === 'index.html' || key.endsWith('/index.html')) {
-    paths.push(encodeInvalidationPath(key.slice(0, -'index.html'.length)));
-  }
-  return paths;
+  const directory = indexDirectory(key);
+  return directory === undefined ? [encodeInvalidationPath(key)] : [encodeInvalidationPath(key), encodeInvalidationPath(directory)];
 }
 
 interface DirectoryNode {

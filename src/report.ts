@@ -5,7 +5,8 @@ export type ChangeKind = 'new' | 'changed' | 'headers' | 'deleted';
 
 export interface DeployReport {
   target: string;
-  status: 'deployed' | 'dry-run' | 'skipped' | 'failed';
+  /** `removed`: a closed pull request's preview was deleted. */
+  status: 'deployed' | 'dry-run' | 'skipped' | 'failed' | 'removed';
   /** Why the deploy was skipped or failed. */
   reason?: string;
   durationMs: number;
@@ -20,6 +21,9 @@ export interface DeployReport {
    */
   kept: { excluded: number; otherDeployments: string[]; retained: number };
   invalidation: { id?: string; paths: string[]; note?: string };
+  /** The public URL of what was deployed (site-url + prefix), when known. */
+  url?: string;
+  prefix?: string;
 }
 
 export const LISTED_CHANGES = 50;
@@ -60,12 +64,19 @@ const HEADLINE: Record<DeployReport['status'], string> = {
   'dry-run': 'Dry run (nothing written): planned deploy',
   skipped: 'Deploy skipped',
   failed: 'Deploy failed',
+  removed: 'Removed the preview',
 };
+
+/** "Deployed to s3://…", "Removed the preview at s3://…" (with `format` applied to the target). */
+function headline(report: DeployReport, format: (target: string) => string = (target) => target): string {
+  return `${HEADLINE[report.status]} ${report.status === 'removed' ? 'at' : 'to'} ${format(report.target)}`;
+}
 
 /** The job summary, as Markdown. */
 export function summaryMarkdown(report: DeployReport): string {
   const planned = report.status === 'dry-run' || report.status === 'skipped';
-  const lines: string[] = [`## ${HEADLINE[report.status]} to ${code(report.target)}`, ''];
+  const lines: string[] = [`## ${headline(report, code)}`, ''];
+  if (report.url) lines.push(`${report.status === 'removed' ? 'Was served at' : 'Served at'} ${report.url}`, '');
   if (report.reason) lines.push(`> ${plain(report.reason)}`, '');
   const { counts } = report;
   lines.push(
@@ -127,6 +138,8 @@ export function setOutputs(report: DeployReport): void {
   core.setOutput('invalidation-id', report.invalidation.id ?? '');
   core.setOutput('invalidation-paths', JSON.stringify(report.invalidation.paths));
   core.setOutput('skipped', report.status === 'skipped');
+  core.setOutput('url', report.url ?? '');
+  core.setOutput('prefix', report.prefix ?? '');
 }
 
 /** Outputs, the job summary (when the runner provides one) and a short line in the log. */
@@ -134,7 +147,7 @@ export async function publishReport(report: DeployReport): Promise<void> {
   setOutputs(report);
   const { counts } = report;
   core.info(
-    `${HEADLINE[report.status]} to ${report.target}: ${counts.new} new, ${counts.changed} changed, ${counts.headers} headers updated, ${counts.deleted} deleted, ${counts.unchanged} unchanged; ${formatBytes(report.bytesUploaded)} in ${(report.durationMs / 1000).toFixed(1)} s.`,
+    `${headline(report)}: ${counts.new} new, ${counts.changed} changed, ${counts.headers} headers updated, ${counts.deleted} deleted, ${counts.unchanged} unchanged; ${formatBytes(report.bytesUploaded)} in ${(report.durationMs / 1000).toFixed(1)} s.`,
   );
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryMarkdown(report)).write();
 }

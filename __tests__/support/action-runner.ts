@@ -84,7 +84,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
   };
-  for (const [name, spec] of Object.entries(actionYaml.inputs)) env[inputVariable(name)] = spec.default ?? '';
+  // The runner evaluates expressions in defaults (`${{ github.token }}`); a test has none of those values.
+  for (const [name, spec] of Object.entries(actionYaml.inputs)) env[inputVariable(name)] = (spec.default ?? '').includes('${{') ? '' : (spec.default ?? '');
   for (const [name, value] of Object.entries(options.inputs)) env[inputVariable(name)] = value;
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name];
