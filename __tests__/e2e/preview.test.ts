@@ -1,0 +1,216 @@
+// Pull-request previews and GitHub deployments, end to end: the bundled action against s3rver on 127.0.0.1
+// and a loopback stub of the GitHub REST API (GITHUB_API_URL), with pull_request events as the runner
+// writes them (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../examples/local-s3-server.mjs';
+import { MANIFEST_NAME } from '../../src/manifest.js';
+import { type ActionRun, runAction } from '../support/action-runner.js';
+import { listKeys, localS3Client } from '../support/bucket.js';
+import { type CloudFrontStub, startCloudFrontStub } from '../support/cloudfront-stub.js';
+import { type GitHubStub, startGitHubStub } from '../support/github-stub.js';
+import { tempDir, writeSite } from '../support/sites.js';
+
+const REPOSITORY = 'org/site';
+const TOKEN = 'ghs_previewTestToken0123456789';
+const SITE_URL = 'https://d111111abcdef8.cloudfront.net';
+
+let server: LocalS3;
+let s3: S3Client;
+let gh: GitHubStub;
+let cloudfront: CloudFrontStub;
+let bucket: string;
+
+beforeAll(async () => {
+  server = await startLocalS3({ buckets: ['previews'] });
+  s3 = localS3Client(server.endpoint);
+  gh = await startGitHubStub();
+  cloudfront = await startCloudFrontStub();
+  bucket = `preview-${process.pid}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await gh?.close();
+  await cloudfront?.close();
+  await server?.stop();
+});
+
+function pullRequestEvent(number: number, action: string, headSha: string): string {
+  const file = path.join(tempDir('event'), 'event.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      action,
+      number,
+      pull_request: { number, head: { sha: headSha, ref: `feature-${number}`, repo: { full_name: REPOSITORY, fork: false } } },
+      repository: { full_name: REPOSITORY },
+    }),
+  );
+  return file;
+}
+
+function pushEvent(): string {
+  const file = path.join(tempDir('event'), 'event.json');
+  writeFileSync(file, JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: REPOSITORY } }));
+  return file;
+}
+
+function run(site: string, event: { name: string; path: string }, inputs: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction({
+    inputs: {
+      'source-dir': site,
+      bucket,
+      'endpoint-url': server.endpoint,
+      'force-path-style': 'true',
+      preview: 'true',
+      'site-url': SITE_URL,
+      'github-token': TOKEN,
+      'distribution-id': 'EPREVIEW1234',
+      ...inputs,
+    },
+    env: {
+      ...LOCAL_S3_CREDENTIALS,
+      AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.endpoint,
+      GITHUB_API_URL: gh.url,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: REPOSITORY,
+      GITHUB_EVENT_NAME: event.name,
+      GITHUB_EVENT_PATH: event.path,
+      GITHUB_SHA: 'mergecommit0000000000000000000000000000000',
+      GITHUB_RUN_ID: '4242',
+      GITHUB_RUN_ATTEMPT: '1',
+    },
+  });
+}
+
+function expectSuccess(result: ActionRun): void {
+  if (result.code !== 0) throw new Error(`action failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+}
+
+const commentsOn = (issue: number) => gh.comments.filter((comment) => comment.issue === issue);
+
+describe('previews', () => {
+  const site42 = writeSite({ 'index.html': '<h1>PR 42</h1>', 'docs/index.html': '<h1>docs</h1>', 'style.css': 'b{}' });
+  const site43 = writeSite({ 'index.html': '<h1>PR 43</h1>' });
+  const production = writeSite({ 'index.html': '<h1>prod</h1>', 'about.html': 'about' });
+
+  it('a pull request deploys under pr-<number>/, comments once with the link, and records a deployment', async () => {
+    const result = await run(site42, { name: 'pull_request', path: pullRequestEvent(42, 'opened', 'head42aaaaaaaaaa') });
+    expectSuccess(result);
+    expect(result.outputs).toMatchObject({ prefix: 'pr-42/', url: `${SITE_URL}/pr-42/`, uploaded: '3' });
+    expect(await listKeys(s3, bucket)).toEqual([`pr-42/${MANIFEST_NAME}`, 'pr-42/docs/index.html', 'pr-42/index.html', 'pr-42/style.css']);
+
+    const comments = commentsOn(42);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain('<!-- parlai-site-deploy preview pr-42/ -->');
+    expect(comments[0]!.body).toContain(`**${SITE_URL}/pr-42/**`);
+    expect(comments[0]!.body).toContain('Commit `head42a` · [deploy log](https://github.com/org/site/actions/runs/4242)');
+    expect(comments[0]!.body).toContain(`- [docs/index.html](${SITE_URL}/pr-42/docs/)`);
+
+    expect(gh.deployments).toHaveLength(1);
+    expect(gh.deployments[0]).toMatchObject({
+      ref: 'head42aaaaaaaaaa',
+      environment: 'preview',
+      transient_environment: true,
+      production_environment: false,
+      required_contexts: [],
+      payload: { prefix: 'pr-42/', pull_request: 42 },
+    });
+    expect(gh.deployments[0]!.statuses.map((status) => status.state)).toEqual(['in_progress', 'success']);
+    expect(gh.deployments[0]!.statuses[1]).toMatchObject({ environment_url: `${SITE_URL}/pr-42/`, log_url: 'https://github.com/org/site/actions/runs/4242', auto_inactive: false });
+    expect(gh.requests.every((request) => request.authorization === `token ${TOKEN}`)).toBe(true);
+    expect(result.stdout).toContain(`::add-mask::${TOKEN}`);
+    expect(result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')).not.toContain(TOKEN);
+  });
+
+  it('the next push edits the same comment instead of adding one', async () => {
+    appendFileSync(path.join(site42, 'docs/index.html'), '<p>more</p>');
+    const result = await run(site42, { name: 'pull_request', path: pullRequestEvent(42, 'synchronize', 'head42bbbbbbbbbb') });
+    expectSuccess(result);
+    const comments = commentsOn(42);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain('Commit `head42b`');
+    expect(comments[0]!.body).toContain('| 1 | 0 | 2 |');
+    expect(gh.requests.filter((request) => request.method === 'PATCH')).toHaveLength(1);
+    expect(gh.deployments).toHaveLength(2);
+  });
+
+  it('another pull request gets its own prefix, comment and deployment', async () => {
+    expectSuccess(await run(site43, { name: 'pull_request', path: pullRequestEvent(43, 'opened', 'head43aaaaaaaaaa') }));
+    expect(commentsOn(43)).toHaveLength(1);
+    expect(commentsOn(42)).toHaveLength(1);
+    expect((await listKeys(s3, bucket)).filter((key) => key.startsWith('pr-43/'))).toEqual([`pr-43/${MANIFEST_NAME}`, 'pr-43/index.html']);
+  });
+
+  it('a push deploys production at the root, records a production deployment, and keeps the previews', async () => {
+    const result = await run(production, { name: 'push', path: pushEvent() });
+    expectSuccess(result);
+    expect(result.outputs).toMatchObject({ prefix: '', url: `${SITE_URL}/` });
+    const deployment = gh.deployments.at(-1)!;
+    expect(deployment).toMatchObject({ ref: 'mergecommit0000000000000000000000000000000', environment: 'production', production_environment: true, transient_environment: false });
+    expect(deployment.statuses.at(-1)).toMatchObject({ state: 'success', environment_url: `${SITE_URL}/`, auto_inactive: true });
+    const keys = await listKeys(s3, bucket);
+    expect(keys.filter((key) => key.startsWith('pr-42/'))).toHaveLength(4);
+    expect(keys.filter((key) => key.startsWith('pr-43/'))).toHaveLength(2);
+    expect(result.summary).toContain('other deployments under `pr-42/`, `pr-43/`');
+  });
+
+  it('closing the pull request removes only its prefix (past max-deletes), updates the comment and deactivates its deployments', async () => {
+    const invalidations = cloudfront.invalidations.length;
+    const result = await run(site42, { name: 'pull_request', path: pullRequestEvent(42, 'closed', 'head42bbbbbbbbbb') }, { 'max-deletes': '1' });
+    expectSuccess(result);
+    expect(result.outputs.deleted).toBe('4');
+    const keys = await listKeys(s3, bucket);
+    expect(keys.filter((key) => key.startsWith('pr-42/'))).toEqual([]);
+    expect(keys).toEqual([MANIFEST_NAME, 'about.html', 'index.html', `pr-43/${MANIFEST_NAME}`, 'pr-43/index.html']);
+    expect(commentsOn(42)).toHaveLength(1);
+    expect(commentsOn(42)[0]!.body).toContain('### Preview removed');
+    expect(cloudfront.invalidations.length).toBe(invalidations + 1);
+    expect(cloudfront.invalidations.at(-1)!.paths).toEqual(['/pr-42/*']);
+    const pr42 = gh.deployments.filter((deployment) => (deployment.payload as { pull_request?: number }).pull_request === 42);
+    const pr43 = gh.deployments.filter((deployment) => (deployment.payload as { pull_request?: number }).pull_request === 43);
+    expect(pr42.map((deployment) => deployment.statuses.at(-1)!.state)).toEqual(['inactive', 'inactive']);
+    expect(pr43.map((deployment) => deployment.statuses.at(-1)!.state)).toEqual(['success']);
+    expect(result.summary).toContain('Removed the preview at `s3://');
+  });
+});
+
+describe('missing GitHub permissions', () => {
+  it('become warnings that name the permission; the deploy succeeds', async () => {
+    gh.forbid = [/^POST .*\/deployments$/, /^POST .*\/issues\/\d+\/comments$/, /^GET .*\/issues\/\d+\/comments$/];
+    try {
+      const site = writeSite({ 'index.html': 'seven' });
+      const result = await run(site, { name: 'pull_request', path: pullRequestEvent(7, 'opened', 'head7aaaaaaaaaaa') });
+      expectSuccess(result);
+      expect(result.outputs.uploaded).toBe('1');
+      expect(result.warnings).toEqual([
+        expect.stringMatching(/Could not record a GitHub deployment: the token lacks the 'deployments: write' permission\. Add `permissions: deployments: write`/),
+        expect.stringMatching(/Could not comment on the pull request: the token lacks the 'pull-requests: write' permission/),
+      ]);
+      expect(commentsOn(7)).toEqual([]);
+    } finally {
+      gh.forbid = [];
+    }
+  });
+
+  it('without a token (a local run) nothing is sent to GitHub', async () => {
+    const before = gh.requests.length;
+    const site = writeSite({ 'index.html': 'eight' });
+    expectSuccess(await run(site, { name: 'pull_request', path: pullRequestEvent(8, 'opened', 'head8aaaaaaaaaaa') }, { 'github-token': '' }));
+    expect(gh.requests.length).toBe(before);
+    expect((await listKeys(s3, bucket)).some((key) => key.startsWith('pr-8/'))).toBe(true);
+  });
+
+  it('a dry run of a preview writes nothing and tells GitHub nothing', async () => {
+    const before = gh.requests.length;
+    const result = await run(writeSite({ 'index.html': 'nine' }), { name: 'pull_request', path: pullRequestEvent(9, 'opened', 'head9aaaaaaaaaaa') }, { 'dry-run': 'true' });
+    expectSuccess(result);
+    expect(result.outputs).toMatchObject({ uploaded: '1', prefix: 'pr-9/' });
+    expect(gh.requests.length).toBe(before);
+    expect((await listKeys(s3, bucket)).some((key) => key.startsWith('pr-9/'))).toBe(false);
+  });
+});
