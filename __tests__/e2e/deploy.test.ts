@@ -299,6 +299,17 @@ describe('build-command', () => {
   });
 });
 
+describe('local runs', () => {
+  it('work without the runner\'s GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files', async () => {
+    const bucket = await newBucket();
+    const run = await deploy(bucket, sampleSite(), {}, { GITHUB_OUTPUT: undefined, GITHUB_STEP_SUMMARY: undefined, GITHUB_RUN_ID: undefined });
+    expectSuccess(run);
+    expect(run.stdout).toMatch(/Deployed to s3:\/\/e2e-\d+-\d+\/: 13 new, 0 changed/);
+    expect(run.summary).toBe('');
+    expect(await listKeys(s3, bucket)).toHaveLength(14);
+  });
+});
+
 describe('prefixes', () => {
   it('a deploy under a prefix touches nothing outside it, and the root deploy keeps the prefixed deployment', async () => {
     const bucket = await newBucket();
