@@ -64,7 +64,7 @@ describe('readInputs: defaults', () => {
       deleteRemoved: true,
       maxDeletes: 1000,
       excludePatterns: [],
-      concurrency: 16,
+      concurrency: 32,
       dryRun: false,
       waitForInvalidation: false,
     });
@@ -75,7 +75,7 @@ describe('readInputs: defaults', () => {
   });
 
   it('exports the documented default numbers', () => {
-    expect(DEFAULT_CONCURRENCY).toBe(16);
+    expect(DEFAULT_CONCURRENCY).toBe(32);
     expect(DEFAULT_MAX_DELETES).toBe(1000);
   });
 

@@ -36,7 +36,7 @@ function serviceError(name: string, status: number): S3ServiceException {
 async function siteFile(name: string, content: Buffer): Promise<SiteFile> {
   const absolutePath = path.join(directory, name);
   writeFileSync(absolutePath, content);
-  return { relativePath: name, absolutePath, key: `p/${name}`, ...(await hashFile(absolutePath, content.length)), headers: { contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' } };
+  return { relativePath: name, absolutePath, key: `p/${name}`, ...hashFile(absolutePath), headers: { contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' } };
 }
 
 describe('createS3Client', () => {
@@ -119,11 +119,38 @@ describe('putFile integrity', () => {
     expect(await store().putFile(file)).toBe('opaque');
   });
 
-  it('refuses a file that changed on disk after the scan', async () => {
+  it.each([
+    ['shorter', 'aft'],
+    ['longer', 'after, and longer'],
+  ])('refuses a file that got %s on disk after the scan, before sending it', async (_how, now) => {
     const file = await siteFile('d.html', Buffer.from('before'));
-    writeFileSync(file.absolutePath, 'after!');
-    await expect(store().putFile(file)).rejects.toThrow(/changed on disk after it was scanned/);
+    writeFileSync(file.absolutePath, now);
+    await expect(store().putFile(file)).rejects.toThrow(/d.html changed on disk after it was scanned/);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('sends the scan\'s Content-MD5 with the body as it is now: a same-size edit is refused, not stored as planned', async () => {
+    const file = await siteFile('e.html', Buffer.from('before'));
+    writeFileSync(file.absolutePath, 'after!');
+    // A server that ignores Content-MD5 stores what it got, and answers with its MD5.
+    s3.on(PutObjectCommand).callsFake((input: { Body: Buffer }) => ({ ETag: `"${md5(Buffer.from(input.Body)).digest('hex')}"` }));
+    await expect(store().putFile(file)).rejects.toThrow(/other bytes than were scanned.*changed on disk during the deploy/);
+    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input.ContentMD5).toBe(md5(Buffer.from('before')).digest('base64'));
+  });
+
+  it('reuses body buffers across uploads (no allocation per file)', async () => {
+    const a = await siteFile('f.html', Buffer.from('first body'));
+    const b = await siteFile('g.html', Buffer.from('second'));
+    const bodies: ArrayBufferLike[] = [];
+    s3.on(PutObjectCommand).callsFake((input: { Body: Buffer }) => {
+      bodies.push(input.Body.buffer);
+      return { ETag: `"${md5(Buffer.from(input.Body)).digest('hex')}"` };
+    });
+    const objects = store();
+    await objects.putFile(a);
+    await objects.putFile(b);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toBe(bodies[1]);
   });
 
   it('uploads large files in parts, each with its own Content-MD5, and accepts the multipart ETag', async () => {

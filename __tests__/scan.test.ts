@@ -32,7 +32,6 @@ const scan = (options: { exclude?: string[]; keyPrefix?: string } = {}) =>
   scanSource(root, {
     exclude: (p) => (options.exclude ?? []).some((pattern) => compileGlob(pattern)(p)),
     keyPrefix: options.keyPrefix ?? '',
-    concurrency: 4,
   });
 
 describe('scanSource', () => {
@@ -142,14 +141,19 @@ describe('scanSource', () => {
 
 describe('hashFile', () => {
   it.each([
+    ['empty', 0, undefined],
+    ['one byte', 1, undefined],
+    ['exactly one read chunk (1 MiB)', 1024 * 1024, undefined],
     ['1 byte under a part', PART_SIZE - 1, undefined],
     ['exactly one part', PART_SIZE, 1],
+    ['one part and a byte', PART_SIZE + 1, 2],
+    ['exactly two parts', 2 * PART_SIZE, 2],
     ['two parts and a bit', 2 * PART_SIZE + 12345, 3],
   ])('%s: MD5 of the whole, and the multipart ETag S3 would give', async (_name, size, parts) => {
     const data = randomBytes(size);
     const file = path.join(root, 'big.bin');
     writeFileSync(file, data);
-    const result = await hashFile(file, size);
+    const result = hashFile(file);
     expect(result.md5).toBe(md5(data));
     expect(result.size).toBe(size);
     if (parts === undefined) {

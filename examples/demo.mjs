@@ -34,7 +34,7 @@ function deploy(title) {
     region: 'us-east-1',
     delete: 'true',
     'max-deletes': '1000',
-    concurrency: '16',
+    concurrency: '32',
     'dry-run': 'false',
     'wait-for-invalidation': 'false',
   };

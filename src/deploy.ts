@@ -1,13 +1,13 @@
 import { stat } from 'node:fs/promises';
 import * as core from '@actions/core';
-import pLimit from 'p-limit';
+import pMap from 'p-map';
 import { describeAwsError } from './aws-errors.js';
-import { runBuild } from './build.js';
 import { createCloudFrontClient, createInvalidation, waitForInvalidation } from './cloudfront.js';
+import { runBuild } from './build.js';
 import { haveCredentials } from './credentials.js';
 import { deleteRemoved } from './delete.js';
 import { DeployError, InputError, errorMessage } from './errors.js';
-import { currentPullRequestWithoutSecrets } from './github.js';
+import { pullRequestWithoutSecrets, readEventContext } from './event.js';
 import { type ObjectHeaders, headersFor } from './headers.js';
 import type { DeployInputs } from './inputs.js';
 import { callerReference, invalidationPaths } from './invalidate.js';
@@ -81,16 +81,15 @@ async function readManifest(store: ObjectStore, key: string): Promise<{ manifest
 }
 
 async function readObservedHeaders(store: ObjectStore, keys: string[], concurrency: number): Promise<Map<string, ObjectHeaders>> {
-  const limit = pLimit(concurrency);
   const observed = new Map<string, ObjectHeaders>();
   if (keys.length > 0) core.info(`Checking the headers of ${keys.length} objects the deploy manifest does not know yet (once).`);
-  await Promise.all(
-    keys.map((key) =>
-      limit(async () => {
-        const headers = await store.readHeaders(key);
-        if (headers) observed.set(key, headers);
-      }),
-    ),
+  await pMap(
+    keys,
+    async (key) => {
+      const headers = await store.readHeaders(key);
+      if (headers) observed.set(key, headers);
+    },
+    { concurrency },
   );
   return observed;
 }
@@ -252,6 +251,12 @@ async function connect(inputs: DeployInputs): Promise<{ store: ObjectStore; cred
   return { store, credentials: await haveCredentials(store.client) };
 }
 
+/** Why this run has no secrets (a fork or Dependabot pull request), if that is so. */
+function runWithoutSecrets(): string | undefined {
+  const { eventName, payload, actor } = readEventContext();
+  return pullRequestWithoutSecrets(eventName, payload, actor);
+}
+
 const NO_CREDENTIALS =
   'No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.';
 
@@ -263,7 +268,7 @@ export async function removeDeployment(inputs: DeployInputs, started: number): P
   if (inputs.prefix === '') throw new DeployError('Refusing to remove a deployment at the bucket root: a preview is removed by its prefix (pr-<number>/).');
   const { store, credentials } = await connect(inputs);
   if (!credentials) {
-    const reason = currentPullRequestWithoutSecrets();
+    const reason = runWithoutSecrets();
     if (!reason) throw new DeployError(NO_CREDENTIALS);
     const report = newReport(inputs, 'skipped', started);
     report.reason = `No AWS credentials: ${reason}. The preview was not removed.`;
@@ -301,7 +306,7 @@ export async function deploy(inputs: DeployInputs, started: number, hooks: Deplo
 
   // Hashing the build overlaps with listing the bucket and reading the manifest.
   const [localFiles, remote, { manifest, etag: manifestEtag }] = await Promise.all([
-    scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix, concurrency: 8 }),
+    scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix }),
     credentials ? store.list(inputs.prefix).catch(describeError('ListObjectsV2', inputs)) : Promise.resolve([]),
     credentials
       ? readManifest(store, manifestKey).catch(describeError('GetObject (deploy manifest)', inputs))
@@ -320,7 +325,7 @@ export async function deploy(inputs: DeployInputs, started: number, hooks: Deplo
   }));
 
   if (!credentials) {
-    const reason = currentPullRequestWithoutSecrets();
+    const reason = runWithoutSecrets();
     if (!reason) throw new DeployError(NO_CREDENTIALS);
     core.warning(`No AWS credentials: ${reason}. The site was built and scanned (${files.length} files); the deploy is skipped.`);
     const report = newReport(inputs, 'skipped', started);

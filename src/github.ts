@@ -1,55 +1,8 @@
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import type { PullRequest, Target } from './preview.js';
+import type { Target } from './preview.js';
 
-interface PullRequestPayload {
-  action?: string;
-  pull_request?: { number?: number; head?: { sha?: string; repo?: { fork?: boolean; full_name?: string } | null } };
-  repository?: { full_name?: string };
-}
-
-/**
- * Why this run gets no repository secrets, when that is the case: a pull request from a fork, or one opened
- * by Dependabot. Such runs build and plan, then skip the deploy instead of failing.
- */
-export function pullRequestWithoutSecrets(eventName: string, payload: PullRequestPayload, actor: string): string | undefined {
-  if (eventName !== 'pull_request' && eventName !== 'pull_request_review') return undefined;
-  const pullRequest = payload.pull_request;
-  const head = pullRequest?.head?.repo;
-  // A head repository of null is a fork that was deleted: still a fork, still no secrets.
-  const fromFork =
-    pullRequest !== undefined &&
-    (head === null ||
-      head?.fork === true ||
-      (head?.full_name !== undefined && payload.repository?.full_name !== undefined && head.full_name !== payload.repository.full_name));
-  if (fromFork) return 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets';
-  if (actor === 'dependabot[bot]') return 'this pull request is from Dependabot, which gets no Actions secrets';
-  return undefined;
-}
-
-export function currentPullRequestWithoutSecrets(): string | undefined {
-  const { eventName, payload, actor } = github.context;
-  return pullRequestWithoutSecrets(eventName, payload as PullRequestPayload, actor);
-}
-
-/** The pull request this run is for (pull_request and pull_request_target events), if any. */
-export function pullRequestOf(eventName: string | undefined, payload: PullRequestPayload): PullRequest | undefined {
-  // Outside Actions (a local run) there is no event at all.
-  if (!eventName?.startsWith('pull_request')) return undefined;
-  const number = payload.pull_request?.number;
-  if (!number) return undefined;
-  return { number, headSha: payload.pull_request?.head?.sha ?? '', action: payload.action ?? '' };
-}
-
-export function currentPullRequest(): PullRequest | undefined {
-  return pullRequestOf(github.context.eventName, github.context.payload as PullRequestPayload);
-}
-
-/** The link to this workflow run, for the comment and the deployment status. */
-export function runUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
-  return server && repository && run ? `${server}/${repository}/actions/runs/${run}` : undefined;
-}
+// The GitHub API (octokit), for runs that record deployments or comment on a pull request.
 
 type Octokit = ReturnType<typeof github.getOctokit>;
 
@@ -81,14 +34,16 @@ function payloadOf(raw: unknown): DeploymentPayload {
 export class GitHubReporter {
   private readonly repo: { owner: string; repo: string };
 
-  constructor(private readonly octokit: Octokit) {
-    this.repo = github.context.repo;
+  constructor(
+    private readonly octokit: Octokit,
+    repository: string,
+  ) {
+    const [owner = '', repo = ''] = repository.split('/');
+    this.repo = { owner, repo };
   }
 
-  /** Undefined outside Actions or without a token (local runs). */
-  static create(token: string, env: NodeJS.ProcessEnv = process.env): GitHubReporter | undefined {
-    if (!token || !env.GITHUB_REPOSITORY) return undefined;
-    return new GitHubReporter(github.getOctokit(token));
+  static create(token: string, repository: string): GitHubReporter {
+    return new GitHubReporter(github.getOctokit(token), repository);
   }
 
   private async tolerate<T>(permission: string, what: string, call: () => Promise<T>): Promise<T | undefined> {

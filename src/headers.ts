@@ -97,11 +97,22 @@ export function isHtml(contentType: string): boolean {
   return type === 'text/html' || type === 'application/xhtml+xml';
 }
 
+// Sites have tens of thousands of files but a few dozen distinct headers: one string (and one headers
+// object) per distinct value keeps a large deploy's memory flat.
+const contentTypeByExtension = new Map<string, string>();
+const sharedHeaders = new Map<string, ObjectHeaders>();
+
 /** Content-Type from the file name alone: textual types carry `; charset=utf-8`. */
 export function defaultContentType(relativePath: string): string {
-  const extension = relativePath.slice(relativePath.lastIndexOf('.') + 1).toLowerCase();
-  const type = mime.lookup(relativePath) || EXTRA_TYPES[extension] || FALLBACK_TYPE;
-  return isTextual(type) ? `${type}; charset=utf-8` : type;
+  const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+  const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+  let contentType = contentTypeByExtension.get(extension);
+  if (contentType === undefined) {
+    const type = mime.lookup(relativePath) || EXTRA_TYPES[extension] || FALLBACK_TYPE;
+    contentType = isTextual(type) ? `${type}; charset=utf-8` : type;
+    contentTypeByExtension.set(extension, contentType);
+  }
+  return contentType;
 }
 
 export function defaultCacheControl(relativePath: string, contentType: string): string {
@@ -119,7 +130,13 @@ export function headersFor(relativePath: string, rules: HeaderRules): ObjectHead
   const contentType = firstMatch(rules.contentType, relativePath) ?? defaultContentType(relativePath);
   const cacheControl =
     firstMatch(rules.cacheControl, relativePath) ?? defaultCacheControl(relativePath, contentType);
-  return { contentType, cacheControl };
+  const key = `${contentType}\n${cacheControl}`;
+  let headers = sharedHeaders.get(key);
+  if (!headers) {
+    headers = Object.freeze({ contentType, cacheControl });
+    sharedHeaders.set(key, headers);
+  }
+  return headers;
 }
 
 export function sameHeaders(a: ObjectHeaders, b: ObjectHeaders): boolean {

@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
-import * as github from '@actions/github';
 import { maskSecrets } from './credentials.js';
 import { deploy, removeDeployment } from './deploy.js';
 import { errorMessage } from './errors.js';
-import { GitHubReporter, currentPullRequest, runUrl } from './github.js';
+import { pullRequestOf, readEventContext, runUrl } from './event.js';
+import { GitHubReporter } from './github.js';
 import { readInputs } from './inputs.js';
 import { commentMarker, previewCommentBody, publicUrl, resolveTarget } from './preview.js';
 import { publishReport } from './report.js';
@@ -18,11 +18,13 @@ export async function run(): Promise<void> {
   maskSecrets(process.env);
   try {
     const given = readInputs((name) => core.getInput(name));
-    const target = resolveTarget(given, currentPullRequest(), github.context.sha);
+    const event = readEventContext();
+    const target = resolveTarget(given, pullRequestOf(event.eventName, event.payload), event.sha ?? '');
     const inputs = { ...given, prefix: target.prefix };
     const url = inputs.siteUrl ? publicUrl(inputs.siteUrl, target.prefix) : undefined;
     const logUrl = runUrl();
-    const reporter = inputs.dryRun ? undefined : GitHubReporter.create(inputs.githubToken);
+    // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
+    const reporter = !inputs.dryRun && inputs.githubToken && event.repository ? GitHubReporter.create(inputs.githubToken, event.repository) : undefined;
 
     let deploymentId: number | undefined;
     const report = target.cleanup

@@ -65,8 +65,20 @@ export function decodeManifest(body: Buffer): Manifest {
   }
   if (typeof document.entries !== 'object' || document.entries === null) throw new Error('no entries');
   const entries = new Map<string, ManifestEntry>();
+  // The headers repeat across thousands of entries: keep one string per distinct value.
+  const interned = new Map<string, string>();
+  const intern = (text: string): string => {
+    const known = interned.get(text);
+    if (known !== undefined) return known;
+    interned.set(text, text);
+    return text;
+  };
   for (const [key, value] of Object.entries(document.entries)) {
-    if (isEntry(value)) entries.set(key, value);
+    if (isEntry(value)) {
+      value.contentType = intern(value.contentType);
+      value.cacheControl = intern(value.cacheControl);
+      entries.set(key, value);
+    }
   }
   const retained = new Map<string, Date>();
   if (typeof document.retained === 'object' && document.retained !== null) {

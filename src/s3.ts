@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import {
@@ -32,6 +33,8 @@ export interface S3Settings {
 export const USER_AGENT = 'parlai-site-deploy/1';
 /** Parts of large files in flight at once, across all files: bounds memory to this many PART_SIZE buffers. */
 const PARTS_IN_FLIGHT = 4;
+/** Files up to this size are read into reused buffers (most of a site); larger ones get their own. */
+const POOLED_BODY_BYTES = 1024 * 1024;
 const DELETE_BATCH = 1000;
 
 export function createS3Client(settings: S3Settings): S3Client {
@@ -92,8 +95,39 @@ export interface StoredObject {
 }
 
 /** The S3 calls a deploy makes, and nothing else. */
+/** Body buffers for single-part uploads, reused across files so a deploy of 50,000 files allocates a handful. */
+class BodyBuffers {
+  private readonly free: Buffer[] = [];
+
+  take(size: number): Buffer {
+    if (size > POOLED_BODY_BYTES) return Buffer.allocUnsafe(size);
+    return this.free.pop() ?? Buffer.allocUnsafe(POOLED_BODY_BYTES);
+  }
+
+  give(buffer: Buffer): void {
+    if (buffer.length === POOLED_BODY_BYTES) this.free.push(buffer);
+  }
+}
+
+/** Reads exactly `size` bytes of a file into `buffer`; fewer means the file changed since it was scanned. */
+function readInto(absolutePath: string, buffer: Buffer, size: number): number {
+  const descriptor = openSync(absolutePath, 'r');
+  try {
+    let total = 0;
+    for (;;) {
+      const bytesRead = readSync(descriptor, buffer, total, Math.min(buffer.length, size + 1) - total, null);
+      if (bytesRead === 0) return total;
+      total += bytesRead;
+      if (total > size || total === buffer.length) return total;
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
 export class ObjectStore {
   private readonly partLimit = pLimit(PARTS_IN_FLIGHT);
+  private readonly bodies = new BodyBuffers();
 
   constructor(
     readonly client: S3Client,
@@ -144,26 +178,34 @@ export class ObjectStore {
     }
   }
 
-  /** Uploads a file (in parts from PART_SIZE up) and returns the ETag S3 recorded. */
+  /**
+   * Uploads a file (in parts from PART_SIZE up) and returns the ETag S3 recorded. The Content-MD5 is the
+   * scan's: a file that changed on disk since the scan is refused by S3 (or by the ETag check), not stored
+   * as if it were the file that was planned.
+   */
   async putFile(file: SiteFile): Promise<string> {
     if (file.size >= PART_SIZE) return this.putMultipart(file);
-    const body = await readFile(file.absolutePath);
-    const md5 = createHash('md5').update(body).digest();
-    if (md5.toString('hex') !== file.md5) {
-      throw new IntegrityError(`${file.relativePath} changed on disk after it was scanned: is the build still writing?`);
+    const buffer = this.bodies.take(file.size + 1);
+    try {
+      const read = readInto(file.absolutePath, buffer, file.size);
+      if (read !== file.size) {
+        throw new IntegrityError(`${file.relativePath} changed on disk after it was scanned (now ${read > file.size ? 'longer' : `${read} bytes`}, was ${file.size}): is the build still writing?`);
+      }
+      const response = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: file.key,
+          Body: buffer.subarray(0, file.size),
+          ContentLength: file.size,
+          ContentMD5: Buffer.from(file.md5, 'hex').toString('base64'),
+          ContentType: file.headers.contentType,
+          CacheControl: file.headers.cacheControl,
+        }),
+      );
+      return this.checkStored(file, unquote(response.ETag), response.ServerSideEncryption, [file.md5]);
+    } finally {
+      this.bodies.give(buffer);
     }
-    const response = await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: file.key,
-        Body: body,
-        ContentLength: body.length,
-        ContentMD5: md5.toString('base64'),
-        ContentType: file.headers.contentType,
-        CacheControl: file.headers.cacheControl,
-      }),
-    );
-    return this.checkStored(file, unquote(response.ETag), response.ServerSideEncryption, [file.md5]);
   }
 
   private async putMultipart(file: SiteFile): Promise<string> {
@@ -228,7 +270,9 @@ export class ObjectStore {
   private checkStored(file: SiteFile, etag: string, encryption: string | undefined, expected: string[]): string {
     const opaqueEtag = encryption === 'aws:kms' || encryption === 'aws:kms:dsse';
     if (!opaqueEtag && !expected.includes(etag)) {
-      throw new IntegrityError(`${file.key}: the server stored different bytes (ETag ${etag}, expected ${expected.filter(Boolean).join(' or ')})`);
+      throw new IntegrityError(
+        `${file.key}: the server stored other bytes than were scanned (ETag ${etag}, expected ${expected.filter(Boolean).join(' or ')}): the file changed on disk during the deploy, or was corrupted on the way.`,
+      );
     }
     return etag;
   }

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { type Hash, createHash } from 'node:crypto';
+import { type Dirent, closeSync, openSync, readSync } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import pLimit from 'p-limit';
 import { SourceError } from './errors.js';
 import type { PathMatcher } from './globs.js';
 import { isManifestPath } from './manifest.js';
@@ -30,8 +29,10 @@ export interface ScanOptions {
   exclude: PathMatcher;
   /** Prepended to each path to form its key; only used to enforce S3's key length limit here. */
   keyPrefix: string;
-  concurrency: number;
 }
+
+/** Hashing yields to the event loop after this many bytes, so the bucket listing goes on meanwhile. */
+const YIELD_EVERY_BYTES = 4 * 1024 * 1024;
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
@@ -64,52 +65,67 @@ function isInside(root: string, target: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
-export async function hashFile(absolutePath: string, size: number): Promise<Pick<LocalFile, 'md5' | 'multipartEtag' | 'size'>> {
-  if (size < READ_CHUNK) {
-    const body = await readFile(absolutePath);
-    return { md5: createHash('md5').update(body).digest('hex'), size: body.length };
-  }
-  // Large files stream through the hash a chunk at a time; parts are hashed alongside for the multipart ETag.
+/** One read buffer for the whole scan: hashing allocates nothing per file. */
+const readBuffer = Buffer.allocUnsafe(READ_CHUNK);
+
+/**
+ * MD5 of a file, and its multipart ETag from PART_SIZE up, read synchronously in READ_CHUNK pieces into
+ * one reused buffer: for the thousands of small files of a site, this is several times faster than the
+ * promise-based API (one thread-pool round trip and one Buffer per call), and never holds a large file in
+ * memory. The size is what was read, so a file that changed since it was listed is hashed as it is now.
+ */
+export function hashFile(absolutePath: string): Pick<LocalFile, 'md5' | 'multipartEtag' | 'size'> {
   const whole = createHash('md5');
   const partDigests: Buffer[] = [];
-  let part = createHash('md5');
+  let part: Hash | undefined;
   let partFill = 0;
-  let total = 0;
-  const chunk = Buffer.allocUnsafe(READ_CHUNK);
-  const handle = await open(absolutePath, 'r');
+  let size = 0;
+  const descriptor = openSync(absolutePath, 'r');
   try {
     for (;;) {
-      const { bytesRead } = await handle.read(chunk, 0, READ_CHUNK, null);
+      const bytesRead = readSync(descriptor, readBuffer, 0, READ_CHUNK, null);
       if (bytesRead === 0) break;
-      let view = chunk.subarray(0, bytesRead);
-      whole.update(view);
-      total += bytesRead;
+      let view = readBuffer.subarray(0, bytesRead);
       while (view.length > 0) {
+        if (size < PART_SIZE) {
+          // The first part is the start of the whole: one hash serves both (a copy is taken at its end).
+          const take = Math.min(view.length, PART_SIZE - size);
+          whole.update(view.subarray(0, take));
+          size += take;
+          view = view.subarray(take);
+          if (size === PART_SIZE) partDigests.push(whole.copy().digest());
+          continue;
+        }
+        part ??= createHash('md5');
         const take = Math.min(view.length, PART_SIZE - partFill);
-        part.update(view.subarray(0, take));
+        const piece = view.subarray(0, take);
+        whole.update(piece);
+        part.update(piece);
+        size += take;
         partFill += take;
         view = view.subarray(take);
         if (partFill === PART_SIZE) {
           partDigests.push(part.digest());
-          part = createHash('md5');
+          part = undefined;
           partFill = 0;
         }
       }
+      // A short read of a regular file is its end: most files of a site take one read and no second call.
+      if (bytesRead < READ_CHUNK) break;
     }
   } finally {
-    await handle.close();
+    closeSync(descriptor);
   }
-  if (partFill > 0) partDigests.push(part.digest());
+  if (part !== undefined) partDigests.push(part.digest());
   const md5 = whole.digest('hex');
-  if (total < PART_SIZE) return { md5, size: total };
+  if (size < PART_SIZE) return { md5, size };
   const multipartEtag = `${createHash('md5').update(Buffer.concat(partDigests)).digest('hex')}-${partDigests.length}`;
-  return { md5, multipartEtag, size: total };
+  return { md5, multipartEtag, size };
 }
 
 interface FoundFile {
   relativePath: string;
   absolutePath: string;
-  size: number;
 }
 
 /** Lists the regular files under `root`, following symlinks that stay inside it. */
@@ -160,8 +176,7 @@ async function listFiles(root: string, options: ScanOptions): Promise<FoundFile[
         throw new SourceError(`${describe(relativePath)} in 'source-dir' is not a regular file (a socket or device?): remove it or add it to 'exclude'.`);
       }
       checkName(relativePath, options.keyPrefix);
-      const { size } = await stat(absolutePath);
-      found.push({ relativePath, absolutePath, size });
+      found.push({ relativePath, absolutePath });
     }
   }
   return found;
@@ -173,23 +188,27 @@ async function listFiles(root: string, options: ScanOptions): Promise<FoundFile[
  */
 export async function scanSource(root: string, options: ScanOptions): Promise<LocalFile[]> {
   const found = await listFiles(root, options);
-  const limit = pLimit(options.concurrency);
-  const files = await Promise.all(
-    found.map((file) =>
-      limit(async () => {
-        try {
-          return { ...file, ...(await hashFile(file.absolutePath, file.size)) };
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          const reason = code === 'EACCES' ? 'permission denied' : (error as Error).message;
-          throw new SourceError(
-            `Cannot read ${describe(file.relativePath)} in 'source-dir' (${reason}): make it readable in the build, or add it to 'exclude'.`,
-          );
-        }
-      }),
-    ),
-  );
-  return files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  found.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  const files: LocalFile[] = [];
+  let sinceYield = 0;
+  for (const file of found) {
+    try {
+      const hashed = hashFile(file.absolutePath);
+      files.push({ relativePath: file.relativePath, absolutePath: file.absolutePath, ...hashed });
+      sinceYield += hashed.size;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'EACCES' ? 'permission denied' : (error as Error).message;
+      throw new SourceError(
+        `Cannot read ${describe(file.relativePath)} in 'source-dir' (${reason}): make it readable in the build, or add it to 'exclude'.`,
+      );
+    }
+    if (sinceYield >= YIELD_EVERY_BYTES) {
+      sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  return files;
 }
 
 /** Refuses a `source-dir` that is missing or not a directory, before anything else is done with it. */

@@ -1,4 +1,4 @@
-import pLimit from 'p-limit';
+import pMap from 'p-map';
 import { errorMessage } from './errors.js';
 import { type Plan, type PlannedWrite, type SiteFile, orderWrites } from './plan.js';
 
@@ -56,7 +56,6 @@ export async function uploadAll(store: ObjectWriter, plan: Plan, options: Upload
   const totalBytes = [...assets, ...pages].reduce((sum, write) => sum + sentBytes(write), 0);
   if (totalObjects === 0) return result;
 
-  const limit = pLimit(options.concurrency);
   let done = 0;
   const progress = (): void => {
     const percent = totalBytes > 0 ? Math.floor((100 * result.bytesUploaded) / totalBytes) : Math.floor((100 * done) / totalObjects);
@@ -77,10 +76,12 @@ export async function uploadAll(store: ObjectWriter, plan: Plan, options: Upload
     }
   };
 
+  // p-map takes the writes lazily: only `concurrency` of them are in flight, whatever the size of the site.
+  const each = { concurrency: options.concurrency };
   try {
-    await Promise.all(assets.map((write) => limit(() => writeOne(write))));
+    await pMap(assets, writeOne, each);
     if (result.failed.length > 0) result.notAttempted.push(...pages);
-    else await Promise.all(pages.map((write) => limit(() => writeOne(write))));
+    else await pMap(pages, writeOne, each);
   } finally {
     clearInterval(timer);
   }

@@ -2,7 +2,7 @@
 // of wall time per scenario per tool, hand-written SVG) from one run's results.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { TOOL_DEFAULTS, TOOL_LABELS } from './tools.mjs';
+import { DEFAULT_CONCURRENCY, TOOL_DEFAULTS, TOOL_LABELS } from './tools.mjs';
 
 const TOOLS = ['action', 'aws', 'rclone'];
 const SCENARIOS = ['first', 'nochange', 'fresh', 'edit1'];
@@ -334,11 +334,11 @@ export function resultsMarkdown(results) {
       '|---:|---:|---|',
     );
     for (const row of sweep.byConcurrency) lines.push(`| ${row.concurrency}${row.concurrency === sweep.fastest ? ' (fastest)' : ''} | ${fmt(row.medianWallS)} | ${row.walls.map((wall) => fmt(wall)).join(', ')} |`);
-    const sixteen = sweep.byConcurrency.find((row) => row.concurrency === 16);
+    const chosen = sweep.byConcurrency.find((row) => row.concurrency === DEFAULT_CONCURRENCY);
     const best = sweep.byConcurrency.find((row) => row.concurrency === sweep.fastest);
     lines.push(
       '',
-      `The README says 16 was the fastest setting. In this run the fastest was **${sweep.fastest}**${sweep.fastest === 16 ? ', so the claim holds' : `; 16 took ${fmt(sixteen?.medianWallS)} s against ${fmt(best?.medianWallS)} s (${fmt((100 * (sixteen.medianWallS - best.medianWallS)) / best.medianWallS, 0)}% slower)`}.`,
+      `The default (action.yml) is ${DEFAULT_CONCURRENCY}. In this run the fastest was **${sweep.fastest}**${sweep.fastest === DEFAULT_CONCURRENCY || !chosen ? '' : `; ${DEFAULT_CONCURRENCY} took ${fmt(chosen.medianWallS)} s against ${fmt(best?.medianWallS)} s (${fmt((100 * (chosen.medianWallS - best.medianWallS)) / best.medianWallS, 0)}% slower)`}.`,
       '',
     );
   }

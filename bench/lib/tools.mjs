@@ -9,6 +9,10 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { runTimed } from './measure.mjs';
 
+/** The action's default concurrency, as action.yml declares it. */
+const ACTION_INPUTS = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')).inputs;
+export const DEFAULT_CONCURRENCY = Number(ACTION_INPUTS.concurrency.default);
+
 export const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
 export const AWS = '/usr/bin/aws';
 export const RCLONE = '/usr/bin/rclone';
@@ -107,7 +111,7 @@ export const TOOL_LABELS = {
 };
 
 export const TOOL_DEFAULTS = {
-  action: 'concurrency 16 (action.yml default), MD5 + deploy manifest',
+  action: `concurrency ${DEFAULT_CONCURRENCY} (action.yml default), MD5 + deploy manifest`,
   aws: 'max_concurrent_requests 10, multipart from 8 MiB, size + mtime',
   rclone: '--transfers 4 --checkers 8, single PUT up to 200 MiB, size + mtime (HEAD per object), MD5 on mtime mismatch',
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { pullRequestOf, pullRequestWithoutSecrets, runUrl } from '../src/github.js';
+import { pullRequestOf, pullRequestWithoutSecrets, readEventContext, runUrl } from '../src/event.js';
 
 type Payload = Parameters<typeof pullRequestWithoutSecrets>[1];
 
@@ -84,5 +84,28 @@ describe('runUrl', () => {
   it('links the workflow run when the runner says where it is', () => {
     expect(runUrl({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'org/site', GITHUB_RUN_ID: '99' })).toBe('https://github.com/org/site/actions/runs/99');
     expect(runUrl({})).toBeUndefined();
+  });
+});
+
+describe('readEventContext', () => {
+  it('reads what the runner provides', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json');
+    writeFileSync(file, JSON.stringify({ action: 'opened', pull_request: { number: 3 } }));
+    expect(readEventContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: file, GITHUB_ACTOR: 'me', GITHUB_SHA: 'abc', GITHUB_REPOSITORY: 'o/r' })).toEqual({
+      eventName: 'pull_request',
+      payload: { action: 'opened', pull_request: { number: 3 } },
+      actor: 'me',
+      sha: 'abc',
+      repository: 'o/r',
+    });
+  });
+  it.each([
+    ['no event at all (a local run)', {}],
+    ['an event file that does not exist', { GITHUB_EVENT_PATH: '/nonexistent/event.json' }],
+  ])('reads %s as an empty payload', (_title, env) => {
+    expect(readEventContext(env).payload).toEqual({});
   });
 });
