@@ -323,12 +323,11 @@ export function resultsMarkdown(results) {
     lines.push('');
   }
 
-  if (results.sweep) {
-    const { sweep } = results;
+  for (const sweep of results.sweeps ?? []) {
     lines.push(
-      `## Concurrency sweep: the action's first upload, ${int(sweep.files)} files (${mb(sweep.bytes)} MB)`,
+      `## Concurrency sweep: the action's first upload, ${int(sweep.files)} files (${mb(sweep.bytes)} MB), ${sweep.latencyMs ? `${sweep.latencyMs} ms added to every request` : 'loopback'}`,
       '',
-      `${sweep.rounds} round(s), each run on a fresh bucket; every other round runs the settings in reverse order so that drift in the server does not favour one setting. The median decides.`,
+      `${sweep.rounds} round(s), each run on a fresh bucket; every other round runs the settings in reverse order so that drift in the server does not favour one setting. The median decides.${sweep.latencyMs ? ` The proxy holds every request ${sweep.latencyMs} ms before forwarding it: a runner's round trip to S3 in its region, which the loopback lacks and which parallel requests hide.` : ' On loopback there is no network round trip: the single-process s3rver is the bottleneck, so the settings are close.'}`,
       '',
       '| concurrency | median wall s | runs (s) |',
       '|---:|---:|---|',
@@ -338,7 +337,7 @@ export function resultsMarkdown(results) {
     const best = sweep.byConcurrency.find((row) => row.concurrency === sweep.fastest);
     lines.push(
       '',
-      `The default (action.yml) is ${DEFAULT_CONCURRENCY}. In this run the fastest was **${sweep.fastest}**${sweep.fastest === DEFAULT_CONCURRENCY || !chosen ? '' : `; ${DEFAULT_CONCURRENCY} took ${fmt(chosen.medianWallS)} s against ${fmt(best?.medianWallS)} s (${fmt((100 * (chosen.medianWallS - best.medianWallS)) / best.medianWallS, 0)}% slower)`}.`,
+      `The default (action.yml) is ${DEFAULT_CONCURRENCY}. Here the fastest was **${sweep.fastest}**${sweep.fastest === DEFAULT_CONCURRENCY || !chosen ? '' : `; ${DEFAULT_CONCURRENCY} took ${fmt(chosen.medianWallS)} s against ${fmt(best?.medianWallS)} s (${fmt((100 * (chosen.medianWallS - best.medianWallS)) / best.medianWallS, 0)}% slower)`}.`,
       '',
     );
   }
