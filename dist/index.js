@@ -79512,21 +79512,11 @@ class ObjectStore {
         }
         return objects;
     }
-    async readHeaders(key) {
+    /** One HEAD: the object's ETag and the two headers this action owns, or undefined when it is absent. */
+    async head(key) {
         try {
             const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: this.bucket, Key: key }));
-            return { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' };
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw error;
-        }
-    }
-    async readEtag(key) {
-        try {
-            const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: this.bucket, Key: key }));
-            return unquote(head.ETag);
+            return { etag: unquote(head.ETag), headers: { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' } };
         }
         catch (error) {
             if (isNotFound(error))
@@ -79652,7 +79642,7 @@ class ObjectStore {
      * covered by reading the ETag first, which catches all but a race within those two requests.
      */
     async putIfUnchanged(key, body, headers, expectedEtag) {
-        const found = await this.readEtag(key);
+        const found = (await this.head(key))?.etag;
         if (found !== expectedEtag)
             throw new ConcurrentWriteError(expectedEtag, found);
         try {
@@ -80307,9 +80297,9 @@ async function readObservedHeaders(store, keys, concurrency) {
     if (keys.length > 0)
         info(`Checking the headers of ${keys.length} objects the deploy manifest does not know yet (once).`);
     await pMap(keys, async (key) => {
-        const headers = await store.readHeaders(key);
-        if (headers)
-            observed.set(key, headers);
+        const object = await store.head(key);
+        if (object)
+            observed.set(key, object.headers);
     }, { concurrency });
     return observed;
 }
@@ -80350,7 +80340,7 @@ function concurrentDeployError(inputs, error, consequence) {
 /** Deletes only while the manifest is still the one this deploy planned against. */
 async function deleteIfUnchanged(context, keys) {
     const { inputs, store, manifestKey, manifestEtag } = context;
-    const found = await store.readEtag(manifestKey).catch(describeError('HeadObject (deploy manifest)', inputs));
+    const found = (await store.head(manifestKey).catch(describeError('HeadObject (deploy manifest)', inputs)))?.etag;
     if (found !== manifestEtag) {
         throw concurrentDeployError(inputs, new ConcurrentWriteError(manifestEtag, found), "nothing was deleted, and this deploy's uploads may be mixed with the other one's.");
     }
@@ -85823,42 +85813,36 @@ function parseRegion(value, env, customEndpoint) {
 function redactUserInfo(text) {
     return text.replace(/\/\/[^/?#]*@/g, '//***@');
 }
-function parseEndpoint(value) {
-    const endpoint = value.trim();
-    if (endpoint === '')
-        return undefined;
-    const shown = redactUserInfo(endpoint);
-    let url;
-    try {
-        url = new URL(endpoint);
-    }
-    catch {
-        throw new InputError('endpoint-url', `'${shown}' is not a URL: write it like 'https://s3.example.com' or 'http://127.0.0.1:9000'.`);
-    }
-    if (url.username || url.password) {
-        throw new InputError('endpoint-url', 'must not carry credentials: pass them as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY instead.');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw new InputError('endpoint-url', `must be an http:// or https:// URL, got '${shown}'.`);
-    }
-    return endpoint.replace(/\/+$/, '');
-}
-function parseSiteUrl(value) {
+/** An http(s) URL input, or undefined when empty. Messages never show a `user:password@` part. */
+function parseHttpUrl(input, value, example) {
     const text = value.trim();
     if (text === '')
         return undefined;
+    const shown = redactUserInfo(text);
     let url;
     try {
         url = new URL(text);
     }
     catch {
-        throw new InputError('site-url', `'${redactUserInfo(text)}' is not a URL: give the site's public address, like 'https://d111111abcdef8.cloudfront.net' or 'https://parl.ai'.`);
+        throw new InputError(input, `'${shown}' is not a URL: write it like ${example}.`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new InputError('site-url', `must be an http:// or https:// URL, got '${redactUserInfo(text)}'.`);
-    if (url.search || url.hash)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new InputError(input, `must be an http:// or https:// URL, got '${shown}'.`);
+    }
+    return { text: text.replace(/\/+$/, ''), url };
+}
+function parseEndpoint(value) {
+    const parsed = parseHttpUrl('endpoint-url', value, "'https://s3.example.com' or 'http://127.0.0.1:9000'");
+    if (parsed && (parsed.url.username || parsed.url.password)) {
+        throw new InputError('endpoint-url', 'must not carry credentials: pass them as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY instead.');
+    }
+    return parsed?.text;
+}
+function parseSiteUrl(value) {
+    const parsed = parseHttpUrl('site-url', value, "the site's public address, 'https://d111111abcdef8.cloudfront.net' or 'https://parl.ai'");
+    if (parsed && (parsed.url.search || parsed.url.hash))
         throw new InputError('site-url', 'must be a base URL without a query string or fragment.');
-    return text.replace(/\/+$/, '');
+    return parsed?.text;
 }
 function parseEnvironment(value) {
     const environment = value.trim();

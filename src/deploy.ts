@@ -86,8 +86,8 @@ async function readObservedHeaders(store: ObjectStore, keys: string[], concurren
   await pMap(
     keys,
     async (key) => {
-      const headers = await store.readHeaders(key);
-      if (headers) observed.set(key, headers);
+      const object = await store.head(key);
+      if (object) observed.set(key, object.headers);
     },
     { concurrency },
   );
@@ -132,7 +132,7 @@ function concurrentDeployError(inputs: DeployInputs, error: ConcurrentWriteError
 /** Deletes only while the manifest is still the one this deploy planned against. */
 async function deleteIfUnchanged(context: Context, keys: string[]): Promise<Awaited<ReturnType<typeof deleteRemoved>>> {
   const { inputs, store, manifestKey, manifestEtag } = context;
-  const found = await store.readEtag(manifestKey).catch(describeError('HeadObject (deploy manifest)', inputs));
+  const found = (await store.head(manifestKey).catch(describeError('HeadObject (deploy manifest)', inputs)))?.etag;
   if (found !== manifestEtag) {
     throw concurrentDeployError(inputs, new ConcurrentWriteError(manifestEtag, found), "nothing was deleted, and this deploy's uploads may be mixed with the other one's.");
   }

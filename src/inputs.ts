@@ -123,37 +123,35 @@ export function redactUserInfo(text: string): string {
   return text.replace(/\/\/[^/?#]*@/g, '//***@');
 }
 
-export function parseEndpoint(value: string): string | undefined {
-  const endpoint = value.trim();
-  if (endpoint === '') return undefined;
-  const shown = redactUserInfo(endpoint);
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new InputError('endpoint-url', `'${shown}' is not a URL: write it like 'https://s3.example.com' or 'http://127.0.0.1:9000'.`);
-  }
-  if (url.username || url.password) {
-    throw new InputError('endpoint-url', 'must not carry credentials: pass them as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY instead.');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError('endpoint-url', `must be an http:// or https:// URL, got '${shown}'.`);
-  }
-  return endpoint.replace(/\/+$/, '');
-}
-
-export function parseSiteUrl(value: string): string | undefined {
+/** An http(s) URL input, or undefined when empty. Messages never show a `user:password@` part. */
+function parseHttpUrl(input: string, value: string, example: string): { text: string; url: URL } | undefined {
   const text = value.trim();
   if (text === '') return undefined;
+  const shown = redactUserInfo(text);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new InputError('site-url', `'${redactUserInfo(text)}' is not a URL: give the site's public address, like 'https://d111111abcdef8.cloudfront.net' or 'https://parl.ai'.`);
+    throw new InputError(input, `'${shown}' is not a URL: write it like ${example}.`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError('site-url', `must be an http:// or https:// URL, got '${redactUserInfo(text)}'.`);
-  if (url.search || url.hash) throw new InputError('site-url', 'must be a base URL without a query string or fragment.');
-  return text.replace(/\/+$/, '');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError(input, `must be an http:// or https:// URL, got '${shown}'.`);
+  }
+  return { text: text.replace(/\/+$/, ''), url };
+}
+
+export function parseEndpoint(value: string): string | undefined {
+  const parsed = parseHttpUrl('endpoint-url', value, "'https://s3.example.com' or 'http://127.0.0.1:9000'");
+  if (parsed && (parsed.url.username || parsed.url.password)) {
+    throw new InputError('endpoint-url', 'must not carry credentials: pass them as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY instead.');
+  }
+  return parsed?.text;
+}
+
+export function parseSiteUrl(value: string): string | undefined {
+  const parsed = parseHttpUrl('site-url', value, "the site's public address, 'https://d111111abcdef8.cloudfront.net' or 'https://parl.ai'");
+  if (parsed && (parsed.url.search || parsed.url.hash)) throw new InputError('site-url', 'must be a base URL without a query string or fragment.');
+  return parsed?.text;
 }
 
 export function parseEnvironment(value: string): string {

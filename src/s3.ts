@@ -147,20 +147,11 @@ export class ObjectStore {
     return objects;
   }
 
-  async readHeaders(key: string): Promise<ObjectHeaders | undefined> {
+  /** One HEAD: the object's ETag and the two headers this action owns, or undefined when it is absent. */
+  async head(key: string): Promise<{ etag: string; headers: ObjectHeaders } | undefined> {
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' };
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  }
-
-  async readEtag(key: string): Promise<string | undefined> {
-    try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return unquote(head.ETag);
+      return { etag: unquote(head.ETag), headers: { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' } };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -298,7 +289,7 @@ export class ObjectStore {
    * covered by reading the ETag first, which catches all but a race within those two requests.
    */
   async putIfUnchanged(key: string, body: Buffer, headers: ObjectHeaders, expectedEtag: string | undefined): Promise<string> {
-    const found = await this.readEtag(key);
+    const found = (await this.head(key))?.etag;
     if (found !== expectedEtag) throw new ConcurrentWriteError(expectedEtag, found);
     try {
       const response = await this.client.send(
