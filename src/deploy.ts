@@ -361,15 +361,9 @@ export async function deploy(inputs: DeployInputs, started: number, hooks: Deplo
     retained: plan.retained.length,
   };
   if (inputs.dryRun) {
-    report.counts = {
-      new: plan.uploads.filter((write) => write.reason === 'new').length,
-      changed: plan.uploads.filter((write) => write.reason === 'changed').length,
-      headers: plan.headerUpdates.length,
-      deleted: plan.deletes.length,
-      unchanged: plan.unchanged.length,
-    };
-    report.bytesUploaded = bytesToUpload(plan);
     report.changes = plannedChanges(plan);
+    for (const { kind } of report.changes) report.counts[kind] += 1;
+    report.bytesUploaded = bytesToUpload(plan);
     if (inputs.distributionId) {
       const { paths, fallback } = invalidationPaths({ changed: changedKeys(plan), remoteKeys: plan.remoteKeys, prefix: inputs.prefix });
       report.invalidation = { paths, note: fallback };
