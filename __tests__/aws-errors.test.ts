@@ -6,7 +6,12 @@ const TARGET = { bucket: 'parl.ai', prefix: 'pr-42/', region: 'us-east-1', distr
 const CUSTOM = { ...TARGET, endpointUrl: 'http://127.0.0.1:9000' };
 
 /** An AWS SDK v3 service exception as the SDK shapes it: `name` is the error code. */
-function awsError(name: string, message = `${name} message`, status?: number, extra: Record<string, unknown> = {}): Error {
+function awsError(
+  name: string,
+  message = `${name} message`,
+  status?: number,
+  extra: Record<string, unknown> = {},
+): Error {
   const error = new Error(message) as Error & Record<string, unknown>;
   error.name = name;
   if (status !== undefined) error.$metadata = { httpStatusCode: status };
@@ -32,13 +37,19 @@ describe('describeAwsError', () => {
   ])('%s: the credentials were rejected', (code) => {
     const error = describeAwsError(awsError(code, 'x', 403), 'PutObject', TARGET);
     expect(error.message).toBe(
-      "PutObject on s3://parl.ai/pr-42/ failed: the AWS credentials were rejected: check the access key / secret, or the role that aws-actions/configure-aws-credentials assumes.",
+      'PutObject on s3://parl.ai/pr-42/ failed: the AWS credentials were rejected: check the access key / secret, or the role that aws-actions/configure-aws-credentials assumes.',
     );
   });
 
   it('NoSuchBucket names the bucket and the bucket input', () => {
-    const error = describeAwsError(awsError('NoSuchBucket', 'The specified bucket does not exist', 404), 'ListObjectsV2', TARGET);
-    expect(error.message).toBe("ListObjectsV2 on s3://parl.ai/pr-42/ failed: bucket 'parl.ai' does not exist: check input 'bucket'.");
+    const error = describeAwsError(
+      awsError('NoSuchBucket', 'The specified bucket does not exist', 404),
+      'ListObjectsV2',
+      TARGET,
+    );
+    expect(error.message).toBe(
+      "ListObjectsV2 on s3://parl.ai/pr-42/ failed: bucket 'parl.ai' does not exist: check input 'bucket'.",
+    );
   });
 
   it('NoSuchBucket at a custom endpoint names the endpoint', () => {
@@ -57,7 +68,12 @@ describe('describeAwsError', () => {
     ['AccessDenied', awsError('AccessDenied', 'Access Denied', 403), 'PutObject', 's3://parl.ai/pr-42/'],
     ['Forbidden', awsError('Forbidden', '', 403), 'HeadObject', 's3://parl.ai/pr-42/'],
     ['a bare HTTP 403', awsError('UnknownError', 'x', 403), 'DeleteObjects', 's3://parl.ai/pr-42/'],
-    ['AccessDenied on CloudFront', awsError('AccessDenied', 'x', 403), 'CreateInvalidation', 'CloudFront distribution E2QWRUHAPOMQZL'],
+    [
+      'AccessDenied on CloudFront',
+      awsError('AccessDenied', 'x', 403),
+      'CreateInvalidation',
+      'CloudFront distribution E2QWRUHAPOMQZL',
+    ],
   ])('%s: names the action and target and points to the IAM example', (_title, cause, action, where) => {
     const error = describeAwsError(cause, action, TARGET);
     expect(error.message).toBe(
@@ -82,15 +98,25 @@ describe('describeAwsError', () => {
     );
   });
 
-  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT'])('a %s system error points to endpoint-url', (code) => {
-    const error = describeAwsError(systemError(code), 'ListObjectsV2', CUSTOM);
-    expect(error.message).toMatch(/^ListObjectsV2 on s3:\/\/parl\.ai\/pr-42\/ failed: cannot reach http:\/\/127\.0\.0\.1:9000 \(.*\): check 'endpoint-url' and the network\.$/);
-  });
+  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT'])(
+    'a %s system error points to endpoint-url',
+    (code) => {
+      const error = describeAwsError(systemError(code), 'ListObjectsV2', CUSTOM);
+      expect(error.message).toMatch(
+        /^ListObjectsV2 on s3:\/\/parl\.ai\/pr-42\/ failed: cannot reach http:\/\/127\.0\.0\.1:9000 \(.*\): check 'endpoint-url' and the network\.$/,
+      );
+    },
+  );
 
-  it.each(['TimeoutError', 'RequestTimeout'])('%s (as the error name) points to endpoint-url, or AWS without one', (code) => {
-    const error = describeAwsError(awsError(code), 'PutObject', TARGET);
-    expect(error.message).toBe(`PutObject on s3://parl.ai/pr-42/ failed: cannot reach AWS (${code}): check 'endpoint-url' and the network.`);
-  });
+  it.each(['TimeoutError', 'RequestTimeout'])(
+    '%s (as the error name) points to endpoint-url, or AWS without one',
+    (code) => {
+      const error = describeAwsError(awsError(code), 'PutObject', TARGET);
+      expect(error.message).toBe(
+        `PutObject on s3://parl.ai/pr-42/ failed: cannot reach AWS (${code}): check 'endpoint-url' and the network.`,
+      );
+    },
+  );
 
   // Node's system errors are all named 'Error': the message must name their errno code instead.
   it.each(['ECONNREFUSED', 'ENOTFOUND'])('a %s system error names its code', (code) => {
@@ -98,14 +124,32 @@ describe('describeAwsError', () => {
   });
 
   it.each<[string, Error | Record<string, unknown>, string]>([
-    ['code, status and message', awsError('SlowDown', 'Please reduce your request rate.', 503), 'SlowDown (HTTP 503): Please reduce your request rate.'],
-    ['no status', awsError('InternalError', 'We encountered an internal error.'), 'InternalError: We encountered an internal error.'],
+    [
+      'code, status and message',
+      awsError('SlowDown', 'Please reduce your request rate.', 503),
+      'SlowDown (HTTP 503): Please reduce your request rate.',
+    ],
+    [
+      'no status',
+      awsError('InternalError', 'We encountered an internal error.'),
+      'InternalError: We encountered an internal error.',
+    ],
     ['no message', awsError('InternalError', '', 500), 'InternalError (HTTP 500)'],
-    ['Code wins over name', { Code: 'BadDigest', name: 'Error', message: 'digest mismatch' }, 'BadDigest: digest mismatch'],
+    [
+      'Code wins over name',
+      { Code: 'BadDigest', name: 'Error', message: 'digest mismatch' },
+      'BadDigest: digest mismatch',
+    ],
     ['a plain Error', new Error('boom'), 'Error: boom'],
-    ['only the first line of the message', awsError('Weird', 'first line\nsecond line', 400), 'Weird (HTTP 400): first line'],
+    [
+      'only the first line of the message',
+      awsError('Weird', 'first line\nsecond line', 400),
+      'Weird (HTTP 400): first line',
+    ],
   ])('an unknown error (%s) shows its code, status and message', (_title, cause, advice) => {
-    expect(describeAwsError(cause, 'PutObject', TARGET).message).toBe(`PutObject on s3://parl.ai/pr-42/ failed: ${advice}`);
+    expect(describeAwsError(cause, 'PutObject', TARGET).message).toBe(
+      `PutObject on s3://parl.ai/pr-42/ failed: ${advice}`,
+    );
   });
 
   it('truncates the message to 300 characters', () => {
@@ -143,7 +187,11 @@ describe('describeAwsError', () => {
     const signatureMessage = `The request signature we calculated does not match the signature you provided.\nStringToSign: AWS4-HMAC-SHA256 20240501T000000Z ${SECRET}\nCanonicalRequest: GET / x-amz-security-token=${SECRET}`;
 
     it.each(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken'])('%s', (code) => {
-      const message = describeAwsError(awsError(code, signatureMessage, 403, { StringToSign: SECRET }), 'PutObject', TARGET).message;
+      const message = describeAwsError(
+        awsError(code, signatureMessage, 403, { StringToSign: SECRET }),
+        'PutObject',
+        TARGET,
+      ).message;
       expect(message).not.toContain(SECRET);
       expect(message).not.toContain('StringToSign');
     });

@@ -6,7 +6,10 @@ import { createCloudFrontClient, createInvalidation, waitForInvalidation } from 
 const cf = mockClient(CloudFrontClient);
 
 function client(): CloudFrontClient {
-  return new CloudFrontClient({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
+  return new CloudFrontClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+  });
 }
 
 beforeEach(() => {
@@ -41,7 +44,9 @@ describe('createInvalidation', () => {
     ['one path', ['/index.html']],
     ['several paths', ['/index.html', '/', '/docs/*']],
   ])('sends exactly the distribution, caller reference and paths (%s) and returns the ID', async (_title, paths) => {
-    cf.on(CreateInvalidationCommand).resolves({ Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: undefined } });
+    cf.on(CreateInvalidationCommand).resolves({
+      Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: undefined },
+    });
     const id = await createInvalidation(client(), 'E2QWRUHAPOMQZL', paths, 'parlai-site-deploy-123');
     expect(id).toBe('I1');
     const calls = cf.commandCalls(CreateInvalidationCommand);
@@ -59,7 +64,9 @@ describe('createInvalidation', () => {
     ['an empty Id', { Invalidation: { Id: '', Status: 'InProgress' } }],
   ])('throws when CloudFront answers with %s', async (_title, response) => {
     cf.on(CreateInvalidationCommand).resolves(response);
-    await expect(createInvalidation(client(), 'E2QWRUHAPOMQZL', ['/'], 'ref')).rejects.toThrow(/without an invalidation ID/);
+    await expect(createInvalidation(client(), 'E2QWRUHAPOMQZL', ['/'], 'ref')).rejects.toThrow(
+      /without an invalidation ID/,
+    );
   });
 
   it('passes on the SDK error', async () => {
@@ -71,7 +78,9 @@ describe('createInvalidation', () => {
 
 describe('waitForInvalidation', () => {
   it('resolves at once when the invalidation is already Completed, asking about the right one', async () => {
-    cf.on(GetInvalidationCommand).resolves({ Invalidation: { Id: 'I1', Status: 'Completed', CreateTime: new Date(), InvalidationBatch: undefined } });
+    cf.on(GetInvalidationCommand).resolves({
+      Invalidation: { Id: 'I1', Status: 'Completed', CreateTime: new Date(), InvalidationBatch: undefined },
+    });
     await expect(waitForInvalidation(client(), 'E2QWRUHAPOMQZL', 'I1')).resolves.toBeUndefined();
     const calls = cf.commandCalls(GetInvalidationCommand);
     expect(calls).toHaveLength(1);
@@ -81,9 +90,15 @@ describe('waitForInvalidation', () => {
   it('polls until the status is Completed', async () => {
     jest.useFakeTimers();
     cf.on(GetInvalidationCommand)
-      .resolvesOnce({ Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: undefined } })
-      .resolvesOnce({ Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: undefined } })
-      .resolves({ Invalidation: { Id: 'I1', Status: 'Completed', CreateTime: new Date(), InvalidationBatch: undefined } });
+      .resolvesOnce({
+        Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: undefined },
+      })
+      .resolvesOnce({
+        Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: undefined },
+      })
+      .resolves({
+        Invalidation: { Id: 'I1', Status: 'Completed', CreateTime: new Date(), InvalidationBatch: undefined },
+      });
     let settled = false;
     const waiting = waitForInvalidation(client(), 'E2QWRUHAPOMQZL', 'I1').finally(() => {
       settled = true;
@@ -100,7 +115,9 @@ describe('waitForInvalidation', () => {
   it('rejects when the invalidation is still InProgress after maxWaitSeconds', async () => {
     // Fake time advances with real time too: once the waiter is close to its deadline it polls without delay.
     jest.useFakeTimers({ advanceTimers: true });
-    cf.on(GetInvalidationCommand).resolves({ Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: undefined } });
+    cf.on(GetInvalidationCommand).resolves({
+      Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: undefined },
+    });
     const waiting = waitForInvalidation(client(), 'E2QWRUHAPOMQZL', 'I1', 6);
     const outcome = expect(waiting).rejects.toThrow(/timed out|not Completed/);
     await jest.advanceTimersByTimeAsync(5000);

@@ -177,7 +177,9 @@ describe('headersFor: user rules', () => {
   it('a cache-control rule beats the defaults', () => {
     const r = rules(['*.html: no-store']);
     expect(headersFor('index.html', r)).toEqual({ contentType: 'text/html; charset=utf-8', cacheControl: 'no-store' });
-    expect(headersFor('app.3f2a9c1b7d.js', rules(['*.js: public, max-age=60'])).cacheControl).toBe('public, max-age=60');
+    expect(headersFor('app.3f2a9c1b7d.js', rules(['*.js: public, max-age=60'])).cacheControl).toBe(
+      'public, max-age=60',
+    );
   });
 
   it('a file no rule matches keeps the defaults', () => {
@@ -190,7 +192,12 @@ describe('headersFor: user rules', () => {
     ['index.html', 'no-cache'],
     ['style.css', 'public, max-age=60'],
   ])('first matching cache-control rule wins: %s → %s', (file, expected) => {
-    const r = rules(['docs/*.html: no-store', '*.html: no-cache', '*: public, max-age=60', 'docs/*.html: never-reached']);
+    const r = rules([
+      'docs/*.html: no-store',
+      '*.html: no-cache',
+      '*: public, max-age=60',
+      'docs/*.html: never-reached',
+    ]);
     expect(headersFor(file, r).cacheControl).toBe(expected);
   });
 

@@ -118,11 +118,26 @@ describe('readInputs: defaults', () => {
 
 describe('readInputs: region fallback chain', () => {
   it.each<[string, string, NodeJS.ProcessEnv, string]>([
-    ['the input wins over both variables', 'ap-south-1', { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-2' }, 'ap-south-1'],
-    ['AWS_REGION when the input is empty', '', { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-2' }, 'eu-west-1'],
+    [
+      'the input wins over both variables',
+      'ap-south-1',
+      { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-2' },
+      'ap-south-1',
+    ],
+    [
+      'AWS_REGION when the input is empty',
+      '',
+      { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-2' },
+      'eu-west-1',
+    ],
     ['AWS_REGION when the input is blank', '   ', { AWS_REGION: 'eu-west-1' }, 'eu-west-1'],
     ['AWS_DEFAULT_REGION when AWS_REGION is unset', '', { AWS_DEFAULT_REGION: 'eu-west-2' }, 'eu-west-2'],
-    ['AWS_DEFAULT_REGION when AWS_REGION is blank', '', { AWS_REGION: '  ', AWS_DEFAULT_REGION: 'eu-west-2' }, 'eu-west-2'],
+    [
+      'AWS_DEFAULT_REGION when AWS_REGION is blank',
+      '',
+      { AWS_REGION: '  ', AWS_DEFAULT_REGION: 'eu-west-2' },
+      'eu-west-2',
+    ],
     ['us-east-1 when nothing is set', '', {}, 'us-east-1'],
     ['us-east-1 when both variables are empty', '', { AWS_REGION: '', AWS_DEFAULT_REGION: '' }, 'us-east-1'],
     ['trims the variable', '', { AWS_REGION: ' sa-east-1 ' }, 'sa-east-1'],
@@ -131,11 +146,19 @@ describe('readInputs: region fallback chain', () => {
   });
 
   it('says the bad region came from the environment when the input is empty', () => {
-    expectInputError(() => read({}, { AWS_REGION: 'nowhere' }), 'region', /'nowhere' \(from AWS_REGION \/ AWS_DEFAULT_REGION\)/);
+    expectInputError(
+      () => read({}, { AWS_REGION: 'nowhere' }),
+      'region',
+      /'nowhere' \(from AWS_REGION \/ AWS_DEFAULT_REGION\)/,
+    );
   });
 
-  it("says the bad region came from the input when it did", () => {
-    expectInputError(() => read({ region: 'nowhere' }, { AWS_REGION: 'eu-west-1' }), 'region', /'nowhere' \(from Input 'region'\)/);
+  it('says the bad region came from the input when it did', () => {
+    expectInputError(
+      () => read({ region: 'nowhere' }, { AWS_REGION: 'eu-west-1' }),
+      'region',
+      /'nowhere' \(from Input 'region'\)/,
+    );
   });
 });
 
@@ -257,13 +280,18 @@ describe('prefix', () => {
 });
 
 describe('region', () => {
-  it.each(['us-east-1', 'eu-west-3', 'us-gov-west-1', 'ap-southeast-3', 'cn-north-1', 'me-central-1', 'ap-southeast-10'])(
-    'accepts %j',
-    (value) => {
-      expect(parseRegion(value, NO_ENV, false)).toBe(value);
-      expect(read({ region: value }).region).toBe(value);
-    },
-  );
+  it.each([
+    'us-east-1',
+    'eu-west-3',
+    'us-gov-west-1',
+    'ap-southeast-3',
+    'cn-north-1',
+    'me-central-1',
+    'ap-southeast-10',
+  ])('accepts %j', (value) => {
+    expect(parseRegion(value, NO_ENV, false)).toBe(value);
+    expect(read({ region: value }).region).toBe(value);
+  });
 
   it.each(['us-east', 'US-EAST-1', 'useast1', 'moon-base-1x', 'us-east-123', 'us_east_1', 'auto', 'e-west-1'])(
     'rejects %j and gives an example',
@@ -300,10 +328,13 @@ describe('endpoint-url', () => {
     expect(parseEndpoint(value)).toBe(expected);
   });
 
-  it.each(['not a url', 's3.example.com', '://x', 'http//missing-colon'])('rejects %j as not a URL, with an example', (value) => {
-    const error = expectInputError(() => read({ 'endpoint-url': value }), 'endpoint-url');
-    expect(error.message).toMatch(/https:\/\/s3\.example\.com/);
-  });
+  it.each(['not a url', 's3.example.com', '://x', 'http//missing-colon'])(
+    'rejects %j as not a URL, with an example',
+    (value) => {
+      const error = expectInputError(() => read({ 'endpoint-url': value }), 'endpoint-url');
+      expect(error.message).toMatch(/https:\/\/s3\.example\.com/);
+    },
+  );
 
   it.each(['ftp://x', 'file:///tmp/x', 's3://bucket'])('rejects the non-http scheme of %j', (value) => {
     expectInputError(() => read({ 'endpoint-url': value }), 'endpoint-url', /http:\/\/ or https:\/\//);
@@ -368,12 +399,11 @@ describe('booleans', () => {
     ['FALSE', false],
   ];
 
-  it.each(BOOLEANS.flatMap(([name, field]) => VALUES.map(([value, expected]) => [name, field, value, expected] as const)))(
-    '%s: %j → %j',
-    (name, field, value, expected) => {
-      expect(read({ [name]: value })[field]).toBe(expected);
-    },
-  );
+  it.each(
+    BOOLEANS.flatMap(([name, field]) => VALUES.map(([value, expected]) => [name, field, value, expected] as const)),
+  )('%s: %j → %j', (name, field, value, expected) => {
+    expect(read({ [name]: value })[field]).toBe(expected);
+  });
 
   it.each(BOOLEANS.flatMap(([name]) => ['yes', '1', 'no', '0', 'on', 'truee'].map((value) => [name, value] as const)))(
     '%s: rejects %j',
@@ -402,11 +432,14 @@ describe('concurrency and max-deletes', () => {
     expect(error.message).toContain(`'${value}'`);
   });
 
-  it.each(['0', '-1', 'abc', '1.5', '99999999999999999999'])('max-deletes: rejects %j and says how to not delete', (value) => {
-    const error = expectInputError(() => read({ 'max-deletes': value }), 'max-deletes');
-    expect(error.message).toMatch(/whole number of at least 1/);
-    expect(error.message).toMatch(/delete: false/);
-  });
+  it.each(['0', '-1', 'abc', '1.5', '99999999999999999999'])(
+    'max-deletes: rejects %j and says how to not delete',
+    (value) => {
+      const error = expectInputError(() => read({ 'max-deletes': value }), 'max-deletes');
+      expect(error.message).toMatch(/whole number of at least 1/);
+      expect(error.message).toMatch(/delete: false/);
+    },
+  );
 });
 
 describe('exclude', () => {
@@ -446,7 +479,10 @@ describe('cache-control and content-type rules', () => {
   });
 
   it('keeps the order of the lines (first match wins downstream), without comments and blanks', () => {
-    const rules = parseHeaderRules('cache-control', '# rules\ndocs/*.html: no-store\n\n*.html: no-cache\r\n*: public, max-age=60\n');
+    const rules = parseHeaderRules(
+      'cache-control',
+      '# rules\ndocs/*.html: no-store\n\n*.html: no-cache\r\n*: public, max-age=60\n',
+    );
     expect(rules.map((rule) => [rule.pattern, rule.value])).toEqual([
       ['docs/*.html', 'no-store'],
       ['*.html', 'no-cache'],
@@ -455,7 +491,10 @@ describe('cache-control and content-type rules', () => {
   });
 
   it('reaches DeployInputs.headerRules', () => {
-    const inputs = read({ 'cache-control': '*.pdf: public, max-age=86400', 'content-type': '*.wasm: application/wasm' });
+    const inputs = read({
+      'cache-control': '*.pdf: public, max-age=86400',
+      'content-type': '*.wasm: application/wasm',
+    });
     expect(inputs.headerRules.cacheControl.map((rule) => rule.value)).toEqual(['public, max-age=86400']);
     expect(inputs.headerRules.contentType.map((rule) => rule.value)).toEqual(['application/wasm']);
   });
@@ -472,7 +511,9 @@ describe('cache-control and content-type rules', () => {
 
   it.each(['cache-control', 'content-type'] as const)('%s: rejects a line without a colon, with an example', (name) => {
     const error = expectInputError(() => read({ [name]: '*.html no-cache' }), name, /is not 'GLOB: VALUE'/);
-    expect(error.message).toMatch(name === 'cache-control' ? /\*\.pdf: public, max-age=86400/ : /\*\.wasm: application\/wasm/);
+    expect(error.message).toMatch(
+      name === 'cache-control' ? /\*\.pdf: public, max-age=86400/ : /\*\.wasm: application\/wasm/,
+    );
   });
 
   it.each([
@@ -492,9 +533,12 @@ describe('cache-control and content-type rules', () => {
     expectInputError(() => read({ [name]: line }), name, /printable ASCII/);
   });
 
-  it.each(['notatype', 'text/', '/html', 'text/html; charset', 'text html'])('content-type: rejects %j as not a media type', (value) => {
-    expectInputError(() => read({ 'content-type': `*.x: ${value}` }), 'content-type', /is not a media type/);
-  });
+  it.each(['notatype', 'text/', '/html', 'text/html; charset', 'text html'])(
+    'content-type: rejects %j as not a media type',
+    (value) => {
+      expectInputError(() => read({ 'content-type': `*.x: ${value}` }), 'content-type', /is not a media type/);
+    },
+  );
 
   it('cache-control values are not checked as media types', () => {
     expect(read({ 'cache-control': '*.x: notatype' }).headerRules.cacheControl[0]?.value).toBe('notatype');

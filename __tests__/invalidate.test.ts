@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_INVALIDATION_PATHS, MAX_WILDCARD_PATHS, callerReference, encodeInvalidationPath, invalidationPaths, urlPathsForKey } from '../src/invalidate.js';
+import {
+  MAX_INVALIDATION_PATHS,
+  MAX_WILDCARD_PATHS,
+  callerReference,
+  encodeInvalidationPath,
+  invalidationPaths,
+  urlPathsForKey,
+} from '../src/invalidate.js';
 
 describe('encodeInvalidationPath', () => {
   it.each([
@@ -50,7 +57,11 @@ describe('invalidationPaths', () => {
 
   it('collapses a directory whose every object changed into one wildcard', () => {
     const remoteKeys = ['index.html', 'img/a.png', 'img/b.png', 'img/c.png', 'img/sub/d.png'];
-    const result = invalidationPaths({ changed: ['img/a.png', 'img/b.png', 'img/c.png', 'img/sub/d.png'], remoteKeys, prefix: '' });
+    const result = invalidationPaths({
+      changed: ['img/a.png', 'img/b.png', 'img/c.png', 'img/sub/d.png'],
+      remoteKeys,
+      prefix: '',
+    });
     expect(result.paths).toEqual(['/img/*']);
   });
 
@@ -62,7 +73,11 @@ describe('invalidationPaths', () => {
 
   it('collapses the deepest fully changed directories when a parent is not fully changed', () => {
     const remoteKeys = ['docs/index.html', 'docs/api/a.html', 'docs/api/b.html', 'docs/guide/x.html'];
-    const result = invalidationPaths({ changed: ['docs/api/a.html', 'docs/api/b.html', 'docs/guide/x.html'], remoteKeys, prefix: '' });
+    const result = invalidationPaths({
+      changed: ['docs/api/a.html', 'docs/api/b.html', 'docs/guide/x.html'],
+      remoteKeys,
+      prefix: '',
+    });
     expect(result.paths).toEqual(['/docs/api/*', '/docs/guide/x.html']);
   });
 
@@ -73,7 +88,11 @@ describe('invalidationPaths', () => {
 
   it('ignores brand-new keys when deciding whether a directory fully changed', () => {
     // new.png is not in remoteKeys (it was never cached) and not in changed.
-    const result = invalidationPaths({ changed: ['img/a.png', 'img/b.png'], remoteKeys: ['img/a.png', 'img/b.png', 'x.html'], prefix: '' });
+    const result = invalidationPaths({
+      changed: ['img/a.png', 'img/b.png'],
+      remoteKeys: ['img/a.png', 'img/b.png', 'x.html'],
+      prefix: '',
+    });
     expect(result.paths).toEqual(['/img/*']);
   });
 
@@ -86,14 +105,20 @@ describe('invalidationPaths', () => {
     const remoteKeys = ['pr-7/index.html', 'pr-7/a.css'];
     const all = invalidationPaths({ changed: remoteKeys, remoteKeys, prefix: 'pr-7/' });
     expect(all.paths).toEqual(['/pr-7/*']);
-    const some = invalidationPaths({ changed: ['pr-7/docs/index.html'], remoteKeys: ['pr-7/docs/index.html', 'pr-7/index.html'], prefix: 'pr-7/' });
+    const some = invalidationPaths({
+      changed: ['pr-7/docs/index.html'],
+      remoteKeys: ['pr-7/docs/index.html', 'pr-7/index.html'],
+      prefix: 'pr-7/',
+    });
     // docs/ fully changed and the index gives two URLs: one wildcard under the prefix.
     expect(some.paths).toEqual(['/pr-7/docs/*']);
   });
 
   it('encodes wildcard directories like paths', () => {
     const remoteKeys = ['my docs/a.html', 'my docs/b.html', 'x.html'];
-    expect(invalidationPaths({ changed: ['my docs/a.html', 'my docs/b.html'], remoteKeys, prefix: '' }).paths).toEqual(['/my%20docs/*']);
+    expect(invalidationPaths({ changed: ['my docs/a.html', 'my docs/b.html'], remoteKeys, prefix: '' }).paths).toEqual([
+      '/my%20docs/*',
+    ]);
   });
 
   it(`keeps at most ${MAX_WILDCARD_PATHS} wildcards, spelling out the smallest directories`, () => {
@@ -126,12 +151,20 @@ describe('invalidationPaths', () => {
 
   it('honours a lower path limit', () => {
     const remoteKeys = ['a.html', 'b.html', 'c.html', 'd.css'];
-    expect(invalidationPaths({ changed: ['a.html', 'b.html', 'c.html'], remoteKeys, prefix: '', maxPaths: 2 })).toMatchObject({ paths: ['/*'] });
-    expect(invalidationPaths({ changed: ['a.html', 'b.html'], remoteKeys, prefix: '', maxPaths: 2 }).fallback).toBeUndefined();
+    expect(
+      invalidationPaths({ changed: ['a.html', 'b.html', 'c.html'], remoteKeys, prefix: '', maxPaths: 2 }),
+    ).toMatchObject({ paths: ['/*'] });
+    expect(
+      invalidationPaths({ changed: ['a.html', 'b.html'], remoteKeys, prefix: '', maxPaths: 2 }).fallback,
+    ).toBeUndefined();
   });
 
   it('includes deleted keys (passed in changed) like overwritten ones', () => {
-    const result = invalidationPaths({ changed: ['old/index.html'], remoteKeys: ['old/index.html', 'index.html'], prefix: '' });
+    const result = invalidationPaths({
+      changed: ['old/index.html'],
+      remoteKeys: ['old/index.html', 'index.html'],
+      prefix: '',
+    });
     expect(result.paths).toEqual(['/old/*']);
   });
 });

@@ -1,6 +1,15 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from '@jest/globals';
-import { MANIFEST_NAME, type Manifest, type ManifestEntry, decodeManifest, emptyManifest, encodeManifest, isManifestPath, sameManifest } from '../src/manifest.js';
+import {
+  MANIFEST_NAME,
+  type Manifest,
+  type ManifestEntry,
+  decodeManifest,
+  emptyManifest,
+  encodeManifest,
+  isManifestPath,
+  sameManifest,
+} from '../src/manifest.js';
 
 const DATE = new Date('2024-05-01T12:34:56.789Z');
 
@@ -34,7 +43,12 @@ function gzipJson(value: unknown): Buffer {
   return gzipSync(JSON.stringify(value));
 }
 
-const VALID_DOCUMENT = { format: 'parlai-site-deploy/manifest', version: 1, updatedAt: DATE.toISOString(), entries: {} };
+const VALID_DOCUMENT = {
+  format: 'parlai-site-deploy/manifest',
+  version: 1,
+  updatedAt: DATE.toISOString(),
+  entries: {},
+};
 
 describe('encodeManifest / decodeManifest', () => {
   it.each<[string, Array<[string, ManifestEntry]>]>([
@@ -48,7 +62,14 @@ describe('encodeManifest / decodeManifest', () => {
         ['img/café 😀.png', PNG_ENTRY],
       ],
     ],
-    ['keys that are Object.prototype names', [['__proto__', HTML_ENTRY], ['constructor', PNG_ENTRY], ['toString', JS_ENTRY]]],
+    [
+      'keys that are Object.prototype names',
+      [
+        ['__proto__', HTML_ENTRY],
+        ['constructor', PNG_ENTRY],
+        ['toString', JS_ENTRY],
+      ],
+    ],
   ])('round-trips %s', (_title, entries) => {
     const encoded = encodeManifest(manifestOf(entries), DATE);
     expect(encoded[0]).toBe(0x1f);
@@ -58,7 +79,14 @@ describe('encodeManifest / decodeManifest', () => {
   });
 
   it('writes the format, version, date and entries sorted by key', () => {
-    const encoded = encodeManifest(manifestOf([['b.html', HTML_ENTRY], ['a.png', PNG_ENTRY], ['B.js', JS_ENTRY]]), DATE);
+    const encoded = encodeManifest(
+      manifestOf([
+        ['b.html', HTML_ENTRY],
+        ['a.png', PNG_ENTRY],
+        ['B.js', JS_ENTRY],
+      ]),
+      DATE,
+    );
     const document = JSON.parse(gunzipSync(encoded).toString('utf8')) as Record<string, unknown>;
     expect(document).toEqual({
       format: 'parlai-site-deploy/manifest',
@@ -71,8 +99,22 @@ describe('encodeManifest / decodeManifest', () => {
   });
 
   it('is deterministic: the same entries in another insertion order give the same bytes', () => {
-    const one = encodeManifest(manifestOf([['index.html', HTML_ENTRY], ['static/app.js', JS_ENTRY], ['img/a.png', PNG_ENTRY]]), DATE);
-    const two = encodeManifest(manifestOf([['img/a.png', PNG_ENTRY], ['index.html', HTML_ENTRY], ['static/app.js', JS_ENTRY]]), new Date(DATE.getTime()));
+    const one = encodeManifest(
+      manifestOf([
+        ['index.html', HTML_ENTRY],
+        ['static/app.js', JS_ENTRY],
+        ['img/a.png', PNG_ENTRY],
+      ]),
+      DATE,
+    );
+    const two = encodeManifest(
+      manifestOf([
+        ['img/a.png', PNG_ENTRY],
+        ['index.html', HTML_ENTRY],
+        ['static/app.js', JS_ENTRY],
+      ]),
+      new Date(DATE.getTime()),
+    );
     expect(Buffer.compare(one, two)).toBe(0);
   });
 
@@ -157,9 +199,17 @@ describe('isManifestPath', () => {
 describe('retained assets', () => {
   it('round-trip with their dates, and drop unreadable dates', () => {
     const since = new Date('2026-03-04T05:06:07.000Z');
-    const body = encodeManifest({ entries: new Map(), retained: new Map([['assets/app.3f2a9c1b.js', since]]) }, new Date());
+    const body = encodeManifest(
+      { entries: new Map(), retained: new Map([['assets/app.3f2a9c1b.js', since]]) },
+      new Date(),
+    );
     expect(decodeManifest(body).retained).toEqual(new Map([['assets/app.3f2a9c1b.js', since]]));
-    const json = JSON.stringify({ format: 'parlai-site-deploy/manifest', version: 1, entries: {}, retained: { a: 'not a date', b: 3, c: '2026-01-01T00:00:00Z' } });
+    const json = JSON.stringify({
+      format: 'parlai-site-deploy/manifest',
+      version: 1,
+      entries: {},
+      retained: { a: 'not a date', b: 3, c: '2026-01-01T00:00:00Z' },
+    });
     expect(decodeManifest(gzipSync(json)).retained).toEqual(new Map([['c', new Date('2026-01-01T00:00:00Z')]]));
   });
   it('a manifest without them reads as none retained', () => {

@@ -2,12 +2,28 @@ import { describe, expect, it } from '@jest/globals';
 import { compileGlob, anyMatcher } from '../src/globs.js';
 import type { ObjectHeaders } from '../src/headers.js';
 import { MANIFEST_NAME, type Manifest, type ManifestEntry } from '../src/manifest.js';
-import { MAX_COPY_BYTES, type RemoteObject, type SiteFile, changedKeys, keysToVerify, orderWrites, otherDeploymentRoots, planDeploy } from '../src/plan.js';
+import {
+  MAX_COPY_BYTES,
+  type RemoteObject,
+  type SiteFile,
+  changedKeys,
+  keysToVerify,
+  orderWrites,
+  otherDeploymentRoots,
+  planDeploy,
+} from '../src/plan.js';
 
-const HTML: ObjectHeaders = { contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=0, must-revalidate' };
+const HTML: ObjectHeaders = {
+  contentType: 'text/html; charset=utf-8',
+  cacheControl: 'public, max-age=0, must-revalidate',
+};
 const CSS: ObjectHeaders = { contentType: 'text/css; charset=utf-8', cacheControl: 'public, max-age=3600' };
 
-function file(relativePath: string, md5: string, options: { prefix?: string; headers?: ObjectHeaders; size?: number; multipartEtag?: string } = {}): SiteFile {
+function file(
+  relativePath: string,
+  md5: string,
+  options: { prefix?: string; headers?: ObjectHeaders; size?: number; multipartEtag?: string } = {},
+): SiteFile {
   const prefix = options.prefix ?? '';
   return {
     relativePath,
@@ -86,9 +102,13 @@ describe('planDeploy', () => {
 
   it('rewrites only the headers when the content is the same but a header rule changed', () => {
     const newHeaders = { ...CSS, cacheControl: 'public, max-age=60' };
-    const result = plan([file('style.css', 'b', { headers: newHeaders })], [{ key: 'style.css', etag: 'etag-2', size: 10 }], {
-      manifest: manifest({ 'style.css': entry('b', 'etag-2', CSS) }),
-    });
+    const result = plan(
+      [file('style.css', 'b', { headers: newHeaders })],
+      [{ key: 'style.css', etag: 'etag-2', size: 10 }],
+      {
+        manifest: manifest({ 'style.css': entry('b', 'etag-2', CSS) }),
+      },
+    );
     expect(result.headerUpdates.map((w) => [w.file.key, w.reason])).toEqual([['style.css', 'headers']]);
     expect(result.uploads).toEqual([]);
   });
@@ -96,9 +116,13 @@ describe('planDeploy', () => {
   it('re-uploads instead of copying an object too large for CopyObject', () => {
     const big = MAX_COPY_BYTES + 1;
     const newHeaders = { ...CSS, cacheControl: 'no-cache' };
-    const result = plan([file('video.bin', 'v', { headers: newHeaders, size: big })], [{ key: 'video.bin', etag: 'e', size: big }], {
-      manifest: manifest({ 'video.bin': entry('v', 'e', CSS, big) }),
-    });
+    const result = plan(
+      [file('video.bin', 'v', { headers: newHeaders, size: big })],
+      [{ key: 'video.bin', etag: 'e', size: big }],
+      {
+        manifest: manifest({ 'video.bin': entry('v', 'e', CSS, big) }),
+      },
+    );
     expect(result.uploads.map((w) => w.reason)).toEqual(['changed']);
     expect(result.headerUpdates).toEqual([]);
   });
@@ -140,7 +164,9 @@ describe('planDeploy', () => {
 
     it('match a multipart ETag (md5-of-md5s-N) computed locally with the same part size', () => {
       const big = file('big.png', 'whole-md5', { multipartEtag: 'parts-md5-3', size: 20 });
-      const result = plan([big], [{ key: 'big.png', etag: 'parts-md5-3', size: 20 }], { observed: new Map([['big.png', CSS]]) });
+      const result = plan([big], [{ key: 'big.png', etag: 'parts-md5-3', size: 20 }], {
+        observed: new Map([['big.png', CSS]]),
+      });
       expect(result.unchanged.map((f) => f.key)).toEqual(['big.png']);
     });
 
@@ -151,11 +177,15 @@ describe('planDeploy', () => {
   });
 
   it('deletes what is gone from the build, and only under the prefix', () => {
-    const result = plan([file('index.html', 'a', { prefix: 'pr-1/' })], [
-      { key: 'pr-1/index.html', etag: 'a', size: 10 },
-      { key: 'pr-1/old.html', etag: 'o', size: 10 },
-      { key: 'pr-10/old.html', etag: 'o', size: 10 }, // a listing never returns this for Prefix=pr-1/, but if it did…
-    ], { prefix: 'pr-1/', observed: new Map([['pr-1/index.html', HTML]]) });
+    const result = plan(
+      [file('index.html', 'a', { prefix: 'pr-1/' })],
+      [
+        { key: 'pr-1/index.html', etag: 'a', size: 10 },
+        { key: 'pr-1/old.html', etag: 'o', size: 10 },
+        { key: 'pr-10/old.html', etag: 'o', size: 10 }, // a listing never returns this for Prefix=pr-1/, but if it did…
+      ],
+      { prefix: 'pr-1/', observed: new Map([['pr-1/index.html', HTML]]) },
+    );
     expect(result.deletes).toEqual(['pr-1/old.html']);
   });
 
@@ -219,14 +249,24 @@ describe('otherDeploymentRoots', () => {
     [[`pr-1/${MANIFEST_NAME}`, `a/b/${MANIFEST_NAME}`, MANIFEST_NAME, `x${MANIFEST_NAME}`], '', ['a/b/', 'pr-1/']],
     [[`site/pr-1/${MANIFEST_NAME}`, `site/${MANIFEST_NAME}`], 'site/', ['pr-1/']],
   ])('%j under %j', (remoteKeys, prefix, expected) => {
-    expect(otherDeploymentRoots(remoteKeys.map((key) => ({ key, etag: '', size: 0 })), prefix)).toEqual(expected);
+    expect(
+      otherDeploymentRoots(
+        remoteKeys.map((key) => ({ key, etag: '', size: 0 })),
+        prefix,
+      ),
+    ).toEqual(expected);
   });
 });
 
 describe('orderWrites and changedKeys', () => {
   it('puts every asset before any page, header updates included', () => {
     const result = plan(
-      [file('index.html', 'a'), file('app.css', 'b'), file('docs/index.html', 'c'), file('logo.png', 'd', { headers: { contentType: 'image/png', cacheControl: 'x' } })],
+      [
+        file('index.html', 'a'),
+        file('app.css', 'b'),
+        file('docs/index.html', 'c'),
+        file('logo.png', 'd', { headers: { contentType: 'image/png', cacheControl: 'x' } }),
+      ],
       [{ key: 'app.css', etag: 'b', size: 10 }],
     );
     const { assets, pages } = orderWrites(result);
@@ -236,7 +276,11 @@ describe('orderWrites and changedKeys', () => {
 
   it('lists overwritten and deleted keys but not new ones', () => {
     const result = plan(
-      [file('new.html', 'n'), file('changed.html', 'c2'), file('hdr.css', 'h', { headers: { ...CSS, cacheControl: 'no-cache' } })],
+      [
+        file('new.html', 'n'),
+        file('changed.html', 'c2'),
+        file('hdr.css', 'h', { headers: { ...CSS, cacheControl: 'no-cache' } }),
+      ],
       [
         { key: 'changed.html', etag: 'c1', size: 10 },
         { key: 'hdr.css', etag: 'h', size: 10 },
@@ -266,10 +310,19 @@ describe('grace period for deleted long-cached assets', () => {
     { key: 'old-page.html', etag: 'z', size: 10 }, // a page: replaced in place, deleted at once
     { key: 'logo.png', etag: 'w', size: 10 }, // an ordinary asset: deleted at once
   ];
-  const entries = { 'assets/vendor.js': entry('y', 'y', { contentType: 'text/javascript; charset=utf-8', cacheControl: 'public, max-age=31536000, immutable' }) };
+  const entries = {
+    'assets/vendor.js': entry('y', 'y', {
+      contentType: 'text/javascript; charset=utf-8',
+      cacheControl: 'public, max-age=31536000, immutable',
+    }),
+  };
 
   it('keeps fingerprinted and immutable assets, deletes the rest, and starts their clock now', () => {
-    const result = plan([file('index.html', 'a')], remote, { manifest: manifest(entries), gracePeriodMs: 7 * DAY, now });
+    const result = plan([file('index.html', 'a')], remote, {
+      manifest: manifest(entries),
+      gracePeriodMs: 7 * DAY,
+      now,
+    });
     expect(result.deletes).toEqual(['logo.png', 'old-page.html']);
     expect(result.retained).toEqual([
       { key: 'assets/app.3f2a9c1b.js', since: now, until: new Date(now.getTime() + 7 * DAY) },
@@ -307,8 +360,15 @@ describe('grace period for deleted long-cached assets', () => {
   it('forgets an asset that came back into the build', () => {
     const known = manifest(entries);
     known.retained.set('assets/app.3f2a9c1b.js', new Date(now.getTime() - 6 * DAY));
-    const back = file('assets/app.3f2a9c1b.js', 'x', { headers: { contentType: 'text/javascript; charset=utf-8', cacheControl: 'public, max-age=31536000, immutable' } });
-    const result = plan([file('index.html', 'a'), back], remote, { manifest: known, gracePeriodMs: 7 * DAY, now, observed: new Map([[back.key, back.headers]]) });
+    const back = file('assets/app.3f2a9c1b.js', 'x', {
+      headers: { contentType: 'text/javascript; charset=utf-8', cacheControl: 'public, max-age=31536000, immutable' },
+    });
+    const result = plan([file('index.html', 'a'), back], remote, {
+      manifest: known,
+      gracePeriodMs: 7 * DAY,
+      now,
+      observed: new Map([[back.key, back.headers]]),
+    });
     expect(result.retained.map((r) => r.key)).toEqual(['assets/vendor.js']);
     expect(result.unchanged.map((f) => f.key)).toContain('assets/app.3f2a9c1b.js');
   });

@@ -6,11 +6,36 @@ const pr = (action = 'synchronize') => ({ number: 42, headSha: 'aaaaaaa1111111',
 
 describe('resolveTarget', () => {
   it.each<[string, Parameters<typeof resolveTarget>[0], ReturnType<typeof pr> | undefined, object]>([
-    ['a preview of a pull request', { preview: true, prefix: '', environment: '' }, pr(), { prefix: 'pr-42/', environment: 'preview', ref: 'aaaaaaa1111111', cleanup: false }],
-    ['a closed pull request: cleanup', { preview: true, prefix: '', environment: '' }, pr('closed'), { prefix: 'pr-42/', cleanup: true }],
-    ['a preview with its own prefix and environment', { preview: true, prefix: 'previews/x/', environment: 'staging' }, pr(), { prefix: 'previews/x/', environment: 'staging' }],
-    ['preview on a push: a production deploy', { preview: true, prefix: '', environment: '' }, undefined, { prefix: '', environment: 'production', ref: 'merge-sha', cleanup: false }],
-    ['no preview on a pull request: as configured', { preview: false, prefix: 'site/', environment: '' }, pr('closed'), { prefix: 'site/', environment: 'production', ref: 'merge-sha', cleanup: false }],
+    [
+      'a preview of a pull request',
+      { preview: true, prefix: '', environment: '' },
+      pr(),
+      { prefix: 'pr-42/', environment: 'preview', ref: 'aaaaaaa1111111', cleanup: false },
+    ],
+    [
+      'a closed pull request: cleanup',
+      { preview: true, prefix: '', environment: '' },
+      pr('closed'),
+      { prefix: 'pr-42/', cleanup: true },
+    ],
+    [
+      'a preview with its own prefix and environment',
+      { preview: true, prefix: 'previews/x/', environment: 'staging' },
+      pr(),
+      { prefix: 'previews/x/', environment: 'staging' },
+    ],
+    [
+      'preview on a push: a production deploy',
+      { preview: true, prefix: '', environment: '' },
+      undefined,
+      { prefix: '', environment: 'production', ref: 'merge-sha', cleanup: false },
+    ],
+    [
+      'no preview on a pull request: as configured',
+      { preview: false, prefix: 'site/', environment: '' },
+      pr('closed'),
+      { prefix: 'site/', environment: 'production', ref: 'merge-sha', cleanup: false },
+    ],
   ])('%s', (_title, options, pullRequest, expected) => {
     const target = resolveTarget(options, pullRequest, 'merge-sha');
     expect(target).toMatchObject(expected);
@@ -19,7 +44,13 @@ describe('resolveTarget', () => {
   });
 
   it('falls back to the run commit when the payload has no head SHA', () => {
-    expect(resolveTarget({ preview: true, prefix: '', environment: '' }, { number: 1, headSha: '', action: 'opened' }, 'merge-sha').ref).toBe('merge-sha');
+    expect(
+      resolveTarget(
+        { preview: true, prefix: '', environment: '' },
+        { number: 1, headSha: '', action: 'opened' },
+        'merge-sha',
+      ).ref,
+    ).toBe('merge-sha');
   });
 
   it('names the prefix after the pull request', () => {
@@ -61,7 +92,12 @@ function report(overrides: Partial<DeployReport> = {}): DeployReport {
 }
 
 describe('previewCommentBody', () => {
-  const base = { prefix: 'pr-42/', siteUrl: 'https://example.com', sha: 'abcdef0123456', runUrl: 'https://github.com/o/r/actions/runs/9' };
+  const base = {
+    prefix: 'pr-42/',
+    siteUrl: 'https://example.com',
+    sha: 'abcdef0123456',
+    runUrl: 'https://github.com/o/r/actions/runs/9',
+  };
 
   it('starts with the hidden marker, links the preview, the commit and the log, and counts the changes', () => {
     const body = previewCommentBody({ ...base, report: report() });
@@ -81,7 +117,10 @@ describe('previewCommentBody', () => {
   });
 
   it('lists at most ten pages', () => {
-    const changes = Array.from({ length: 14 }, (_, index) => ({ key: `pr-42/p${String(index).padStart(2, '0')}.html`, kind: 'new' as const }));
+    const changes = Array.from({ length: 14 }, (_, index) => ({
+      key: `pr-42/p${String(index).padStart(2, '0')}.html`,
+      kind: 'new' as const,
+    }));
     const body = previewCommentBody({ ...base, report: report({ changes }) });
     expect(body).toContain('Changed pages (first 10 of 14):');
     expect(body.match(/^- \[/gm)).toHaveLength(10);

@@ -40,7 +40,8 @@ function leadingCodeSpan(text: string): string | undefined {
   const close = closer.exec(text);
   if (!close) return undefined;
   let content = text.slice(open.length, close.index);
-  if (content.length >= 2 && content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '') content = content.slice(1, -1);
+  if (content.length >= 2 && content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '')
+    content = content.slice(1, -1);
   return content;
 }
 
@@ -73,7 +74,12 @@ describe('leadingCodeSpan (test helper)', () => {
 describe('summaryMarkdown: status', () => {
   it.each<[DeployReport['status'], string, string, string]>([
     ['deployed', '## Deployed to `s3://parl.ai/`', '| objects | count |', 'Uploaded: **2.0 KiB**'],
-    ['dry-run', '## Dry run (nothing written): planned deploy to `s3://parl.ai/`', '| planned | count |', 'Bytes to upload: **2.0 KiB**'],
+    [
+      'dry-run',
+      '## Dry run (nothing written): planned deploy to `s3://parl.ai/`',
+      '| planned | count |',
+      'Bytes to upload: **2.0 KiB**',
+    ],
     ['skipped', '## Deploy skipped to `s3://parl.ai/`', '| planned | count |', 'Bytes to upload: **2.0 KiB**'],
     ['failed', '## Deploy failed to `s3://parl.ai/`', '| objects | count |', 'Uploaded: **2.0 KiB**'],
   ])('%s: headline, counts and bytes', (status, headline, header, bytes) => {
@@ -95,12 +101,18 @@ describe('summaryMarkdown: status', () => {
   });
 
   it('quotes the reason on one line', () => {
-    const markdown = summaryMarkdown(report({ status: 'skipped', reason: 'this pull request comes from a fork\nsecond line' }));
+    const markdown = summaryMarkdown(
+      report({ status: 'skipped', reason: 'this pull request comes from a fork\nsecond line' }),
+    );
     expect(markdown.split('\n')).toContain('> this pull request comes from a fork second line');
   });
 
   it('has no reason line without a reason', () => {
-    expect(summaryMarkdown(report()).split('\n').some((line) => line.startsWith('>'))).toBe(false);
+    expect(
+      summaryMarkdown(report())
+        .split('\n')
+        .some((line) => line.startsWith('>')),
+    ).toBe(false);
   });
 });
 
@@ -132,7 +144,9 @@ describe('summaryMarkdown: invalidation', () => {
   });
 
   it('shows a note', () => {
-    const lines = summaryMarkdown(report({ invalidation: { paths: [], note: 'No distribution-id: nothing invalidated.' } })).split('\n');
+    const lines = summaryMarkdown(
+      report({ invalidation: { paths: [], note: 'No distribution-id: nothing invalidated.' } }),
+    ).split('\n');
     expect(lines).toContain('### CloudFront invalidation');
     expect(lines).toContain('No distribution-id: nothing invalidated.');
   });
@@ -166,7 +180,13 @@ describe('summaryMarkdown: changes and failures', () => {
     const lines = summaryMarkdown(report({ changes })).split('\n');
     expect(lines).toContain('<details><summary>Changed files (4)</summary>');
     expect(lines).toEqual(
-      expect.arrayContaining(['- `f0.html`: new', '- `f1.html`: changed', '- `f2.html`: headers only', '- `f3.html`: deleted', '</details>']),
+      expect.arrayContaining([
+        '- `f0.html`: new',
+        '- `f1.html`: changed',
+        '- `f2.html`: headers only',
+        '- `f3.html`: deleted',
+        '</details>',
+      ]),
     );
   });
 
@@ -211,22 +231,30 @@ describe('summaryMarkdown: changes and failures', () => {
 });
 
 describe('summaryMarkdown: escaping', () => {
-  it.each(['plain.html', 'a`b.html', 'it`s `quoted`.html', 'a b.html', 'x|y.html'])('wraps the key %j in a code span that shows it exactly', (key) => {
-    const markdown = summaryMarkdown(report({ changes: [{ key, kind: 'new' }], failures: [{ key, message: 'm' }] }));
-    expect(listedKeys(markdown)).toEqual([key, key]);
-  });
+  it.each(['plain.html', 'a`b.html', 'it`s `quoted`.html', 'a b.html', 'x|y.html'])(
+    'wraps the key %j in a code span that shows it exactly',
+    (key) => {
+      const markdown = summaryMarkdown(report({ changes: [{ key, kind: 'new' }], failures: [{ key, message: 'm' }] }));
+      expect(listedKeys(markdown)).toEqual([key, key]);
+    },
+  );
 
   it('uses a double-backtick fence for a key with a backtick', () => {
     expect(summaryMarkdown(report({ changes: [{ key: 'a`b', kind: 'new' }] }))).toContain('- ``a`b``: new');
   });
 
   // CommonMark code spans: the fence must be longer than any backtick run, padded where the key touches one.
-  it.each(['`leading.html', 'trailing`', 'a``b.html'])('wraps the key %j in a code span that shows it exactly', (key) => {
-    expect(listedKeys(summaryMarkdown(report({ changes: [{ key, kind: 'new' }] })))).toEqual([key]);
-  });
+  it.each(['`leading.html', 'trailing`', 'a``b.html'])(
+    'wraps the key %j in a code span that shows it exactly',
+    (key) => {
+      expect(listedKeys(summaryMarkdown(report({ changes: [{ key, kind: 'new' }] })))).toEqual([key]);
+    },
+  );
 
   it.each(['a\nb.html', 'a\r\nb.html', 'a\rb.html'])('keeps a key with a line break (%j) on one line', (key) => {
-    const markdown = summaryMarkdown(report({ target: `s3://b/${key}`, changes: [{ key, kind: 'changed' }], failures: [{ key, message: 'boom' }] }));
+    const markdown = summaryMarkdown(
+      report({ target: `s3://b/${key}`, changes: [{ key, kind: 'changed' }], failures: [{ key, message: 'boom' }] }),
+    );
     const lines = markdownLines(markdown);
     expect(lines.filter((line) => /^- `a +b\.html`: changed$/.test(line))).toHaveLength(1);
     expect(lines.filter((line) => /^- `a +b\.html`: boom$/.test(line))).toHaveLength(1);
@@ -242,20 +270,39 @@ describe('summaryMarkdown: escaping', () => {
   it.each([
     ['failure message', { failures: [{ key: 'a', message: 'first\r\nsecond' }] }, '- `a`: first'],
     ['reason', { status: 'skipped', reason: 'first\r\nsecond' }, '> first'],
-  ] as Array<[string, Partial<DeployReport>, string]>)('keeps a %s with CRLF on one line', (_title, overrides, prefix) => {
-    const lines = markdownLines(summaryMarkdown(report(overrides)));
-    const line = lines.find((l) => l.startsWith(prefix)) ?? '';
-    expect(line).toMatch(/first\s+second/);
-  });
+  ] as Array<[string, Partial<DeployReport>, string]>)(
+    'keeps a %s with CRLF on one line',
+    (_title, overrides, prefix) => {
+      const lines = markdownLines(summaryMarkdown(report(overrides)));
+      const line = lines.find((l) => l.startsWith(prefix)) ?? '';
+      expect(line).toMatch(/first\s+second/);
+    },
+  );
 });
 
 describe('summaryMarkdown: left alone', () => {
   it.each<[string, DeployReport['kept'], string | undefined]>([
     ['nothing kept', { excluded: 0, otherDeployments: [], retained: 0 }, undefined],
-    ['excluded objects', { excluded: 4, otherDeployments: [], retained: 0 }, 'Left alone: 4 objects matched by `exclude`.'],
-    ['other deployments', { excluded: 0, otherDeployments: ['pr-1/', 'pr-2/'], retained: 0 }, 'Left alone: other deployments under `pr-1/`, `pr-2/`.'],
-    ['both', { excluded: 1, otherDeployments: ['pr-1/'], retained: 0 }, 'Left alone: 1 object matched by `exclude`; other deployments under `pr-1/`.'],
-    ['retained assets', { excluded: 0, otherDeployments: [], retained: 2 }, 'Left alone: 2 deleted fingerprinted assets kept for pages still cached (`asset-grace-period`).'],
+    [
+      'excluded objects',
+      { excluded: 4, otherDeployments: [], retained: 0 },
+      'Left alone: 4 objects matched by `exclude`.',
+    ],
+    [
+      'other deployments',
+      { excluded: 0, otherDeployments: ['pr-1/', 'pr-2/'], retained: 0 },
+      'Left alone: other deployments under `pr-1/`, `pr-2/`.',
+    ],
+    [
+      'both',
+      { excluded: 1, otherDeployments: ['pr-1/'], retained: 0 },
+      'Left alone: 1 object matched by `exclude`; other deployments under `pr-1/`.',
+    ],
+    [
+      'retained assets',
+      { excluded: 0, otherDeployments: [], retained: 2 },
+      'Left alone: 2 deleted fingerprinted assets kept for pages still cached (`asset-grace-period`).',
+    ],
   ])('%s', (_title, kept, expected) => {
     const lines = summaryMarkdown(report({ kept })).split('\n');
     const leftAlone = lines.filter((line) => line.startsWith('Left alone'));
@@ -278,7 +325,14 @@ describe('setOutputs', () => {
   }
 
   it('sets every output from the report', () => {
-    setOutputs(report({ invalidation: { id: 'I2J0I21PCUYOIK', paths: ['/index.html', '/'] }, bytesUploaded: 123456, url: 'https://example.com/pr-4/', prefix: 'pr-4/' }));
+    setOutputs(
+      report({
+        invalidation: { id: 'I2J0I21PCUYOIK', paths: ['/index.html', '/'] },
+        bytesUploaded: 123456,
+        url: 'https://example.com/pr-4/',
+        prefix: 'pr-4/',
+      }),
+    );
     expect(outputs()).toEqual({
       uploaded: 15,
       'headers-updated': 7,

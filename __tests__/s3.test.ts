@@ -26,7 +26,11 @@ beforeEach(() => {
 });
 
 const HEADERS = { contentType: 'application/gzip', cacheControl: 'no-store' };
-const store = () => new ObjectStore(new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }), 'bucket');
+const store = () =>
+  new ObjectStore(
+    new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
+    'bucket',
+  );
 const md5 = (data: Buffer) => createHash('md5').update(data);
 
 function serviceError(name: string, status: number): S3ServiceException {
@@ -36,7 +40,13 @@ function serviceError(name: string, status: number): S3ServiceException {
 async function siteFile(name: string, content: Buffer): Promise<SiteFile> {
   const absolutePath = path.join(directory, name);
   writeFileSync(absolutePath, content);
-  return { relativePath: name, absolutePath, key: `p/${name}`, ...hashFile(absolutePath), headers: { contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' } };
+  return {
+    relativePath: name,
+    absolutePath,
+    key: `p/${name}`,
+    ...hashFile(absolutePath),
+    headers: { contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' },
+  };
 }
 
 describe('createS3Client', () => {
@@ -58,7 +68,14 @@ describe('putIfUnchanged (the deploy manifest)', () => {
     s3.on(PutObjectCommand).resolves({ ETag: '"new"' });
     expect(await store().putIfUnchanged('m', body, HEADERS, undefined)).toBe('new');
     const input = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
-    expect(input).toMatchObject({ Bucket: 'bucket', Key: 'm', IfNoneMatch: '*', ContentMD5: md5(body).digest('base64'), ContentType: 'application/gzip', CacheControl: 'no-store' });
+    expect(input).toMatchObject({
+      Bucket: 'bucket',
+      Key: 'm',
+      IfNoneMatch: '*',
+      ContentMD5: md5(body).digest('base64'),
+      ContentType: 'application/gzip',
+      CacheControl: 'no-store',
+    });
     expect(input.IfMatch).toBeUndefined();
   });
 
@@ -74,11 +91,14 @@ describe('putIfUnchanged (the deploy manifest)', () => {
   it.each([
     ['changed', '"other"', 'abc'],
     ['created meanwhile', '"other"', undefined],
-  ])('refuses without writing when the manifest was %s (stores that ignore conditional headers)', async (_case, found, expected) => {
-    s3.on(HeadObjectCommand).resolves({ ETag: found });
-    await expect(store().putIfUnchanged('m', body, HEADERS, expected)).rejects.toThrow(ConcurrentWriteError);
-    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
-  });
+  ])(
+    'refuses without writing when the manifest was %s (stores that ignore conditional headers)',
+    async (_case, found, expected) => {
+      s3.on(HeadObjectCommand).resolves({ ETag: found });
+      await expect(store().putIfUnchanged('m', body, HEADERS, expected)).rejects.toThrow(ConcurrentWriteError);
+      expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    },
+  );
 
   it.each([
     ['PreconditionFailed', 412],
@@ -103,7 +123,13 @@ describe('putFile integrity', () => {
     s3.on(PutObjectCommand).resolves({ ETag: `"${file.md5}"` });
     expect(await store().putFile(file)).toBe(file.md5);
     const input = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
-    expect(input).toMatchObject({ Key: 'p/a.html', ContentMD5: md5(content).digest('base64'), ContentLength: content.length, ContentType: 'text/html; charset=utf-8', CacheControl: 'no-cache' });
+    expect(input).toMatchObject({
+      Key: 'p/a.html',
+      ContentMD5: md5(content).digest('base64'),
+      ContentLength: content.length,
+      ContentType: 'text/html; charset=utf-8',
+      CacheControl: 'no-cache',
+    });
     expect(Buffer.compare(input.Body as Buffer, content)).toBe(0);
   });
 
@@ -129,13 +155,19 @@ describe('putFile integrity', () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
-  it('sends the scan\'s Content-MD5 with the body as it is now: a same-size edit is refused, not stored as planned', async () => {
+  it("sends the scan's Content-MD5 with the body as it is now: a same-size edit is refused, not stored as planned", async () => {
     const file = await siteFile('e.html', Buffer.from('before'));
     writeFileSync(file.absolutePath, 'after!');
     // A server that ignores Content-MD5 stores what it got, and answers with its MD5.
-    s3.on(PutObjectCommand).callsFake((input: { Body: Buffer }) => ({ ETag: `"${md5(Buffer.from(input.Body)).digest('hex')}"` }));
-    await expect(store().putFile(file)).rejects.toThrow(/other bytes than were scanned.*changed on disk during the deploy/);
-    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input.ContentMD5).toBe(md5(Buffer.from('before')).digest('base64'));
+    s3.on(PutObjectCommand).callsFake((input: { Body: Buffer }) => ({
+      ETag: `"${md5(Buffer.from(input.Body)).digest('hex')}"`,
+    }));
+    await expect(store().putFile(file)).rejects.toThrow(
+      /other bytes than were scanned.*changed on disk during the deploy/,
+    );
+    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input.ContentMD5).toBe(
+      md5(Buffer.from('before')).digest('base64'),
+    );
   });
 
   it('reuses body buffers across uploads (no allocation per file)', async () => {
@@ -162,7 +194,13 @@ describe('putFile integrity', () => {
     s3.on(CompleteMultipartUploadCommand).resolves({ ETag: `"${file.multipartEtag}"` });
     expect(await store().putFile(file)).toBe(file.multipartEtag);
     const parts = s3.commandCalls(UploadPartCommand).map((call) => call.args[0].input);
-    expect(parts.map((part) => [part.PartNumber, part.ContentLength])).toEqual(expect.arrayContaining([[1, PART_SIZE], [2, PART_SIZE], [3, 10]]));
+    expect(parts.map((part) => [part.PartNumber, part.ContentLength])).toEqual(
+      expect.arrayContaining([
+        [1, PART_SIZE],
+        [2, PART_SIZE],
+        [3, 10],
+      ]),
+    );
     for (const part of parts) {
       const start = (part.PartNumber! - 1) * PART_SIZE;
       expect(part.ContentMD5).toBe(md5(content.subarray(start, start + part.ContentLength!)).digest('base64'));
@@ -175,11 +213,17 @@ describe('putFile integrity', () => {
 describe('deleteKeys', () => {
   it('sends 1,000 keys a call and reports the ones S3 refused', async () => {
     s3.on(DeleteObjectsCommand).callsFake((input: { Delete: { Objects: Array<{ Key: string }> } }) => ({
-      Errors: input.Delete.Objects.filter(({ Key }) => Key === 'k1500').map(({ Key }) => ({ Key, Code: 'AccessDenied', Message: 'no' })),
+      Errors: input.Delete.Objects.filter(({ Key }) => Key === 'k1500').map(({ Key }) => ({
+        Key,
+        Code: 'AccessDenied',
+        Message: 'no',
+      })),
     }));
     const keys = Array.from({ length: 2500 }, (_, index) => `k${index}`);
     expect(await store().deleteKeys(keys)).toEqual([{ key: 'k1500', message: 'AccessDenied: no' }]);
-    expect(s3.commandCalls(DeleteObjectsCommand).map((call) => call.args[0].input.Delete?.Objects?.length)).toEqual([1000, 1000, 500]);
+    expect(s3.commandCalls(DeleteObjectsCommand).map((call) => call.args[0].input.Delete?.Objects?.length)).toEqual([
+      1000, 1000, 500,
+    ]);
     expect(s3.commandCalls(DeleteObjectsCommand)[0]!.args[0].input.Delete?.Quiet).toBe(true);
   });
 });

@@ -36,7 +36,15 @@ const scan = (options: { exclude?: string[]; keyPrefix?: string } = {}) =>
 
 describe('scanSource', () => {
   it('finds every file with its POSIX path, size and MD5, sorted, names kept as-is', async () => {
-    const names = ['index.html', 'docs/a b.html', 'docs/c++.html', 'docs/100%.html', 'ünï/cödé.md', 'empty.txt', '.well-known/security.txt'];
+    const names = [
+      'index.html',
+      'docs/a b.html',
+      'docs/c++.html',
+      'docs/100%.html',
+      'ünï/cödé.md',
+      'empty.txt',
+      '.well-known/security.txt',
+    ];
     for (const name of names) put(name, name === 'empty.txt' ? '' : `content of ${name}`);
     const files = await scan();
     expect(files.map((file) => file.relativePath)).toEqual([...names].sort());
@@ -160,7 +168,12 @@ describe('hashFile', () => {
       expect(result.multipartEtag).toBeUndefined();
     } else {
       const digests: Buffer[] = [];
-      for (let offset = 0; offset < size; offset += PART_SIZE) digests.push(createHash('md5').update(data.subarray(offset, offset + PART_SIZE)).digest());
+      for (let offset = 0; offset < size; offset += PART_SIZE)
+        digests.push(
+          createHash('md5')
+            .update(data.subarray(offset, offset + PART_SIZE))
+            .digest(),
+        );
       expect(result.multipartEtag).toBe(`${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${parts}`);
     }
   });
@@ -173,7 +186,9 @@ describe('checkSourceDir', () => {
     await expect(checkSourceDir(path.join(outside, 'link'), 'link')).resolves.toBeUndefined();
   });
   it('refuses a missing directory, saying where it looked', async () => {
-    await expect(checkSourceDir(path.join(root, 'nope'), 'build/nope')).rejects.toThrow(/'source-dir' "build\/nope" does not exist \(resolved to ".*nope"\)/);
+    await expect(checkSourceDir(path.join(root, 'nope'), 'build/nope')).rejects.toThrow(
+      /'source-dir' "build\/nope" does not exist \(resolved to ".*nope"\)/,
+    );
   });
   it('refuses a file', async () => {
     put('file.txt');

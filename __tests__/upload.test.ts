@@ -4,11 +4,21 @@ import type { ObjectHeaders } from '../src/headers.js';
 import type { Plan, PlannedWrite, SiteFile } from '../src/plan.js';
 import { type ObjectWriter, formatBytes, uploadAll } from '../src/upload.js';
 
-const HTML: ObjectHeaders = { contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=0, must-revalidate' };
+const HTML: ObjectHeaders = {
+  contentType: 'text/html; charset=utf-8',
+  cacheControl: 'public, max-age=0, must-revalidate',
+};
 const PNG: ObjectHeaders = { contentType: 'image/png', cacheControl: 'public, max-age=3600' };
 
 function write(key: string, reason: PlannedWrite['reason'], size = 100): PlannedWrite {
-  const file: SiteFile = { relativePath: key, absolutePath: `/x/${key}`, key, size, md5: 'm', headers: key.endsWith('.html') ? HTML : PNG };
+  const file: SiteFile = {
+    relativePath: key,
+    absolutePath: `/x/${key}`,
+    key,
+    size,
+    md5: 'm',
+    headers: key.endsWith('.html') ? HTML : PNG,
+  };
   return { file, reason };
 }
 
@@ -54,27 +64,51 @@ const quiet = { concurrency: 4, log: () => undefined };
 
 describe('uploadAll', () => {
   it('finishes every asset before it starts any page', async () => {
-    const writes = [write('index.html', 'changed'), write('a.png', 'new'), write('docs/index.html', 'new'), write('b.png', 'headers'), write('c.png', 'new')];
+    const writes = [
+      write('index.html', 'changed'),
+      write('a.png', 'new'),
+      write('docs/index.html', 'new'),
+      write('b.png', 'headers'),
+      write('c.png', 'new'),
+    ];
     const store = new RecordingStore();
     const result = await uploadAll(store, planOf(writes), quiet);
     const firstPageStart = store.events.findIndex((event) => event.startsWith('start') && event.endsWith('.html'));
-    const lastAssetEnd = Math.max(...store.events.map((event, index) => (event.startsWith('end') && event.endsWith('.png') ? index : -1)));
+    const lastAssetEnd = Math.max(
+      ...store.events.map((event, index) => (event.startsWith('end') && event.endsWith('.png') ? index : -1)),
+    );
     expect(lastAssetEnd).toBeLessThan(firstPageStart);
-    expect(result.written.map((w) => w.write.file.key).sort()).toEqual(['a.png', 'b.png', 'c.png', 'docs/index.html', 'index.html']);
+    expect(result.written.map((w) => w.write.file.key).sort()).toEqual([
+      'a.png',
+      'b.png',
+      'c.png',
+      'docs/index.html',
+      'index.html',
+    ]);
     expect(result.failed).toEqual([]);
   });
 
   it('rewrites headers with a copy and uploads the rest, counting only bytes sent', async () => {
     const store = new RecordingStore();
-    const result = await uploadAll(store, planOf([write('a.png', 'new', 1000), write('b.png', 'headers', 5000), write('c.html', 'changed', 300)]), quiet);
-    expect(store.events.filter((event) => event.startsWith('start'))).toEqual(expect.arrayContaining(['start put a.png', 'start copy b.png', 'start put c.html']));
+    const result = await uploadAll(
+      store,
+      planOf([write('a.png', 'new', 1000), write('b.png', 'headers', 5000), write('c.html', 'changed', 300)]),
+      quiet,
+    );
+    expect(store.events.filter((event) => event.startsWith('start'))).toEqual(
+      expect.arrayContaining(['start put a.png', 'start copy b.png', 'start put c.html']),
+    );
     expect(result.bytesUploaded).toBe(1300);
     expect(result.written.find((w) => w.write.file.key === 'b.png')?.etag).toBe('etag-b.png');
   });
 
   it('holds the pages back when an asset fails, and reports the failure', async () => {
     const store = new RecordingStore(new Set(['b.png']));
-    const result = await uploadAll(store, planOf([write('a.png', 'new'), write('b.png', 'new'), write('index.html', 'changed')]), quiet);
+    const result = await uploadAll(
+      store,
+      planOf([write('a.png', 'new'), write('b.png', 'new'), write('index.html', 'changed')]),
+      quiet,
+    );
     expect(result.failed.map((f) => [f.write.file.key, f.message])).toEqual([['b.png', 'boom b.png']]);
     expect(result.notAttempted.map((w) => w.file.key)).toEqual(['index.html']);
     expect(store.events.some((event) => event.includes('index.html'))).toBe(false);
@@ -83,7 +117,11 @@ describe('uploadAll', () => {
 
   it('reports a failed page without affecting the others', async () => {
     const store = new RecordingStore(new Set(['b.html']));
-    const result = await uploadAll(store, planOf([write('a.html', 'new'), write('b.html', 'new'), write('c.html', 'new')]), quiet);
+    const result = await uploadAll(
+      store,
+      planOf([write('a.html', 'new'), write('b.html', 'new'), write('c.html', 'new')]),
+      quiet,
+    );
     expect(result.failed.map((f) => f.write.file.key)).toEqual(['b.html']);
     expect(result.written).toHaveLength(2);
   });
@@ -97,17 +135,26 @@ describe('uploadAll', () => {
 
   it('logs progress with objects, bytes and percent', async () => {
     const lines: string[] = [];
-    await uploadAll(new RecordingStore(), planOf([write('a.png', 'new', 1024 * 1024), write('b.png', 'new', 1024 * 1024)]), {
-      concurrency: 1,
-      log: (line) => lines.push(line),
-      progressIntervalMs: 1,
-    });
+    await uploadAll(
+      new RecordingStore(),
+      planOf([write('a.png', 'new', 1024 * 1024), write('b.png', 'new', 1024 * 1024)]),
+      {
+        concurrency: 1,
+        log: (line) => lines.push(line),
+        progressIntervalMs: 1,
+      },
+    );
     expect(lines.at(-1)).toBe('Uploaded 2/2 objects, 2.0 MiB of 2.0 MiB (100%)');
   });
 
   it('does nothing for an empty plan', async () => {
     const store = new RecordingStore();
-    expect(await uploadAll(store, planOf([]), quiet)).toEqual({ written: [], failed: [], notAttempted: [], bytesUploaded: 0 });
+    expect(await uploadAll(store, planOf([]), quiet)).toEqual({
+      written: [],
+      failed: [],
+      notAttempted: [],
+      bytesUploaded: 0,
+    });
     expect(store.events).toEqual([]);
   });
 });
@@ -121,7 +168,10 @@ describe('deleteRemoved', () => {
         return [{ key: 'b', message: 'AccessDenied: no' }];
       },
     };
-    expect(await deleteRemoved(store, ['a', 'b', 'c'])).toEqual({ deleted: ['a', 'c'], failed: [{ key: 'b', message: 'AccessDenied: no' }] });
+    expect(await deleteRemoved(store, ['a', 'b', 'c'])).toEqual({
+      deleted: ['a', 'c'],
+      failed: [{ key: 'b', message: 'AccessDenied: no' }],
+    });
     expect(calls).toEqual([['a', 'b', 'c']]);
     expect(await deleteRemoved(store, [])).toEqual({ deleted: [], failed: [] });
     expect(calls).toHaveLength(1);

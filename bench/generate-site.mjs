@@ -52,7 +52,16 @@ const WORDS = (
 
 const SECTIONS = ['docs', 'tutorials', 'api', 'projects', 'blog', 'zoo', 'tasks', 'agents', 'faq', 'about'];
 const SPECIAL_DIRS = ['Getting Started', 'Über uns', '日本語', 'Release Notes', 'MixedCase'];
-const SPECIAL_NAMES = ['README.HTML', 'Quick Start.html', 'café-menu.html', 'naïve bayes.html', 'résumé (v2).html', '中文 文档.html', 'FAQ.html', 'Version 2.0 Notes.html'];
+const SPECIAL_NAMES = [
+  'README.HTML',
+  'Quick Start.html',
+  'café-menu.html',
+  'naïve bayes.html',
+  'résumé (v2).html',
+  '中文 文档.html',
+  'FAQ.html',
+  'Version 2.0 Notes.html',
+];
 // (No '+', '=' or '&' in names: s3rver 3.7 decodes x-amz-copy-source with decodeURI, which leaves %2B, %3D and
 // %26 encoded, so a server-side copy of such a key fails with NoSuchKey — an s3rver bug, not a tool's.)
 
@@ -91,7 +100,9 @@ export function checkListingOrder(relativePaths) {
     const name = relativePath.slice(slash + 1);
     for (let length = 1; length < name.length; length += 1) {
       if (name[length] < '/' && directories.has(parent + name.slice(0, length))) {
-        throw new Error(`generated site has ${JSON.stringify(relativePath)} beside directory ${JSON.stringify(parent + name.slice(0, length))}/`);
+        throw new Error(
+          `generated site has ${JSON.stringify(relativePath)} beside directory ${JSON.stringify(parent + name.slice(0, length))}/`,
+        );
       }
     }
   }
@@ -115,29 +126,37 @@ function textBody(rng, kind, relativePath, size) {
   };
   if (kind === 'html') {
     push(`<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${words(rng, 4)}</title>\n`);
-    push(`<link rel="stylesheet" href="/_static/css/theme.css">\n<script src="/_static/js/app.js"></script>\n</head>\n<body>\n`);
+    push(
+      `<link rel="stylesheet" href="/_static/css/theme.css">\n<script src="/_static/js/app.js"></script>\n</head>\n<body>\n`,
+    );
     push(`<!-- ${relativePath} -->\n<nav>${words(rng, 12)}</nav>\n<main>\n`);
     while (length < size - 40) {
       const r = rng.int(0, 9);
       if (r === 0) push(`<h2 id="${slug(rng)}">${words(rng, 5)}</h2>\n`);
-      else if (r === 1) push(`<pre><code>parlai ${rng.pick(WORDS)} --${rng.pick(WORDS)} ${rng.int(1, 1000)}</code></pre>\n`);
+      else if (r === 1)
+        push(`<pre><code>parlai ${rng.pick(WORDS)} --${rng.pick(WORDS)} ${rng.int(1, 1000)}</code></pre>\n`);
       else if (r === 2) push(`<a href="/${rng.pick(SECTIONS)}/${slug(rng)}.html">${words(rng, 3)}</a>\n`);
       else push(`<p>${words(rng, rng.int(20, 60))}.</p>\n`);
     }
     push('</main>\n</body>\n</html>\n');
   } else if (kind === 'css') {
     push(`/* ${relativePath} */\n`);
-    while (length < size) push(`.${rng.pick(WORDS)}-${rng.pick(WORDS)} { margin: ${rng.int(0, 32)}px; color: #${hex(rng, 6)}; }\n`);
+    while (length < size)
+      push(`.${rng.pick(WORDS)}-${rng.pick(WORDS)} { margin: ${rng.int(0, 32)}px; color: #${hex(rng, 6)}; }\n`);
   } else if (kind === 'js') {
     push(`// ${relativePath}\n"use strict";\n`);
-    while (length < size) push(`function ${rng.pick(WORDS)}_${rng.int(0, 1e6)}(a, b) { return a * ${rng.int(1, 99)} + b.${rng.pick(WORDS)}; }\n`);
+    while (length < size)
+      push(
+        `function ${rng.pick(WORDS)}_${rng.int(0, 1e6)}(a, b) { return a * ${rng.int(1, 99)} + b.${rng.pick(WORDS)}; }\n`,
+      );
   } else if (kind === 'json') {
     push(`{"path": ${JSON.stringify(relativePath)}, "items": [\n`);
     while (length < size) push(`{"name": "${slug(rng)}", "score": ${rng.int(0, 1e6)}, "text": "${words(rng, 8)}"},\n`);
     push('{}]}\n');
   } else if (kind === 'svg') {
     push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><!-- ${relativePath} -->\n`);
-    while (length < size) push(`<circle cx="${rng.int(0, 100)}" cy="${rng.int(0, 100)}" r="${rng.int(1, 20)}" fill="#${hex(rng, 6)}"/>\n`);
+    while (length < size)
+      push(`<circle cx="${rng.int(0, 100)}" cy="${rng.int(0, 100)}" r="${rng.int(1, 20)}" fill="#${hex(rng, 6)}"/>\n`);
     push('</svg>\n');
   } else {
     push(`${relativePath}\n`);
@@ -213,13 +232,25 @@ export function planSite({ files = 5000, seed = 42 } = {}) {
       add(`${dir}/${name}`, 'html', rng.int(2000, 14000));
     } else if (r < 0.7) {
       const fingerprinted = rng.int(0, 1) === 0;
-      add(`${rng.pick([assetDirs[0], 'assets', `${dir}/_static`])}/${slug(rng)}${fingerprinted ? `.${hex(rng, 8)}` : ''}.css`, 'css', rng.int(1000, 40000));
+      add(
+        `${rng.pick([assetDirs[0], 'assets', `${dir}/_static`])}/${slug(rng)}${fingerprinted ? `.${hex(rng, 8)}` : ''}.css`,
+        'css',
+        rng.int(1000, 40000),
+      );
     } else if (r < 0.8) {
       const fingerprinted = rng.int(0, 1) === 0;
-      add(`${rng.pick([assetDirs[1], 'assets', `${dir}/_static`])}/${slug(rng)}${fingerprinted ? `.${hex(rng, 8)}` : ''}.js`, 'js', rng.int(1000, 60000));
+      add(
+        `${rng.pick([assetDirs[1], 'assets', `${dir}/_static`])}/${slug(rng)}${fingerprinted ? `.${hex(rng, 8)}` : ''}.js`,
+        'js',
+        rng.int(1000, 60000),
+      );
     } else if (r < 0.95) {
       const ext = rng.pick(['png', 'png', 'jpg', 'jpg', 'webp', 'gif']);
-      add(`${rng.pick([assetDirs[4], assetDirs[5], `${dir}/images`])}/${slug(rng)}.${ext}`, 'binary', rng.int(10000, 90000));
+      add(
+        `${rng.pick([assetDirs[4], assetDirs[5], `${dir}/images`])}/${slug(rng)}.${ext}`,
+        'binary',
+        rng.int(10000, 90000),
+      );
     } else {
       const kind = rng.pick(['json', 'svg', 'txt', 'xml', 'font']);
       if (kind === 'font') add(`${assetDirs[2]}/${slug(rng)}.woff2`, 'binary', rng.int(20000, 80000));
@@ -245,7 +276,10 @@ export async function generateSite(dir, { files = 5000, seed = 42 } = {}) {
   for (const [index, spec] of specs.entries()) {
     // Content from its own PRNG stream, so a file's bytes depend only on (seed, index, path).
     const rng = prng((seed * 2654435761 + index * 40503) >>> 0);
-    const body = spec.kind === 'binary' ? binaryBody(rng, pool, spec.relativePath, spec.size) : textBody(rng, spec.kind, spec.relativePath, spec.size);
+    const body =
+      spec.kind === 'binary'
+        ? binaryBody(rng, pool, spec.relativePath, spec.size)
+        : textBody(rng, spec.kind, spec.relativePath, spec.size);
     const target = path.join(dir, spec.relativePath);
     const parent = path.dirname(target);
     if (!made.has(parent)) {
@@ -285,5 +319,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === self) {
   }
   const started = Date.now();
   const result = await generateSite(dir, { files, seed });
-  console.log(`${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB in ${dir} (seed ${seed}, ${Date.now() - started} ms)`);
+  console.log(
+    `${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB in ${dir} (seed ${seed}, ${Date.now() - started} ms)`,
+  );
 }

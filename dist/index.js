@@ -78806,7 +78806,15 @@ const REJECTED_CREDENTIALS = new Set([
     'UnrecognizedClientException',
     'AuthFailure',
 ]);
-const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'TimeoutError', 'RequestTimeout']);
+const NETWORK = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'TimeoutError',
+    'RequestTimeout',
+]);
 /**
  * An AWS SDK error as a message that says what to fix. Built from the error's code and our own inputs only:
  * never from request details, so no credential can leak into the log.
@@ -78814,13 +78822,20 @@ const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET',
 function describeAwsError(error, action, target) {
     const shape = (error ?? {});
     // Node's system errors are all named 'Error'; their errno code (ECONNREFUSED…) says more.
-    const code = shape.Code ?? (shape.name && shape.name !== 'Error' ? shape.name : undefined) ?? shape.code ?? shape.name ?? 'Error';
+    const code = shape.Code ??
+        (shape.name && shape.name !== 'Error' ? shape.name : undefined) ??
+        shape.code ??
+        shape.name ??
+        'Error';
     const status = shape.$metadata?.httpStatusCode;
-    const where = action === 'CreateInvalidation' ? `CloudFront distribution ${target.distributionId}` : `s3://${target.bucket}/${target.prefix}`;
+    const where = action === 'CreateInvalidation'
+        ? `CloudFront distribution ${target.distributionId}`
+        : `s3://${target.bucket}/${target.prefix}`;
     const detail = (shape.message ?? '').split(/\r?\n|\r/)[0]?.slice(0, 300) ?? '';
     let advice;
     if (REJECTED_CREDENTIALS.has(code)) {
-        advice = 'the AWS credentials were rejected: check the access key / secret, or the role that aws-actions/configure-aws-credentials assumes.';
+        advice =
+            'the AWS credentials were rejected: check the access key / secret, or the role that aws-actions/configure-aws-credentials assumes.';
     }
     else if (code === 'NoSuchBucket') {
         advice = `bucket '${target.bucket}' does not exist${target.endpointUrl ? ` at ${target.endpointUrl}` : ''}: check input 'bucket'.`;
@@ -78831,7 +78846,9 @@ function describeAwsError(error, action, target) {
     else if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {
         advice = `access denied: the credentials need permission for ${action} on ${where} (see examples/iam/deploy-policy.json).`;
     }
-    else if (code === 'AuthorizationHeaderMalformed' || code === 'IllegalLocationConstraintException' || code === 'PermanentRedirect') {
+    else if (code === 'AuthorizationHeaderMalformed' ||
+        code === 'IllegalLocationConstraintException' ||
+        code === 'PermanentRedirect') {
         advice = `the bucket is not in region '${target.region}': set input 'region' to the bucket's region.`;
     }
     else if (code === 'TooManyInvalidationsInProgress') {
@@ -79131,7 +79148,13 @@ function isManifestPath(relativePath) {
 function encodeManifest(manifest, updatedAt) {
     const entries = sortedObject(manifest.entries, (entry) => entry);
     const retained = sortedObject(manifest.retained, (since) => since.toISOString());
-    const json = JSON.stringify({ format: FORMAT, version: VERSION, updatedAt: updatedAt.toISOString(), entries, retained });
+    const json = JSON.stringify({
+        format: FORMAT,
+        version: VERSION,
+        updatedAt: updatedAt.toISOString(),
+        entries,
+        retained,
+    });
     return (0,external_node_zlib_.gzipSync)(json);
 }
 function isEntry(value) {
@@ -79181,7 +79204,11 @@ function decodeManifest(body) {
     return { entries, retained };
 }
 function sameEntry(a, b) {
-    return a.md5 === b.md5 && a.etag === b.etag && a.size === b.size && a.contentType === b.contentType && a.cacheControl === b.cacheControl;
+    return (a.md5 === b.md5 &&
+        a.etag === b.etag &&
+        a.size === b.size &&
+        a.contentType === b.contentType &&
+        a.cacheControl === b.cacheControl);
 }
 /** Whether two manifests record the same state (so an unchanged one need not be written again). */
 function sameManifest(a, b) {
@@ -79516,7 +79543,10 @@ class ObjectStore {
     async head(key) {
         try {
             const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: this.bucket, Key: key }));
-            return { etag: unquote(head.ETag), headers: { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' } };
+            return {
+                etag: unquote(head.ETag),
+                headers: { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' },
+            };
         }
         catch (error) {
             if (isNotFound(error))
@@ -79599,9 +79629,17 @@ class ObjectStore {
             if (failure)
                 throw failure.reason;
             const parts = settled.map((result) => result.value);
-            const completed = await this.client.send(new client_s3_dist_cjs/* CompleteMultipartUploadCommand */.Gym({ Bucket: this.bucket, Key: file.key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+            const completed = await this.client.send(new client_s3_dist_cjs/* CompleteMultipartUploadCommand */.Gym({
+                Bucket: this.bucket,
+                Key: file.key,
+                UploadId: uploadId,
+                MultipartUpload: { Parts: parts },
+            }));
             // AWS answers md5-of-part-md5s-N; some S3-compatible servers the plain MD5. Both prove the bytes.
-            return this.checkStored(file, unquote(completed.ETag), completed.ServerSideEncryption, [file.multipartEtag ?? '', file.md5]);
+            return this.checkStored(file, unquote(completed.ETag), completed.ServerSideEncryption, [
+                file.multipartEtag ?? '',
+                file.md5,
+            ]);
         }
         catch (error) {
             await this.client
@@ -79673,7 +79711,10 @@ class ObjectStore {
         const failed = [];
         for (let start = 0; start < keys.length; start += DELETE_BATCH) {
             const batch = keys.slice(start, start + DELETE_BATCH);
-            const response = await this.client.send(new client_s3_dist_cjs/* DeleteObjectsCommand */.xvx({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+            const response = await this.client.send(new client_s3_dist_cjs/* DeleteObjectsCommand */.xvx({
+                Bucket: this.bucket,
+                Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+            }));
             for (const error of response.Errors ?? []) {
                 failed.push({ key: error.Key ?? '?', message: `${error.Code ?? 'Error'}: ${error.Message ?? ''}`.trim() });
             }
@@ -79687,7 +79728,12 @@ class ObjectStore {
 
 /** CloudFront is global; its API lives in us-east-1. AWS_ENDPOINT_URL_CLOUDFRONT redirects it (tests do). */
 function createCloudFrontClient() {
-    return new dist_cjs/* CloudFrontClient */.GHk({ region: 'us-east-1', retryMode: 'adaptive', maxAttempts: 6, customUserAgent: USER_AGENT });
+    return new dist_cjs/* CloudFrontClient */.GHk({
+        region: 'us-east-1',
+        retryMode: 'adaptive',
+        maxAttempts: 6,
+        customUserAgent: USER_AGENT,
+    });
 }
 /** One CreateInvalidation; returns its ID. */
 async function createInvalidation(client, distributionId, paths, callerReference) {
@@ -79755,7 +79801,13 @@ function readEventContext(env = process.env) {
             payload = {}; // no readable event: behave as a run without one (a local run)
         }
     }
-    return { eventName: env.GITHUB_EVENT_NAME, payload, actor: env.GITHUB_ACTOR, sha: env.GITHUB_SHA, repository: env.GITHUB_REPOSITORY };
+    return {
+        eventName: env.GITHUB_EVENT_NAME,
+        payload,
+        actor: env.GITHUB_ACTOR,
+        sha: env.GITHUB_SHA,
+        repository: env.GITHUB_REPOSITORY,
+    };
 }
 /**
  * Why this run gets no repository secrets, when that is the case: a pull request from a fork, or one opened
@@ -79770,7 +79822,9 @@ function pullRequestWithoutSecrets(eventName, payload, actor) {
     const fromFork = pullRequest !== undefined &&
         (head === null ||
             head?.fork === true ||
-            (head?.full_name !== undefined && payload.repository?.full_name !== undefined && head.full_name !== payload.repository.full_name));
+            (head?.full_name !== undefined &&
+                payload.repository?.full_name !== undefined &&
+                head.full_name !== payload.repository.full_name));
     if (fromFork)
         return 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets';
     if (actor === 'dependabot[bot]')
@@ -79934,7 +79988,9 @@ function indexDirectory(key) {
 /** The URLs a changed key is served at: the key, and for `dir/index.html` also `dir/`. */
 function urlPathsForKey(key) {
     const directory = indexDirectory(key);
-    return directory === undefined ? [encodeInvalidationPath(key)] : [encodeInvalidationPath(key), encodeInvalidationPath(directory)];
+    return directory === undefined
+        ? [encodeInvalidationPath(key)]
+        : [encodeInvalidationPath(key), encodeInvalidationPath(directory)];
 }
 function buildTree(changed, remoteKeys) {
     const root = { path: '', children: new Map(), changedFiles: [], known: 0, changedBelow: 0 };
@@ -80011,7 +80067,9 @@ function invalidationPaths(input) {
  */
 function callerReference(env, paths, now) {
     const digest = (0,external_node_crypto_.createHash)('sha256').update(paths.join('\n')).digest('hex').slice(0, 16);
-    const run = env.GITHUB_RUN_ID ? `run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` : `local-${now.getTime()}`;
+    const run = env.GITHUB_RUN_ID
+        ? `run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
+        : `local-${now.getTime()}`;
     return `parlai-site-deploy-${run}-${digest}`;
 }
 
@@ -80310,7 +80368,9 @@ function logPlan(plan, maxDeletes) {
         ['headers', plan.headerUpdates.map((write) => write.file.key)],
         ['deleted', plan.deletes],
     ];
-    const counts = rows.map(([kind, keys]) => `${keys.length} ${kind === 'headers' ? 'header updates' : kind}`).join(', ');
+    const counts = rows
+        .map(([kind, keys]) => `${keys.length} ${kind === 'headers' ? 'header updates' : kind}`)
+        .join(', ');
     startGroup(`Plan: ${counts}, ${plan.unchanged.length} unchanged (deletes allowed: ${maxDeletes})`);
     for (const [kind, keys] of rows) {
         for (const key of keys.slice(0, LOGGED_PER_KIND))
@@ -80384,11 +80444,20 @@ async function invalidate(inputs, remoteKeys, overwritten, report) {
         }
     }
     catch (error) {
-        report.failures.push({ key: `CloudFront ${inputs.distributionId}`, message: describeAwsError(error, 'CreateInvalidation', inputs).message });
+        report.failures.push({
+            key: `CloudFront ${inputs.distributionId}`,
+            message: describeAwsError(error, 'CreateInvalidation', inputs).message,
+        });
     }
 }
 function entryFor(file, etag) {
-    return { md5: file.md5, etag, size: file.size, contentType: file.headers.contentType, cacheControl: file.headers.cacheControl };
+    return {
+        md5: file.md5,
+        etag,
+        size: file.size,
+        contentType: file.headers.contentType,
+        cacheControl: file.headers.cacheControl,
+    };
 }
 /**
  * Upload (assets, then pages), delete, save the manifest — each step only if every one before succeeded —
@@ -80402,7 +80471,10 @@ async function apply(context, plan, report) {
     for (const { write } of uploaded.written)
         report.counts[write.reason] += 1;
     report.changes = uploaded.written.map(({ write }) => ({ key: write.file.key, kind: write.reason }));
-    report.failures.push(...uploaded.failed.map(({ write, message }) => ({ key: write.file.key, message })), ...uploaded.notAttempted.map(({ file }) => ({ key: file.key, message: 'not written: pages wait until every asset is uploaded' })));
+    report.failures.push(...uploaded.failed.map(({ write, message }) => ({ key: write.file.key, message })), ...uploaded.notAttempted.map(({ file }) => ({
+        key: file.key,
+        message: 'not written: pages wait until every asset is uploaded',
+    })));
     if (report.failures.length > 0) {
         failure = `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest was not updated. Re-run the deploy: it converges.`;
     }
@@ -80432,11 +80504,15 @@ async function apply(context, plan, report) {
             failure = errorMessage(error);
         });
     }
-    const overwritten = [...uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key), ...deleted];
+    const overwritten = [
+        ...uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key),
+        ...deleted,
+    ];
     const failuresBefore = report.failures.length;
     await invalidate(inputs, plan.remoteKeys, overwritten, report);
     if (!failure && report.failures.length > failuresBefore) {
-        failure = 'The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends.';
+        failure =
+            'The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends.';
     }
     report.changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     if (failure) {
@@ -80554,7 +80630,11 @@ async function deploy(inputs, started, hooks = {}) {
             report.counts[kind] += 1;
         report.bytesUploaded = bytesToUpload(plan);
         if (inputs.distributionId) {
-            const { paths, fallback } = invalidationPaths({ changed: changedKeys(plan), remoteKeys: plan.remoteKeys, prefix: inputs.prefix });
+            const { paths, fallback } = invalidationPaths({
+                changed: changedKeys(plan),
+                remoteKeys: plan.remoteKeys,
+                prefix: inputs.prefix,
+            });
             report.invalidation = { paths, note: fallback };
         }
     }
@@ -85619,7 +85699,9 @@ class GitHubReporter {
                 ...this.repo,
                 ref: target.ref,
                 environment: target.environment,
-                description: preview ? `Preview of pull request #${target.pullRequest.number}` : `Deploy of ${target.ref.slice(0, 7)}`,
+                description: preview
+                    ? `Preview of pull request #${target.pullRequest.number}`
+                    : `Deploy of ${target.ref.slice(0, 7)}`,
                 auto_merge: false,
                 required_contexts: [],
                 transient_environment: preview,
@@ -85628,7 +85710,12 @@ class GitHubReporter {
             });
             if (!('id' in data))
                 throw new Error(data.message ?? 'no deployment was created');
-            await this.octokit.rest.repos.createDeploymentStatus({ ...this.repo, deployment_id: data.id, state: 'in_progress', log_url: logUrl });
+            await this.octokit.rest.repos.createDeploymentStatus({
+                ...this.repo,
+                deployment_id: data.id,
+                state: 'in_progress',
+                log_url: logUrl,
+            });
             return data.id;
         });
     }
@@ -85654,10 +85741,18 @@ class GitHubReporter {
         if (number === undefined)
             return 0;
         const count = await this.tolerate('deployments: write', 'mark the preview deployments inactive', async () => {
-            const deployments = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, { ...this.repo, environment: target.environment, per_page: 100 });
+            const deployments = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, {
+                ...this.repo,
+                environment: target.environment,
+                per_page: 100,
+            });
             const ours = deployments.filter((deployment) => payloadOf(deployment.payload).pull_request === number);
             for (const deployment of ours) {
-                await this.octokit.rest.repos.createDeploymentStatus({ ...this.repo, deployment_id: deployment.id, state: 'inactive' });
+                await this.octokit.rest.repos.createDeploymentStatus({
+                    ...this.repo,
+                    deployment_id: deployment.id,
+                    state: 'inactive',
+                });
             }
             return ours.length;
         });
@@ -85666,7 +85761,11 @@ class GitHubReporter {
     /** Creates the comment with this marker on the pull request, or edits it in place when it exists. */
     async upsertComment(number, marker, body) {
         await this.tolerate('pull-requests: write', 'comment on the pull request', async () => {
-            const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...this.repo, issue_number: number, per_page: 100 });
+            const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+                ...this.repo,
+                issue_number: number,
+                per_page: 100,
+            });
             const existing = comments.find((comment) => comment.body?.includes(marker));
             if (existing)
                 await this.octokit.rest.issues.updateComment({ ...this.repo, comment_id: existing.id, body });
@@ -85759,7 +85858,16 @@ function readPositiveInteger(get, name, fallback, max, hint) {
     return Number(value);
 }
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const RESERVED_BUCKET_AFFIXES = [/^xn--/, /^sthree-/, /^amzn-s3-demo-/, /-s3alias$/, /--ol-s3$/, /\.mrap$/, /--x-s3$/, /--table-s3$/];
+const RESERVED_BUCKET_AFFIXES = [
+    /^xn--/,
+    /^sthree-/,
+    /^amzn-s3-demo-/,
+    /-s3alias$/,
+    /--ol-s3$/,
+    /\.mrap$/,
+    /--x-s3$/,
+    /--table-s3$/,
+];
 function parseBucket(value) {
     const bucket = value.trim();
     if (bucket === '')
@@ -85843,7 +85951,7 @@ function parseEnvironment(value) {
     const environment = value.trim();
     // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
     if (environment.length > 255 || /[\u0000-\u001f\u007f]/.test(environment)) {
-        throw new InputError('environment', 'must be a GitHub environment name of at most 255 printable characters, like \'production\'.');
+        throw new InputError('environment', "must be a GitHub environment name of at most 255 printable characters, like 'production'.");
     }
     return environment;
 }
@@ -85982,7 +86090,11 @@ function commentMarker(prefix) {
 const LISTED_PAGES = 10;
 function countsTable(report) {
     const { counts } = report;
-    return ['| uploaded | deleted | unchanged |', '|---:|---:|---:|', `| ${counts.new + counts.changed + counts.headers} | ${counts.deleted} | ${counts.unchanged} |`];
+    return [
+        '| uploaded | deleted | unchanged |',
+        '|---:|---:|---:|',
+        `| ${counts.new + counts.changed + counts.headers} | ${counts.deleted} | ${counts.unchanged} |`,
+    ];
 }
 /** The comment's Markdown: the preview URL, the commit, the change summary and the top changed pages. */
 function previewCommentBody({ prefix, siteUrl, sha, runUrl, report }) {
@@ -86155,11 +86267,15 @@ async function run() {
         const url = inputs.siteUrl ? publicUrl(inputs.siteUrl, target.prefix) : undefined;
         const logUrl = runUrl();
         // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
-        const reporter = !inputs.dryRun && inputs.githubToken && event.repository ? GitHubReporter.create(inputs.githubToken, event.repository) : undefined;
+        const reporter = !inputs.dryRun && inputs.githubToken && event.repository
+            ? GitHubReporter.create(inputs.githubToken, event.repository)
+            : undefined;
         let deploymentId;
         const report = target.cleanup
             ? await removeDeployment(inputs, started)
-            : await deploy(inputs, started, { beforeApply: async () => void (deploymentId = await reporter?.startDeployment(target, logUrl)) });
+            : await deploy(inputs, started, {
+                beforeApply: async () => void (deploymentId = await reporter?.startDeployment(target, logUrl)),
+            });
         report.url = url;
         report.prefix = target.prefix;
         if (reporter && report.status !== 'skipped') {
@@ -86169,7 +86285,13 @@ async function run() {
             if (target.cleanup)
                 await reporter.deactivatePreview(target);
             if (target.pullRequest) {
-                const body = previewCommentBody({ prefix: target.prefix, siteUrl: inputs.siteUrl, sha: target.ref, runUrl: logUrl, report });
+                const body = previewCommentBody({
+                    prefix: target.prefix,
+                    siteUrl: inputs.siteUrl,
+                    sha: target.ref,
+                    runUrl: logUrl,
+                    report,
+                });
                 await reporter.upsertComment(target.pullRequest.number, commentMarker(target.prefix), body);
             }
         }

@@ -38,14 +38,26 @@ function deploy(title) {
     'dry-run': 'false',
     'wait-for-invalidation': 'false',
   };
-  const env = { PATH: process.env.PATH, HOME: os.homedir(), ...LOCAL_S3_CREDENTIALS, AWS_EC2_METADATA_DISABLED: 'true', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: os.homedir(),
+    ...LOCAL_S3_CREDENTIALS,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: summary,
+  };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   console.log(`\n━━━ ${title} ━━━  (node ${path.relative(repo, node) || node} dist/index.js)\n`);
   const run = spawnSync(node, [path.join(repo, 'dist/index.js')], { env, encoding: 'utf8' });
   const log = run.stdout
     .split('\n')
     .filter((line) => line && !line.startsWith('::add-mask::'))
-    .map((line) => line.replace(/^::group::/, '▸ ').replace(/^::endgroup::$/, '').replace(/^::(\w+)[^:]*::/, '[$1] '))
+    .map((line) =>
+      line
+        .replace(/^::group::/, '▸ ')
+        .replace(/^::endgroup::$/, '')
+        .replace(/^::(\w+)[^:]*::/, '[$1] '),
+    )
     .filter(Boolean);
   console.log(log.join('\n'));
   if (run.status !== 0) {
@@ -58,11 +70,16 @@ function deploy(title) {
 
 try {
   deploy('Deploy 1: first upload');
-  appendFileSync(path.join(project, 'src/about/index.html'), '\n<p>Edited: only this page is uploaded on the second deploy.</p>\n');
+  appendFileSync(
+    path.join(project, 'src/about/index.html'),
+    '\n<p>Edited: only this page is uploaded on the second deploy.</p>\n',
+  );
   deploy('Deploy 2: one page edited');
   console.log(`The site is in bucket "demo-site" on ${server.endpoint} (path-style; credentials S3RVER / S3RVER).`);
   console.log(`Browse: ${server.endpoint}/demo-site/index.html   ·   ${server.endpoint}/demo-site/about/index.html`);
-  console.log(`List with the AWS CLI: AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws --endpoint-url ${server.endpoint} s3 ls --recursive s3://demo-site/`);
+  console.log(
+    `List with the AWS CLI: AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER aws --endpoint-url ${server.endpoint} s3 ls --recursive s3://demo-site/`,
+  );
 } catch (error) {
   await server.stop();
   console.error(error.message);

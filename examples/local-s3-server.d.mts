@@ -5,4 +5,9 @@ export interface LocalS3 {
   directory: string;
   stop(): Promise<void>;
 }
-export function startLocalS3(options?: { buckets?: string[]; directory?: string; port?: number; allowMismatchedSignatures?: boolean }): Promise<LocalS3>;
+export function startLocalS3(options?: {
+  buckets?: string[];
+  directory?: string;
+  port?: number;
+  allowMismatchedSignatures?: boolean;
+}): Promise<LocalS3>;

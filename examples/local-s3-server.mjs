@@ -85,7 +85,9 @@ if (process.argv[1] === self) {
       directory: option('--dir'),
       buckets: buckets.length > 0 ? buckets : ['site'],
     });
-    console.log(`S3 server at ${server.endpoint} (credentials S3RVER / S3RVER), data in ${server.directory}. Ctrl-C stops it.`);
+    console.log(
+      `S3 server at ${server.endpoint} (credentials S3RVER / S3RVER), data in ${server.directory}. Ctrl-C stops it.`,
+    );
     for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.stop().then(() => process.exit(0)));
   }
 }

@@ -87,13 +87,16 @@ export function readConfig(env = process.env, scriptDir = path.dirname(fileURLTo
     lockTimeout: input(env, 'LOCK_TIMEOUT', '5m'),
     terraform: env.TERRAFORM_BIN || 'terraform',
   };
-  if (!config.stateBucket) throw new StepError("Input 'state-bucket' is required: the S3 bucket that holds the Terraform state.");
+  if (!config.stateBucket)
+    throw new StepError("Input 'state-bucket' is required: the S3 bucket that holds the Terraform state.");
   if (!config.siteName) throw new StepError("Input 'site-name' is required.");
   if (!/^[0-9]+(ms|s|m|h)$/.test(config.lockTimeout)) {
     throw new StepError(`Lock timeout '${config.lockTimeout}' is not a duration such as 5m or 300s.`);
   }
   if (!existsSync(config.workingDirectory) || !statSync(config.workingDirectory).isDirectory()) {
-    throw new StepError(`Working directory '${config.workingDirectory}' does not exist: it must be the Terraform module to run.`);
+    throw new StepError(
+      `Working directory '${config.workingDirectory}' does not exist: it must be the Terraform module to run.`,
+    );
   }
   return config;
 }
@@ -141,7 +144,8 @@ function terraform(config, args, { capture = false } = {}) {
     const chunks = [];
     if (capture) child.stdout.on('data', (chunk) => chunks.push(chunk));
     child.on('error', (error) => {
-      const hint = error.code === 'ENOENT' ? ` ('${config.terraform}' was not found on PATH: is Terraform set up?)` : '';
+      const hint =
+        error.code === 'ENOENT' ? ` ('${config.terraform}' was not found on PATH: is Terraform set up?)` : '';
       reject(new StepError(`${label} could not start: ${error.message}${hint}`, 127, name));
     });
     child.on('close', (code, signal) => {
@@ -276,7 +280,9 @@ export async function run(env = process.env) {
   writeSummary(renderSummary({ config, planText, counts }), env);
 
   if (config.apply) {
-    await group('terraform apply', () => terraform(config, ['apply', '-input=false', `-lock-timeout=${config.lockTimeout}`, PLAN_FILE]));
+    await group('terraform apply', () =>
+      terraform(config, ['apply', '-input=false', `-lock-timeout=${config.lockTimeout}`, PLAN_FILE]),
+    );
   } else {
     process.stdout.write('apply is false: the plan was not applied.\n');
   }
@@ -287,7 +293,10 @@ export async function run(env = process.env) {
     if (config.apply) {
       throw new StepError('terraform apply finished but the state has no bucket_name or distribution_id output.');
     }
-    command('notice', 'No site infrastructure in the state yet: the bucket and distribution outputs are empty until the first apply.');
+    command(
+      'notice',
+      'No site infrastructure in the state yet: the bucket and distribution outputs are empty until the first apply.',
+    );
   }
   writeOutputs(outputs, env);
   return outputs;

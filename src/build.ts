@@ -14,6 +14,8 @@ export async function runBuild(command: string, workingDirectory: string): Promi
     }),
   );
   if (exitCode !== 0) {
-    throw new DeployError(`Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`);
+    throw new DeployError(
+      `Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`,
+    );
   }
 }

@@ -1,9 +1,18 @@
-import { CloudFrontClient, CreateInvalidationCommand, waitUntilInvalidationCompleted } from '@aws-sdk/client-cloudfront';
+import {
+  CloudFrontClient,
+  CreateInvalidationCommand,
+  waitUntilInvalidationCompleted,
+} from '@aws-sdk/client-cloudfront';
 import { USER_AGENT } from './s3.js';
 
 /** CloudFront is global; its API lives in us-east-1. AWS_ENDPOINT_URL_CLOUDFRONT redirects it (tests do). */
 export function createCloudFrontClient(): CloudFrontClient {
-  return new CloudFrontClient({ region: 'us-east-1', retryMode: 'adaptive', maxAttempts: 6, customUserAgent: USER_AGENT });
+  return new CloudFrontClient({
+    region: 'us-east-1',
+    retryMode: 'adaptive',
+    maxAttempts: 6,
+    customUserAgent: USER_AGENT,
+  });
 }
 
 /** One CreateInvalidation; returns its ID. */
@@ -40,7 +49,10 @@ export async function waitForInvalidation(
   } catch (error) {
     const state = (error as { state?: string }).state;
     if (state === 'TIMEOUT' || state === 'ABORTED' || (error as Error).name === 'TimeoutError') {
-      throw new Error(`invalidation ${invalidationId} is not Completed after ${maxWaitSeconds} s; it goes on in CloudFront.`, { cause: error });
+      throw new Error(
+        `invalidation ${invalidationId} is not Completed after ${maxWaitSeconds} s; it goes on in CloudFront.`,
+        { cause: error },
+      );
     }
     throw error;
   }

@@ -11,7 +11,15 @@ import { pullRequestWithoutSecrets, readEventContext } from './event.js';
 import { type ObjectHeaders, headersFor } from './headers.js';
 import type { DeployInputs } from './inputs.js';
 import { callerReference, invalidationPaths } from './invalidate.js';
-import { MANIFEST_NAME, type Manifest, type ManifestEntry, decodeManifest, emptyManifest, encodeManifest, sameManifest } from './manifest.js';
+import {
+  MANIFEST_NAME,
+  type Manifest,
+  type ManifestEntry,
+  decodeManifest,
+  emptyManifest,
+  encodeManifest,
+  sameManifest,
+} from './manifest.js';
 import { type Plan, type SiteFile, bytesToUpload, changedKeys, keysToVerify, planDeploy } from './plan.js';
 import type { ChangeKind, DeployReport } from './report.js';
 import { ConcurrentWriteError, ObjectStore, createS3Client } from './s3.js';
@@ -63,7 +71,10 @@ async function build(inputs: DeployInputs): Promise<void> {
   if (!inputs.buildCommand) return;
   const directory = await stat(inputs.workingDirectory).catch(() => undefined);
   if (!directory?.isDirectory()) {
-    throw new InputError('working-directory', `'${inputs.workingDirectory}' is not a directory: give a path relative to the repository root.`);
+    throw new InputError(
+      'working-directory',
+      `'${inputs.workingDirectory}' is not a directory: give a path relative to the repository root.`,
+    );
   }
   await runBuild(inputs.buildCommand, inputs.workingDirectory);
 }
@@ -75,14 +86,21 @@ async function readManifest(store: ObjectStore, key: string): Promise<{ manifest
   try {
     return { manifest: decodeManifest(stored.body), etag: stored.etag };
   } catch (error) {
-    core.warning(`The deploy manifest ${key} is unreadable (${errorMessage(error)}); every object will be checked once and the manifest rewritten.`);
+    core.warning(
+      `The deploy manifest ${key} is unreadable (${errorMessage(error)}); every object will be checked once and the manifest rewritten.`,
+    );
     return { manifest: emptyManifest(), etag: stored.etag };
   }
 }
 
-async function readObservedHeaders(store: ObjectStore, keys: string[], concurrency: number): Promise<Map<string, ObjectHeaders>> {
+async function readObservedHeaders(
+  store: ObjectStore,
+  keys: string[],
+  concurrency: number,
+): Promise<Map<string, ObjectHeaders>> {
   const observed = new Map<string, ObjectHeaders>();
-  if (keys.length > 0) core.info(`Checking the headers of ${keys.length} objects the deploy manifest does not know yet (once).`);
+  if (keys.length > 0)
+    core.info(`Checking the headers of ${keys.length} objects the deploy manifest does not know yet (once).`);
   await pMap(
     keys,
     async (key) => {
@@ -101,13 +119,16 @@ function logPlan(plan: Plan, maxDeletes: number): void {
     ['headers', plan.headerUpdates.map((write) => write.file.key)],
     ['deleted', plan.deletes],
   ];
-  const counts = rows.map(([kind, keys]) => `${keys.length} ${kind === 'headers' ? 'header updates' : kind}`).join(', ');
+  const counts = rows
+    .map(([kind, keys]) => `${keys.length} ${kind === 'headers' ? 'header updates' : kind}`)
+    .join(', ');
   core.startGroup(`Plan: ${counts}, ${plan.unchanged.length} unchanged (deletes allowed: ${maxDeletes})`);
   for (const [kind, keys] of rows) {
     for (const key of keys.slice(0, LOGGED_PER_KIND)) core.info(`${kind.padEnd(8)} ${key}`);
     if (keys.length > LOGGED_PER_KIND) core.info(`${kind.padEnd(8)} … and ${keys.length - LOGGED_PER_KIND} more`);
   }
-  if (plan.otherDeployments.length > 0) core.info(`kept     other deployments under: ${plan.otherDeployments.join(', ')}`);
+  if (plan.otherDeployments.length > 0)
+    core.info(`kept     other deployments under: ${plan.otherDeployments.join(', ')}`);
   if (plan.excludedRemote > 0) core.info(`kept     ${plan.excludedRemote} remote objects matched by 'exclude'`);
   for (const { key, until } of plan.retained.slice(0, LOGGED_PER_KIND)) {
     core.info(`kept     ${key} (gone from the build; deleted after ${until.toISOString()}, 'asset-grace-period')`);
@@ -134,7 +155,11 @@ async function deleteIfUnchanged(context: Context, keys: string[]): Promise<Awai
   const { inputs, store, manifestKey, manifestEtag } = context;
   const found = (await store.head(manifestKey).catch(describeError('HeadObject (deploy manifest)', inputs)))?.etag;
   if (found !== manifestEtag) {
-    throw concurrentDeployError(inputs, new ConcurrentWriteError(manifestEtag, found), "nothing was deleted, and this deploy's uploads may be mixed with the other one's.");
+    throw concurrentDeployError(
+      inputs,
+      new ConcurrentWriteError(manifestEtag, found),
+      "nothing was deleted, and this deploy's uploads may be mixed with the other one's.",
+    );
   }
   return deleteRemoved(store, keys).catch(describeError('DeleteObjects', inputs));
 }
@@ -147,14 +172,23 @@ async function saveManifest(context: Context, next: Manifest): Promise<void> {
     await store.putIfUnchanged(manifestKey, encodeManifest(next, new Date()), MANIFEST_HEADERS, manifestEtag);
   } catch (error) {
     if (error instanceof ConcurrentWriteError) {
-      throw concurrentDeployError(inputs, error, 'this deploy did not overwrite its manifest, and the bucket holds a mix of both deploys.');
+      throw concurrentDeployError(
+        inputs,
+        error,
+        'this deploy did not overwrite its manifest, and the bucket holds a mix of both deploys.',
+      );
     }
     throw describeAwsError(error, 'PutObject (deploy manifest)', inputs);
   }
 }
 
 /** One invalidation for what was overwritten or deleted; a failure is reported, not thrown. */
-async function invalidate(inputs: DeployInputs, remoteKeys: string[], overwritten: string[], report: DeployReport): Promise<void> {
+async function invalidate(
+  inputs: DeployInputs,
+  remoteKeys: string[],
+  overwritten: string[],
+  report: DeployReport,
+): Promise<void> {
   if (!inputs.distributionId) return;
   if (overwritten.length === 0) {
     report.invalidation.note = 'Nothing cached was overwritten or deleted: no invalidation needed.';
@@ -165,20 +199,36 @@ async function invalidate(inputs: DeployInputs, remoteKeys: string[], overwritte
   report.invalidation = { paths, note: fallback };
   const cloudfront = createCloudFrontClient();
   try {
-    const id = await createInvalidation(cloudfront, inputs.distributionId, paths, callerReference(process.env, paths, new Date()));
+    const id = await createInvalidation(
+      cloudfront,
+      inputs.distributionId,
+      paths,
+      callerReference(process.env, paths, new Date()),
+    );
     report.invalidation.id = id;
     core.info(`CloudFront invalidation ${id}: ${paths.length} path(s).`);
     if (inputs.waitForInvalidation) {
-      await core.group(`Waiting for invalidation ${id}`, () => waitForInvalidation(cloudfront, inputs.distributionId!, id));
+      await core.group(`Waiting for invalidation ${id}`, () =>
+        waitForInvalidation(cloudfront, inputs.distributionId!, id),
+      );
       report.invalidation.note = [fallback, 'Completed.'].filter(Boolean).join(' ');
     }
   } catch (error) {
-    report.failures.push({ key: `CloudFront ${inputs.distributionId}`, message: describeAwsError(error, 'CreateInvalidation', inputs).message });
+    report.failures.push({
+      key: `CloudFront ${inputs.distributionId}`,
+      message: describeAwsError(error, 'CreateInvalidation', inputs).message,
+    });
   }
 }
 
 function entryFor(file: SiteFile, etag: string): ManifestEntry {
-  return { md5: file.md5, etag, size: file.size, contentType: file.headers.contentType, cacheControl: file.headers.cacheControl };
+  return {
+    md5: file.md5,
+    etag,
+    size: file.size,
+    contentType: file.headers.contentType,
+    cacheControl: file.headers.cacheControl,
+  };
 }
 
 /**
@@ -195,7 +245,10 @@ async function apply(context: Context, plan: Plan, report: DeployReport): Promis
   report.changes = uploaded.written.map(({ write }) => ({ key: write.file.key, kind: write.reason }));
   report.failures.push(
     ...uploaded.failed.map(({ write, message }) => ({ key: write.file.key, message })),
-    ...uploaded.notAttempted.map(({ file }) => ({ key: file.key, message: 'not written: pages wait until every asset is uploaded' })),
+    ...uploaded.notAttempted.map(({ file }) => ({
+      key: file.key,
+      message: 'not written: pages wait until every asset is uploaded',
+    })),
   );
   if (report.failures.length > 0) {
     failure = `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest was not updated. Re-run the deploy: it converges.`;
@@ -207,7 +260,8 @@ async function apply(context: Context, plan: Plan, report: DeployReport): Promis
       const result = await deleteIfUnchanged(context, plan.deletes);
       deleted = result.deleted;
       report.failures.push(...result.failed);
-      if (result.failed.length > 0) failure = `${result.failed.length} delete(s) failed: the deploy manifest was not updated. Re-run the deploy: it converges.`;
+      if (result.failed.length > 0)
+        failure = `${result.failed.length} delete(s) failed: the deploy manifest was not updated. Re-run the deploy: it converges.`;
     } catch (error) {
       failure = errorMessage(error);
     }
@@ -220,17 +274,22 @@ async function apply(context: Context, plan: Plan, report: DeployReport): Promis
       entries: new Map(plan.unchangedEntries),
       retained: new Map(plan.retained.map(({ key, since }) => [key.slice(inputs.prefix.length), since])),
     };
-    for (const { write, etag } of uploaded.written) next.entries.set(write.file.relativePath, entryFor(write.file, etag));
+    for (const { write, etag } of uploaded.written)
+      next.entries.set(write.file.relativePath, entryFor(write.file, etag));
     await saveManifest(context, next).catch((error: unknown) => {
       failure = errorMessage(error);
     });
   }
 
-  const overwritten = [...uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key), ...deleted];
+  const overwritten = [
+    ...uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key),
+    ...deleted,
+  ];
   const failuresBefore = report.failures.length;
   await invalidate(inputs, plan.remoteKeys, overwritten, report);
   if (!failure && report.failures.length > failuresBefore) {
-    failure = 'The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends.';
+    failure =
+      'The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends.';
   }
 
   report.changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -265,7 +324,10 @@ const NO_CREDENTIALS =
  * included, past `max-deletes` — for this prefix only, never the bucket root — then invalidates it.
  */
 export async function removeDeployment(inputs: DeployInputs, started: number): Promise<DeployReport> {
-  if (inputs.prefix === '') throw new DeployError('Refusing to remove a deployment at the bucket root: a preview is removed by its prefix (pr-<number>/).');
+  if (inputs.prefix === '')
+    throw new DeployError(
+      'Refusing to remove a deployment at the bucket root: a preview is removed by its prefix (pr-<number>/).',
+    );
   const { store, credentials } = await connect(inputs);
   if (!credentials) {
     const reason = runWithoutSecrets();
@@ -274,7 +336,9 @@ export async function removeDeployment(inputs: DeployInputs, started: number): P
     report.reason = `No AWS credentials: ${reason}. The preview was not removed.`;
     return report;
   }
-  const keys = (await store.list(inputs.prefix).catch(describeError('ListObjectsV2', inputs))).map((object) => object.key);
+  const keys = (await store.list(inputs.prefix).catch(describeError('ListObjectsV2', inputs))).map(
+    (object) => object.key,
+  );
   core.info(`Removing the deployment at ${targetOf(inputs)}: ${keys.length} objects.`);
   const report = newReport(inputs, 'removed', started);
   if (inputs.dryRun) {
@@ -327,14 +391,18 @@ export async function deploy(inputs: DeployInputs, started: number, hooks: Deplo
   if (!credentials) {
     const reason = runWithoutSecrets();
     if (!reason) throw new DeployError(NO_CREDENTIALS);
-    core.warning(`No AWS credentials: ${reason}. The site was built and scanned (${files.length} files); the deploy is skipped.`);
+    core.warning(
+      `No AWS credentials: ${reason}. The site was built and scanned (${files.length} files); the deploy is skipped.`,
+    );
     const report = newReport(inputs, 'skipped', started);
     report.reason = `No AWS credentials: ${reason}. Built and scanned ${files.length} files; nothing was deployed.`;
     return report;
   }
 
   const verify = keysToVerify(files, remote, manifest, inputs.prefix);
-  const observed = await readObservedHeaders(store, verify, inputs.concurrency).catch(describeError('HeadObject', inputs));
+  const observed = await readObservedHeaders(store, verify, inputs.concurrency).catch(
+    describeError('HeadObject', inputs),
+  );
   const plan = planDeploy({
     prefix: inputs.prefix,
     files,
@@ -365,7 +433,11 @@ export async function deploy(inputs: DeployInputs, started: number, hooks: Deplo
     for (const { kind } of report.changes) report.counts[kind] += 1;
     report.bytesUploaded = bytesToUpload(plan);
     if (inputs.distributionId) {
-      const { paths, fallback } = invalidationPaths({ changed: changedKeys(plan), remoteKeys: plan.remoteKeys, prefix: inputs.prefix });
+      const { paths, fallback } = invalidationPaths({
+        changed: changedKeys(plan),
+        remoteKeys: plan.remoteKeys,
+        prefix: inputs.prefix,
+      });
       report.invalidation = { paths, note: fallback };
     }
   } else {

@@ -28,14 +28,24 @@ export function readEventContext(env: NodeJS.ProcessEnv = process.env): EventCon
       payload = {}; // no readable event: behave as a run without one (a local run)
     }
   }
-  return { eventName: env.GITHUB_EVENT_NAME, payload, actor: env.GITHUB_ACTOR, sha: env.GITHUB_SHA, repository: env.GITHUB_REPOSITORY };
+  return {
+    eventName: env.GITHUB_EVENT_NAME,
+    payload,
+    actor: env.GITHUB_ACTOR,
+    sha: env.GITHUB_SHA,
+    repository: env.GITHUB_REPOSITORY,
+  };
 }
 
 /**
  * Why this run gets no repository secrets, when that is the case: a pull request from a fork, or one opened
  * by Dependabot. Such runs build and plan, then skip the deploy instead of failing.
  */
-export function pullRequestWithoutSecrets(eventName: string | undefined, payload: PullRequestPayload, actor: string | undefined): string | undefined {
+export function pullRequestWithoutSecrets(
+  eventName: string | undefined,
+  payload: PullRequestPayload,
+  actor: string | undefined,
+): string | undefined {
   if (eventName !== 'pull_request' && eventName !== 'pull_request_review') return undefined;
   const pullRequest = payload.pull_request;
   const head = pullRequest?.head?.repo;
@@ -44,7 +54,9 @@ export function pullRequestWithoutSecrets(eventName: string | undefined, payload
     pullRequest !== undefined &&
     (head === null ||
       head?.fork === true ||
-      (head?.full_name !== undefined && payload.repository?.full_name !== undefined && head.full_name !== payload.repository.full_name));
+      (head?.full_name !== undefined &&
+        payload.repository?.full_name !== undefined &&
+        head.full_name !== payload.repository.full_name));
   if (fromFork) return 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets';
   if (actor === 'dependabot[bot]') return 'this pull request is from Dependabot, which gets no Actions secrets';
   return undefined;

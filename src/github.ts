@@ -52,7 +52,9 @@ export class GitHubReporter {
     } catch (error) {
       const status = statusOf(error);
       if (status === 403 || status === 404) {
-        core.warning(`Could not ${what}: the token lacks the '${permission}' permission. Add \`permissions: ${permission}\` to the job (the deploy itself is not affected).`);
+        core.warning(
+          `Could not ${what}: the token lacks the '${permission}' permission. Add \`permissions: ${permission}\` to the job (the deploy itself is not affected).`,
+        );
       } else {
         core.warning(`Could not ${what}: ${(error as Error).message} (the deploy itself is not affected).`);
       }
@@ -68,7 +70,9 @@ export class GitHubReporter {
         ...this.repo,
         ref: target.ref,
         environment: target.environment,
-        description: preview ? `Preview of pull request #${target.pullRequest!.number}` : `Deploy of ${target.ref.slice(0, 7)}`,
+        description: preview
+          ? `Preview of pull request #${target.pullRequest!.number}`
+          : `Deploy of ${target.ref.slice(0, 7)}`,
         auto_merge: false,
         required_contexts: [],
         transient_environment: preview,
@@ -76,7 +80,12 @@ export class GitHubReporter {
         payload: { prefix: target.prefix, pull_request: target.pullRequest?.number ?? null },
       });
       if (!('id' in data)) throw new Error((data as { message?: string }).message ?? 'no deployment was created');
-      await this.octokit.rest.repos.createDeploymentStatus({ ...this.repo, deployment_id: data.id, state: 'in_progress', log_url: logUrl });
+      await this.octokit.rest.repos.createDeploymentStatus({
+        ...this.repo,
+        deployment_id: data.id,
+        state: 'in_progress',
+        log_url: logUrl,
+      });
       return data.id;
     });
   }
@@ -85,7 +94,13 @@ export class GitHubReporter {
    * Success or failure, with the URL to visit. Previews of different pull requests share one environment,
    * so a preview does not mark the others inactive; a production deploy supersedes the previous one.
    */
-  async finishDeployment(id: number, target: Target, state: 'success' | 'failure', environmentUrl: string | undefined, logUrl: string | undefined): Promise<void> {
+  async finishDeployment(
+    id: number,
+    target: Target,
+    state: 'success' | 'failure',
+    environmentUrl: string | undefined,
+    logUrl: string | undefined,
+  ): Promise<void> {
     await this.tolerate('deployments: write', 'update the GitHub deployment', async () => {
       await this.octokit.rest.repos.createDeploymentStatus({
         ...this.repo,
@@ -103,10 +118,18 @@ export class GitHubReporter {
     const number = target.pullRequest?.number;
     if (number === undefined) return 0;
     const count = await this.tolerate('deployments: write', 'mark the preview deployments inactive', async () => {
-      const deployments = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, { ...this.repo, environment: target.environment, per_page: 100 });
+      const deployments = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, {
+        ...this.repo,
+        environment: target.environment,
+        per_page: 100,
+      });
       const ours = deployments.filter((deployment) => payloadOf(deployment.payload).pull_request === number);
       for (const deployment of ours) {
-        await this.octokit.rest.repos.createDeploymentStatus({ ...this.repo, deployment_id: deployment.id, state: 'inactive' });
+        await this.octokit.rest.repos.createDeploymentStatus({
+          ...this.repo,
+          deployment_id: deployment.id,
+          state: 'inactive',
+        });
       }
       return ours.length;
     });
@@ -116,7 +139,11 @@ export class GitHubReporter {
   /** Creates the comment with this marker on the pull request, or edits it in place when it exists. */
   async upsertComment(number: number, marker: string, body: string): Promise<void> {
     await this.tolerate('pull-requests: write', 'comment on the pull request', async () => {
-      const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...this.repo, issue_number: number, per_page: 100 });
+      const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+        ...this.repo,
+        issue_number: number,
+        per_page: 100,
+      });
       const existing = comments.find((comment) => comment.body?.includes(marker));
       if (existing) await this.octokit.rest.issues.updateComment({ ...this.repo, comment_id: existing.id, body });
       else await this.octokit.rest.issues.createComment({ ...this.repo, issue_number: number, body });

@@ -32,7 +32,11 @@ export function compileGlob(pattern: string): PathMatcher {
   // The path, then each directory above it (`drafts` also matches `drafts/a/b.html`); only the directories
   // when the pattern ends with `/`.
   return (relativePath) => {
-    for (let path = directoriesOnly ? parentOf(relativePath) : relativePath; path !== undefined; path = parentOf(path)) {
+    for (
+      let path = directoriesOnly ? parentOf(relativePath) : relativePath;
+      path !== undefined;
+      path = parentOf(path)
+    ) {
       if (isMatch(path)) return true;
     }
     return false;

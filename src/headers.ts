@@ -128,8 +128,7 @@ function firstMatch(rules: HeaderRule[], relativePath: string): string | undefin
 /** The headers a file gets: the user's rules first (first match wins), then the defaults above. */
 export function headersFor(relativePath: string, rules: HeaderRules): ObjectHeaders {
   const contentType = firstMatch(rules.contentType, relativePath) ?? defaultContentType(relativePath);
-  const cacheControl =
-    firstMatch(rules.cacheControl, relativePath) ?? defaultCacheControl(relativePath, contentType);
+  const cacheControl = firstMatch(rules.cacheControl, relativePath) ?? defaultCacheControl(relativePath, contentType);
   const key = `${contentType}\n${cacheControl}`;
   let headers = sharedHeaders.get(key);
   if (!headers) {

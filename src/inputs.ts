@@ -64,13 +64,25 @@ function readPositiveInteger(get: InputReader, name: string, fallback: number, m
 }
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const RESERVED_BUCKET_AFFIXES = [/^xn--/, /^sthree-/, /^amzn-s3-demo-/, /-s3alias$/, /--ol-s3$/, /\.mrap$/, /--x-s3$/, /--table-s3$/];
+const RESERVED_BUCKET_AFFIXES = [
+  /^xn--/,
+  /^sthree-/,
+  /^amzn-s3-demo-/,
+  /-s3alias$/,
+  /--ol-s3$/,
+  /\.mrap$/,
+  /--x-s3$/,
+  /--table-s3$/,
+];
 
 export function parseBucket(value: string): string {
   const bucket = value.trim();
   if (bucket === '') throw new InputError('bucket', 'is required: give the name of the S3 bucket to deploy to.');
   if (/^s3:\/\//i.test(bucket) || bucket.includes('/')) {
-    throw new InputError('bucket', `give the bucket name only, without 's3://' or a path (got '${bucket}'); use 'prefix' for a folder.`);
+    throw new InputError(
+      'bucket',
+      `give the bucket name only, without 's3://' or a path (got '${bucket}'); use 'prefix' for a folder.`,
+    );
   }
   if (
     !BUCKET_NAME.test(bucket) ||
@@ -95,7 +107,8 @@ export function parsePrefix(value: string): string {
   const fix = "write it like 'previews/pr-42' (relative, no '..', no leading '/').";
   if (prefix.startsWith('/')) throw new InputError('prefix', `must not start with '/' (got '${prefix}'): ${fix}`);
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-  if (/[\u0000-\u001f\u007f\\]/.test(prefix)) throw new InputError('prefix', `has a control character or a backslash: ${fix}`);
+  if (/[\u0000-\u001f\u007f\\]/.test(prefix))
+    throw new InputError('prefix', `has a control character or a backslash: ${fix}`);
   const segments = prefix.replace(/\/+$/, '').split('/');
   if (segments.some((segment) => segment === '..' || segment === '.' || segment === '')) {
     throw new InputError('prefix', `has an empty, '.' or '..' segment (got '${prefix}'): ${fix}`);
@@ -143,14 +156,22 @@ function parseHttpUrl(input: string, value: string, example: string): { text: st
 export function parseEndpoint(value: string): string | undefined {
   const parsed = parseHttpUrl('endpoint-url', value, "'https://s3.example.com' or 'http://127.0.0.1:9000'");
   if (parsed && (parsed.url.username || parsed.url.password)) {
-    throw new InputError('endpoint-url', 'must not carry credentials: pass them as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY instead.');
+    throw new InputError(
+      'endpoint-url',
+      'must not carry credentials: pass them as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY instead.',
+    );
   }
   return parsed?.text;
 }
 
 export function parseSiteUrl(value: string): string | undefined {
-  const parsed = parseHttpUrl('site-url', value, "the site's public address, 'https://d111111abcdef8.cloudfront.net' or 'https://parl.ai'");
-  if (parsed && (parsed.url.search || parsed.url.hash)) throw new InputError('site-url', 'must be a base URL without a query string or fragment.');
+  const parsed = parseHttpUrl(
+    'site-url',
+    value,
+    "the site's public address, 'https://d111111abcdef8.cloudfront.net' or 'https://parl.ai'",
+  );
+  if (parsed && (parsed.url.search || parsed.url.hash))
+    throw new InputError('site-url', 'must be a base URL without a query string or fragment.');
   return parsed?.text;
 }
 
@@ -158,7 +179,10 @@ export function parseEnvironment(value: string): string {
   const environment = value.trim();
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
   if (environment.length > 255 || /[\u0000-\u001f\u007f]/.test(environment)) {
-    throw new InputError('environment', 'must be a GitHub environment name of at most 255 printable characters, like \'production\'.');
+    throw new InputError(
+      'environment',
+      "must be a GitHub environment name of at most 255 printable characters, like 'production'.",
+    );
   }
   return environment;
 }
@@ -205,7 +229,8 @@ export function parseGlobs(name: string, text: string): { patterns: string[]; ma
 }
 
 const HEADER_VALUE = /^[\x20-\x7e]+$/;
-const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
+const MEDIA_TYPE =
+  /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"]*"|[A-Za-z0-9!#$&^_.+-]+))*$/;
 
 /** `GLOB: VALUE` lines, first match wins. */
 export function parseHeaderRules(name: 'cache-control' | 'content-type', text: string): HeaderRule[] {
@@ -218,7 +243,10 @@ export function parseHeaderRules(name: 'cache-control' | 'content-type', text: s
       throw new InputError(name, `line '${line}' is not 'GLOB: VALUE': write one rule per line, like ${example}.`);
     }
     if (!HEADER_VALUE.test(value)) {
-      throw new InputError(name, `the value in '${line}' has characters a header cannot carry: use printable ASCII only.`);
+      throw new InputError(
+        name,
+        `the value in '${line}' has characters a header cannot carry: use printable ASCII only.`,
+      );
     }
     if (name === 'content-type' && !MEDIA_TYPE.test(value)) {
       throw new InputError(name, `'${value}' in '${line}' is not a media type like 'text/html; charset=utf-8'.`);
@@ -232,11 +260,18 @@ export function parseHeaderRules(name: 'cache-control' | 'content-type', text: s
   });
 }
 
-export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): DeployInputs {
+export function readInputs(
+  get: InputReader,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): DeployInputs {
   const workingDirectory = path.resolve(cwd, get('working-directory').trim() || '.');
   const sourceDirInput = get('source-dir').trim();
   if (sourceDirInput === '') {
-    throw new InputError('source-dir', "is required: give the directory the build writes the site to, like 'website/build'.");
+    throw new InputError(
+      'source-dir',
+      "is required: give the directory the build writes the site to, like 'website/build'.",
+    );
   }
   const endpointUrl = parseEndpoint(get('endpoint-url'));
   const { patterns: excludePatterns, matcher: exclude } = parseGlobs('exclude', get('exclude'));
@@ -253,7 +288,13 @@ export function readInputs(get: InputReader, env: NodeJS.ProcessEnv = process.en
     distributionId: parseDistributionId(get('distribution-id')),
     deleteRemoved: readBoolean(get, 'delete', true),
     assetGracePeriodMs: parseGracePeriod(get('asset-grace-period')),
-    maxDeletes: readPositiveInteger(get, 'max-deletes', DEFAULT_MAX_DELETES, Number.MAX_SAFE_INTEGER, "To deploy without deleting anything, set 'delete: false'."),
+    maxDeletes: readPositiveInteger(
+      get,
+      'max-deletes',
+      DEFAULT_MAX_DELETES,
+      Number.MAX_SAFE_INTEGER,
+      "To deploy without deleting anything, set 'delete: false'.",
+    ),
     excludePatterns,
     exclude,
     headerRules: {

@@ -33,7 +33,8 @@ export function encodeInvalidationPath(key: string): string {
       encoded += character;
       continue;
     }
-    for (const byte of Buffer.from(character, 'utf8')) encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    for (const byte of Buffer.from(character, 'utf8'))
+      encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return encoded;
 }
@@ -46,7 +47,9 @@ export function indexDirectory(key: string): string | undefined {
 /** The URLs a changed key is served at: the key, and for `dir/index.html` also `dir/`. */
 export function urlPathsForKey(key: string): string[] {
   const directory = indexDirectory(key);
-  return directory === undefined ? [encodeInvalidationPath(key)] : [encodeInvalidationPath(key), encodeInvalidationPath(directory)];
+  return directory === undefined
+    ? [encodeInvalidationPath(key)]
+    : [encodeInvalidationPath(key), encodeInvalidationPath(directory)];
 }
 
 interface DirectoryNode {
@@ -141,6 +144,8 @@ export function invalidationPaths(input: InvalidationInput): InvalidationPlan {
  */
 export function callerReference(env: NodeJS.ProcessEnv, paths: string[], now: Date): string {
   const digest = createHash('sha256').update(paths.join('\n')).digest('hex').slice(0, 16);
-  const run = env.GITHUB_RUN_ID ? `run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` : `local-${now.getTime()}`;
+  const run = env.GITHUB_RUN_ID
+    ? `run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
+    : `local-${now.getTime()}`;
   return `parlai-site-deploy-${run}-${digest}`;
 }

@@ -24,22 +24,39 @@ export async function run(): Promise<void> {
     const url = inputs.siteUrl ? publicUrl(inputs.siteUrl, target.prefix) : undefined;
     const logUrl = runUrl();
     // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
-    const reporter = !inputs.dryRun && inputs.githubToken && event.repository ? GitHubReporter.create(inputs.githubToken, event.repository) : undefined;
+    const reporter =
+      !inputs.dryRun && inputs.githubToken && event.repository
+        ? GitHubReporter.create(inputs.githubToken, event.repository)
+        : undefined;
 
     let deploymentId: number | undefined;
     const report = target.cleanup
       ? await removeDeployment(inputs, started)
-      : await deploy(inputs, started, { beforeApply: async () => void (deploymentId = await reporter?.startDeployment(target, logUrl)) });
+      : await deploy(inputs, started, {
+          beforeApply: async () => void (deploymentId = await reporter?.startDeployment(target, logUrl)),
+        });
     report.url = url;
     report.prefix = target.prefix;
 
     if (reporter && report.status !== 'skipped') {
       if (deploymentId !== undefined) {
-        await reporter.finishDeployment(deploymentId, target, report.status === 'failed' ? 'failure' : 'success', url, logUrl);
+        await reporter.finishDeployment(
+          deploymentId,
+          target,
+          report.status === 'failed' ? 'failure' : 'success',
+          url,
+          logUrl,
+        );
       }
       if (target.cleanup) await reporter.deactivatePreview(target);
       if (target.pullRequest) {
-        const body = previewCommentBody({ prefix: target.prefix, siteUrl: inputs.siteUrl, sha: target.ref, runUrl: logUrl, report });
+        const body = previewCommentBody({
+          prefix: target.prefix,
+          siteUrl: inputs.siteUrl,
+          sha: target.ref,
+          runUrl: logUrl,
+          report,
+        });
         await reporter.upsertComment(target.pullRequest.number, commentMarker(target.prefix), body);
       }
     }

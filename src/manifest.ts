@@ -30,7 +30,9 @@ export function emptyManifest(): Manifest {
 }
 
 function sortedObject<T, U>(map: Map<string, T>, value: (item: T) => U): Record<string, U> {
-  return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, item]) => [key, value(item)]));
+  return Object.fromEntries(
+    [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, item]) => [key, value(item)]),
+  );
 }
 
 export function isManifestPath(relativePath: string): boolean {
@@ -40,7 +42,13 @@ export function isManifestPath(relativePath: string): boolean {
 export function encodeManifest(manifest: Manifest, updatedAt: Date): Buffer {
   const entries = sortedObject(manifest.entries, (entry) => entry);
   const retained = sortedObject(manifest.retained, (since) => since.toISOString());
-  const json = JSON.stringify({ format: FORMAT, version: VERSION, updatedAt: updatedAt.toISOString(), entries, retained });
+  const json = JSON.stringify({
+    format: FORMAT,
+    version: VERSION,
+    updatedAt: updatedAt.toISOString(),
+    entries,
+    retained,
+  });
   return gzipSync(json);
 }
 
@@ -91,7 +99,13 @@ export function decodeManifest(body: Buffer): Manifest {
 }
 
 function sameEntry(a: ManifestEntry, b: ManifestEntry): boolean {
-  return a.md5 === b.md5 && a.etag === b.etag && a.size === b.size && a.contentType === b.contentType && a.cacheControl === b.cacheControl;
+  return (
+    a.md5 === b.md5 &&
+    a.etag === b.etag &&
+    a.size === b.size &&
+    a.contentType === b.contentType &&
+    a.cacheControl === b.cacheControl
+  );
 }
 
 /** Whether two manifests record the same state (so an unchanged one need not be written again). */

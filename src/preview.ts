@@ -73,7 +73,11 @@ export interface PreviewComment {
 
 function countsTable(report: DeployReport): string[] {
   const { counts } = report;
-  return ['| uploaded | deleted | unchanged |', '|---:|---:|---:|', `| ${counts.new + counts.changed + counts.headers} | ${counts.deleted} | ${counts.unchanged} |`];
+  return [
+    '| uploaded | deleted | unchanged |',
+    '|---:|---:|---:|',
+    `| ${counts.new + counts.changed + counts.headers} | ${counts.deleted} | ${counts.unchanged} |`,
+  ];
 }
 
 /** The comment's Markdown: the preview URL, the commit, the change summary and the top changed pages. */
@@ -83,7 +87,11 @@ export function previewCommentBody({ prefix, siteUrl, sha, runUrl, report }: Pre
   const commit = `\`${sha.slice(0, 7)}\``;
   const run = runUrl ? ` · [deploy log](${runUrl})` : '';
   if (report.status === 'removed') {
-    lines.push('### Preview removed', '', `The pull request was closed: the preview under \`${prefix}\` was deleted (${report.counts.deleted} objects).`);
+    lines.push(
+      '### Preview removed',
+      '',
+      `The pull request was closed: the preview under \`${prefix}\` was deleted (${report.counts.deleted} objects).`,
+    );
     return `${lines.join('\n')}\n`;
   }
   if (report.status === 'failed') {
@@ -91,10 +99,22 @@ export function previewCommentBody({ prefix, siteUrl, sha, runUrl, report }: Pre
     if (url) lines.push('', `The last good preview may still be at ${url}.`);
     return `${lines.join('\n')}\n`;
   }
-  lines.push('### Preview ready', '', url ? `**${url}**` : `Deployed under \`${report.target}\` (set \`site-url\` to get links here).`, '', `Commit ${commit}${run}`, '', ...countsTable(report));
+  lines.push(
+    '### Preview ready',
+    '',
+    url ? `**${url}**` : `Deployed under \`${report.target}\` (set \`site-url\` to get links here).`,
+    '',
+    `Commit ${commit}${run}`,
+    '',
+    ...countsTable(report),
+  );
   const pages = report.changes.filter((change) => change.kind !== 'deleted' && /\.html?$/i.test(change.key));
   if (pages.length > 0) {
-    lines.push('', `Changed pages${pages.length > LISTED_PAGES ? ` (first ${LISTED_PAGES} of ${pages.length})` : ''}:`, '');
+    lines.push(
+      '',
+      `Changed pages${pages.length > LISTED_PAGES ? ` (first ${LISTED_PAGES} of ${pages.length})` : ''}:`,
+      '',
+    );
     for (const page of pages.slice(0, LISTED_PAGES)) {
       const relative = page.key.slice(prefix.length);
       lines.push(siteUrl ? `- [${relative}](${publicUrl(siteUrl, page.key)})` : `- \`${relative}\``);

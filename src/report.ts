@@ -93,7 +93,9 @@ export function summaryMarkdown(report: DeployReport): string {
   if (report.kept.excluded > 0 || report.kept.otherDeployments.length > 0 || report.kept.retained > 0) {
     const parts: string[] = [];
     if (report.kept.retained > 0) {
-      parts.push(`${plural(report.kept.retained, 'deleted fingerprinted asset')} kept for pages still cached (\`asset-grace-period\`)`);
+      parts.push(
+        `${plural(report.kept.retained, 'deleted fingerprinted asset')} kept for pages still cached (\`asset-grace-period\`)`,
+      );
     }
     if (report.kept.excluded > 0) parts.push(`${plural(report.kept.excluded, 'object')} matched by \`exclude\``);
     if (report.kept.otherDeployments.length > 0) {
@@ -105,22 +107,30 @@ export function summaryMarkdown(report: DeployReport): string {
   if (invalidation.id || invalidation.paths.length > 0 || invalidation.note) {
     lines.push('', '### CloudFront invalidation');
     if (invalidation.id) lines.push('', `ID ${code(invalidation.id)}, ${invalidation.paths.length} path(s).`);
-    else if (invalidation.paths.length > 0) lines.push('', `${invalidation.paths.length} path(s) ${report.status === 'deployed' ? '' : 'would be '}invalidated.`);
+    else if (invalidation.paths.length > 0)
+      lines.push(
+        '',
+        `${invalidation.paths.length} path(s) ${report.status === 'deployed' ? '' : 'would be '}invalidated.`,
+      );
     if (invalidation.note) lines.push('', plain(invalidation.note));
     if (invalidation.paths.length > 0) {
       const shown = invalidation.paths.slice(0, LISTED_PATHS).map(code).join(' ');
-      const more = invalidation.paths.length > LISTED_PATHS ? ` … and ${invalidation.paths.length - LISTED_PATHS} more` : '';
+      const more =
+        invalidation.paths.length > LISTED_PATHS ? ` … and ${invalidation.paths.length - LISTED_PATHS} more` : '';
       lines.push('', `${shown}${more}`);
     }
   }
   if (report.failures.length > 0) {
     lines.push('', `### Failed (${report.failures.length})`, '');
-    for (const failure of report.failures.slice(0, LISTED_CHANGES)) lines.push(`- ${code(failure.key)}: ${plain(failure.message)}`);
-    if (report.failures.length > LISTED_CHANGES) lines.push(`- … and ${report.failures.length - LISTED_CHANGES} more (see the log)`);
+    for (const failure of report.failures.slice(0, LISTED_CHANGES))
+      lines.push(`- ${code(failure.key)}: ${plain(failure.message)}`);
+    if (report.failures.length > LISTED_CHANGES)
+      lines.push(`- … and ${report.failures.length - LISTED_CHANGES} more (see the log)`);
   }
   if (report.changes.length > 0) {
     const shown = report.changes.slice(0, LISTED_CHANGES);
-    const title = report.changes.length > shown.length ? `first ${shown.length} of ${report.changes.length}` : `${shown.length}`;
+    const title =
+      report.changes.length > shown.length ? `first ${shown.length} of ${report.changes.length}` : `${shown.length}`;
     lines.push('', `<details><summary>Changed files (${title})</summary>`, '');
     for (const change of shown) lines.push(`- ${code(change.key)}: ${KIND_LABEL[change.kind]}`);
     lines.push('', '</details>');

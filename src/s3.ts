@@ -137,7 +137,10 @@ export class ObjectStore {
   /** One flat, paginated listing of everything under the prefix. */
   async list(prefix: string): Promise<RemoteObject[]> {
     const objects: RemoteObject[] = [];
-    const pages = paginateListObjectsV2({ client: this.client, pageSize: 1000 }, { Bucket: this.bucket, Prefix: prefix || undefined });
+    const pages = paginateListObjectsV2(
+      { client: this.client, pageSize: 1000 },
+      { Bucket: this.bucket, Prefix: prefix || undefined },
+    );
     for await (const page of pages as AsyncIterable<ListObjectsV2CommandOutput>) {
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue;
@@ -151,7 +154,10 @@ export class ObjectStore {
   async head(key: string): Promise<{ etag: string; headers: ObjectHeaders } | undefined> {
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { etag: unquote(head.ETag), headers: { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' } };
+      return {
+        etag: unquote(head.ETag),
+        headers: { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' },
+      };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -180,7 +186,9 @@ export class ObjectStore {
     try {
       const read = readInto(file.absolutePath, buffer, file.size);
       if (read !== file.size) {
-        throw new IntegrityError(`${file.relativePath} changed on disk after it was scanned (now ${read > file.size ? 'longer' : `${read} bytes`}, was ${file.size}): is the build still writing?`);
+        throw new IntegrityError(
+          `${file.relativePath} changed on disk after it was scanned (now ${read > file.size ? 'longer' : `${read} bytes`}, was ${file.size}): is the build still writing?`,
+        );
       }
       const response = await this.client.send(
         new PutObjectCommand({
@@ -219,7 +227,8 @@ export class ObjectStore {
             const length = Math.min(PART_SIZE, file.size - offset);
             const body = Buffer.alloc(length);
             const { bytesRead } = await handle.read(body, 0, length, offset);
-            if (bytesRead !== length) throw new IntegrityError(`${file.relativePath} got shorter while it was uploaded`);
+            if (bytesRead !== length)
+              throw new IntegrityError(`${file.relativePath} got shorter while it was uploaded`);
             const md5 = createHash('md5').update(body).digest();
             const response = await this.client.send(
               new UploadPartCommand({
@@ -238,12 +247,22 @@ export class ObjectStore {
       );
       const failure = settled.find((result) => result.status === 'rejected');
       if (failure) throw failure.reason;
-      const parts = settled.map((result) => (result as PromiseFulfilledResult<{ PartNumber: number; ETag?: string }>).value);
+      const parts = settled.map(
+        (result) => (result as PromiseFulfilledResult<{ PartNumber: number; ETag?: string }>).value,
+      );
       const completed = await this.client.send(
-        new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: file.key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: file.key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
       );
       // AWS answers md5-of-part-md5s-N; some S3-compatible servers the plain MD5. Both prove the bytes.
-      return this.checkStored(file, unquote(completed.ETag), completed.ServerSideEncryption, [file.multipartEtag ?? '', file.md5]);
+      return this.checkStored(file, unquote(completed.ETag), completed.ServerSideEncryption, [
+        file.multipartEtag ?? '',
+        file.md5,
+      ]);
     } catch (error) {
       await this.client
         .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: file.key, UploadId: uploadId }))
@@ -288,7 +307,12 @@ export class ObjectStore {
    * PUT (If-Match / If-None-Match), which S3 enforces atomically. Stores that ignore conditional headers are
    * covered by reading the ETag first, which catches all but a race within those two requests.
    */
-  async putIfUnchanged(key: string, body: Buffer, headers: ObjectHeaders, expectedEtag: string | undefined): Promise<string> {
+  async putIfUnchanged(
+    key: string,
+    body: Buffer,
+    headers: ObjectHeaders,
+    expectedEtag: string | undefined,
+  ): Promise<string> {
     const found = (await this.head(key))?.etag;
     if (found !== expectedEtag) throw new ConcurrentWriteError(expectedEtag, found);
     try {
@@ -322,7 +346,10 @@ export class ObjectStore {
     for (let start = 0; start < keys.length; start += DELETE_BATCH) {
       const batch = keys.slice(start, start + DELETE_BATCH);
       const response = await this.client.send(
-        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+        }),
       );
       for (const error of response.Errors ?? []) {
         failed.push({ key: error.Key ?? '?', message: `${error.Code ?? 'Error'}: ${error.Message ?? ''}`.trim() });

@@ -140,7 +140,9 @@ async function listFiles(root: string, options: ScanOptions): Promise<FoundFile[
     try {
       entries = await readdir(directory, { withFileTypes: true });
     } catch (error) {
-      throw new SourceError(`Cannot read directory ${describe(relative || '.')} of 'source-dir': ${(error as Error).message}`);
+      throw new SourceError(
+        `Cannot read directory ${describe(relative || '.')} of 'source-dir': ${(error as Error).message}`,
+      );
     }
     for (const entry of entries) {
       const relativePath = relative + entry.name;
@@ -153,7 +155,9 @@ async function listFiles(root: string, options: ScanOptions): Promise<FoundFile[
         try {
           target = await realpath(absolutePath);
         } catch {
-          throw new SourceError(`Symlink ${describe(relativePath)} in 'source-dir' is broken: fix or remove it in the build.`);
+          throw new SourceError(
+            `Symlink ${describe(relativePath)} in 'source-dir' is broken: fix or remove it in the build.`,
+          );
         }
         if (!isInside(realRoot, target)) {
           throw new SourceError(
@@ -169,11 +173,14 @@ async function listFiles(root: string, options: ScanOptions): Promise<FoundFile[
         }
       }
       if (isDirectory) {
-        if (!ALWAYS_SKIPPED_DIRECTORIES.has(entry.name)) pending.push({ directory: absolutePath, relative: `${relativePath}/` });
+        if (!ALWAYS_SKIPPED_DIRECTORIES.has(entry.name))
+          pending.push({ directory: absolutePath, relative: `${relativePath}/` });
         continue;
       }
       if (!isFile) {
-        throw new SourceError(`${describe(relativePath)} in 'source-dir' is not a regular file (a socket or device?): remove it or add it to 'exclude'.`);
+        throw new SourceError(
+          `${describe(relativePath)} in 'source-dir' is not a regular file (a socket or device?): remove it or add it to 'exclude'.`,
+        );
       }
       checkName(relativePath, options.keyPrefix);
       found.push({ relativePath, absolutePath });
@@ -222,6 +229,8 @@ export async function checkSourceDir(root: string, shownAs: string): Promise<voi
     );
   }
   if (!info.isDirectory()) {
-    throw new SourceError(`'source-dir' ${describe(shownAs)} is a file, not a directory: give the directory that holds the built site.`);
+    throw new SourceError(
+      `'source-dir' ${describe(shownAs)} is a file, not a directory: give the directory that holds the built site.`,
+    );
   }
 }

@@ -58,15 +58,19 @@ export async function uploadAll(store: ObjectWriter, plan: Plan, options: Upload
 
   let done = 0;
   const progress = (): void => {
-    const percent = totalBytes > 0 ? Math.floor((100 * result.bytesUploaded) / totalBytes) : Math.floor((100 * done) / totalObjects);
-    options.log(`Uploaded ${done}/${totalObjects} objects, ${formatBytes(result.bytesUploaded)} of ${formatBytes(totalBytes)} (${percent}%)`);
+    const percent =
+      totalBytes > 0 ? Math.floor((100 * result.bytesUploaded) / totalBytes) : Math.floor((100 * done) / totalObjects);
+    options.log(
+      `Uploaded ${done}/${totalObjects} objects, ${formatBytes(result.bytesUploaded)} of ${formatBytes(totalBytes)} (${percent}%)`,
+    );
   };
   const timer = setInterval(progress, options.progressIntervalMs ?? 5000);
   timer.unref();
 
   const writeOne = async (write: PlannedWrite): Promise<void> => {
     try {
-      const etag = write.reason === 'headers' ? await store.copyWithHeaders(write.file) : await store.putFile(write.file);
+      const etag =
+        write.reason === 'headers' ? await store.copyWithHeaders(write.file) : await store.putFile(write.file);
       result.written.push({ write, etag });
       result.bytesUploaded += sentBytes(write);
     } catch (error) {

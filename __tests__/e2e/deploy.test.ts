@@ -43,11 +43,21 @@ async function newBucket(): Promise<string> {
 
 const DISTRIBUTION = 'E2E2E2E2E2E2E2';
 
-function deploy(bucket: string, sourceDir: string, inputs: Record<string, string> = {}, env: Record<string, string | undefined> = {}): Promise<ActionRun> {
+function deploy(
+  bucket: string,
+  sourceDir: string,
+  inputs: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
+): Promise<ActionRun> {
   proxy.reset();
   return runAction({
     inputs: { 'source-dir': sourceDir, bucket, 'endpoint-url': proxy.endpoint, 'force-path-style': 'true', ...inputs },
-    env: { ...LOCAL_S3_CREDENTIALS, AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.endpoint, GITHUB_RUN_ID: `${Date.now()}`, ...env },
+    env: {
+      ...LOCAL_S3_CREDENTIALS,
+      AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.endpoint,
+      GITHUB_RUN_ID: `${Date.now()}`,
+      ...env,
+    },
   });
 }
 
@@ -82,8 +92,17 @@ describe('the ParlAI website (or the sample site where the shared fixture is abs
     bucket = await newBucket();
     const run = await deploy(bucket, site, { 'distribution-id': DISTRIBUTION });
     expectSuccess(run);
-    expect(run.outputs).toMatchObject({ uploaded: String(fileCount), deleted: '0', unchanged: '0', skipped: 'false', 'invalidation-id': '', 'invalidation-paths': '[]' });
-    expect(Number(run.outputs['bytes-uploaded'])).toBe(listFiles(site).reduce((sum, file) => sum + readFileSync(path.join(site, file)).length, 0));
+    expect(run.outputs).toMatchObject({
+      uploaded: String(fileCount),
+      deleted: '0',
+      unchanged: '0',
+      skipped: 'false',
+      'invalidation-id': '',
+      'invalidation-paths': '[]',
+    });
+    expect(Number(run.outputs['bytes-uploaded'])).toBe(
+      listFiles(site).reduce((sum, file) => sum + readFileSync(path.join(site, file)).length, 0),
+    );
     await expectBucketMatches(bucket, site);
     // Brand-new keys were never cached: no invalidation.
     expect(cloudfront.invalidations.filter((i) => i.distributionId === DISTRIBUTION)).toHaveLength(0);
@@ -96,7 +115,13 @@ describe('the ParlAI website (or the sample site where the shared fixture is abs
     const invalidations = cloudfront.invalidations.length;
     const run = await deploy(bucket, site, { 'distribution-id': DISTRIBUTION });
     expectSuccess(run);
-    expect(run.outputs).toMatchObject({ uploaded: '0', deleted: '0', unchanged: String(fileCount), 'bytes-uploaded': '0', 'invalidation-id': '' });
+    expect(run.outputs).toMatchObject({
+      uploaded: '0',
+      deleted: '0',
+      unchanged: String(fileCount),
+      'bytes-uploaded': '0',
+      'invalidation-id': '',
+    });
     expect(proxy.writes()).toBe(0);
     expect(proxy.counts).toEqual({ ListObjectsV2: Math.ceil((fileCount + 1) / 1000), GetObject: 1 });
     expect(cloudfront.invalidations.length).toBe(invalidations);
@@ -143,8 +168,12 @@ describe('changes', () => {
     const bucket = await newBucket();
     const site = sampleSite();
     expectSuccess(await deploy(bucket, site, { concurrency: '4' }));
-    const puts = proxy.requests.filter((r) => r.operation === 'PutObject').map((r) => decodeURIComponent(new URL(r.url, 'http://x').pathname));
-    const lastAsset = Math.max(...puts.map((key, index) => (!key.endsWith('.html') && !key.endsWith(MANIFEST_NAME) ? index : -1)));
+    const puts = proxy.requests
+      .filter((r) => r.operation === 'PutObject')
+      .map((r) => decodeURIComponent(new URL(r.url, 'http://x').pathname));
+    const lastAsset = Math.max(
+      ...puts.map((key, index) => (!key.endsWith('.html') && !key.endsWith(MANIFEST_NAME) ? index : -1)),
+    );
     const firstPage = puts.findIndex((key) => key.endsWith('.html'));
     expect(firstPage).toBeGreaterThan(lastAsset);
   });
@@ -153,7 +182,10 @@ describe('changes', () => {
     const bucket = await newBucket();
     const site = sampleSite();
     expectSuccess(await deploy(bucket, site));
-    const run = await deploy(bucket, site, { 'cache-control': '*.png: public, max-age=86400\n*.svg: public, max-age=600', 'distribution-id': DISTRIBUTION });
+    const run = await deploy(bucket, site, {
+      'cache-control': '*.png: public, max-age=86400\n*.svg: public, max-age=600',
+      'distribution-id': DISTRIBUTION,
+    });
     expectSuccess(run);
     expect(run.outputs).toMatchObject({ uploaded: '2', 'headers-updated': '2', 'bytes-uploaded': '0' });
     expect(proxy.counts.CopyObject).toBe(2);
@@ -162,7 +194,9 @@ describe('changes', () => {
     expect((await readObject(s3, bucket, 'images/logo.svg')).cacheControl).toBe('public, max-age=600');
     expect(cloudfront.invalidations.at(-1)!.paths.sort()).toEqual(['/images/*']);
     // And the next run sees the new headers as current.
-    const again = await deploy(bucket, site, { 'cache-control': '*.png: public, max-age=86400\n*.svg: public, max-age=600' });
+    const again = await deploy(bucket, site, {
+      'cache-control': '*.png: public, max-age=86400\n*.svg: public, max-age=600',
+    });
     expect(again.outputs).toMatchObject({ uploaded: '0' });
   });
 
@@ -174,7 +208,15 @@ describe('changes', () => {
       const body = readFileSync(path.join(site, file));
       const headers = headersFor(file, { cacheControl: [], contentType: [] });
       const wrong = file.endsWith('.jsonl') || file.endsWith('.css');
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: file, Body: body, ContentType: wrong ? 'binary/octet-stream' : headers.contentType, CacheControl: headers.cacheControl }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: file,
+          Body: body,
+          ContentType: wrong ? 'binary/octet-stream' : headers.contentType,
+          CacheControl: headers.cacheControl,
+        }),
+      );
     }
     const run = await deploy(bucket, site);
     expectSuccess(run);
@@ -265,16 +307,25 @@ describe('refusals leave the bucket untouched', () => {
   });
 
   it('everything excluded', async () => {
-    await expectRefused(await deploy(bucket, site, { exclude: '**' }), /is empty \(or 'exclude' matches every file in it\)/);
+    await expectRefused(
+      await deploy(bucket, site, { exclude: '**' }),
+      /is empty \(or 'exclude' matches every file in it\)/,
+    );
   });
 
   it('more deletes than max-deletes', async () => {
     const smaller = writeSite({ 'index.html': 'only' });
-    await expectRefused(await deploy(bucket, smaller, { 'max-deletes': '3' }), /deletes \d+ objects, more than 'max-deletes' \(3\); nothing was written/);
+    await expectRefused(
+      await deploy(bucket, smaller, { 'max-deletes': '3' }),
+      /deletes \d+ objects, more than 'max-deletes' \(3\); nothing was written/,
+    );
   });
 
   it('a bad input', async () => {
-    await expectRefused(await deploy(bucket, site, { 'cache-control': 'no colon here' }), /Input 'cache-control': line 'no colon here' is not 'GLOB: VALUE'/);
+    await expectRefused(
+      await deploy(bucket, site, { 'cache-control': 'no colon here' }),
+      /Input 'cache-control': line 'no colon here' is not 'GLOB: VALUE'/,
+    );
   });
 
   it('a failing build', async () => {
@@ -290,7 +341,8 @@ describe('build-command', () => {
     const project = tempDir('project');
     const run = await deploy(bucket, 'public', {
       'working-directory': project,
-      'build-command': 'set -u; mkdir -p public/docs && echo "<h1>$(pwd)</h1>" > public/index.html && printf "doc" | tee public/docs/a.md >/dev/null',
+      'build-command':
+        'set -u; mkdir -p public/docs && echo "<h1>$(pwd)</h1>" > public/index.html && printf "doc" | tee public/docs/a.md >/dev/null',
     });
     expectSuccess(run);
     expect(run.stdout).toMatch(/::group::Build: /);
@@ -300,9 +352,14 @@ describe('build-command', () => {
 });
 
 describe('local runs', () => {
-  it('work without the runner\'s GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files', async () => {
+  it("work without the runner's GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files", async () => {
     const bucket = await newBucket();
-    const run = await deploy(bucket, sampleSite(), {}, { GITHUB_OUTPUT: undefined, GITHUB_STEP_SUMMARY: undefined, GITHUB_RUN_ID: undefined });
+    const run = await deploy(
+      bucket,
+      sampleSite(),
+      {},
+      { GITHUB_OUTPUT: undefined, GITHUB_STEP_SUMMARY: undefined, GITHUB_RUN_ID: undefined },
+    );
     expectSuccess(run);
     expect(run.stdout).toMatch(/Deployed to s3:\/\/e2e-\d+-\d+\/: 13 new, 0 changed/);
     expect(run.summary).toBe('');
@@ -319,13 +376,26 @@ describe('prefixes', () => {
     const run = await deploy(bucket, preview, { prefix: 'pr-42' });
     expectSuccess(run);
     expect(run.outputs).toMatchObject({ uploaded: '2', deleted: '0' });
-    expect(await listKeys(s3, bucket)).toEqual([MANIFEST_NAME, 'index.html', 'old.html', `pr-42/${MANIFEST_NAME}`, 'pr-42/docs/index.html', 'pr-42/index.html']);
+    expect(await listKeys(s3, bucket)).toEqual([
+      MANIFEST_NAME,
+      'index.html',
+      'old.html',
+      `pr-42/${MANIFEST_NAME}`,
+      'pr-42/docs/index.html',
+      'pr-42/index.html',
+    ]);
 
     rmSync(path.join(root, 'old.html'));
     const rootAgain = await deploy(bucket, root);
     expectSuccess(rootAgain);
     expect(rootAgain.outputs.deleted).toBe('1');
-    expect(await listKeys(s3, bucket)).toEqual([MANIFEST_NAME, 'index.html', `pr-42/${MANIFEST_NAME}`, 'pr-42/docs/index.html', 'pr-42/index.html']);
+    expect(await listKeys(s3, bucket)).toEqual([
+      MANIFEST_NAME,
+      'index.html',
+      `pr-42/${MANIFEST_NAME}`,
+      'pr-42/docs/index.html',
+      'pr-42/index.html',
+    ]);
     expect(rootAgain.summary).toContain('other deployments under `pr-42/`');
   });
 
@@ -343,33 +413,62 @@ describe('credentials', () => {
   it('wrong credentials fail with advice and without printing the secret', async () => {
     const bucket = await newBucket();
     const secret = 'wRoNgSeCrEt/with+chars0123456789abcdefXYZ';
-    const run = await deploy(bucket, sampleSite(), {}, { AWS_ACCESS_KEY_ID: 'AKIAWRONGWRONGWRONG1', AWS_SECRET_ACCESS_KEY: secret });
+    const run = await deploy(
+      bucket,
+      sampleSite(),
+      {},
+      { AWS_ACCESS_KEY_ID: 'AKIAWRONGWRONGWRONG1', AWS_SECRET_ACCESS_KEY: secret },
+    );
     expect(run.code).toBe(1);
     expect(run.errors.join('\n')).toMatch(/credentials were rejected/);
     expect(run.stdout).toContain(`::add-mask::${secret}`); // registered with the runner, which hides it…
-    const printed = (run.stdout + run.stderr).split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+    const printed = (run.stdout + run.stderr)
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n');
     expect(printed).not.toContain(secret); // …and printed nowhere else
     expect(run.summary).not.toContain(secret);
   });
 
   it('no credentials outside a fork pull request: fails, saying how to configure them', async () => {
-    const run = await deploy(await newBucket(), sampleSite(), {}, { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' });
+    const run = await deploy(
+      await newBucket(),
+      sampleSite(),
+      {},
+      {
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_CONFIG_FILE: '/nonexistent',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      },
+    );
     expect(run.code).toBe(1);
     expect(run.errors.join('\n')).toMatch(/No AWS credentials found.*configure-aws-credentials/);
   });
 
   it('no credentials on a pull request from a fork: builds, scans, skips with a warning', async () => {
     const event = path.join(tempDir('event'), 'event.json');
-    writeFileSync(event, JSON.stringify({ pull_request: { number: 7, head: { repo: { fork: true, full_name: 'someone/fork' } } }, repository: { full_name: 'org/site' } }));
-    const run = await deploy(await newBucket(), sampleSite(), { 'build-command': 'echo built' }, {
-      AWS_ACCESS_KEY_ID: undefined,
-      AWS_SECRET_ACCESS_KEY: undefined,
-      AWS_CONFIG_FILE: '/nonexistent',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_REPOSITORY: 'org/site',
-    });
+    writeFileSync(
+      event,
+      JSON.stringify({
+        pull_request: { number: 7, head: { repo: { fork: true, full_name: 'someone/fork' } } },
+        repository: { full_name: 'org/site' },
+      }),
+    );
+    const run = await deploy(
+      await newBucket(),
+      sampleSite(),
+      { 'build-command': 'echo built' },
+      {
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_CONFIG_FILE: '/nonexistent',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: event,
+        GITHUB_REPOSITORY: 'org/site',
+      },
+    );
     expectSuccess(run);
     expect(run.stdout).toContain('built');
     expect(run.outputs.skipped).toBe('true');
@@ -387,7 +486,12 @@ describe('CloudFront', () => {
       const site = sampleSite();
       expectSuccess(await deploy(bucket, site));
       appendFileSync(path.join(site, 'index.html'), 'x');
-      const run = await deploy(bucket, site, { 'distribution-id': DISTRIBUTION, 'wait-for-invalidation': 'true' }, { AWS_ENDPOINT_URL_CLOUDFRONT: slow.endpoint });
+      const run = await deploy(
+        bucket,
+        site,
+        { 'distribution-id': DISTRIBUTION, 'wait-for-invalidation': 'true' },
+        { AWS_ENDPOINT_URL_CLOUDFRONT: slow.endpoint },
+      );
       expectSuccess(run);
       expect(slow.polls).toBe(2);
       expect(run.summary).toContain('Completed.');
@@ -403,7 +507,12 @@ describe('CloudFront', () => {
       const site = sampleSite();
       expectSuccess(await deploy(bucket, site));
       appendFileSync(path.join(site, 'index.html'), 'x');
-      const run = await deploy(bucket, site, { 'distribution-id': DISTRIBUTION }, { AWS_ENDPOINT_URL_CLOUDFRONT: failing.endpoint });
+      const run = await deploy(
+        bucket,
+        site,
+        { 'distribution-id': DISTRIBUTION },
+        { AWS_ENDPOINT_URL_CLOUDFRONT: failing.endpoint },
+      );
       expect(run.code).toBe(1);
       expect(run.errors.join('\n')).toMatch(/The site is deployed, but the CloudFront invalidation failed/);
       expect(run.errors.join('\n')).toMatch(/too many invalidations in progress/);

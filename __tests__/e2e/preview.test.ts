@@ -46,7 +46,10 @@ function pullRequestEvent(number: number, action: string, headSha: string): stri
     JSON.stringify({
       action,
       number,
-      pull_request: { number, head: { sha: headSha, ref: `feature-${number}`, repo: { full_name: REPOSITORY, fork: false } } },
+      pull_request: {
+        number,
+        head: { sha: headSha, ref: `feature-${number}`, repo: { full_name: REPOSITORY, fork: false } },
+      },
       repository: { full_name: REPOSITORY },
     }),
   );
@@ -59,7 +62,11 @@ function pushEvent(): string {
   return file;
 }
 
-function run(site: string, event: { name: string; path: string }, inputs: Record<string, string> = {}): Promise<ActionRun> {
+function run(
+  site: string,
+  event: { name: string; path: string },
+  inputs: Record<string, string> = {},
+): Promise<ActionRun> {
   return runAction({
     inputs: {
       'source-dir': site,
@@ -99,16 +106,26 @@ describe('previews', () => {
   const production = writeSite({ 'index.html': '<h1>prod</h1>', 'about.html': 'about' });
 
   it('a pull request deploys under pr-<number>/, comments once with the link, and records a deployment', async () => {
-    const result = await run(site42, { name: 'pull_request', path: pullRequestEvent(42, 'opened', 'head42aaaaaaaaaa') });
+    const result = await run(site42, {
+      name: 'pull_request',
+      path: pullRequestEvent(42, 'opened', 'head42aaaaaaaaaa'),
+    });
     expectSuccess(result);
     expect(result.outputs).toMatchObject({ prefix: 'pr-42/', url: `${SITE_URL}/pr-42/`, uploaded: '3' });
-    expect(await listKeys(s3, bucket)).toEqual([`pr-42/${MANIFEST_NAME}`, 'pr-42/docs/index.html', 'pr-42/index.html', 'pr-42/style.css']);
+    expect(await listKeys(s3, bucket)).toEqual([
+      `pr-42/${MANIFEST_NAME}`,
+      'pr-42/docs/index.html',
+      'pr-42/index.html',
+      'pr-42/style.css',
+    ]);
 
     const comments = commentsOn(42);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('<!-- parlai-site-deploy preview pr-42/ -->');
     expect(comments[0]!.body).toContain(`**${SITE_URL}/pr-42/**`);
-    expect(comments[0]!.body).toContain('Commit `head42a` · [deploy log](https://github.com/org/site/actions/runs/4242)');
+    expect(comments[0]!.body).toContain(
+      'Commit `head42a` · [deploy log](https://github.com/org/site/actions/runs/4242)',
+    );
     expect(comments[0]!.body).toContain(`- [docs/index.html](${SITE_URL}/pr-42/docs/)`);
 
     expect(gh.deployments).toHaveLength(1);
@@ -121,15 +138,27 @@ describe('previews', () => {
       payload: { prefix: 'pr-42/', pull_request: 42 },
     });
     expect(gh.deployments[0]!.statuses.map((status) => status.state)).toEqual(['in_progress', 'success']);
-    expect(gh.deployments[0]!.statuses[1]).toMatchObject({ environment_url: `${SITE_URL}/pr-42/`, log_url: 'https://github.com/org/site/actions/runs/4242', auto_inactive: false });
+    expect(gh.deployments[0]!.statuses[1]).toMatchObject({
+      environment_url: `${SITE_URL}/pr-42/`,
+      log_url: 'https://github.com/org/site/actions/runs/4242',
+      auto_inactive: false,
+    });
     expect(gh.requests.every((request) => request.authorization === `token ${TOKEN}`)).toBe(true);
     expect(result.stdout).toContain(`::add-mask::${TOKEN}`);
-    expect(result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')).not.toContain(TOKEN);
+    expect(
+      result.stdout
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n'),
+    ).not.toContain(TOKEN);
   });
 
   it('the next push edits the same comment instead of adding one', async () => {
     appendFileSync(path.join(site42, 'docs/index.html'), '<p>more</p>');
-    const result = await run(site42, { name: 'pull_request', path: pullRequestEvent(42, 'synchronize', 'head42bbbbbbbbbb') });
+    const result = await run(site42, {
+      name: 'pull_request',
+      path: pullRequestEvent(42, 'synchronize', 'head42bbbbbbbbbb'),
+    });
     expectSuccess(result);
     const comments = commentsOn(42);
     expect(comments).toHaveLength(1);
@@ -140,10 +169,15 @@ describe('previews', () => {
   });
 
   it('another pull request gets its own prefix, comment and deployment', async () => {
-    expectSuccess(await run(site43, { name: 'pull_request', path: pullRequestEvent(43, 'opened', 'head43aaaaaaaaaa') }));
+    expectSuccess(
+      await run(site43, { name: 'pull_request', path: pullRequestEvent(43, 'opened', 'head43aaaaaaaaaa') }),
+    );
     expect(commentsOn(43)).toHaveLength(1);
     expect(commentsOn(42)).toHaveLength(1);
-    expect((await listKeys(s3, bucket)).filter((key) => key.startsWith('pr-43/'))).toEqual([`pr-43/${MANIFEST_NAME}`, 'pr-43/index.html']);
+    expect((await listKeys(s3, bucket)).filter((key) => key.startsWith('pr-43/'))).toEqual([
+      `pr-43/${MANIFEST_NAME}`,
+      'pr-43/index.html',
+    ]);
   });
 
   it('a push deploys production at the root, records a production deployment, and keeps the previews', async () => {
@@ -151,8 +185,17 @@ describe('previews', () => {
     expectSuccess(result);
     expect(result.outputs).toMatchObject({ prefix: '', url: `${SITE_URL}/` });
     const deployment = gh.deployments.at(-1)!;
-    expect(deployment).toMatchObject({ ref: 'mergecommit0000000000000000000000000000000', environment: 'production', production_environment: true, transient_environment: false });
-    expect(deployment.statuses.at(-1)).toMatchObject({ state: 'success', environment_url: `${SITE_URL}/`, auto_inactive: true });
+    expect(deployment).toMatchObject({
+      ref: 'mergecommit0000000000000000000000000000000',
+      environment: 'production',
+      production_environment: true,
+      transient_environment: false,
+    });
+    expect(deployment.statuses.at(-1)).toMatchObject({
+      state: 'success',
+      environment_url: `${SITE_URL}/`,
+      auto_inactive: true,
+    });
     const keys = await listKeys(s3, bucket);
     expect(keys.filter((key) => key.startsWith('pr-42/'))).toHaveLength(4);
     expect(keys.filter((key) => key.startsWith('pr-43/'))).toHaveLength(2);
@@ -161,7 +204,11 @@ describe('previews', () => {
 
   it('closing the pull request removes only its prefix (past max-deletes), updates the comment and deactivates its deployments', async () => {
     const invalidations = cloudfront.invalidations.length;
-    const result = await run(site42, { name: 'pull_request', path: pullRequestEvent(42, 'closed', 'head42bbbbbbbbbb') }, { 'max-deletes': '1' });
+    const result = await run(
+      site42,
+      { name: 'pull_request', path: pullRequestEvent(42, 'closed', 'head42bbbbbbbbbb') },
+      { 'max-deletes': '1' },
+    );
     expectSuccess(result);
     expect(result.outputs.deleted).toBe('4');
     const keys = await listKeys(s3, bucket);
@@ -171,8 +218,12 @@ describe('previews', () => {
     expect(commentsOn(42)[0]!.body).toContain('### Preview removed');
     expect(cloudfront.invalidations.length).toBe(invalidations + 1);
     expect(cloudfront.invalidations.at(-1)!.paths).toEqual(['/pr-42/*']);
-    const pr42 = gh.deployments.filter((deployment) => (deployment.payload as { pull_request?: number }).pull_request === 42);
-    const pr43 = gh.deployments.filter((deployment) => (deployment.payload as { pull_request?: number }).pull_request === 43);
+    const pr42 = gh.deployments.filter(
+      (deployment) => (deployment.payload as { pull_request?: number }).pull_request === 42,
+    );
+    const pr43 = gh.deployments.filter(
+      (deployment) => (deployment.payload as { pull_request?: number }).pull_request === 43,
+    );
     expect(pr42.map((deployment) => deployment.statuses.at(-1)!.state)).toEqual(['inactive', 'inactive']);
     expect(pr43.map((deployment) => deployment.statuses.at(-1)!.state)).toEqual(['success']);
     expect(result.summary).toContain('Removed the preview at `s3://');
@@ -188,8 +239,12 @@ describe('missing GitHub permissions', () => {
       expectSuccess(result);
       expect(result.outputs.uploaded).toBe('1');
       expect(result.warnings).toEqual([
-        expect.stringMatching(/Could not record a GitHub deployment: the token lacks the 'deployments: write' permission\. Add `permissions: deployments: write`/),
-        expect.stringMatching(/Could not comment on the pull request: the token lacks the 'pull-requests: write' permission/),
+        expect.stringMatching(
+          /Could not record a GitHub deployment: the token lacks the 'deployments: write' permission\. Add `permissions: deployments: write`/,
+        ),
+        expect.stringMatching(
+          /Could not comment on the pull request: the token lacks the 'pull-requests: write' permission/,
+        ),
       ]);
       expect(commentsOn(7)).toEqual([]);
     } finally {
@@ -200,14 +255,24 @@ describe('missing GitHub permissions', () => {
   it('without a token (a local run) nothing is sent to GitHub', async () => {
     const before = gh.requests.length;
     const site = writeSite({ 'index.html': 'eight' });
-    expectSuccess(await run(site, { name: 'pull_request', path: pullRequestEvent(8, 'opened', 'head8aaaaaaaaaaa') }, { 'github-token': '' }));
+    expectSuccess(
+      await run(
+        site,
+        { name: 'pull_request', path: pullRequestEvent(8, 'opened', 'head8aaaaaaaaaaa') },
+        { 'github-token': '' },
+      ),
+    );
     expect(gh.requests.length).toBe(before);
     expect((await listKeys(s3, bucket)).some((key) => key.startsWith('pr-8/'))).toBe(true);
   });
 
   it('a dry run of a preview writes nothing and tells GitHub nothing', async () => {
     const before = gh.requests.length;
-    const result = await run(writeSite({ 'index.html': 'nine' }), { name: 'pull_request', path: pullRequestEvent(9, 'opened', 'head9aaaaaaaaaaa') }, { 'dry-run': 'true' });
+    const result = await run(
+      writeSite({ 'index.html': 'nine' }),
+      { name: 'pull_request', path: pullRequestEvent(9, 'opened', 'head9aaaaaaaaaaa') },
+      { 'dry-run': 'true' },
+    );
     expectSuccess(result);
     expect(result.outputs).toMatchObject({ uploaded: '1', prefix: 'pr-9/' });
     expect(gh.requests.length).toBe(before);

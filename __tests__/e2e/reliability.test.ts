@@ -50,12 +50,30 @@ async function newBucket(): Promise<string> {
   return bucket;
 }
 
-function deploy(via: S3Proxy, bucket: string, sourceDir: string, inputs: Record<string, string> = {}, options: Partial<RunOptions> = {}): Promise<ActionRun> {
+function deploy(
+  via: S3Proxy,
+  bucket: string,
+  sourceDir: string,
+  inputs: Record<string, string> = {},
+  options: Partial<RunOptions> = {},
+): Promise<ActionRun> {
   via.reset();
   return runAction({
     ...options,
-    inputs: { 'source-dir': sourceDir, bucket, 'endpoint-url': via.endpoint, 'force-path-style': 'true', 'asset-grace-period': '0', ...inputs },
-    env: { ...LOCAL_S3_CREDENTIALS, AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.endpoint, GITHUB_RUN_ID: `${Date.now()}`, ...options.env },
+    inputs: {
+      'source-dir': sourceDir,
+      bucket,
+      'endpoint-url': via.endpoint,
+      'force-path-style': 'true',
+      'asset-grace-period': '0',
+      ...inputs,
+    },
+    env: {
+      ...LOCAL_S3_CREDENTIALS,
+      AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.endpoint,
+      GITHUB_RUN_ID: `${Date.now()}`,
+      ...options.env,
+    },
   });
 }
 
@@ -71,11 +89,13 @@ async function expectConverged(bucket: string, site: string): Promise<void> {
   expect((await listKeys(s3, bucket)).filter((key) => key !== MANIFEST_NAME)).toEqual(files);
   for (const file of files) {
     const stored = await readObject(s3, bucket, file);
-    expect({ file, md5: md5(stored.body), contentType: stored.contentType, cacheControl: stored.cacheControl }).toEqual({
-      file,
-      md5: md5(readFileSync(path.join(site, file))),
-      ...headersFor(file, { cacheControl: [], contentType: [] }),
-    });
+    expect({ file, md5: md5(stored.body), contentType: stored.contentType, cacheControl: stored.cacheControl }).toEqual(
+      {
+        file,
+        md5: md5(readFileSync(path.join(site, file))),
+        ...headersFor(file, { cacheControl: [], contentType: [] }),
+      },
+    );
   }
 }
 
@@ -97,7 +117,8 @@ async function expectNoBrokenPages(bucket: string): Promise<void> {
   for (const key of keys) {
     if (!key.endsWith('.html')) continue;
     const html = (await readObject(s3, bucket, key)).body.toString('utf8');
-    for (const linked of linkedKeys(html, key)) expect({ page: key, linked, present: keys.has(linked) }).toEqual({ page: key, linked, present: true });
+    for (const linked of linkedKeys(html, key))
+      expect({ page: key, linked, present: keys.has(linked) }).toEqual({ page: key, linked, present: true });
   }
 }
 
@@ -111,7 +132,8 @@ function versionedSite(version: 1 | 2, extraAssets = 0): string {
     [`img/logo-v${version}.png`]: Buffer.alloc(4096, version + 10),
     [css]: `body { color: ${version === 1 ? 'red' : 'blue'}; }`,
   };
-  for (let index = 0; index < extraAssets; index += 1) files[`img/extra-${index}.png`] = Buffer.alloc(8192, index + version);
+  for (let index = 0; index < extraAssets; index += 1)
+    files[`img/extra-${index}.png`] = Buffer.alloc(8192, index + version);
   return writeSite(files);
 }
 
@@ -131,7 +153,12 @@ describe('faults', () => {
   it('transient faults (503 SlowDown, 500, resets, delays) are retried and the deploy succeeds', async () => {
     const random = seeded(42);
     const faultsPerRequest = new Map<string, number>();
-    const kinds: Fault[] = [{ status: 503, code: 'SlowDown' }, { status: 500, code: 'InternalError' }, 'reset', { delayMs: 300 }];
+    const kinds: Fault[] = [
+      { status: 503, code: 'SlowDown' },
+      { status: 500, code: 'InternalError' },
+      'reset',
+      { delayMs: 300 },
+    ];
     let injected = 0;
     const flaky = await proxy((request) => {
       const id = `${request.method} ${request.url}`;
@@ -157,13 +184,21 @@ describe('faults', () => {
     const manifestBefore = (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: MANIFEST_NAME }))).ETag;
     const before = await snapshot(s3, bucket);
 
-    const broken = await proxy((request) => (request.operation === 'PutObject' && request.url.includes('/img/') ? { status: 500, code: 'InternalError' } : undefined));
+    const broken = await proxy((request) =>
+      request.operation === 'PutObject' && request.url.includes('/img/')
+        ? { status: 500, code: 'InternalError' }
+        : undefined,
+    );
     const site = versionedSite(2);
     const run = await deploy(broken, bucket, site);
     expect(run.code).toBe(1);
-    expect(run.errors.join('\n')).toMatch(/write\(s\) failed: nothing was deleted and the deploy manifest was not updated/);
+    expect(run.errors.join('\n')).toMatch(
+      /write\(s\) failed: nothing was deleted and the deploy manifest was not updated/,
+    );
     expect(broken.counts.DeleteObjects ?? 0).toBe(0);
-    const pagesSent = broken.requests.filter((request) => request.operation === 'PutObject' && request.url.endsWith('.html'));
+    const pagesSent = broken.requests.filter(
+      (request) => request.operation === 'PutObject' && request.url.endsWith('.html'),
+    );
     expect(pagesSent).toEqual([]); // pages wait for their assets
     expect((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: MANIFEST_NAME }))).ETag).toBe(manifestBefore);
     expect(run.summary).toContain('### Failed');
@@ -191,7 +226,13 @@ describe('faults', () => {
       if (puts === 6) kill?.();
       return { delayMs: 50 };
     });
-    const killed = await deploy(slow, bucket, site, { concurrency: '2' }, { onStart: (child) => (kill = () => child.kill('SIGKILL')) });
+    const killed = await deploy(
+      slow,
+      bucket,
+      site,
+      { concurrency: '2' },
+      { onStart: (child) => (kill = () => child.kill('SIGKILL')) },
+    );
     expect(killed.signal).toBe('SIGKILL');
     const keys = await listKeys(s3, bucket);
     expect(keys.some((key) => key.startsWith('img/extra-'))).toBe(true); // it was killed mid-upload…
@@ -208,7 +249,7 @@ describe('faults', () => {
 });
 
 describe('concurrent deploys', () => {
-  it('a deploy whose manifest changed under it fails clearly and does not overwrite the other deploy\'s manifest', async () => {
+  it("a deploy whose manifest changed under it fails clearly and does not overwrite the other deploy's manifest", async () => {
     const bucket = await newBucket();
     expectSuccess(await deploy(clean, bucket, versionedSite(1)));
     let release: () => void = () => undefined;
@@ -231,7 +272,9 @@ describe('concurrent deploys', () => {
     release();
     const resultA = await runA;
     expect(resultA.code).toBe(1);
-    expect(resultA.errors.join('\n')).toMatch(/Another deploy to s3:\/\/rel-\d+-\d+\/ saved its deploy manifest while this one ran .*nothing was deleted.*`concurrency` group/);
+    expect(resultA.errors.join('\n')).toMatch(
+      /Another deploy to s3:\/\/rel-\d+-\d+\/ saved its deploy manifest while this one ran .*nothing was deleted.*`concurrency` group/,
+    );
     expect(slowA.counts.DeleteObjects ?? 0).toBe(0);
     expect((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: MANIFEST_NAME }))).ETag).toBe(manifestB);
     // Re-running the deploy that should be live converges.
@@ -299,25 +342,73 @@ describe('bad input: an ::error:: that names the input or file and the fix, and 
   }
 
   it.each<[string, () => Record<string, string>, RegExp]>([
-    ['missing source-dir', () => ({ 'source-dir': path.join(tempDir('none'), 'build') }), /'source-dir' ".*build" does not exist .*check the path/],
+    [
+      'missing source-dir',
+      () => ({ 'source-dir': path.join(tempDir('none'), 'build') }),
+      /'source-dir' ".*build" does not exist .*check the path/,
+    ],
     ['empty source-dir', () => ({ 'source-dir': tempDir('empty') }), /'source-dir' ".*" is empty: refusing to deploy/],
-    ['a file as source-dir', () => ({ 'source-dir': path.join(site, 'index.html') }), /'source-dir' ".*index.html" is a file, not a directory/],
-    ['invalid bucket name', () => ({ bucket: 'My_Bucket' }), /Input 'bucket': 'My_Bucket' is not a valid S3 bucket name: use 3-63 lowercase/],
-    ['bucket given as a URL', () => ({ bucket: 's3://my-bucket/site' }), /Input 'bucket': give the bucket name only, without 's3:\/\/'/],
-    ['invalid region', () => ({ region: 'Not A Region!' }), /Input 'region': 'Not A Region!' .* is not an AWS region name/],
-    ['malformed cache-control', () => ({ 'cache-control': '*.html public' }), /Input 'cache-control': line '\*\.html public' is not 'GLOB: VALUE'/],
-    ['malformed content-type', () => ({ 'content-type': '*.x: not-a-type' }), /Input 'content-type': 'not-a-type' in '\*\.x: not-a-type' is not a media type/],
+    [
+      'a file as source-dir',
+      () => ({ 'source-dir': path.join(site, 'index.html') }),
+      /'source-dir' ".*index.html" is a file, not a directory/,
+    ],
+    [
+      'invalid bucket name',
+      () => ({ bucket: 'My_Bucket' }),
+      /Input 'bucket': 'My_Bucket' is not a valid S3 bucket name: use 3-63 lowercase/,
+    ],
+    [
+      'bucket given as a URL',
+      () => ({ bucket: 's3://my-bucket/site' }),
+      /Input 'bucket': give the bucket name only, without 's3:\/\/'/,
+    ],
+    [
+      'invalid region',
+      () => ({ region: 'Not A Region!' }),
+      /Input 'region': 'Not A Region!' .* is not an AWS region name/,
+    ],
+    [
+      'malformed cache-control',
+      () => ({ 'cache-control': '*.html public' }),
+      /Input 'cache-control': line '\*\.html public' is not 'GLOB: VALUE'/,
+    ],
+    [
+      'malformed content-type',
+      () => ({ 'content-type': '*.x: not-a-type' }),
+      /Input 'content-type': 'not-a-type' in '\*\.x: not-a-type' is not a media type/,
+    ],
     ['bad glob', () => ({ exclude: 'docs/[abc' }), /Input 'exclude': bad glob 'docs\/\[abc'/],
     ['negated glob', () => ({ exclude: '!keep.html' }), /Input 'exclude': bad glob '!keep.html': negated patterns/],
-    ['zero concurrency', () => ({ concurrency: '0' }), /Input 'concurrency': must be a whole number from 1 to 256, got '0'/],
-    ['negative concurrency', () => ({ concurrency: '-4' }), /Input 'concurrency': must be a whole number from 1 to 256, got '-4'/],
+    [
+      'zero concurrency',
+      () => ({ concurrency: '0' }),
+      /Input 'concurrency': must be a whole number from 1 to 256, got '0'/,
+    ],
+    [
+      'negative concurrency',
+      () => ({ concurrency: '-4' }),
+      /Input 'concurrency': must be a whole number from 1 to 256, got '-4'/,
+    ],
     ['non-numeric concurrency', () => ({ concurrency: 'lots' }), /Input 'concurrency': must be a whole number/],
-    ['zero max-deletes', () => ({ 'max-deletes': '0' }), /Input 'max-deletes': must be a whole number of at least 1, got '0'\. To deploy without deleting anything, set 'delete: false'/],
-    ['negative max-deletes', () => ({ 'max-deletes': '-1' }), /Input 'max-deletes': must be a whole number of at least 1/],
+    [
+      'zero max-deletes',
+      () => ({ 'max-deletes': '0' }),
+      /Input 'max-deletes': must be a whole number of at least 1, got '0'\. To deploy without deleting anything, set 'delete: false'/,
+    ],
+    [
+      'negative max-deletes',
+      () => ({ 'max-deletes': '-1' }),
+      /Input 'max-deletes': must be a whole number of at least 1/,
+    ],
     ['non-numeric max-deletes', () => ({ 'max-deletes': 'all' }), /Input 'max-deletes': must be a whole number/],
     ['prefix with ..', () => ({ prefix: 'previews/../prod' }), /Input 'prefix': has an empty, '\.' or '\.\.' segment/],
     ['prefix with a leading /', () => ({ prefix: '/site' }), /Input 'prefix': must not start with '\/'/],
-    ['bad grace period', () => ({ 'asset-grace-period': 'forever' }), /Input 'asset-grace-period': 'forever' is not a duration/],
+    [
+      'bad grace period',
+      () => ({ 'asset-grace-period': 'forever' }),
+      /Input 'asset-grace-period': 'forever' is not a duration/,
+    ],
     ['bad boolean', () => ({ 'dry-run': 'yes' }), /Input 'dry-run': must be true or false, got 'yes'/],
     [
       'a symlink leaving the build',
@@ -342,7 +433,10 @@ describe('bad input: an ::error:: that names the input or file and the fix, and 
   it('a key longer than 1,024 bytes once the prefix is added', async () => {
     // 1,014 bytes on its own; 'previews/pr-123/' adds 16.
     const deepSite = alteredSite((d) => deepFile(d, 200));
-    await expectRefused(await deploy(clean, bucket, deepSite, { prefix: 'previews/pr-123' }), /would get a 1030-byte key; S3 allows 1024: shorten its path or the prefix/);
+    await expectRefused(
+      await deploy(clean, bucket, deepSite, { prefix: 'previews/pr-123' }),
+      /would get a 1030-byte key; S3 allows 1024: shorten its path or the prefix/,
+    );
   });
 
   it('an unreadable file', async () => {
@@ -357,8 +451,17 @@ describe('bad input: an ::error:: that names the input or file and the fix, and 
       directory = path.dirname(directory);
     }
     for (const sub of ['docs', 'img', 'assets']) chmodSync(path.join(unreadable, sub), 0o755);
-    const run = await deploy(clean, bucket, unreadable, {}, asRoot ? { uid: 65534, gid: 65534, env: { HOME: os.tmpdir() } } : {});
-    await expectRefused(run, /Cannot read "secret.html" in 'source-dir' \(permission denied\): make it readable in the build, or add it to 'exclude'/);
+    const run = await deploy(
+      clean,
+      bucket,
+      unreadable,
+      {},
+      asRoot ? { uid: 65534, gid: 65534, env: { HOME: os.tmpdir() } } : {},
+    );
+    await expectRefused(
+      run,
+      /Cannot read "secret.html" in 'source-dir' \(permission denied\): make it readable in the build, or add it to 'exclude'/,
+    );
   });
 
   it('a zero-byte file is not an error: it is deployed as an empty object', async () => {
@@ -384,7 +487,13 @@ describe('secrets', () => {
   beforeAll(async () => {
     // This server accepts any secret for the S3RVER key id, so the secret can be a distinctive string.
     lenient = await startLocalS3({ buckets: ['secret-site'], allowMismatchedSignatures: true });
-    lenientProxy = await proxy((request) => (request.operation === 'PutObject' && request.url.includes('/broken/') ? { status: 500, code: 'InternalError' } : undefined), lenient.endpoint);
+    lenientProxy = await proxy(
+      (request) =>
+        request.operation === 'PutObject' && request.url.includes('/broken/')
+          ? { status: 500, code: 'InternalError' }
+          : undefined,
+      lenient.endpoint,
+    );
     failingCloudFront = await startCloudFrontStub({ failWith: 'AccessDenied' });
   });
   afterAll(async () => {
@@ -392,10 +501,25 @@ describe('secrets', () => {
     await lenient?.stop();
   });
 
-  function run(inputs: Record<string, string>, sourceDir: string, extraEnv: Record<string, string> = {}): Promise<ActionRun> {
+  function run(
+    inputs: Record<string, string>,
+    sourceDir: string,
+    extraEnv: Record<string, string> = {},
+  ): Promise<ActionRun> {
     return runAction({
-      inputs: { 'source-dir': sourceDir, bucket: 'secret-site', 'endpoint-url': lenientProxy.endpoint, 'force-path-style': 'true', ...inputs },
-      env: { AWS_ACCESS_KEY_ID: 'S3RVER', ...SECRETS, AWS_ENDPOINT_URL_CLOUDFRONT: failingCloudFront.endpoint, ...extraEnv },
+      inputs: {
+        'source-dir': sourceDir,
+        bucket: 'secret-site',
+        'endpoint-url': lenientProxy.endpoint,
+        'force-path-style': 'true',
+        ...inputs,
+      },
+      env: {
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        ...SECRETS,
+        AWS_ENDPOINT_URL_CLOUDFRONT: failingCloudFront.endpoint,
+        ...extraEnv,
+      },
     });
   }
 
@@ -419,14 +543,16 @@ describe('secrets', () => {
     ]);
     for (const [name, result] of runs) {
       const masked = result.stdout.split('\n').filter((line) => line.startsWith('::add-mask::'));
-      for (const secret of Object.values(SECRETS)) expect({ name, registered: masked.includes(`::add-mask::${secret}`) }).toEqual({ name, registered: true });
+      for (const secret of Object.values(SECRETS))
+        expect({ name, registered: masked.includes(`::add-mask::${secret}`) }).toEqual({ name, registered: true });
       const printed = [
         ...result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')),
         result.stderr,
         result.summary,
         JSON.stringify(result.outputs),
       ].join('\n');
-      for (const secret of Object.values(SECRETS)) expect({ name, leaked: printed.includes(secret) }).toEqual({ name, leaked: false });
+      for (const secret of Object.values(SECRETS))
+        expect({ name, leaked: printed.includes(secret) }).toEqual({ name, leaked: false });
     }
   }, 90_000);
 });

@@ -109,7 +109,11 @@ function parseOutputFile(text: string): Record<string, string> {
   return outputs;
 }
 
-function runSteps(inputs: Record<string, string>, standIn: Record<string, string> = {}, extraEnv: Record<string, string> = {}): Run {
+function runSteps(
+  inputs: Record<string, string>,
+  standIn: Record<string, string> = {},
+  extraEnv: Record<string, string> = {},
+): Run {
   const dir = path.join(work, `run-${++runCount}`);
   mkdirSync(dir);
   const log = path.join(dir, 'terraform.log');
@@ -157,7 +161,9 @@ const BASE_INPUTS = {
 };
 
 function subcommands(run: Run): string[] {
-  return run.calls.map((call) => (call.args[0] === 'show' || call.args[0] === 'output' ? call.args.slice(0, 2).join(' ') : (call.args[0] as string)));
+  return run.calls.map((call) =>
+    call.args[0] === 'show' || call.args[0] === 'output' ? call.args.slice(0, 2).join(' ') : (call.args[0] as string),
+  );
 }
 
 describe('infra/terraform-steps.mjs', () => {
@@ -229,7 +235,10 @@ describe('infra/terraform-steps.mjs', () => {
   });
 
   it('keeps backticks in the plan from closing the code block', () => {
-    const run = runSteps({ ...BASE_INPUTS, WORKING_DIRECTORY: moduleDir }, { STANDIN_PLAN_TEXT: 'value = "```\\n</details>"\n' });
+    const run = runSteps(
+      { ...BASE_INPUTS, WORKING_DIRECTORY: moduleDir },
+      { STANDIN_PLAN_TEXT: 'value = "```\\n</details>"\n' },
+    );
     expect(run.status).toBe(0);
     expect(run.summary).toMatch(/^````terraform$/m);
     expect(run.summary).toMatch(/^````$/m);
@@ -244,7 +253,10 @@ describe('infra/terraform-steps.mjs', () => {
   });
 
   it('counts an empty plan as no changes', () => {
-    const run = runSteps({ ...BASE_INPUTS, WORKING_DIRECTORY: moduleDir }, { STANDIN_PLAN_JSON: JSON.stringify({ resource_changes: [] }) });
+    const run = runSteps(
+      { ...BASE_INPUTS, WORKING_DIRECTORY: moduleDir },
+      { STANDIN_PLAN_JSON: JSON.stringify({ resource_changes: [] }) },
+    );
     expect(run.summary).toContain('**Plan:** 0 to add, 0 to change, 0 to destroy.');
     expect(run.outputs['has-changes']).toBe('false');
   });
@@ -285,14 +297,25 @@ describe('infra/terraform-steps.mjs', () => {
   it('plan only before the first apply: empty outputs, a notice, success', () => {
     const run = runSteps({ ...BASE_INPUTS, WORKING_DIRECTORY: moduleDir }, { STANDIN_OUTPUT_JSON: '{}\n' });
     expect(run.status).toBe(0);
-    expect(run.outputs).toEqual({ bucket: '', 'distribution-id': '', 'distribution-domain': '', 'site-url': '', 'has-changes': 'true' });
+    expect(run.outputs).toEqual({
+      bucket: '',
+      'distribution-id': '',
+      'distribution-domain': '',
+      'site-url': '',
+      'has-changes': 'true',
+    });
     expect(run.stdout).toContain('::notice::No site infrastructure in the state yet');
   });
 
   it('apply that leaves no outputs is an error', () => {
-    const run = runSteps({ ...BASE_INPUTS, APPLY: 'true', WORKING_DIRECTORY: moduleDir }, { STANDIN_OUTPUT_JSON: '{}' });
+    const run = runSteps(
+      { ...BASE_INPUTS, APPLY: 'true', WORKING_DIRECTORY: moduleDir },
+      { STANDIN_OUTPUT_JSON: '{}' },
+    );
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain('::error::terraform apply finished but the state has no bucket_name or distribution_id output.');
+    expect(run.stdout).toContain(
+      '::error::terraform apply finished but the state has no bucket_name or distribution_id output.',
+    );
   });
 
   it('passes empty domain and zone as empty variables and defaults the rest', () => {
@@ -300,7 +323,14 @@ describe('infra/terraform-steps.mjs', () => {
     expect(run.status).toBe(0);
     expect(run.calls[0]?.args).toContain('-backend-config=key=parlai-site-deploy/terraform.tfstate');
     expect(run.calls[0]?.args).toContain('-backend-config=region=us-east-1');
-    expect(run.calls[1]?.args).toEqual(expect.arrayContaining(['-var=site_name=docs', '-var=domain_name=', '-var=hosted_zone_id=', '-var=aws_region=us-east-1']));
+    expect(run.calls[1]?.args).toEqual(
+      expect.arrayContaining([
+        '-var=site_name=docs',
+        '-var=domain_name=',
+        '-var=hosted_zone_id=',
+        '-var=aws_region=us-east-1',
+      ]),
+    );
     expect(subcommands(run)).not.toContain('apply');
   });
 
@@ -337,9 +367,15 @@ describe('infra/terraform-steps.mjs', () => {
   });
 
   it('reports a missing terraform binary clearly', () => {
-    const run = runSteps({ ...BASE_INPUTS, WORKING_DIRECTORY: moduleDir }, {}, { TERRAFORM_BIN: path.join(work, 'no-such-terraform') });
+    const run = runSteps(
+      { ...BASE_INPUTS, WORKING_DIRECTORY: moduleDir },
+      {},
+      { TERRAFORM_BIN: path.join(work, 'no-such-terraform') },
+    );
     expect(run.status).toBe(127);
-    expect(run.stdout).toMatch(/::error title=terraform init failed::terraform init could not start: .*was not found on PATH/);
+    expect(run.stdout).toMatch(
+      /::error title=terraform init failed::terraform init could not start: .*was not found on PATH/,
+    );
   });
 
   it('passes input values as single arguments, never through a shell', () => {

@@ -106,7 +106,13 @@ function validate(file: string) {
 
 describe('GitHub schemas (@action-validator/cli)', () => {
   it('finds the files to check', () => {
-    expect(FILES).toEqual(expect.arrayContaining(['infra/action.yml', '.github/workflows/deploy-site.yml', 'examples/workflows/parlai-website.yml']));
+    expect(FILES).toEqual(
+      expect.arrayContaining([
+        'infra/action.yml',
+        '.github/workflows/deploy-site.yml',
+        'examples/workflows/parlai-website.yml',
+      ]),
+    );
   });
 
   // The repository's own action.yml is written elsewhere; until it exists only that file is skipped.
@@ -129,8 +135,13 @@ describe('GitHub schemas (@action-validator/cli)', () => {
 
   it('rejects an invalid workflow (the validator really validates)', () => {
     const core = require('@action-validator/core') as { validateWorkflow(text: string): { errors: unknown[] } };
-    expect(core.validateWorkflow('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n').errors.length).toBeGreaterThan(0);
-    expect(core.validateWorkflow('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n').errors).toEqual([]);
+    expect(
+      core.validateWorkflow('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n').errors.length,
+    ).toBeGreaterThan(0);
+    expect(
+      core.validateWorkflow('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n')
+        .errors,
+    ).toEqual([]);
   });
 });
 
@@ -165,7 +176,13 @@ describe('pinning and script injection', () => {
         'org/parlai-site-deploy/.github/workflows/deploy-site.yml@v1',
         'evil/parlai-site-deploy@v1',
       ]),
-    ).toEqual(['actions/checkout@v4', 'actions/checkout@main', 'actions/checkout@11bd719', 'docker://alpine:3', 'evil/parlai-site-deploy@v1']);
+    ).toEqual([
+      'actions/checkout@v4',
+      'actions/checkout@main',
+      'actions/checkout@11bd719',
+      'docker://alpine:3',
+      'evil/parlai-site-deploy@v1',
+    ]);
     expect(
       pinnedWithoutVersionComment(
         '- uses: a/b@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n- uses: a/c@11bd71901bbe5b1630ceea73d27597364c9af683\n',

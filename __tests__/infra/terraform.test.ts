@@ -32,7 +32,17 @@ async function loadModule(dir: string): Promise<Module> {
   const files = readdirSync(dir)
     .filter((name) => name.endsWith('.tf'))
     .sort();
-  const module: Module = { dir, files, resources: {}, data: {}, variables: {}, outputs: {}, locals: {}, terraform: [], providers: {} };
+  const module: Module = {
+    dir,
+    files,
+    resources: {},
+    data: {},
+    variables: {},
+    outputs: {},
+    locals: {},
+    terraform: [],
+    providers: {},
+  };
   for (const file of files) {
     const parsed = await hcl.parse(file, readFileSync(path.join(dir, file), 'utf8'));
     for (const [kind, target] of [
@@ -139,7 +149,12 @@ function expectPublicAccessBlocked(module: Module, bucketRef: string): void {
     block_public_policy: pab.block_public_policy,
     ignore_public_acls: pab.ignore_public_acls,
     restrict_public_buckets: pab.restrict_public_buckets,
-  }).toEqual({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+  }).toEqual({
+    block_public_acls: true,
+    block_public_policy: true,
+    ignore_public_acls: true,
+    restrict_public_buckets: true,
+  });
 }
 
 function expectOwnerEnforced(module: Module, bucketRef: string): void {
@@ -167,7 +182,10 @@ function expectDenyInsecureTransport(document: Body, bucketRef: string): void {
     (statement) =>
       statement.effect === 'Deny' &&
       blocks(statement, 'condition').some(
-        (condition) => condition.test === 'Bool' && condition.variable === 'aws:SecureTransport' && JSON.stringify(condition.values) === '["false"]',
+        (condition) =>
+          condition.test === 'Bool' &&
+          condition.variable === 'aws:SecureTransport' &&
+          JSON.stringify(condition.values) === '["false"]',
       ),
   );
   expect(deny).toBeDefined();
@@ -192,7 +210,10 @@ describe('terraform/ (site module)', () => {
 
   const invariants: Array<[string, () => void]> = [
     // ---- content bucket ----
-    ['content bucket: public access block has all four flags on', () => expectPublicAccessBlocked(site, 'aws_s3_bucket.site')],
+    [
+      'content bucket: public access block has all four flags on',
+      () => expectPublicAccessBlocked(site, 'aws_s3_bucket.site'),
+    ],
     ['content bucket: ownership BucketOwnerEnforced (ACLs off)', () => expectOwnerEnforced(site, 'aws_s3_bucket.site')],
     ['content bucket: SSE-S3 AES256 with bucket key', () => expectEncrypted(site, 'aws_s3_bucket.site')],
     ['content bucket: versioning Enabled', () => expectVersioned(site, 'aws_s3_bucket.site')],
@@ -202,7 +223,9 @@ describe('terraform/ (site module)', () => {
         const lifecycle = resource(site, 'aws_s3_bucket_lifecycle_configuration', 'site');
         const rule = block(lifecycle, 'rule');
         expect(rule.status).toBe('Enabled');
-        expect(block(rule, 'noncurrent_version_expiration').noncurrent_days).toBe('${var.noncurrent_version_retention_days}');
+        expect(block(rule, 'noncurrent_version_expiration').noncurrent_days).toBe(
+          '${var.noncurrent_version_retention_days}',
+        );
         expect(block(rule, 'abort_incomplete_multipart_upload').days_after_initiation).toBe(7);
         expect(site.variables.noncurrent_version_retention_days?.default).toBe(30);
       },
@@ -256,7 +279,10 @@ describe('terraform/ (site module)', () => {
     [
       'bucket policy: denies CloudFront the deploy manifest at any depth',
       () => {
-        const deny = policyStatement(data(site, 'aws_iam_policy_document', 'site_bucket'), 'DenyCloudFrontDeployManifest');
+        const deny = policyStatement(
+          data(site, 'aws_iam_policy_document', 'site_bucket'),
+          'DenyCloudFrontDeployManifest',
+        );
         expect(deny.effect).toBe('Deny');
         expect(deny.actions).toEqual(['s3:GetObject']);
         expect(resolve(site, '${local.manifest_name}')).toBe('.parlai-site-deploy.json.gz');
@@ -336,7 +362,12 @@ describe('terraform/ (site module)', () => {
         const responses = blocks(resource(site, 'aws_cloudfront_distribution', 'site'), 'custom_error_response');
         const byCode = Object.fromEntries(responses.map((response) => [response.error_code, response]));
         for (const code of [403, 404]) {
-          expect(byCode[code]).toEqual({ error_code: code, response_code: 404, response_page_path: '/404.html', error_caching_min_ttl: 10 });
+          expect(byCode[code]).toEqual({
+            error_code: code,
+            response_code: 404,
+            response_page_path: '/404.html',
+            error_caching_min_ttl: 10,
+          });
         }
       },
     ],
@@ -344,14 +375,18 @@ describe('terraform/ (site module)', () => {
       'distribution: default behavior uses the managed CachingOptimized policy, compresses, GET/HEAD only, redirects to HTTPS',
       () => {
         const behavior = block(resource(site, 'aws_cloudfront_distribution', 'site'), 'default_cache_behavior');
-        const ref = /^\$\{data\.aws_cloudfront_cache_policy\.([a-z0-9_]+)\.id\}$/.exec(behavior.cache_policy_id as string);
+        const ref = /^\$\{data\.aws_cloudfront_cache_policy\.([a-z0-9_]+)\.id\}$/.exec(
+          behavior.cache_policy_id as string,
+        );
         expect(ref).not.toBeNull();
         expect(data(site, 'aws_cloudfront_cache_policy', ref?.[1] as string).name).toBe('Managed-CachingOptimized');
         expect(behavior.compress).toBe(true);
         expect(behavior.allowed_methods).toEqual(['GET', 'HEAD']);
         expect(behavior.cached_methods).toEqual(['GET', 'HEAD']);
         expect(behavior.viewer_protocol_policy).toBe('redirect-to-https');
-        expect(behavior.target_origin_id).toBe(block(resource(site, 'aws_cloudfront_distribution', 'site'), 'origin').origin_id);
+        expect(behavior.target_origin_id).toBe(
+          block(resource(site, 'aws_cloudfront_distribution', 'site'), 'origin').origin_id,
+        );
         // No legacy forwarded_values / TTLs next to a cache policy.
         expect(behavior.forwarded_values).toBeUndefined();
       },
@@ -370,9 +405,14 @@ describe('terraform/ (site module)', () => {
       'response headers: HSTS >= 1 year with includeSubdomains, preload, override; nosniff; frame options; referrer policy',
       () => {
         const behavior = block(resource(site, 'aws_cloudfront_distribution', 'site'), 'default_cache_behavior');
-        const ref = /^\$\{aws_cloudfront_response_headers_policy\.([a-z0-9_]+)\.id\}$/.exec(behavior.response_headers_policy_id as string);
+        const ref = /^\$\{aws_cloudfront_response_headers_policy\.([a-z0-9_]+)\.id\}$/.exec(
+          behavior.response_headers_policy_id as string,
+        );
         expect(ref).not.toBeNull();
-        const config = block(resource(site, 'aws_cloudfront_response_headers_policy', ref?.[1] as string), 'security_headers_config');
+        const config = block(
+          resource(site, 'aws_cloudfront_response_headers_policy', ref?.[1] as string),
+          'security_headers_config',
+        );
         const hsts = block(config, 'strict_transport_security');
         expect(Number(resolve(site, hsts.access_control_max_age_sec))).toBeGreaterThanOrEqual(31536000);
         expect(hsts.include_subdomains).toBe(true);
@@ -416,7 +456,9 @@ describe('terraform/ (site module)', () => {
         expect(records.name).toMatch(/resource_record_name/);
         expect(records.type).toMatch(/resource_record_type/);
         expect(JSON.stringify(records.records)).toMatch(/resource_record_value/);
-        expect(site.locals.certificate_validation_options).toMatch(/aws_acm_certificate\.site\[\*\]\.domain_validation_options/);
+        expect(site.locals.certificate_validation_options).toMatch(
+          /aws_acm_certificate\.site\[\*\]\.domain_validation_options/,
+        );
         const validation = resource(site, 'aws_acm_certificate_validation', 'site');
         expect(validation.provider).toBe('${aws.us_east_1}');
         expect(validation.count).toBe('${local.custom_domain ? 1 : 0}');
@@ -429,10 +471,14 @@ describe('terraform/ (site module)', () => {
       () => {
         const distribution = resource(site, 'aws_cloudfront_distribution', 'site');
         expect(distribution.aliases).toBe('${local.site_domains}');
-        expect(site.locals.site_domains).toBe('${local.custom_domain ? [var.domain_name, "www.${var.domain_name}"] : []}');
+        expect(site.locals.site_domains).toBe(
+          '${local.custom_domain ? [var.domain_name, "www.${var.domain_name}"] : []}',
+        );
         const certificate = block(distribution, 'viewer_certificate');
         expect(certificate.cloudfront_default_certificate).toBe('${!local.custom_domain}');
-        expect(certificate.acm_certificate_arn).toBe('${local.custom_domain ? one(aws_acm_certificate_validation.site[*].certificate_arn) : null}');
+        expect(certificate.acm_certificate_arn).toBe(
+          '${local.custom_domain ? one(aws_acm_certificate_validation.site[*].certificate_arn) : null}',
+        );
         expect(certificate.ssl_support_method).toBe('${local.custom_domain ? "sni-only" : null}');
         expect(certificate.minimum_protocol_version).toBe('${local.custom_domain ? "TLSv1.2_2021" : null}');
       },
@@ -440,7 +486,9 @@ describe('terraform/ (site module)', () => {
     [
       'custom domain: A and AAAA alias records to the distribution for apex and www',
       () => {
-        const aliasRecords = Object.values(site.resources.aws_route53_record ?? {}).filter((record) => blocks(record, 'alias').length > 0);
+        const aliasRecords = Object.values(site.resources.aws_route53_record ?? {}).filter(
+          (record) => blocks(record, 'alias').length > 0,
+        );
         expect(aliasRecords.map((record) => record.type).sort()).toEqual(['A', 'AAAA']);
         for (const record of aliasRecords) {
           expect(record.for_each).toBe('${toset(local.site_domains)}');
@@ -497,7 +545,11 @@ describe('terraform/ (site module)', () => {
       () => {
         expect(Object.keys(site.variables).length).toBeGreaterThan(0);
         for (const [name, variable] of Object.entries(site.variables)) {
-          expect([name, typeof variable.description, (variable.description as string).length > 20]).toEqual([name, 'string', true]);
+          expect([name, typeof variable.description, (variable.description as string).length > 20]).toEqual([
+            name,
+            'string',
+            true,
+          ]);
           expect([name, typeof variable.type]).toEqual([name, 'string']);
         }
       },
@@ -505,7 +557,14 @@ describe('terraform/ (site module)', () => {
     [
       'variables: site_name, domain_name, hosted_zone_id, aws_region, price_class and the retention days are validated',
       () => {
-        for (const name of ['site_name', 'domain_name', 'hosted_zone_id', 'aws_region', 'price_class', 'noncurrent_version_retention_days']) {
+        for (const name of [
+          'site_name',
+          'domain_name',
+          'hosted_zone_id',
+          'aws_region',
+          'price_class',
+          'noncurrent_version_retention_days',
+        ]) {
           const validations = blocks(site.variables[name] ?? {}, 'validation');
           expect([name, validations.length > 0]).toEqual([name, true]);
           for (const validation of validations) {
@@ -519,8 +578,10 @@ describe('terraform/ (site module)', () => {
       'variables: site_name must be lowercase and DNS-safe',
       () => {
         const pattern = regexOf(block(site.variables.site_name as Body, 'validation').condition as string);
-        for (const good of ['parlai', 'a', 'my-site-2', 'a'.repeat(32)]) expect([good, pattern.test(good)]).toEqual([good, true]);
-        for (const bad of ['ParlAI', 'my_site', '-site', 'site-', 'a.b', '', 'a'.repeat(33)]) expect([bad, pattern.test(bad)]).toEqual([bad, false]);
+        for (const good of ['parlai', 'a', 'my-site-2', 'a'.repeat(32)])
+          expect([good, pattern.test(good)]).toEqual([good, true]);
+        for (const bad of ['ParlAI', 'my_site', '-site', 'site-', 'a.b', '', 'a'.repeat(33)])
+          expect([bad, pattern.test(bad)]).toEqual([bad, false]);
       },
     ],
     [
@@ -530,11 +591,25 @@ describe('terraform/ (site module)', () => {
         const first = validations[0] as Body;
         expect(first.condition).toMatch(/^\$\{var\.domain_name == "" \|\|/);
         const pattern = regexOf(first.condition as string);
-        for (const good of ['parl.ai', 'example.org', 'docs.example.co.uk', 'xn--bcher-kva.example']) expect([good, pattern.test(good)]).toEqual([good, true]);
-        for (const bad of ['https://parl.ai', 'parl.ai/', 'Parl.AI', 'localhost', 'parl..ai', '-a.org', 'a_b.org', 'parl.ai.']) {
+        for (const good of ['parl.ai', 'example.org', 'docs.example.co.uk', 'xn--bcher-kva.example'])
+          expect([good, pattern.test(good)]).toEqual([good, true]);
+        for (const bad of [
+          'https://parl.ai',
+          'parl.ai/',
+          'Parl.AI',
+          'localhost',
+          'parl..ai',
+          '-a.org',
+          'a_b.org',
+          'parl.ai.',
+        ]) {
           expect([bad, pattern.test(bad)]).toEqual([bad, false]);
         }
-        expect(validations.some((validation) => /startswith\(var\.domain_name, "www\."\)/.test(validation.condition as string))).toBe(true);
+        expect(
+          validations.some((validation) =>
+            /startswith\(var\.domain_name, "www\."\)/.test(validation.condition as string),
+          ),
+        ).toBe(true);
       },
     ],
     [
@@ -542,17 +617,22 @@ describe('terraform/ (site module)', () => {
       () => {
         const validations = blocks(site.variables.hosted_zone_id as Body, 'validation');
         const pattern = regexOf((validations[0] as Body).condition as string);
-        for (const good of ['', 'Z0123456789ABCDEFGHIJ', 'Z2FDTNDATAQYW2']) expect([good, pattern.test(good)]).toEqual([good, true]);
+        for (const good of ['', 'Z0123456789ABCDEFGHIJ', 'Z2FDTNDATAQYW2'])
+          expect([good, pattern.test(good)]).toEqual([good, true]);
         for (const bad of ['z123', 'hostedzone/Z123', 'Z12 3']) expect([bad, pattern.test(bad)]).toEqual([bad, false]);
-        expect(validations.map((validation) => validation.condition)).toContain('${var.domain_name == "" || var.hosted_zone_id != ""}');
+        expect(validations.map((validation) => validation.condition)).toContain(
+          '${var.domain_name == "" || var.hosted_zone_id != ""}',
+        );
       },
     ],
     [
       'variables: aws_region matches region codes only; price_class is one of the three classes',
       () => {
         const region = regexOf(block(site.variables.aws_region as Body, 'validation').condition as string);
-        for (const good of ['us-east-1', 'eu-west-3', 'ap-southeast-2', 'us-gov-west-1', 'il-central-1']) expect([good, region.test(good)]).toEqual([good, true]);
-        for (const bad of ['US-EAST-1', 'us-east', 'useast1', 'us-east-1a', '']) expect([bad, region.test(bad)]).toEqual([bad, false]);
+        for (const good of ['us-east-1', 'eu-west-3', 'ap-southeast-2', 'us-gov-west-1', 'il-central-1'])
+          expect([good, region.test(good)]).toEqual([good, true]);
+        for (const bad of ['US-EAST-1', 'us-east', 'useast1', 'us-east-1a', ''])
+          expect([bad, region.test(bad)]).toEqual([bad, false]);
         expect(block(site.variables.price_class as Body, 'validation').condition).toBe(
           '${contains(["PriceClass_100", "PriceClass_200", "PriceClass_All"], var.price_class)}',
         );
@@ -585,7 +665,10 @@ describe('terraform/ (site module)', () => {
 
 describe('terraform/bootstrap (state bucket)', () => {
   const invariants: Array<[string, () => void]> = [
-    ['state bucket: public access block has all four flags on', () => expectPublicAccessBlocked(bootstrap, 'aws_s3_bucket.state')],
+    [
+      'state bucket: public access block has all four flags on',
+      () => expectPublicAccessBlocked(bootstrap, 'aws_s3_bucket.state'),
+    ],
     ['state bucket: ownership BucketOwnerEnforced', () => expectOwnerEnforced(bootstrap, 'aws_s3_bucket.state')],
     ['state bucket: SSE-S3 AES256 with bucket key', () => expectEncrypted(bootstrap, 'aws_s3_bucket.state')],
     ['state bucket: versioning Enabled', () => expectVersioned(bootstrap, 'aws_s3_bucket.state')],
@@ -612,7 +695,9 @@ describe('terraform/bootstrap (state bucket)', () => {
       'bootstrap: local state (no backend), Terraform >= 1.10, region from a variable',
       () => {
         expect(bootstrap.terraform.some((settings) => settings.backend)).toBe(false);
-        expect(bootstrap.terraform.find((settings) => settings.required_version)?.required_version).toMatch(/^>=\s*1\.1\d/);
+        expect(bootstrap.terraform.find((settings) => settings.required_version)?.required_version).toMatch(
+          /^>=\s*1\.1\d/,
+        );
         expect(bootstrap.providers.aws?.[0]?.region).toBe('${var.region}');
       },
     ],
@@ -621,12 +706,12 @@ describe('terraform/bootstrap (state bucket)', () => {
       () => {
         for (const name of ['state_bucket_name', 'region']) {
           const variable = bootstrap.variables[name];
-          expect([name, typeof variable?.description, typeof variable?.type, blocks(variable ?? {}, 'validation').length > 0]).toEqual([
+          expect([
             name,
-            'string',
-            'string',
-            true,
-          ]);
+            typeof variable?.description,
+            typeof variable?.type,
+            blocks(variable ?? {}, 'validation').length > 0,
+          ]).toEqual([name, 'string', 'string', true]);
         }
         expect(bootstrap.outputs.state_bucket_name?.value).toBe('${aws_s3_bucket.state.id}');
       },

@@ -26,9 +26,12 @@ interface CloudFrontResponse {
   body?: { encoding: string; data: string };
 }
 
-type Handler = (event: { version: string; context: Record<string, string>; viewer: { ip: string }; request: CloudFrontRequest }) =>
-  | CloudFrontRequest
-  | CloudFrontResponse;
+type Handler = (event: {
+  version: string;
+  context: Record<string, string>;
+  viewer: { ip: string };
+  request: CloudFrontRequest;
+}) => CloudFrontRequest | CloudFrontResponse;
 
 const FUNCTION_FILE = path.resolve(process.cwd(), 'terraform', 'functions', 'viewer-request.js');
 let code = '';
@@ -57,7 +60,11 @@ function event(target: string, host = 'example.com', querystring?: Record<string
   }
   return {
     version: '1.0',
-    context: { distributionDomainName: 'd111111abcdef8.cloudfront.net', eventType: 'viewer-request', requestId: 'test' },
+    context: {
+      distributionDomainName: 'd111111abcdef8.cloudfront.net',
+      eventType: 'viewer-request',
+      requestId: 'test',
+    },
     viewer: { ip: '192.0.2.10' },
     request: {
       method: 'GET',
@@ -104,12 +111,28 @@ describe('viewer-request function', () => {
     ['preview prefix /pr-42 redirects to /pr-42/', event('/pr-42'), '301 /pr-42/'],
     ['page inside a preview prefix passes unchanged', event('/pr-42/docs/page.html'), 'pass /pr-42/docs/page.html'],
     ['a dot in a directory but not in the last segment redirects', event('/v1.2/guide'), '301 /v1.2/guide/'],
-    ['a dot in a directory and a trailing slash serves the index', event('/v1.2/guide/'), 'pass /v1.2/guide/index.html'],
-    ['www. host redirects to the apex with path and query', event('/a/b?q=1&r=2', 'www.example.com'), '301 https://example.com/a/b?q=1&r=2'],
+    [
+      'a dot in a directory and a trailing slash serves the index',
+      event('/v1.2/guide/'),
+      'pass /v1.2/guide/index.html',
+    ],
+    [
+      'www. host redirects to the apex with path and query',
+      event('/a/b?q=1&r=2', 'www.example.com'),
+      '301 https://example.com/a/b?q=1&r=2',
+    ],
     ['www. host without path or query', event('/', 'www.example.com'), '301 https://example.com/'],
     ['www. host is matched case-insensitively', event('/x', 'WWW.Example.com'), '301 https://example.com/x'],
-    ['www. redirect keeps every value of a repeated parameter', event('/s?a=1&b=2&b=3', 'www.example.com'), '301 https://example.com/s?a=1&b=2&b=3'],
-    ['the trailing-slash redirect keeps every value of a repeated parameter', event('/docs?tag=a&tag=b&x=1'), '301 /docs/?tag=a&tag=b&x=1'],
+    [
+      'www. redirect keeps every value of a repeated parameter',
+      event('/s?a=1&b=2&b=3', 'www.example.com'),
+      '301 https://example.com/s?a=1&b=2&b=3',
+    ],
+    [
+      'the trailing-slash redirect keeps every value of a repeated parameter',
+      event('/docs?tag=a&tag=b&x=1'),
+      '301 /docs/?tag=a&tag=b&x=1',
+    ],
     ['a parameter without a value stays bare', event('/docs?flag'), '301 /docs/?flag'],
     ['apex host is not redirected', event('/docs/page.html', 'example.com'), 'pass /docs/page.html'],
     ['a host merely containing www. is not redirected', event('/x.html', 'notwww.example.com'), 'pass /x.html'],
@@ -117,7 +140,11 @@ describe('viewer-request function', () => {
     ['the deploy manifest under a preview prefix is 404', event('/pr-42/.parlai-site-deploy.json.gz'), '404'],
     ['the deploy manifest deep down is 404', event('/a/b/c/.parlai-site-deploy.json.gz'), '404'],
     ['a percent-encoded manifest name is 404 too', event('/%2Eparlai-site-deploy.json.gz'), '404'],
-    ['a file that only resembles the manifest passes', event('/x.parlai-site-deploy.json.gz'), 'pass /x.parlai-site-deploy.json.gz'],
+    [
+      'a file that only resembles the manifest passes',
+      event('/x.parlai-site-deploy.json.gz'),
+      'pass /x.parlai-site-deploy.json.gz',
+    ],
     ['a protocol-relative trick cannot redirect off-site', event('//evil.example'), 'pass //evil.example'],
     ['a double-slash path redirects to a same-site path', event('//evil'), '301 /evil/'],
     ['a backslash path redirects to a same-site path', event('/\\evil'), '301 /evil/'],

@@ -75,7 +75,12 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   writeFileSync(summaryFile, '');
   if (options.uid !== undefined) {
     // Another user must be able to write the runner's files.
-    for (const [file, mode] of [[work, 0o777], [outputFile, 0o666], [summaryFile, 0o666]] as const) chmodSync(file, mode);
+    for (const [file, mode] of [
+      [work, 0o777],
+      [outputFile, 0o666],
+      [summaryFile, 0o666],
+    ] as const)
+      chmodSync(file, mode);
   }
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -85,7 +90,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_STEP_SUMMARY: summaryFile,
   };
   // The runner evaluates expressions in defaults (`${{ github.token }}`); a test has none of those values.
-  for (const [name, spec] of Object.entries(actionYaml.inputs)) env[inputVariable(name)] = (spec.default ?? '').includes('${{') ? '' : (spec.default ?? '');
+  for (const [name, spec] of Object.entries(actionYaml.inputs))
+    env[inputVariable(name)] = (spec.default ?? '').includes('${{') ? '' : (spec.default ?? '');
   for (const [name, value] of Object.entries(options.inputs)) env[inputVariable(name)] = value;
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[name];
@@ -107,9 +113,15 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     if (options.killWhen?.test(stdout)) child.kill('SIGKILL');
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (c, s) => resolve([c, s])),
+  );
   clearTimeout(timer);
-  const commands = (name: string) => stdout.split('\n').filter((line) => line.startsWith(`::${name}`)).map((line) => line.replace(/^::[a-z]+[^:]*::/, ''));
+  const commands = (name: string) =>
+    stdout
+      .split('\n')
+      .filter((line) => line.startsWith(`::${name}`))
+      .map((line) => line.replace(/^::[a-z]+[^:]*::/, ''));
   return {
     code,
     signal,

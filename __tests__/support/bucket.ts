@@ -7,7 +7,10 @@ export function localS3Client(endpoint: string): S3Client {
     region: 'us-east-1',
     endpoint,
     forcePathStyle: true,
-    credentials: { accessKeyId: LOCAL_S3_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_S3_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+    credentials: {
+      accessKeyId: LOCAL_S3_CREDENTIALS.AWS_ACCESS_KEY_ID,
+      secretAccessKey: LOCAL_S3_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+    },
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
@@ -25,7 +28,9 @@ export async function listKeys(client: S3Client, bucket: string, prefix = ''): P
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }));
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token }),
+    );
     for (const object of page.Contents ?? []) keys.push(object.Key!);
     token = page.NextContinuationToken;
   } while (token);
@@ -48,7 +53,11 @@ export async function snapshot(client: S3Client, bucket: string): Promise<Record
   return result;
 }
 
-export async function readObject(client: S3Client, bucket: string, key: string): Promise<{ body: Buffer; contentType: string; cacheControl: string }> {
+export async function readObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+): Promise<{ body: Buffer; contentType: string; cacheControl: string }> {
   const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return {
     body: Buffer.from(await response.Body!.transformToByteArray()),

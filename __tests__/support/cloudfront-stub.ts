@@ -21,14 +21,21 @@ const xmlText = (xml: string, tag: string): string[] =>
   [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((match) => decodeXml(match[1] ?? ''));
 
 function decodeXml(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /**
  * Options: `failWith` answers CreateInvalidation with that error code (HTTP 400); `pollsUntilCompleted`
  * makes GetInvalidation answer InProgress that many times first.
  */
-export async function startCloudFrontStub(options: { failWith?: string; pollsUntilCompleted?: number } = {}): Promise<CloudFrontStub> {
+export async function startCloudFrontStub(
+  options: { failWith?: string; pollsUntilCompleted?: number } = {},
+): Promise<CloudFrontStub> {
   const stub: CloudFrontStub = { endpoint: '', invalidations: [], polls: 0, close: async () => undefined };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -43,7 +50,10 @@ export async function startCloudFrontStub(options: { failWith?: string; pollsUnt
       };
       if (req.method === 'POST' && create) {
         if (options.failWith) {
-          reply(400, `<ErrorResponse><Error><Type>Sender</Type><Code>${options.failWith}</Code><Message>stubbed failure</Message></Error></ErrorResponse>`);
+          reply(
+            400,
+            `<ErrorResponse><Error><Type>Sender</Type><Code>${options.failWith}</Code><Message>stubbed failure</Message></Error></ErrorResponse>`,
+          );
           return;
         }
         const paths = xmlText(body, 'Path');
@@ -60,7 +70,10 @@ export async function startCloudFrontStub(options: { failWith?: string; pollsUnt
       if (req.method === 'GET' && get) {
         stub.polls += 1;
         const status = stub.polls > (options.pollsUntilCompleted ?? 0) ? 'Completed' : 'InProgress';
-        reply(200, `<Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>${get[2]}</Id><Status>${status}</Status><CreateTime>2026-01-01T00:00:00Z</CreateTime><InvalidationBatch><Paths><Quantity>0</Quantity></Paths><CallerReference>x</CallerReference></InvalidationBatch></Invalidation>`);
+        reply(
+          200,
+          `<Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>${get[2]}</Id><Status>${status}</Status><CreateTime>2026-01-01T00:00:00Z</CreateTime><InvalidationBatch><Paths><Quantity>0</Quantity></Paths><CallerReference>x</CallerReference></InvalidationBatch></Invalidation>`,
+        );
         return;
       }
       reply(404, '<ErrorResponse><Error><Code>NotFound</Code></Error></ErrorResponse>');

@@ -34,7 +34,14 @@ export interface GitHubStub {
 
 export async function startGitHubStub(): Promise<GitHubStub> {
   let nextId = 1000;
-  const stub: GitHubStub = { url: '', deployments: [], comments: [], requests: [], forbid: [], close: async () => undefined };
+  const stub: GitHubStub = {
+    url: '',
+    deployments: [],
+    comments: [],
+    requests: [],
+    forbid: [],
+    close: async () => undefined,
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -42,13 +49,17 @@ export async function startGitHubStub(): Promise<GitHubStub> {
       const url = new URL(req.url ?? '/', 'http://stub');
       const route = `${req.method} ${url.pathname}`;
       stub.requests.push({ method: req.method ?? '', path: url.pathname, authorization: req.headers.authorization });
-      const body = chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+      const body =
+        chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
       const reply = (status: number, data: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(data));
       };
       if (stub.forbid.some((pattern) => pattern.test(route))) {
-        reply(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' });
+        reply(403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest',
+        });
         return;
       }
       let match: RegExpExecArray | null;
@@ -64,7 +75,12 @@ export async function startGitHubStub(): Promise<GitHubStub> {
           statuses: [],
         };
         stub.deployments.push(deployment);
-        reply(201, { id: deployment.id, ref: deployment.ref, environment: deployment.environment, payload: deployment.payload });
+        reply(201, {
+          id: deployment.id,
+          ref: deployment.ref,
+          environment: deployment.environment,
+          payload: deployment.payload,
+        });
       } else if ((match = /^POST \/repos\/[^/]+\/[^/]+\/deployments\/(\d+)\/statuses$/.exec(route))) {
         const deployment = stub.deployments.find((d) => d.id === Number(match![1]));
         if (!deployment) return reply(404, { message: 'Not Found' });
@@ -72,11 +88,24 @@ export async function startGitHubStub(): Promise<GitHubStub> {
         reply(201, { id: nextId++, state: body.state });
       } else if ((match = /^GET \/repos\/[^/]+\/[^/]+\/deployments$/.exec(route))) {
         const environment = url.searchParams.get('environment');
-        reply(200, stub.deployments.filter((d) => !environment || d.environment === environment).map(({ statuses: _statuses, ...d }) => d));
+        reply(
+          200,
+          stub.deployments
+            .filter((d) => !environment || d.environment === environment)
+            .map(({ statuses: _statuses, ...d }) => d),
+        );
       } else if ((match = /^GET \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(route))) {
-        reply(200, stub.comments.filter((c) => c.issue === Number(match![1])));
+        reply(
+          200,
+          stub.comments.filter((c) => c.issue === Number(match![1])),
+        );
       } else if ((match = /^POST \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(route))) {
-        const comment = { id: nextId++, issue: Number(match[1]), body: body.body as string, user: { login: 'github-actions[bot]' } };
+        const comment = {
+          id: nextId++,
+          issue: Number(match[1]),
+          body: body.body as string,
+          user: { login: 'github-actions[bot]' },
+        };
         stub.comments.push(comment);
         reply(201, comment);
       } else if ((match = /^PATCH \/repos\/[^/]+\/[^/]+\/issues\/comments\/(\d+)$/.exec(route))) {

@@ -5,7 +5,8 @@ export interface ProxiedRequest {
   headers: Record<string, string | string[] | undefined>;
   index: number;
 }
-export type Fault = undefined | 'reset' | { status: number; code: string } | { delayMs: number } | { until: Promise<unknown> };
+export type Fault =
+  undefined | 'reset' | { status: number; code: string } | { delayMs: number } | { until: Promise<unknown> };
 export interface S3Proxy {
   endpoint: string;
   readonly counts: Record<string, number>;

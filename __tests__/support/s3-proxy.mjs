@@ -7,7 +7,8 @@ import http from 'node:http';
 export function classify(method, url, headers) {
   const query = new URL(url, 'http://x').searchParams;
   if (method === 'GET' && query.get('list-type') === '2') return 'ListObjectsV2';
-  if (method === 'GET' && query.has('list-type') === false && /^\/[^/]+\/?$/.test(new URL(url, 'http://x').pathname)) return 'ListObjects';
+  if (method === 'GET' && query.has('list-type') === false && /^\/[^/]+\/?$/.test(new URL(url, 'http://x').pathname))
+    return 'ListObjects';
   if (method === 'GET') return 'GetObject';
   if (method === 'HEAD') return 'HeadObject';
   if (method === 'PUT' && headers['x-amz-copy-source']) return 'CopyObject';
@@ -21,7 +22,15 @@ export function classify(method, url, headers) {
   return `${method} other`;
 }
 
-export const WRITE_OPERATIONS = new Set(['PutObject', 'CopyObject', 'UploadPart', 'CreateMultipartUpload', 'CompleteMultipartUpload', 'DeleteObjects', 'DeleteObject']);
+export const WRITE_OPERATIONS = new Set([
+  'PutObject',
+  'CopyObject',
+  'UploadPart',
+  'CreateMultipartUpload',
+  'CompleteMultipartUpload',
+  'DeleteObjects',
+  'DeleteObject',
+]);
 
 /**
  * startS3Proxy({ target: 'http://127.0.0.1:PORT', fault?: (request) => undefined | { status, code } | 'reset' | { delayMs } | { until: Promise } })
@@ -44,7 +53,11 @@ export async function startS3Proxy({ target, fault } = {}) {
     });
     req.on('end', () => {
       state.counts[operation] = (state.counts[operation] ?? 0) + 1;
-      const label = !injected ? undefined : typeof injected === 'string' ? injected : injected.code ?? (injected.until ? 'held' : `delay ${injected.delayMs}`);
+      const label = !injected
+        ? undefined
+        : typeof injected === 'string'
+          ? injected
+          : (injected.code ?? (injected.until ? 'held' : `delay ${injected.delayMs}`));
       state.requests.push({ operation, method: req.method, url: req.url, injected: label });
       if (injected === 'reset') {
         req.socket.destroy();
@@ -52,7 +65,10 @@ export async function startS3Proxy({ target, fault } = {}) {
       }
       if (injected && injected.status) {
         const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${injected.code}</Code><Message>injected by the test proxy</Message></Error>`;
-        res.writeHead(injected.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+        res.writeHead(injected.status, {
+          'content-type': 'application/xml',
+          'content-length': Buffer.byteLength(body),
+        });
         res.end(body);
         return;
       }
@@ -89,7 +105,10 @@ export async function startS3Proxy({ target, fault } = {}) {
     },
     /** How many requests changed the bucket. */
     writes() {
-      return Object.entries(state.counts).reduce((sum, [operation, count]) => sum + (WRITE_OPERATIONS.has(operation) ? count : 0), 0);
+      return Object.entries(state.counts).reduce(
+        (sum, [operation, count]) => sum + (WRITE_OPERATIONS.has(operation) ? count : 0),
+        0,
+      );
     },
     reset() {
       state.counts = {};

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { REPO } from './action-runner.js';
 
 /** The ParlAI website as its own build produces it (168 files, 31 MiB, MIT): see ../shared/fixtures/README.md. */
-export const PARLAI_FIXTURE = process.env.PARLAI_SITE_FIXTURE ?? path.resolve(REPO, '../shared/fixtures/parlai-website.tar.gz');
+export const PARLAI_FIXTURE =
+  process.env.PARLAI_SITE_FIXTURE ?? path.resolve(REPO, '../shared/fixtures/parlai-website.tar.gz');
 
 export function tempDir(name: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `${name}-`));
@@ -28,7 +29,10 @@ export function sampleSite(): string {
   return directory;
 }
 
-export function writeSite(files: Record<string, string | Buffer>, directory = path.join(tempDir('site'), 'site')): string {
+export function writeSite(
+  files: Record<string, string | Buffer>,
+  directory = path.join(tempDir('site'), 'site'),
+): string {
   for (const [relativePath, content] of Object.entries(files)) {
     const target = path.join(directory, relativePath);
     mkdirSync(path.dirname(target), { recursive: true });

@@ -173,8 +173,19 @@ export function summariseRequests(requests, { manifestName } = {}) {
     }
     if (operation === 'DeleteObject' || operation === 'DeleteObjects') deletes += 1;
   }
-  const writes = Object.entries(counts).reduce((sum, [operation, count]) => sum + (OBJECT_WRITES.has(operation) ? count : 0), 0);
-  return { counts, total: requests.length, writes, manifestWrites, contentWrites: writes - manifestWrites, writtenKeys, deletes };
+  const writes = Object.entries(counts).reduce(
+    (sum, [operation, count]) => sum + (OBJECT_WRITES.has(operation) ? count : 0),
+    0,
+  );
+  return {
+    counts,
+    total: requests.length,
+    writes,
+    manifestWrites,
+    contentWrites: writes - manifestWrites,
+    writtenKeys,
+    deletes,
+  };
 }
 
 export function median(values) {

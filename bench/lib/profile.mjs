@@ -71,9 +71,15 @@ function origin(url, mapped) {
     const nodeModules = source.lastIndexOf('node_modules/');
     if (nodeModules >= 0) {
       const rest = source.slice(nodeModules + 'node_modules/'.length).split('/');
-      return { file: `${source.slice(nodeModules)}:${mapped.line}`, group: rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0] };
+      return {
+        file: `${source.slice(nodeModules)}:${mapped.line}`,
+        group: rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0],
+      };
     }
-    return { file: `${source}:${mapped.line}`, group: source.startsWith('src/') ? source : source.replace(/^webpack\//, 'webpack ') };
+    return {
+      file: `${source}:${mapped.line}`,
+      group: source.startsWith('src/') ? source : source.replace(/^webpack\//, 'webpack '),
+    };
   }
   if (!url) return { file: '', group: '(native / V8)' };
   if (url.startsWith('node:')) return { file: url, group: 'node: internals' };
@@ -99,7 +105,8 @@ export function summariseProfile(profileFile, { map, bundleName = 'dist/index.js
   let totalUs = 0;
   for (const [id, us] of selfUs) {
     const { callFrame } = nodes.get(id);
-    const mapped = map && callFrame.url.endsWith(bundleName) ? map.lookup(callFrame.lineNumber, callFrame.columnNumber) : undefined;
+    const mapped =
+      map && callFrame.url.endsWith(bundleName) ? map.lookup(callFrame.lineNumber, callFrame.columnNumber) : undefined;
     const where = origin(callFrame.url, mapped);
     const name = callFrame.functionName || '(anonymous)';
     const key = `${name}\u0000${callFrame.url}\u0000${where.file}`;
@@ -120,7 +127,13 @@ export function summariseProfile(profileFile, { map, bundleName = 'dist/index.js
     functions: [...byFunction.values()]
       .sort((a, b) => b.selfUs - a.selfUs)
       .slice(0, top + 1)
-      .map((entry) => ({ name: entry.name, file: entry.file, group: entry.group, selfMs: entry.selfUs / 1000, share: share(entry.selfUs) })),
+      .map((entry) => ({
+        name: entry.name,
+        file: entry.file,
+        group: entry.group,
+        selfMs: entry.selfUs / 1000,
+        share: share(entry.selfUs),
+      })),
     groups: [...byGroup.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top + 1)

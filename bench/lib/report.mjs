@@ -181,7 +181,9 @@ export function chartSvg(results) {
       `<text x="${margin.left - 8}" y="${(lineY + 4).toFixed(1)}" text-anchor="end" fill="#333">${escapeXml(Number(value.toFixed(2)))}</text>`,
     );
   }
-  parts.push(`<text transform="translate(18 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" fill="#333">wall time (s)</text>`);
+  parts.push(
+    `<text transform="translate(18 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" fill="#333">wall time (s)</text>`,
+  );
   // Bars.
   SCENARIOS.forEach((scenario, groupIndex) => {
     const groupX = margin.left + groupIndex * groupWidth;
@@ -198,7 +200,9 @@ export function chartSvg(results) {
         `<text x="${(x + barWidth / 2).toFixed(1)}" y="${(margin.top + plotHeight + 14).toFixed(1)}" text-anchor="middle" font-size="9" fill="#666">${escapeXml(`${int(run.writes)} w`)}</text>`,
       );
     });
-    parts.push(`<text x="${(groupX + groupWidth / 2).toFixed(1)}" y="${margin.top + plotHeight + 32}" text-anchor="middle" font-size="13" fill="#222">${escapeXml(SCENARIO_SHORT[scenario])}</text>`);
+    parts.push(
+      `<text x="${(groupX + groupWidth / 2).toFixed(1)}" y="${margin.top + plotHeight + 32}" text-anchor="middle" font-size="13" fill="#222">${escapeXml(SCENARIO_SHORT[scenario])}</text>`,
+    );
   });
   // Legend.
   const legendY = height - 18;
@@ -209,7 +213,9 @@ export function chartSvg(results) {
       `<text x="${x + 18}" y="${legendY}" fill="#222">${escapeXml(SHORT[tool])}</text>`,
     );
   });
-  parts.push(`<text x="${width - margin.right}" y="${legendY}" text-anchor="end" font-size="10" fill="#666">"N w" under a bar: objects written</text>`);
+  parts.push(
+    `<text x="${width - margin.right}" y="${legendY}" text-anchor="end" font-size="10" fill="#666">"N w" under a bar: objects written</text>`,
+  );
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }
@@ -270,15 +276,27 @@ export function resultsMarkdown(results) {
 
   if (results.compare) {
     const { compare } = results;
-    lines.push(`## Tool comparison: ${int(compare.files)} files, ${mb(compare.bytes)} MB`, '', '![wall time per scenario per tool](chart.svg)', '');
-    lines.push('Headline (wall seconds / objects written):', '', `| scenario | ${TOOLS.map((tool) => SHORT[tool]).join(' | ')} | ours vs faster peer |`, `|---|${TOOLS.map(() => '---:').join('|')}|---:|`);
+    lines.push(
+      `## Tool comparison: ${int(compare.files)} files, ${mb(compare.bytes)} MB`,
+      '',
+      '![wall time per scenario per tool](chart.svg)',
+      '',
+    );
+    lines.push(
+      'Headline (wall seconds / objects written):',
+      '',
+      `| scenario | ${TOOLS.map((tool) => SHORT[tool]).join(' | ')} | ours vs faster peer |`,
+      `|---|${TOOLS.map(() => '---:').join('|')}|---:|`,
+    );
     const ratio = ratios(results);
     for (const scenario of SCENARIOS) {
       const cells = TOOLS.map((tool) => {
         const run = runOf(results, tool, scenario);
         return run ? `${fmt(run.wallS)} s / ${int(run.writes)}` : 'n/a';
       });
-      lines.push(`| ${SCENARIO_SHORT[scenario]} | ${cells.join(' | ')} | ${ratio[scenario] ? `${fmt(ratio[scenario].ratio)}× (${SHORT[ratio[scenario].peer]})` : 'n/a'} |`);
+      lines.push(
+        `| ${SCENARIO_SHORT[scenario]} | ${cells.join(' | ')} | ${ratio[scenario] ? `${fmt(ratio[scenario].ratio)}× (${SHORT[ratio[scenario].peer]})` : 'n/a'} |`,
+      );
     }
     lines.push('', 'A ratio below 1 means this action was faster than the faster of the two peers.', '');
     for (const scenario of SCENARIOS) {
@@ -286,8 +304,14 @@ export function resultsMarkdown(results) {
       if (scenario === 'edit1') {
         const checks = TOOLS.map((tool) => runOf(results, tool, scenario))
           .filter((run) => run?.editCheck)
-          .map((run) => `${SHORT[run.tool]}: ${run.editCheck.written} written / ${run.editCheck.expected} edited (${run.editCheck.missing} missing, ${run.editCheck.extra} extra)`);
-        lines.push(`${compare.edited.length} files edited (1%, chosen with a seeded PRNG among files up to 1 MiB; a line appended, so size and mtime change too). ${checks.join('; ')}.`, '');
+          .map(
+            (run) =>
+              `${SHORT[run.tool]}: ${run.editCheck.written} written / ${run.editCheck.expected} edited (${run.editCheck.missing} missing, ${run.editCheck.extra} extra)`,
+          );
+        lines.push(
+          `${compare.edited.length} files edited (1%, chosen with a seeded PRNG among files up to 1 MiB; a line appended, so size and mtime change too). ${checks.join('; ')}.`,
+          '',
+        );
       }
     }
     const failedVerify = compare.runs.filter((run) => run.verify && !run.verify.ok);
@@ -302,7 +326,10 @@ export function resultsMarkdown(results) {
   const targets = evaluateTargets(results);
   if (targets.length > 0) {
     lines.push('## Targets', '', '| target | measured | result |', '|---|---|---|');
-    for (const target of targets) lines.push(`| ${target.target} | ${target.measured}${target.note ? `. ${target.note}` : ''} | ${pass(target.ok)} |`);
+    for (const target of targets)
+      lines.push(
+        `| ${target.target} | ${target.measured}${target.note ? `. ${target.note}` : ''} | ${pass(target.ok)} |`,
+      );
     lines.push('');
     lines.push(
       'Manifest writes: the action writes its deploy manifest (one PutObject, after a HeadObject that checks no other deploy wrote it meanwhile) only when what it records changed; a no-change or fresh-checkout redeploy leaves it alone, so such a run makes no write at all.',
@@ -311,7 +338,12 @@ export function resultsMarkdown(results) {
   }
 
   if (results.scaling) {
-    lines.push('## Scaling (this action only)', '', '| files | MB | first upload s | no-change s | first: peak RSS MB | no-change: peak RSS MB | first: requests | no-change: requests | no-change: s3rver CPU s |', '|---:|---:|---:|---:|---:|---:|---|---|---:|');
+    lines.push(
+      '## Scaling (this action only)',
+      '',
+      '| files | MB | first upload s | no-change s | first: peak RSS MB | no-change: peak RSS MB | first: requests | no-change: requests | no-change: s3rver CPU s |',
+      '|---:|---:|---:|---:|---:|---:|---|---|---:|',
+    );
     const sizes = [...new Set(results.scaling.runs.map((run) => run.files))];
     for (const files of sizes) {
       const first = results.scaling.runs.find((run) => run.files === files && run.scenario === 'first');
@@ -332,7 +364,10 @@ export function resultsMarkdown(results) {
       '| concurrency | median wall s | runs (s) |',
       '|---:|---:|---|',
     );
-    for (const row of sweep.byConcurrency) lines.push(`| ${row.concurrency}${row.concurrency === sweep.fastest ? ' (fastest)' : ''} | ${fmt(row.medianWallS)} | ${row.walls.map((wall) => fmt(wall)).join(', ')} |`);
+    for (const row of sweep.byConcurrency)
+      lines.push(
+        `| ${row.concurrency}${row.concurrency === sweep.fastest ? ' (fastest)' : ''} | ${fmt(row.medianWallS)} | ${row.walls.map((wall) => fmt(wall)).join(', ')} |`,
+      );
     const chosen = sweep.byConcurrency.find((row) => row.concurrency === DEFAULT_CONCURRENCY);
     const best = sweep.byConcurrency.find((row) => row.concurrency === sweep.fastest);
     lines.push(
@@ -383,11 +418,15 @@ export function resultsMarkdown(results) {
         .filter((entry) => entry.name !== '(idle)')
         .slice(0, 15)
         .forEach((entry, index) => {
-          lines.push(`| ${index + 1} | \`${entry.name}\` | ${entry.file ? `\`${entry.file}\`` : entry.group} | ${fmt(entry.selfMs, 0)} | ${fmt((100 * entry.selfMs) / run.summary.busyMs, 1)}% |`);
+          lines.push(
+            `| ${index + 1} | \`${entry.name}\` | ${entry.file ? `\`${entry.file}\`` : entry.group} | ${fmt(entry.selfMs, 0)} | ${fmt((100 * entry.selfMs) / run.summary.busyMs, 1)}% |`,
+          );
         });
       lines.push('', 'Busy self time by origin:', '', '| origin | self ms | share of busy |', '|---|---:|---:|');
       for (const group of run.summary.groups.filter((entry) => entry.group !== '(idle)').slice(0, 12)) {
-        lines.push(`| ${group.group} | ${fmt(group.selfMs, 0)} | ${fmt((100 * group.selfMs) / run.summary.busyMs, 1)}% |`);
+        lines.push(
+          `| ${group.group} | ${fmt(group.selfMs, 0)} | ${fmt((100 * group.selfMs) / run.summary.busyMs, 1)}% |`,
+        );
       }
       lines.push('');
     }
@@ -414,8 +453,8 @@ function readingNotes(results) {
   const fiftyK = results.scaling?.runs.find((run) => run.scenario === 'nochange' && run.files >= 50_000);
   lines.push(
     `- **s3rver lists slowly at scale**: every ListObjectsV2 page walks the bucket's directory tree again from the root (a stat per entry, skipping only directories wholly before the start key) and reads one metadata file per key, so a listing costs s3rver CPU that grows faster than N${fiftyK ? ` — ${fmt(fiftyK.s3rverCpuS, 1)} s of s3rver CPU for the ${int(fiftyK.requests?.ListObjectsV2)} pages of the ${int(fiftyK.files)}-file no-change redeploy` : ''}. AWS S3 answers a 1,000-key page in tens of milliseconds; real no-change redeploys of large sites will be faster than here.`,
-    '- **s3rver lists keys in directory-walk order, not S3\'s byte order**: a directory `foo/` is listed before its siblings `foo-2.html` and `foo.html`, where S3 puts it after them. `aws s3 sync --delete` merges the local and the remote listings assuming both are in S3\'s order, so on s3rver it uploads *and deletes* such files on every run and can leave them missing (aws-cli #6845 describes the same with other S3-compatible servers); and a page that ends inside `foo/` makes s3rver skip `foo.html` on the next page (seen as one key missing from a 50k listing while this benchmark was developed). Neither happens on AWS S3, so `bench/generate-site.mjs` names directories with `_` and files with `-`, and checks that no file name starts with a sibling directory\'s name followed by a character below `/`. Sites with `foo.html` beside `foo/` are common; a benchmark against s3rver must not contain them.',
-    '- **s3rver decodes `x-amz-copy-source` with `decodeURI`**, which leaves `%2B` (`+`), `%3D` (`=`) and `%26` (`&`) encoded: a server-side copy of such a key fails with NoSuchKey (rclone\'s fresh-checkout metadata update failed on `a+b=c.html` until the generator stopped making such names). The action\'s header-only updates would hit the same server bug; AWS decodes correctly.',
+    "- **s3rver lists keys in directory-walk order, not S3's byte order**: a directory `foo/` is listed before its siblings `foo-2.html` and `foo.html`, where S3 puts it after them. `aws s3 sync --delete` merges the local and the remote listings assuming both are in S3's order, so on s3rver it uploads *and deletes* such files on every run and can leave them missing (aws-cli #6845 describes the same with other S3-compatible servers); and a page that ends inside `foo/` makes s3rver skip `foo.html` on the next page (seen as one key missing from a 50k listing while this benchmark was developed). Neither happens on AWS S3, so `bench/generate-site.mjs` names directories with `_` and files with `-`, and checks that no file name starts with a sibling directory's name followed by a character below `/`. Sites with `foo.html` beside `foo/` are common; a benchmark against s3rver must not contain them.",
+    "- **s3rver decodes `x-amz-copy-source` with `decodeURI`**, which leaves `%2B` (`+`), `%3D` (`=`) and `%26` (`&`) encoded: a server-side copy of such a key fails with NoSuchKey (rclone's fresh-checkout metadata update failed on `a+b=c.html` until the generator stopped making such names). The action's header-only updates would hit the same server bug; AWS decodes correctly.",
     '- Before each comparison run the harness waits for the next wall-clock second (see Definitions), for every tool alike.',
     '',
   );

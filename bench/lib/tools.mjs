@@ -47,7 +47,13 @@ export function makeTools({ repo, node24, work, endpoint }) {
   writeFileSync(awsConfig, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n');
   const rcloneConfig = path.join(home, 'rclone.conf');
   writeFileSync(rcloneConfig, '');
-  const baseEnv = { PATH: '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', AWS_EC2_METADATA_DISABLED: 'true', ...CREDENTIALS };
+  const baseEnv = {
+    PATH: '/usr/bin:/bin',
+    HOME: home,
+    LANG: 'C.UTF-8',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...CREDENTIALS,
+  };
   const actionYaml = parse(readFileSync(path.join(repo, 'action.yml'), 'utf8'));
 
   const action = async (site, bucket, { logFile, concurrency, nodeArgs = [], timeoutMs } = {}) => {
@@ -70,13 +76,23 @@ export function makeTools({ repo, node24, work, endpoint }) {
       ...(concurrency ? { concurrency: String(concurrency) } : {}),
     };
     for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value;
-    const result = await runTimed(node24, [...nodeArgs, path.join(repo, 'dist/index.js')], { env, cwd: work, logFile, timeoutMs });
+    const result = await runTimed(node24, [...nodeArgs, path.join(repo, 'dist/index.js')], {
+      env,
+      cwd: work,
+      logFile,
+      timeoutMs,
+    });
     return { ...result, outputs: parseOutputs(readFileSync(outputFile, 'utf8')) };
   };
 
   const aws = (site, bucket, { logFile, timeoutMs } = {}) =>
     runTimed(AWS, ['--endpoint-url', endpoint, 's3', 'sync', '--delete', '--no-progress', site, `s3://${bucket}/`], {
-      env: { ...baseEnv, AWS_CONFIG_FILE: awsConfig, AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'none'), AWS_PAGER: '' },
+      env: {
+        ...baseEnv,
+        AWS_CONFIG_FILE: awsConfig,
+        AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'none'),
+        AWS_PAGER: '',
+      },
       cwd: work,
       logFile,
       timeoutMs,
