@@ -75091,10 +75091,16 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8877);
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8221);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8877);
+/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5798);
 // The action's entry point (bundled by ncc into dist/index.js).
+
+
 
 
 // Favour memory over speed in V8's heap sizing. A deploy allocates briskly (per file, per request) but keeps
@@ -75102,15 +75108,17 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // measured with `npm run bench`, this halves peak RSS at 50,000 files (409 → 231 MB on a first upload,
 // 379 → 200 MB on a redeploy) for 5-12% more CPU time. The runner gives no other way to pass V8 options to
 // a JavaScript action; if a Node version ignores the flag, the action runs as it would without it.
-node_v8__WEBPACK_IMPORTED_MODULE_0___default().setFlagsFromString('--optimize-for-size');
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+node_v8__WEBPACK_IMPORTED_MODULE_2___default().setFlagsFromString('--optimize-for-size');
+// action.yml — the one list of inputs and their defaults — sits one level above both src/ and dist/.
+const here = node_path__WEBPACK_IMPORTED_MODULE_0___default().dirname((0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(import.meta.url));
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)(node_path__WEBPACK_IMPORTED_MODULE_0___default().join(here, '..', 'action.yml'));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 8221:
+/***/ 5798:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75119,6 +75127,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -78064,708 +78074,26 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/credentials.ts
+;// CONCATENATED MODULE: ./src/adapters/build.ts
 
-/** Environment variables that may hold a secret this process can see. */
-const SECRET_VARIABLES = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'INPUT_GITHUB-TOKEN', 'GITHUB_TOKEN'];
-/** Registers every secret in the environment with the runner, which then masks it wherever it is printed. */
-function maskSecrets(env) {
-    for (const name of SECRET_VARIABLES) {
-        const value = env[name];
-        if (value)
-            core_setSecret(value);
-    }
-}
+
 /**
- * Whether the SDK's default chain (environment, OIDC web identity from configure-aws-credentials, profiles,
- * instance roles) yields credentials. The secrets it resolves are masked too.
+ * Runs `build-command` with bash (`-e -o pipefail`, as a workflow `run:` step does) in a log group, its output
+ * streamed; resolves to the exit code.
  */
-async function haveCredentials(client) {
-    try {
-        const credentials = await client.config.credentials();
-        core_setSecret(credentials.secretAccessKey);
-        if (credentials.sessionToken)
-            core_setSecret(credentials.sessionToken);
-        return true;
-    }
-    catch (error) {
-        if (error.name === 'CredentialsProviderError')
-            return false;
-        throw error;
-    }
+async function runBuild(command, workingDirectory) {
+    return group(`Build: ${command}`, () => exec_exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
+        cwd: workingDirectory,
+        ignoreReturnCode: true,
+    }));
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./node_modules/p-map/index.js
-function pMap(iterable, mapper, options) {
-	return mapConcurrently(iterable, mapper, options, false);
-}
-
-function pMapSettled(iterable, mapper, options) {
-	return mapConcurrently(iterable, mapper, options, true);
-}
-
-function pMapKeyed(input, mapper, options) {
-	return mapKeyed(input, mapper, options, false);
-}
-
-function pMapSettledKeyed(input, mapper, options) {
-	return mapKeyed(input, mapper, options, true);
-}
-
-// Like `Promise.allKeyed` and `Promise.allSettledKeyed`, with a mapper, and for a `Map` too. Each value travels with its key, so a skipped key, which leaves no slot in the result, cannot shift the keys after it.
-async function mapKeyed(input, mapper, options, isSettled) {
-	const entries = getKeyedEntries(input);
-
-	// After the values have their handlers, like the other argument errors, which `mapConcurrently` checks. It cannot check this one, as it gets the wrapper below as its mapper.
-	if (typeof mapper !== 'function') {
-		throw new TypeError('Mapper function is required');
-	}
-
-	const mappedEntries = await mapConcurrently(entries, async ([key, inputResult]) => {
-		try {
-			if (inputResult.status === 'rejected') {
-				throw inputResult.reason;
-			}
-
-			const result = await mapper(inputResult.value, key);
-
-			if (result === pMapSkip || result === pMapStop) {
-				return result;
-			}
-
-			return [key, isSettled ? {status: 'fulfilled', value: result} : result];
-		} catch (error) {
-			if (!isSettled) {
-				throw error;
-			}
-
-			return [key, {status: 'rejected', reason: error}];
-		}
-	}, options, false);
-
-	if (input instanceof Map) {
-		return new Map(mappedEntries);
-	}
-
-	// A null prototype, like `Promise.allKeyed`, so a key like `__proto__` or `toString` is an own property like any other.
-	return Object.setPrototypeOf(Object.fromEntries(mappedEntries), null);
-}
-
-// The engine behind all the functions, except `pMapIterable`. With `isSettled`, an element or a mapper that rejects gives a `{status: 'rejected'}` result instead of an error, like `Promise.allSettled`, so `stopOnError` does not apply.
-async function mapConcurrently(
-	iterable,
-	mapper,
-	{
-		concurrency = Number.POSITIVE_INFINITY,
-		stopOnError = true,
-		signal,
-	} = {},
-	isSettled,
-) {
-	return new Promise((resolve_, reject_) => {
-		validateOptions(iterable, mapper, concurrency);
-
-		const result = [];
-		// Stage the errors by index, like `result`, so they are reported in input order.
-		const errors = [];
-		let skippedCount = 0;
-		let isResolved = false;
-		let isIterableDone = false;
-		const pendingIndexes = new Set();
-		let doneIndex = Number.POSITIVE_INFINITY;
-		let currentIndex = 0;
-		const iterator = getIterator(iterable);
-
-		const signalListener = () => {
-			reject(signal.reason);
-		};
-
-		const cleanup = () => {
-			signal?.removeEventListener('abort', signalListener);
-		};
-
-		const resolve = value => {
-			resolve_(value);
-			cleanup();
-		};
-
-		const reject = reason => {
-			if (isResolved) {
-				return;
-			}
-
-			isResolved = true;
-			reject_(reason);
-			cleanup();
-
-			if (!isIterableDone) {
-				closeIterator(iterator);
-			}
-		};
-
-		if (signal) {
-			if (signal.aborted) {
-				reject(signal.reason);
-				return;
-			}
-
-			signal.addEventListener('abort', signalListener, {once: true});
-		}
-
-		const pull = createPuller(iterator);
-
-		// Settle only once the source is done, or a mapper stopped, and every earlier pull and mapper has finished. A pull before the `done` or the stop can still produce an element, while pulls after it do not affect the result.
-		const settleIfFinished = () => {
-			if (isResolved || doneIndex === Number.POSITIVE_INFINITY) {
-				return;
-			}
-
-			for (const index of pendingIndexes) {
-				if (index < doneIndex) {
-					return;
-				}
-			}
-
-			if (!stopOnError) {
-				const collectedErrors = [];
-
-				for (let index = 0; index < Math.min(doneIndex, errors.length); index++) {
-					if (index in errors) {
-						collectedErrors.push(errors[index]);
-					}
-				}
-
-				if (collectedErrors.length > 0) {
-					reject(new AggregateError(collectedErrors)); // eslint-disable-line unicorn/error-message
-					return;
-				}
-			}
-
-			isResolved = true;
-
-			// A stop ended the result before the source did, so close it, like `for await` does on a `break`. Not at the stop itself, as a source that settles its `next()` calls out of call order may still owe an earlier element, and closing could drop it.
-			if (!isIterableDone) {
-				closeIterator(iterator);
-			}
-
-			// `done` is final, like `for await`, so a `done` that lands between two elements ends
-			// the result there and everything the source produced past it is dropped. A stop cuts it the same way.
-			const lastIndex = Math.min(doneIndex, result.length);
-
-			// Every index below `lastIndex` has a value: an index only goes unassigned when its pull reported `done` or its mapper returned `pMapStop`, and the lowest such index is `doneIndex`. So the array is dense below `lastIndex`, and the fast path can hand it over untouched.
-			if (lastIndex === result.length && skippedCount === 0) {
-				resolve(result);
-				return;
-			}
-
-			// Otherwise this drops the skipped results and whatever the `done` or the stop cut off.
-			resolve(result.slice(0, lastIndex).filter(value => value !== pMapSkip));
-		};
-
-		const next = async () => {
-			// After a `done` or a stop, a pull would take an item nobody is going to map, which a one-shot source, like a queue, would lose.
-			if (isResolved || currentIndex >= doneIndex) {
-				return;
-			}
-
-			// Take the index when the pull starts, not when it resolves, so a source that settles
-			// its `next()` calls out of call order still gets the right position.
-			const index = currentIndex++;
-			pendingIndexes.add(index);
-
-			let nextItem;
-			try {
-				nextItem = await pull();
-			} catch (error) {
-				pendingIndexes.delete(index);
-
-				if (index < doneIndex) {
-					throw error;
-				}
-
-				settleIfFinished();
-				return;
-			}
-
-			if (nextItem.done) {
-				pendingIndexes.delete(index);
-				doneIndex = Math.min(doneIndex, index);
-				isIterableDone = true;
-				settleIfFinished();
-				return;
-			}
-
-			// Intentionally detached
-			const runner = (async () => {
-				try {
-					const element = await nextItem.value;
-
-					if (isResolved || index >= doneIndex) {
-						return;
-					}
-
-					const value = await mapper(element, index);
-
-					// Ignore an item produced after an earlier pull reported `done` or an earlier mapper returned `pMapStop`.
-					if (index >= doneIndex) {
-						return;
-					}
-
-					// A stop ends the result here, like a `done` from the source, so settling waits only for the earlier elements.
-					if (value === pMapStop) {
-						doneIndex = index;
-						return;
-					}
-
-					if (value === pMapSkip) {
-						skippedCount++;
-					}
-
-					result[index] = isSettled && value !== pMapSkip ? {status: 'fulfilled', value} : value;
-				} catch (error) {
-					if (index >= doneIndex) {
-						return;
-					}
-
-					if (isSettled) {
-						result[index] = {status: 'rejected', reason: error};
-					} else if (stopOnError) {
-						reject(error);
-						return;
-					} else {
-						errors[index] = error;
-					}
-				} finally {
-					pendingIndexes.delete(index);
-					settleIfFinished();
-				}
-
-				// If the iterable throws we can't really continue regardless of `stopOnError` state
-				// since an iterable is likely to continue throwing after it throws once.
-				// If we continue calling `next()` indefinitely we will likely end up
-				// in an infinite loop of failed iteration.
-				try {
-					await next();
-				} catch (error) {
-					reject(error);
-				}
-			})();
-
-			// Link the runner to the returned promise, so the async stack trace of a mapper error reaches the caller. Nothing awaits the runner, so the trace would stop there, but V8 follows a reaction that resolves another promise. The link never settles, so it never resolves the returned promise. It is a new promise for each runner, as a shared one would keep a reaction for every element.
-			runner.then(() => new Promise(() => {})).then(resolve_);
-		};
-
-		// Create the concurrent runners in a detached (non-awaited)
-		// promise. We need this so we can await the `next()` calls
-		// to stop creating runners before hitting the concurrency limit
-		// if the iterable has already been marked as done or a mapper stopped.
-		// NOTE: We *must* do this for async iterators otherwise we'll spin up
-		// infinite `next()` calls by default and never start the event loop.
-		(async () => {
-			for (let index = 0; index < concurrency; index++) {
-				try {
-					// eslint-disable-next-line no-await-in-loop
-					await next();
-				} catch (error) {
-					reject(error);
-					break;
-				}
-
-				if (isResolved || currentIndex >= doneIndex) {
-					break;
-				}
-			}
-		})();
-	});
-}
-
-function pMapIterable(
-	iterable,
-	mapper,
-	{
-		concurrency = Number.POSITIVE_INFINITY,
-		backpressure = concurrency,
-		preserveOrder = true,
-	} = {},
-) {
-	validateOptions(iterable, mapper, concurrency);
-
-	if (!isLimit(backpressure, concurrency)) {
-		throw new TypeError(`Expected \`backpressure\` to be an integer from \`concurrency\` (${concurrency}) and up or \`Infinity\`, got \`${backpressure}\` (${typeof backpressure})`);
-	}
-
-	return {
-		[Symbol.asyncIterator]() {
-			// `isDone` lives outside the generator so the wrapper below can set it the moment the
-			// consumer asks to stop. The generator is suspended on a pending `next()` at that point,
-			// so its `finally` would not run until much later and workers finishing in the meantime
-			// would keep pulling and mapping input for nobody.
-			let isDone = false;
-
-			const generator = (async function * () {
-				const iterator = getIterator(iterable);
-
-				// Results are consumed from the front with a moving `headIndex` instead of `shift()`.
-				// `shift()` moves every remaining entry, which is O(n) per element and made the whole
-				// run O(n²) whenever `backpressure` let the array grow, which is the default.
-				let promises = [];
-				let headIndex = 0;
-				let isIterableDone = false;
-
-				// The lowest index whose pull reported `done`. Without `preserveOrder`, the pulls after it have their slots given back, so their errors are dropped.
-				let doneIndex = Number.POSITIVE_INFINITY;
-
-				// An element that is being read, or is waiting for a mapper, does not hold a mapper slot, so the next element can be read while the mappers run. Those elements have their own cap of `concurrency`, so the source never sees more than `concurrency` overlapping `next()` calls, even with `backpressure: Infinity`. `backpressure` caps everything in flight together.
-				let readingCount = 0;
-				let runningMappersCount = 0;
-
-				// The workers waiting for a mapper slot, in the order they started waiting. A finished mapper hands its slot to the oldest one.
-				const mapperWaiters = new Map();
-				let mapperWaiterCount = 0;
-				let wokenMapperWaiterCount = 0;
-
-				const releaseMapperSlot = () => {
-					if (wokenMapperWaiterCount === mapperWaiterCount) {
-						runningMappersCount--;
-						return;
-					}
-
-					mapperWaiters.get(wokenMapperWaiterCount)();
-					mapperWaiters.delete(wokenMapperWaiterCount++);
-				};
-
-				let index = 0;
-
-				// The lowest index whose mapper returned `pMapStop`, or, with `preserveOrder`, whose pull, element, or mapper threw. The stream ends there, like a `break` or a `throw` in a loop. Once it is set, nothing past it is pulled, and no pending element past it is mapped, while the earlier elements still finish and are yielded first. `isDone` cannot do this, as it would drop the values of the earlier elements too.
-				let stopIndex = Number.POSITIVE_INFINITY;
-
-				// Without `preserveOrder`, each spawn still takes a slot in `promises`, so `backpressure` counts the same, but the slots are filled in the order the workers settle rather than the order they were spawned in, so the consumer gets whichever result is ready first. A worker always fills the oldest empty slot, at `fillIndex`. An empty slot is `undefined`, and a filled one holds the result itself rather than a promise, so a result costs a promise only when the consumer has to wait for it, through `wake`.
-				let fillIndex = 0;
-				let wake;
-
-				// The indexes of the pulls whose worker has not filled a slot yet, without `preserveOrder`.
-				const unfilledIndexes = new Set();
-
-				// The consumer waits only when the head is empty, and then the oldest empty slot is the head, so the first fill wakes it.
-				const fillSlot = result => {
-					promises[fillIndex++] = result;
-					wake?.(result);
-					wake = undefined;
-				};
-
-				const pull = createPuller(iterator);
-
-				function trySpawn() {
-					// Do not spawn once the consumer is gone, the source is done, or the stream ends at an earlier element. The pull would be wasted work, and for a one-shot source, like a queue, it takes an item nobody is going to ask for.
-					if (isDone || isIterableDone || index > stopIndex || readingCount >= concurrency || promises.length - headIndex >= backpressure) {
-						return;
-					}
-
-					readingCount++;
-
-					// Take the index when the pull starts, not when it resolves, so a source that
-					// settles its `next()` calls out of call order still gets the right position.
-					const currentIndex = index++;
-
-					// Errors must be returned as a value instead of rejecting, otherwise a promise that
-					// the consumer abandons after an earlier error becomes an unhandled rejection.
-					const promise = (async () => {
-						try {
-							let element;
-							try {
-								const {done, value} = await pull();
-
-								if (done) {
-									isIterableDone = true;
-									doneIndex = Math.min(doneIndex, currentIndex);
-									return {done: true};
-								}
-
-								// Spawn if still below the reading and backpressure limits
-								trySpawn();
-
-								element = await value;
-
-								if (runningMappersCount < concurrency) {
-									runningMappersCount++;
-								} else {
-									// `releaseMapperSlot` hands the slot over without decrementing `runningMappersCount`, so it is already counted.
-									await new Promise(resolve => {
-										mapperWaiters.set(mapperWaiterCount++, resolve);
-									});
-								}
-							} finally {
-								readingCount--;
-							}
-
-							// Spawn now that this element is no longer waiting for a mapper, so the next one is read while this one is mapped
-							trySpawn();
-
-							let returnValue;
-							try {
-								// The consumer stopped iterating, or the stream ends before this element, while this element was being read or waiting for a mapper, so drop it instead of doing work nobody will consume.
-								if (isDone || currentIndex > stopIndex) {
-									return {done: false, value: pMapSkip};
-								}
-
-								returnValue = await mapper(element, currentIndex);
-							} finally {
-								releaseMapperSlot();
-							}
-
-							if (returnValue === pMapStop) {
-								stopIndex = Math.min(stopIndex, currentIndex);
-							}
-
-							return {done: false, value: returnValue};
-						} catch (error) {
-							// With `preserveOrder`, the error is thrown at its own position, after the results before it, so those still finish. Without it, the error is thrown as soon as it settles, so nothing still pending can be yielded anymore.
-							// An error from a pull after the end of the source is dropped, as `done` is final, so it must have no effect. `doneIndex` is set before the worker that saw `done` settles, so its slot hand-back runs before the delivery check of any error that sees it here, and the two always agree.
-							if (preserveOrder) {
-								stopIndex = Math.min(stopIndex, currentIndex);
-							} else if (currentIndex < doneIndex) {
-								isDone = true;
-							}
-
-							return {error};
-						}
-					})();
-
-					if (preserveOrder) {
-						promises.push(promise);
-						return;
-					}
-
-					promises.push(undefined);
-
-					unfilledIndexes.add(currentIndex);
-
-					// The worker never rejects, as errors are returned as a value.
-					// The slot is filled here, a tick after the worker settles, rather than by the worker itself, for the same reason the consumer awaits a filled slot: so the consumer never runs, and pulls, earlier.
-					promise.then(result => {
-						// The slot was already given back, as the pull came after the end of the source.
-						if (!unfilledIndexes.delete(currentIndex)) {
-							return;
-						}
-
-						if (result.done) {
-							// The pulls made after this one came after the end of the source, and a source like a queue may never answer them, so give their slots back now instead of waiting on them.
-							for (const unfilledIndex of unfilledIndexes) {
-								if (unfilledIndex > currentIndex) {
-									unfilledIndexes.delete(unfilledIndex);
-									fillSlot({done: true});
-								}
-							}
-						}
-
-						fillSlot(result);
-					});
-				}
-
-				trySpawn();
-
-				try {
-					while (headIndex < promises.length) {
-						// Without `preserveOrder`, a filled slot holds the result itself, and it is still awaited. That takes one tick, like awaiting a settled promise, so the consumer, and its `trySpawn()`, never run earlier than with a promise in the slot. Taking a ready result without the tick can make the consumer pull before it sees a stop or the end of the source, and a one-shot source, like a queue, would lose that item.
-						// eslint-disable-next-line no-await-in-loop
-						const result = await (promises[headIndex] ?? new Promise(resolve => {
-							wake = resolve;
-						}));
-						const {done, value} = result;
-
-						// Release the entry instead of leaving it for a `shift()` to move, and drop the
-						// consumed prefix once it is at least half the array. That keeps the backing
-						// store proportional to the results still in flight rather than to the total
-						// ever spawned, which matters for an endless source, while costing one copy per
-						// half of the array, so it stays O(1) per element.
-						promises[headIndex] = undefined;
-						headIndex++;
-
-						if (headIndex * 2 >= promises.length) {
-							promises = promises.slice(headIndex);
-							fillIndex -= headIndex;
-							headIndex = 0;
-						}
-
-						if (Object.hasOwn(result, 'error')) {
-							throw result.error;
-						}
-
-						if (done) {
-							// Without `preserveOrder`, the `done` can arrive while other workers are still running.
-							if (preserveOrder) {
-								return;
-							}
-
-							continue;
-						}
-
-						// The stream ends where the stop would have been yielded: after the earlier elements with `preserveOrder`, and after the results that were ready before it without.
-						if (value === pMapStop) {
-							return;
-						}
-
-						// Spawn if just dropped below the backpressure limit and still below the reading limit
-						trySpawn();
-
-						// A `pMapSkip` result stays in `promises` and is stepped over here. Splicing it out
-						// in the worker instead would make every skip an O(n) scan and move, so a run of
-						// skips would be O(n²).
-						if (value === pMapSkip) {
-							continue;
-						}
-
-						yield value;
-					}
-				} finally {
-					// Stop pulling input once the consumer stops iterating, otherwise pending skipped mappers keep spawning work.
-					isDone = true;
-
-					if (!isIterableDone) {
-						closeIterator(iterator);
-					}
-				}
-			})();
-
-			// Override `return()` and `throw()` on the generator itself instead of wrapping it, so it
-			// keeps what it inherits, like `Symbol.asyncDispose` for `await using`, and `next()` stays
-			// the native one. Plain functions, not `async`: the generator already returns a promise,
-			// and an `async` function would wrap it in two more promises and two more microtask hops.
-			const {return: generatorReturn, throw: generatorThrow} = generator;
-
-			generator.return = value => {
-				isDone = true;
-				return generatorReturn.call(generator, value);
-			};
-
-			generator.throw = error => {
-				isDone = true;
-				return generatorThrow.call(generator, error);
-			};
-
-			return generator;
-		},
-	};
-}
-
-const pMapSkip = Symbol('skip');
-
-const pMapStop = Symbol('stop');
-
-// The checks `pMap` and `pMapIterable` share, so both reject the same input the same way.
-// `mapConcurrently` runs this inside its promise, so a bad argument rejects rather than throws.
-function validateOptions(iterable, mapper, concurrency) {
-	// Optional chaining, so a nullish input gets this message rather than Node's internal
-	// "null is not iterable".
-	if (iterable?.[Symbol.iterator] === undefined && iterable?.[Symbol.asyncIterator] === undefined) {
-		throw new TypeError(`Expected \`input\` to be either an \`Iterable\` or \`AsyncIterable\`, got (${typeof iterable})`);
-	}
-
-	if (typeof mapper !== 'function') {
-		throw new TypeError('Mapper function is required');
-	}
-
-	if (!isLimit(concurrency, 1)) {
-		throw new TypeError(`Expected \`concurrency\` to be an integer from 1 and up or \`Infinity\`, got \`${concurrency}\` (${typeof concurrency})`);
-	}
-}
-
-// Whether the value is an integer from `minimum` and up, or `Infinity`, as `concurrency` and `backpressure` must be.
-function isLimit(value, minimum) {
-	return (Number.isSafeInteger(value) && value >= minimum) || value === Number.POSITIVE_INFINITY;
-}
-
-// Read the entries of a `Map`, or else the own enumerable keys, strings and symbols, in the order and the way `Promise.allKeyed` does, all up front. Each value gets a handler right away, also like `Promise.allKeyed`, so a value that rejects before a mapper slot reaches it is not an unhandled rejection.
-function getKeyedEntries(input) {
-	if (input === null || (typeof input !== 'object' && typeof input !== 'function')) {
-		throw new TypeError(`Expected \`input\` to be an object, got (${input === null ? 'null' : typeof input})`);
-	}
-
-	const entries = [];
-
-	const addEntry = (key, value) => {
-		// Resolve the whole entry, so the engine checks termination after the value settles and before the mapper runs.
-		entries.push(Promise.resolve(value).then(
-			value => [key, {status: 'fulfilled', value}],
-			error => [key, {status: 'rejected', reason: error}],
-		));
-	};
-
-	if (input instanceof Map) {
-		for (const [key, value] of input) {
-			addEntry(key, value);
-		}
-	} else {
-		for (const key of Reflect.ownKeys(input)) {
-			if (Object.getOwnPropertyDescriptor(input, key)?.enumerable) {
-				addEntry(key, input[key]);
-			}
-		}
-	}
-
-	return entries;
-}
-
-// Take the async iterator when the input has both, like `for await` does.
-function getIterator(iterable) {
-	return iterable[Symbol.asyncIterator] === undefined ? iterable[Symbol.iterator]() : iterable[Symbol.asyncIterator]();
-}
-
-// Close the source so it can release its resources, like `for await` does.
-// Callers must not await this so a source that is blocked in `next()` cannot block them.
-async function closeIterator(iterator) {
-	try {
-		await iterator.return?.();
-	} catch {}
-}
-
-// Pull the next item, and stop pulling once the source has reported `done`: a source like a queue
-// may block in `next()` after it is exhausted, which would hang the caller. `done` is final, like
-// `for await`, so anything the source produces after it is dropped.
-function createPuller(iterator) {
-	let isSourceDone = false;
-
-	// A sync iterable, like an array, answers right away, so `done` can be seen here. An async
-	// iterable is seen in the `then` below, as soon as its pull settles.
-	const markDone = item => {
-		if (item?.done) {
-			isSourceDone = true;
-		}
-	};
-
-	return () => {
-		if (isSourceDone) {
-			return {done: true};
-		}
-
-		const result = iterator.next();
-		markDone(result);
-
-		// A sync iterable, like an array, answers right away, so `done` has been read already and
-		// the result can go back untouched.
-		if (typeof result?.then !== 'function') {
-			return result;
-		}
-
-		// An async iterable settles later, so `done` is read off the pull once it does. That is a
-		// branch of its own, which leaves the caller awaiting the pull itself rather than a promise
-		// derived from it, so an async source does not pay an extra microtask per element. The
-		// rejection is handled here as well as by the caller, so a pull cannot escape as an
-		// unhandled rejection. A thenable that is not a promise is turned into one first, so it is
-		// subscribed to once, like `for await` does, while a native promise is returned as is.
-		const promise = Promise.resolve(result);
-		promise.then(markDone, () => {});
-
-		return promise;
-	};
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(3169);
+;// CONCATENATED MODULE: ./src/shared/errors.ts
 /**
- * Errors the user can act on. Their messages are shown as `::error::` annotations, so each one names
- * what is at fault (an input, a file, a credential) and says how to fix it.
+ * Errors the user can act on. Their messages become `::error::` annotations and the job summary's reason, so
+ * each one names what is at fault (an input, a file, a credential, a service) and says how to fix it.
  */
 /** A problem with one action input. */
 class InputError extends Error {
@@ -78783,18 +78111,40 @@ class SourceError extends Error {
         this.name = 'SourceError';
     }
 }
-/** Anything else that stops a deploy before or while it writes (refusals, failed writes, AWS errors). */
+/** The deploy stopped itself before writing: a safety rule said no (empty build, too many deletions, …). */
+class Refusal extends Error {
+    input;
+    constructor(message, input) {
+        super(message);
+        this.input = input;
+        this.name = 'Refusal';
+    }
+}
+/** A call to S3, CloudFront or GitHub failed; the message names the service and the input that can fix it. */
+class ServiceError extends Error {
+    code;
+    constructor(message, code, options) {
+        super(message, options);
+        this.code = code;
+        this.name = 'ServiceError';
+    }
+}
+/** Anything else that stops a deploy while it runs (a failed build, failed writes). */
 class DeployError extends Error {
     constructor(message, options) {
         super(message, options);
         this.name = 'DeployError';
     }
 }
+/** Stopped before any write by the user's input or a safety rule, rather than by something breaking. */
+function isRefusal(error) {
+    return error instanceof InputError || error instanceof SourceError || error instanceof Refusal;
+}
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: ./src/aws-errors.ts
+;// CONCATENATED MODULE: ./src/adapters/aws-errors.ts
 
 const REJECTED_CREDENTIALS = new Set([
     'InvalidAccessKeyId',
@@ -78815,33 +78165,38 @@ const NETWORK = new Set([
     'TimeoutError',
     'RequestTimeout',
 ]);
-/**
- * An AWS SDK error as a message that says what to fix. Built from the error's code and our own inputs only:
- * never from request details, so no credential can leak into the log.
- */
-function describeAwsError(error, action, target) {
+const CREDENTIALS_ADVICE = 'the AWS credentials were rejected: check the access key / secret, or the role that aws-actions/configure-aws-credentials assumes.';
+/** The error's code: the SDK puts it in `name`; Node's system errors (all named 'Error') in `code`. */
+function errorCode(error) {
     const shape = (error ?? {});
-    // Node's system errors are all named 'Error'; their errno code (ECONNREFUSED…) says more.
-    const code = shape.Code ??
-        (shape.name && shape.name !== 'Error' ? shape.name : undefined) ??
-        shape.code ??
-        shape.name ??
-        'Error';
-    const status = shape.$metadata?.httpStatusCode;
-    const where = action === 'CreateInvalidation'
-        ? `CloudFront distribution ${target.distributionId}`
-        : `s3://${target.bucket}/${target.prefix}`;
-    const detail = (shape.message ?? '').split(/\r?\n|\r/)[0]?.slice(0, 300) ?? '';
+    return (shape.Code ?? (shape.name && shape.name !== 'Error' ? shape.name : undefined) ?? shape.code ?? shape.name ?? 'Error');
+}
+function httpStatus(error) {
+    return (error ?? {}).$metadata?.httpStatusCode;
+}
+/** The service's message as one bounded line of printable text. */
+function serviceDetail(error, max = 300) {
+    const message = (error ?? {}).message ?? '';
+    // eslint-disable-next-line no-control-regex -- control characters are what is removed
+    const line = (message.split(/\r?\n|\r/)[0] ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
+    return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+function fallbackAdvice(error) {
+    const code = errorCode(error);
+    const status = httpStatus(error);
+    const detail = serviceDetail(error);
+    return `${code}${status ? ` (HTTP ${status})` : ''}${detail && detail !== code ? `: ${detail}` : ''}`;
+}
+/** An S3 error: names the bucket, and the input that fixes it (bucket, region, endpoint-url, credentials). */
+function describeS3Error(error, action, target) {
+    const code = errorCode(error);
+    const status = httpStatus(error);
+    const where = `s3://${target.bucket}/${target.prefix}`;
     let advice;
-    if (REJECTED_CREDENTIALS.has(code)) {
-        advice =
-            'the AWS credentials were rejected: check the access key / secret, or the role that aws-actions/configure-aws-credentials assumes.';
-    }
+    if (REJECTED_CREDENTIALS.has(code))
+        advice = CREDENTIALS_ADVICE;
     else if (code === 'NoSuchBucket') {
         advice = `bucket '${target.bucket}' does not exist${target.endpointUrl ? ` at ${target.endpointUrl}` : ''}: check input 'bucket'.`;
-    }
-    else if (code === 'NoSuchDistribution') {
-        advice = `distribution '${target.distributionId}' does not exist in this account: check input 'distribution-id'.`;
     }
     else if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {
         advice = `access denied: the credentials need permission for ${action} on ${where} (see examples/iam/deploy-policy.json).`;
@@ -78851,24 +78206,38 @@ function describeAwsError(error, action, target) {
         code === 'PermanentRedirect') {
         advice = `the bucket is not in region '${target.region}': set input 'region' to the bucket's region.`;
     }
+    else if (NETWORK.has(code)) {
+        advice = `cannot reach ${target.endpointUrl ?? 'S3'} (${code}): check 'endpoint-url' and the network.`;
+    }
+    else
+        advice = fallbackAdvice(error);
+    return new ServiceError(`S3 ${action} on ${where} failed: ${advice}`, code, { cause: error });
+}
+/** A CloudFront error: names the distribution and 'distribution-id'; never the S3 endpoint. */
+function describeCloudFrontError(error, action, distributionId) {
+    const code = errorCode(error);
+    const status = httpStatus(error);
+    const where = `distribution ${distributionId}`;
+    let advice;
+    if (REJECTED_CREDENTIALS.has(code))
+        advice = CREDENTIALS_ADVICE;
+    else if (code === 'NoSuchDistribution') {
+        advice = `distribution '${distributionId}' does not exist in this account: check input 'distribution-id'.`;
+    }
+    else if (code === 'AccessDenied' || code === 'Forbidden' || status === 403) {
+        advice = `access denied: the credentials need cloudfront:${action} on distribution '${distributionId}' (see examples/iam/deploy-policy.json), or 'distribution-id' names another account's distribution.`;
+    }
     else if (code === 'TooManyInvalidationsInProgress') {
         advice = 'CloudFront has too many invalidations in progress for this distribution: re-run once they complete.';
     }
     else if (NETWORK.has(code)) {
-        advice = `cannot reach ${target.endpointUrl ?? 'AWS'} (${code}): check 'endpoint-url' and the network.`;
+        advice = `cannot reach the CloudFront API (${code}): check the network (or AWS_ENDPOINT_URL_CLOUDFRONT, if set).`;
     }
-    else {
-        advice = `${code}${status ? ` (HTTP ${status})` : ''}${detail ? `: ${detail}` : ''}`;
-    }
-    return new DeployError(`${action} on ${where} failed: ${advice}`, { cause: error });
+    else
+        advice = fallbackAdvice(error);
+    return new ServiceError(`CloudFront ${action} on ${where} failed: ${advice}`, code, { cause: error });
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3169);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
@@ -78877,566 +78246,13 @@ var external_node_https_ = __nccwpck_require__(4708);
 var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
 var client_s3_dist_cjs = __nccwpck_require__(3711);
-;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
-/*
-How it works:
-`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
-*/
-
-class Node {
-	value;
-	next;
-
-	constructor(value) {
-		this.value = value;
-	}
-}
-
-class Queue {
-	#head;
-	#tail;
-	#size;
-
-	constructor() {
-		this.clear();
-	}
-
-	enqueue(value) {
-		const node = new Node(value);
-
-		if (this.#head) {
-			this.#tail.next = node;
-			this.#tail = node;
-		} else {
-			this.#head = node;
-			this.#tail = node;
-		}
-
-		this.#size++;
-	}
-
-	dequeue() {
-		const current = this.#head;
-		if (!current) {
-			return;
-		}
-
-		this.#head = this.#head.next;
-		this.#size--;
-
-		// Clean up tail reference when queue becomes empty
-		if (!this.#head) {
-			this.#tail = undefined;
-		}
-
-		return current.value;
-	}
-
-	peek() {
-		if (!this.#head) {
-			return;
-		}
-
-		return this.#head.value;
-
-		// TODO: Node.js 18.
-		// return this.#head?.value;
-	}
-
-	clear() {
-		this.#head = undefined;
-		this.#tail = undefined;
-		this.#size = 0;
-	}
-
-	get size() {
-		return this.#size;
-	}
-
-	* [Symbol.iterator]() {
-		let current = this.#head;
-
-		while (current) {
-			yield current.value;
-			current = current.next;
-		}
-	}
-
-	* drain() {
-		while (this.#head) {
-			yield this.dequeue();
-		}
-	}
-}
-
-;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
-
-
-function pLimit(concurrency) {
-	let rejectOnClear = false;
-
-	if (typeof concurrency === 'object') {
-		({concurrency, rejectOnClear = false} = concurrency);
-	}
-
-	validateConcurrency(concurrency);
-
-	if (typeof rejectOnClear !== 'boolean') {
-		throw new TypeError('Expected `rejectOnClear` to be a boolean');
-	}
-
-	const queue = new Queue();
-	let activeCount = 0;
-
-	const resumeNext = () => {
-		// Process the next queued function if we're under the concurrency limit
-		if (activeCount < concurrency && queue.size > 0) {
-			activeCount++;
-			queue.dequeue().run();
-		}
-	};
-
-	const next = () => {
-		activeCount--;
-		resumeNext();
-	};
-
-	const run = async (function_, resolve, arguments_) => {
-		// Execute the function and capture the result promise
-		const result = (async () => function_(...arguments_))();
-
-		// Resolve immediately with the promise (don't wait for completion)
-		resolve(result);
-
-		// Wait for the function to complete (success or failure)
-		// We catch errors here to prevent unhandled rejections,
-		// but the original promise rejection is preserved for the caller
-		try {
-			await result;
-		} catch {}
-
-		// Decrement active count and process next queued function
-		next();
-	};
-
-	const enqueue = (function_, resolve, reject, arguments_) => {
-		const queueItem = {reject};
-
-		// Queue the internal resolve function instead of the run function
-		// to preserve the asynchronous execution context.
-		new Promise(internalResolve => { // eslint-disable-line promise/param-names
-			queueItem.run = internalResolve;
-			queue.enqueue(queueItem);
-		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
-
-		// Start processing immediately if we haven't reached the concurrency limit
-		if (activeCount < concurrency) {
-			resumeNext();
-		}
-	};
-
-	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
-		enqueue(function_, resolve, reject, arguments_);
-	});
-
-	Object.defineProperties(generator, {
-		activeCount: {
-			get: () => activeCount,
-		},
-		pendingCount: {
-			get: () => queue.size,
-		},
-		clearQueue: {
-			value() {
-				if (!rejectOnClear) {
-					queue.clear();
-					return;
-				}
-
-				const abortError = AbortSignal.abort().reason;
-
-				while (queue.size > 0) {
-					queue.dequeue().reject(abortError);
-				}
-			},
-		},
-		concurrency: {
-			get: () => concurrency,
-
-			set(newConcurrency) {
-				validateConcurrency(newConcurrency);
-				concurrency = newConcurrency;
-
-				queueMicrotask(() => {
-					// eslint-disable-next-line no-unmodified-loop-condition
-					while (activeCount < concurrency && queue.size > 0) {
-						resumeNext();
-					}
-				});
-			},
-		},
-		map: {
-			async value(iterable, function_) {
-				const promises = [];
-
-				try {
-					Array.from(iterable, (value, index) => {
-						const promise = generator(function_, value, index);
-						promises.push(promise);
-						return promise;
-					});
-				} catch (error) {
-					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
-					for (const promise of promises) {
-						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
-					}
-
-					throw error;
-				}
-
-				return Promise.all(promises);
-			},
-		},
-	});
-
-	return generator;
-}
-
-function limitFunction(function_, options) {
-	const limit = pLimit(options);
-
-	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
-	Object.defineProperty(limitedFunction, 'clearQueue', {
-		value: limit.clearQueue,
-	});
-
-	return limitedFunction;
-}
-
-function validateConcurrency(concurrency) {
-	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
-	}
-}
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/manifest.ts
-
-/**
- * The deploy manifest: a small object the action keeps beside the site (at `<prefix><MANIFEST_NAME>`) that
- * records, per key, the content hash and the headers it last wrote and the ETag S3 gave back. A listing's
- * ETag equal to the recorded one proves the object is still what the action wrote, so a redeploy needs no
- * per-object HEAD and never compares mtimes. It also records since when each deleted fingerprinted asset has
- * been kept for pages still cached (see plan.ts). Keys are relative to the prefix.
- */
-const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
-const FORMAT = 'parlai-site-deploy/manifest';
-const VERSION = 1;
-function emptyManifest() {
-    return { entries: new Map(), retained: new Map() };
-}
-function sortedObject(map, value) {
-    return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, item]) => [key, value(item)]));
-}
-function isManifestPath(relativePath) {
-    return relativePath === MANIFEST_NAME || relativePath.endsWith(`/${MANIFEST_NAME}`);
-}
-function encodeManifest(manifest, updatedAt) {
-    const entries = sortedObject(manifest.entries, (entry) => entry);
-    const retained = sortedObject(manifest.retained, (since) => since.toISOString());
-    const json = JSON.stringify({
-        format: FORMAT,
-        version: VERSION,
-        updatedAt: updatedAt.toISOString(),
-        entries,
-        retained,
-    });
-    return (0,external_node_zlib_.gzipSync)(json);
-}
-function isEntry(value) {
-    if (typeof value !== 'object' || value === null)
-        return false;
-    const entry = value;
-    return (typeof entry.md5 === 'string' &&
-        typeof entry.etag === 'string' &&
-        typeof entry.size === 'number' &&
-        typeof entry.contentType === 'string' &&
-        typeof entry.cacheControl === 'string');
-}
-/** Throws on anything that is not a manifest this version wrote; the caller then trusts nothing in it. */
-function decodeManifest(body) {
-    const parsed = JSON.parse((0,external_node_zlib_.gunzipSync)(body).toString('utf8'));
-    const document = parsed;
-    if (document.format !== FORMAT || document.version !== VERSION) {
-        throw new Error(`not a version ${VERSION} manifest`);
-    }
-    if (typeof document.entries !== 'object' || document.entries === null)
-        throw new Error('no entries');
-    const entries = new Map();
-    // The headers repeat across thousands of entries: keep one string per distinct value.
-    const interned = new Map();
-    const intern = (text) => {
-        const known = interned.get(text);
-        if (known !== undefined)
-            return known;
-        interned.set(text, text);
-        return text;
-    };
-    for (const [key, value] of Object.entries(document.entries)) {
-        if (isEntry(value)) {
-            value.contentType = intern(value.contentType);
-            value.cacheControl = intern(value.cacheControl);
-            entries.set(key, value);
-        }
-    }
-    const retained = new Map();
-    if (typeof document.retained === 'object' && document.retained !== null) {
-        for (const [key, value] of Object.entries(document.retained)) {
-            const since = typeof value === 'string' ? new Date(value) : undefined;
-            if (since && !Number.isNaN(since.getTime()))
-                retained.set(key, since);
-        }
-    }
-    return { entries, retained };
-}
-function sameEntry(a, b) {
-    return (a.md5 === b.md5 &&
-        a.etag === b.etag &&
-        a.size === b.size &&
-        a.contentType === b.contentType &&
-        a.cacheControl === b.cacheControl);
-}
-/** Whether two manifests record the same state (so an unchanged one need not be written again). */
-function sameManifest(a, b) {
-    if (a.entries.size !== b.entries.size || a.retained.size !== b.retained.size)
-        return false;
-    for (const [key, entry] of a.entries) {
-        const other = b.entries.get(key);
-        if (!other || !sameEntry(entry, other))
-            return false;
-    }
-    for (const [key, since] of a.retained) {
-        if (b.retained.get(key)?.getTime() !== since.getTime())
-            return false;
-    }
-    return true;
-}
-
-;// CONCATENATED MODULE: ./src/scan.ts
-
-
-
-
-
-
-/** Files of this size and above go up as multipart uploads, in parts of this size (as the AWS CLI does). */
-const PART_SIZE = 8 * 1024 * 1024;
-/** S3's limit on the length of a key, in UTF-8 bytes. */
-const MAX_KEY_BYTES = 1024;
-const READ_CHUNK = 1024 * 1024;
-/** Directories never deployed: a site build has no business publishing a repository. */
-const ALWAYS_SKIPPED_DIRECTORIES = new Set(['.git']);
-/** Hashing yields to the event loop after this many bytes, so the bucket listing goes on meanwhile. */
-const YIELD_EVERY_BYTES = 4 * 1024 * 1024;
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-function describe(name) {
-    return JSON.stringify(name);
-}
-function checkName(relativePath, keyPrefix) {
-    if (CONTROL_CHARACTERS.test(relativePath)) {
-        throw new SourceError(`File ${describe(relativePath)} has a control character in its name, which S3 keys and URLs cannot carry safely: rename it in the build, or add it to 'exclude'.`);
-    }
-    const keyBytes = Buffer.byteLength(keyPrefix + relativePath, 'utf8');
-    if (keyBytes > MAX_KEY_BYTES) {
-        throw new SourceError(`File ${describe(relativePath)} would get a ${keyBytes}-byte key; S3 allows ${MAX_KEY_BYTES}: shorten its path or the prefix, or add it to 'exclude'.`);
-    }
-    if (isManifestPath(relativePath)) {
-        throw new SourceError(`File ${describe(relativePath)} has the name this action reserves for its deploy manifest: rename it or add it to 'exclude'.`);
-    }
-}
-function isInside(root, target) {
-    const relative = external_node_path_default().relative(root, target);
-    return relative === '' || (!relative.startsWith('..') && !external_node_path_default().isAbsolute(relative));
-}
-/** One read buffer for the whole scan: hashing allocates nothing per file. */
-const readBuffer = Buffer.allocUnsafe(READ_CHUNK);
-/**
- * MD5 of a file, and its multipart ETag from PART_SIZE up, read synchronously in READ_CHUNK pieces into
- * one reused buffer: for the thousands of small files of a site, this is several times faster than the
- * promise-based API (one thread-pool round trip and one Buffer per call), and never holds a large file in
- * memory. The size is what was read, so a file that changed since it was listed is hashed as it is now.
- */
-function hashFile(absolutePath) {
-    const whole = (0,external_node_crypto_.createHash)('md5');
-    const partDigests = [];
-    let part;
-    let partFill = 0;
-    let size = 0;
-    const descriptor = (0,external_node_fs_.openSync)(absolutePath, 'r');
-    try {
-        for (;;) {
-            const bytesRead = (0,external_node_fs_.readSync)(descriptor, readBuffer, 0, READ_CHUNK, null);
-            if (bytesRead === 0)
-                break;
-            let view = readBuffer.subarray(0, bytesRead);
-            while (view.length > 0) {
-                if (size < PART_SIZE) {
-                    // The first part is the start of the whole: one hash serves both (a copy is taken at its end).
-                    const take = Math.min(view.length, PART_SIZE - size);
-                    whole.update(view.subarray(0, take));
-                    size += take;
-                    view = view.subarray(take);
-                    if (size === PART_SIZE)
-                        partDigests.push(whole.copy().digest());
-                    continue;
-                }
-                part ??= (0,external_node_crypto_.createHash)('md5');
-                const take = Math.min(view.length, PART_SIZE - partFill);
-                const piece = view.subarray(0, take);
-                whole.update(piece);
-                part.update(piece);
-                size += take;
-                partFill += take;
-                view = view.subarray(take);
-                if (partFill === PART_SIZE) {
-                    partDigests.push(part.digest());
-                    part = undefined;
-                    partFill = 0;
-                }
-            }
-            // A short read of a regular file is its end: most files of a site take one read and no second call.
-            if (bytesRead < READ_CHUNK)
-                break;
-        }
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(descriptor);
-    }
-    if (part !== undefined)
-        partDigests.push(part.digest());
-    const md5 = whole.digest('hex');
-    if (size < PART_SIZE)
-        return { md5, size };
-    const multipartEtag = `${(0,external_node_crypto_.createHash)('md5').update(Buffer.concat(partDigests)).digest('hex')}-${partDigests.length}`;
-    return { md5, multipartEtag, size };
-}
-/** Lists the regular files under `root`, following symlinks that stay inside it. */
-async function listFiles(root, options) {
-    const realRoot = await (0,promises_.realpath)(root);
-    const found = [];
-    const visitedDirectories = new Set([realRoot]);
-    const pending = [{ directory: root, relative: '' }];
-    while (pending.length > 0) {
-        const { directory, relative } = pending.pop();
-        let entries;
-        try {
-            entries = await (0,promises_.readdir)(directory, { withFileTypes: true });
-        }
-        catch (error) {
-            throw new SourceError(`Cannot read directory ${describe(relative || '.')} of 'source-dir': ${error.message}`);
-        }
-        for (const entry of entries) {
-            const relativePath = relative + entry.name;
-            const absolutePath = external_node_path_default().join(directory, entry.name);
-            if (options.exclude(relativePath))
-                continue;
-            let isDirectory = entry.isDirectory();
-            let isFile = entry.isFile();
-            if (entry.isSymbolicLink()) {
-                let target;
-                try {
-                    target = await (0,promises_.realpath)(absolutePath);
-                }
-                catch {
-                    throw new SourceError(`Symlink ${describe(relativePath)} in 'source-dir' is broken: fix or remove it in the build.`);
-                }
-                if (!isInside(realRoot, target)) {
-                    throw new SourceError(`Symlink ${describe(relativePath)} points outside 'source-dir' (to ${describe(target)}): deploying it could publish files that are not part of the site. Copy the file into the build instead, or add the link to 'exclude'.`);
-                }
-                const targetStat = await (0,promises_.stat)(target);
-                isDirectory = targetStat.isDirectory();
-                isFile = targetStat.isFile();
-                if (isDirectory) {
-                    if (visitedDirectories.has(target))
-                        continue; // a loop, or a second link to a walked directory
-                    visitedDirectories.add(target);
-                }
-            }
-            if (isDirectory) {
-                if (!ALWAYS_SKIPPED_DIRECTORIES.has(entry.name))
-                    pending.push({ directory: absolutePath, relative: `${relativePath}/` });
-                continue;
-            }
-            if (!isFile) {
-                throw new SourceError(`${describe(relativePath)} in 'source-dir' is not a regular file (a socket or device?): remove it or add it to 'exclude'.`);
-            }
-            checkName(relativePath, options.keyPrefix);
-            found.push({ relativePath, absolutePath });
-        }
-    }
-    return found;
-}
-/**
- * Every file to deploy, with its MD5, sorted by path. Throws a SourceError naming the file for anything that
- * cannot be deployed safely; nothing is written before the scan has succeeded.
- */
-async function scanSource(root, options) {
-    const found = await listFiles(root, options);
-    found.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-    const files = [];
-    let sinceYield = 0;
-    for (const file of found) {
-        try {
-            const hashed = hashFile(file.absolutePath);
-            files.push({ relativePath: file.relativePath, absolutePath: file.absolutePath, ...hashed });
-            sinceYield += hashed.size;
-        }
-        catch (error) {
-            const code = error.code;
-            const reason = code === 'EACCES' ? 'permission denied' : error.message;
-            throw new SourceError(`Cannot read ${describe(file.relativePath)} in 'source-dir' (${reason}): make it readable in the build, or add it to 'exclude'.`);
-        }
-        if (sinceYield >= YIELD_EVERY_BYTES) {
-            sinceYield = 0;
-            await new Promise((resolve) => setImmediate(resolve));
-        }
-    }
-    return files;
-}
-/** Refuses a `source-dir` that is missing or not a directory, before anything else is done with it. */
-async function checkSourceDir(root, shownAs) {
-    let info;
-    try {
-        info = await (0,promises_.lstat)(root).then((linkInfo) => (linkInfo.isSymbolicLink() ? (0,promises_.stat)(root) : linkInfo));
-    }
-    catch {
-        throw new SourceError(`'source-dir' ${describe(shownAs)} does not exist (resolved to ${describe(root)}): check the path, and that 'build-command' writes its output there.`);
-    }
-    if (!info.isDirectory()) {
-        throw new SourceError(`'source-dir' ${describe(shownAs)} is a file, not a directory: give the directory that holds the built site.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/s3.ts
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/adapters/s3/client.ts
 
 
 
 const USER_AGENT = 'parlai-site-deploy/1';
 /** Parts of large files in flight at once, across all files: bounds memory to this many PART_SIZE buffers. */
 const PARTS_IN_FLIGHT = 4;
-/** Files up to this size are read into reused buffers (most of a site); larger ones get their own. */
-const POOLED_BODY_BYTES = 1024 * 1024;
-const DELETE_BATCH = 1000;
 function createS3Client(settings) {
     // One keep-alive socket per concurrent request: no new TLS handshake per object.
     const agentOptions = { keepAlive: true, maxSockets: settings.concurrency + PARTS_IN_FLIGHT };
@@ -79462,268 +78278,9 @@ function createS3Client(settings) {
         },
     });
 }
-class IntegrityError extends Error {
-}
-/** The object changed since this deploy read it: another deploy wrote it meanwhile. */
-class ConcurrentWriteError extends Error {
-    expectedEtag;
-    foundEtag;
-    constructor(expectedEtag, foundEtag) {
-        super(`expected ${expectedEtag ?? 'no object'}, found ${foundEtag ?? 'no object'}`);
-        this.expectedEtag = expectedEtag;
-        this.foundEtag = foundEtag;
-    }
-}
-function unquote(etag) {
-    return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');
-}
-function encodeCopySource(bucket, key) {
-    return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-}
-function isNotFound(error) {
-    const name = error.name;
-    const status = error.$metadata?.httpStatusCode;
-    return name === 'NoSuchKey' || name === 'NotFound' || status === 404;
-}
-/** The S3 calls a deploy makes, and nothing else. */
-/** Body buffers for single-part uploads, reused across files so a deploy of 50,000 files allocates a handful. */
-class BodyBuffers {
-    free = [];
-    take(size) {
-        if (size > POOLED_BODY_BYTES)
-            return Buffer.allocUnsafe(size);
-        return this.free.pop() ?? Buffer.allocUnsafe(POOLED_BODY_BYTES);
-    }
-    give(buffer) {
-        if (buffer.length === POOLED_BODY_BYTES)
-            this.free.push(buffer);
-    }
-}
-/** Reads exactly `size` bytes of a file into `buffer`; fewer means the file changed since it was scanned. */
-function readInto(absolutePath, buffer, size) {
-    const descriptor = (0,external_node_fs_.openSync)(absolutePath, 'r');
-    try {
-        let total = 0;
-        for (;;) {
-            const bytesRead = (0,external_node_fs_.readSync)(descriptor, buffer, total, Math.min(buffer.length, size + 1) - total, null);
-            if (bytesRead === 0)
-                return total;
-            total += bytesRead;
-            if (total > size || total === buffer.length)
-                return total;
-        }
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(descriptor);
-    }
-}
-class ObjectStore {
-    client;
-    bucket;
-    partLimit = pLimit(PARTS_IN_FLIGHT);
-    bodies = new BodyBuffers();
-    constructor(client, bucket) {
-        this.client = client;
-        this.bucket = bucket;
-    }
-    /** One flat, paginated listing of everything under the prefix. */
-    async list(prefix) {
-        const objects = [];
-        const pages = (0,client_s3_dist_cjs/* paginateListObjectsV2 */.OqA)({ client: this.client, pageSize: 1000 }, { Bucket: this.bucket, Prefix: prefix || undefined });
-        for await (const page of pages) {
-            for (const object of page.Contents ?? []) {
-                if (object.Key === undefined)
-                    continue;
-                objects.push({ key: object.Key, etag: unquote(object.ETag), size: object.Size ?? 0 });
-            }
-        }
-        return objects;
-    }
-    /** One HEAD: the object's ETag and the two headers this action owns, or undefined when it is absent. */
-    async head(key) {
-        try {
-            const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: this.bucket, Key: key }));
-            return {
-                etag: unquote(head.ETag),
-                headers: { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' },
-            };
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw error;
-        }
-    }
-    async readObject(key) {
-        try {
-            const response = await this.client.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({ Bucket: this.bucket, Key: key }));
-            const body = Buffer.from(await response.Body.transformToByteArray());
-            return { body, etag: unquote(response.ETag) };
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw error;
-        }
-    }
-    /**
-     * Uploads a file (in parts from PART_SIZE up) and returns the ETag S3 recorded. The Content-MD5 is the
-     * scan's: a file that changed on disk since the scan is refused by S3 (or by the ETag check), not stored
-     * as if it were the file that was planned.
-     */
-    async putFile(file) {
-        if (file.size >= PART_SIZE)
-            return this.putMultipart(file);
-        const buffer = this.bodies.take(file.size + 1);
-        try {
-            const read = readInto(file.absolutePath, buffer, file.size);
-            if (read !== file.size) {
-                throw new IntegrityError(`${file.relativePath} changed on disk after it was scanned (now ${read > file.size ? 'longer' : `${read} bytes`}, was ${file.size}): is the build still writing?`);
-            }
-            const response = await this.client.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
-                Bucket: this.bucket,
-                Key: file.key,
-                Body: buffer.subarray(0, file.size),
-                ContentLength: file.size,
-                ContentMD5: Buffer.from(file.md5, 'hex').toString('base64'),
-                ContentType: file.headers.contentType,
-                CacheControl: file.headers.cacheControl,
-            }));
-            return this.checkStored(file, unquote(response.ETag), response.ServerSideEncryption, [file.md5]);
-        }
-        finally {
-            this.bodies.give(buffer);
-        }
-    }
-    async putMultipart(file) {
-        const created = await this.client.send(new client_s3_dist_cjs/* CreateMultipartUploadCommand */.nG4({
-            Bucket: this.bucket,
-            Key: file.key,
-            ContentType: file.headers.contentType,
-            CacheControl: file.headers.cacheControl,
-        }));
-        const uploadId = created.UploadId;
-        const handle = await (0,promises_.open)(file.absolutePath, 'r');
-        try {
-            const partCount = Math.ceil(file.size / PART_SIZE);
-            const settled = await Promise.allSettled(Array.from({ length: partCount }, (_, index) => this.partLimit(async () => {
-                const offset = index * PART_SIZE;
-                const length = Math.min(PART_SIZE, file.size - offset);
-                const body = Buffer.alloc(length);
-                const { bytesRead } = await handle.read(body, 0, length, offset);
-                if (bytesRead !== length)
-                    throw new IntegrityError(`${file.relativePath} got shorter while it was uploaded`);
-                const md5 = (0,external_node_crypto_.createHash)('md5').update(body).digest();
-                const response = await this.client.send(new client_s3_dist_cjs/* UploadPartCommand */.iVK({
-                    Bucket: this.bucket,
-                    Key: file.key,
-                    UploadId: uploadId,
-                    PartNumber: index + 1,
-                    Body: body,
-                    ContentLength: length,
-                    ContentMD5: md5.toString('base64'),
-                }));
-                return { PartNumber: index + 1, ETag: response.ETag };
-            })));
-            const failure = settled.find((result) => result.status === 'rejected');
-            if (failure)
-                throw failure.reason;
-            const parts = settled.map((result) => result.value);
-            const completed = await this.client.send(new client_s3_dist_cjs/* CompleteMultipartUploadCommand */.Gym({
-                Bucket: this.bucket,
-                Key: file.key,
-                UploadId: uploadId,
-                MultipartUpload: { Parts: parts },
-            }));
-            // AWS answers md5-of-part-md5s-N; some S3-compatible servers the plain MD5. Both prove the bytes.
-            return this.checkStored(file, unquote(completed.ETag), completed.ServerSideEncryption, [
-                file.multipartEtag ?? '',
-                file.md5,
-            ]);
-        }
-        catch (error) {
-            await this.client
-                .send(new client_s3_dist_cjs/* AbortMultipartUploadCommand */.tfP({ Bucket: this.bucket, Key: file.key, UploadId: uploadId }))
-                .catch(() => undefined); // the bucket's lifecycle rule cleans up what an abort could not
-            throw error;
-        }
-        finally {
-            await handle.close();
-        }
-    }
-    /**
-     * S3 rejects a body that does not match its Content-MD5; a server that ignores Content-MD5 is caught here,
-     * by the ETag it computed. (With SSE-KMS or SSE-C the ETag is not an MD5, and S3's own check stands.)
-     */
-    checkStored(file, etag, encryption, expected) {
-        const opaqueEtag = encryption === 'aws:kms' || encryption === 'aws:kms:dsse';
-        if (!opaqueEtag && !expected.includes(etag)) {
-            throw new IntegrityError(`${file.key}: the server stored other bytes than were scanned (ETag ${etag}, expected ${expected.filter(Boolean).join(' or ')}): the file changed on disk during the deploy, or was corrupted on the way.`);
-        }
-        return etag;
-    }
-    /** Rewrites an object's headers in place (server-side copy onto itself): no bytes are sent. */
-    async copyWithHeaders(file) {
-        const response = await this.client.send(new client_s3_dist_cjs/* CopyObjectCommand */.s9Z({
-            Bucket: this.bucket,
-            Key: file.key,
-            CopySource: encodeCopySource(this.bucket, file.key),
-            MetadataDirective: 'REPLACE',
-            ContentType: file.headers.contentType,
-            CacheControl: file.headers.cacheControl,
-        }));
-        return unquote(response.CopyObjectResult?.ETag);
-    }
-    /**
-     * Writes `body` only if the object is still the one read before (`expectedEtag`, or absent): a conditional
-     * PUT (If-Match / If-None-Match), which S3 enforces atomically. Stores that ignore conditional headers are
-     * covered by reading the ETag first, which catches all but a race within those two requests.
-     */
-    async putIfUnchanged(key, body, headers, expectedEtag) {
-        const found = (await this.head(key))?.etag;
-        if (found !== expectedEtag)
-            throw new ConcurrentWriteError(expectedEtag, found);
-        try {
-            const response = await this.client.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
-                Bucket: this.bucket,
-                Key: key,
-                Body: body,
-                ContentLength: body.length,
-                ContentMD5: (0,external_node_crypto_.createHash)('md5').update(body).digest('base64'),
-                ContentType: headers.contentType,
-                CacheControl: headers.cacheControl,
-                ...(expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: `"${expectedEtag}"` }),
-            }));
-            return unquote(response.ETag);
-        }
-        catch (error) {
-            const status = error.$metadata?.httpStatusCode;
-            const name = error.name;
-            // 412: the condition failed; 409: a concurrent conditional write to the same key won.
-            if (status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'ConditionalRequestConflict') {
-                throw new ConcurrentWriteError(expectedEtag, undefined);
-            }
-            throw error;
-        }
-    }
-    /** DeleteObjects, up to 1,000 keys a call. Returns the keys S3 could not delete, with why. */
-    async deleteKeys(keys) {
-        const failed = [];
-        for (let start = 0; start < keys.length; start += DELETE_BATCH) {
-            const batch = keys.slice(start, start + DELETE_BATCH);
-            const response = await this.client.send(new client_s3_dist_cjs/* DeleteObjectsCommand */.xvx({
-                Bucket: this.bucket,
-                Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-            }));
-            for (const error of response.Errors ?? []) {
-                failed.push({ key: error.Key ?? '?', message: `${error.Code ?? 'Error'}: ${error.Message ?? ''}`.trim() });
-            }
-        }
-        return failed;
-    }
-}
 
-;// CONCATENATED MODULE: ./src/cloudfront.ts
+;// CONCATENATED MODULE: ./src/adapters/cloudfront/cdn.ts
+
 
 
 /** CloudFront is global; its API lives in us-east-1. AWS_ENDPOINT_URL_CLOUDFRONT redirects it (tests do). */
@@ -79735,915 +78292,47 @@ function createCloudFrontClient() {
         customUserAgent: USER_AGENT,
     });
 }
-/** One CreateInvalidation; returns its ID. */
-async function createInvalidation(client, distributionId, paths, callerReference) {
-    const response = await client.send(new dist_cjs/* CreateInvalidationCommand */.Yo6({
-        DistributionId: distributionId,
-        InvalidationBatch: { CallerReference: callerReference, Paths: { Quantity: paths.length, Items: paths } },
-    }));
-    const id = response.Invalidation?.Id;
-    if (!id)
-        throw new Error('CloudFront answered CreateInvalidation without an invalidation ID');
-    return id;
-}
-/** Polls until CloudFront reports the invalidation Completed (usually well under a minute). */
-async function waitForInvalidation(client, distributionId, invalidationId, maxWaitSeconds = 900) {
-    try {
-        // The waiter throws on timeout (and refuses a maxWaitTime not above minDelay).
-        await (0,dist_cjs/* waitUntilInvalidationCompleted */.pgE)({ client, maxWaitTime: maxWaitSeconds, minDelay: 5, maxDelay: 30 }, { DistributionId: distributionId, Id: invalidationId });
+/** The pipeline's CDN, on one CloudFront distribution. Errors name the distribution and 'distribution-id'. */
+class CloudFrontCdn {
+    client;
+    distributionId;
+    maxWaitSeconds;
+    constructor(client, distributionId, maxWaitSeconds = 900) {
+        this.client = client;
+        this.distributionId = distributionId;
+        this.maxWaitSeconds = maxWaitSeconds;
     }
-    catch (error) {
-        const state = error.state;
-        if (state === 'TIMEOUT' || state === 'ABORTED' || error.name === 'TimeoutError') {
-            throw new Error(`invalidation ${invalidationId} is not Completed after ${maxWaitSeconds} s; it goes on in CloudFront.`, { cause: error });
-        }
-        throw error;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/build.ts
-
-
-
-/**
- * Runs `build-command` with bash (`-e -o pipefail`, as a workflow `run:` step does) in a log group, its
- * output streamed. A non-zero exit fails the step before anything touches the bucket.
- */
-async function runBuild(command, workingDirectory) {
-    const exitCode = await group(`Build: ${command}`, () => exec_exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
-        cwd: workingDirectory,
-        ignoreReturnCode: true,
-    }));
-    if (exitCode !== 0) {
-        throw new DeployError(`Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/delete.ts
-/** Deletes the keys (DeleteObjects, 1,000 a call); a key S3 refuses is reported, not thrown. */
-async function deleteRemoved(store, keys) {
-    if (keys.length === 0)
-        return { deleted: [], failed: [] };
-    const failed = await store.deleteKeys(keys);
-    const failedKeys = new Set(failed.map((failure) => failure.key));
-    return { deleted: keys.filter((key) => !failedKeys.has(key)), failed };
-}
-
-;// CONCATENATED MODULE: ./src/event.ts
-
-function readEventContext(env = process.env) {
-    let payload = {};
-    if (env.GITHUB_EVENT_PATH) {
+    /** One CreateInvalidation; returns its ID. */
+    async invalidate(paths, callerReference) {
+        let id;
         try {
-            payload = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
-        }
-        catch {
-            payload = {}; // no readable event: behave as a run without one (a local run)
-        }
-    }
-    return {
-        eventName: env.GITHUB_EVENT_NAME,
-        payload,
-        actor: env.GITHUB_ACTOR,
-        sha: env.GITHUB_SHA,
-        repository: env.GITHUB_REPOSITORY,
-    };
-}
-/**
- * Why this run gets no repository secrets, when that is the case: a pull request from a fork, or one opened
- * by Dependabot. Such runs build and plan, then skip the deploy instead of failing.
- */
-function pullRequestWithoutSecrets(eventName, payload, actor) {
-    if (eventName !== 'pull_request' && eventName !== 'pull_request_review')
-        return undefined;
-    const pullRequest = payload.pull_request;
-    const head = pullRequest?.head?.repo;
-    // A head repository of null is a fork that was deleted: still a fork, still no secrets.
-    const fromFork = pullRequest !== undefined &&
-        (head === null ||
-            head?.fork === true ||
-            (head?.full_name !== undefined &&
-                payload.repository?.full_name !== undefined &&
-                head.full_name !== payload.repository.full_name));
-    if (fromFork)
-        return 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets';
-    if (actor === 'dependabot[bot]')
-        return 'this pull request is from Dependabot, which gets no Actions secrets';
-    return undefined;
-}
-/** The pull request this run is for (pull_request and pull_request_target events), if any. */
-function pullRequestOf(eventName, payload) {
-    // Outside Actions (a local run) there is no event at all.
-    if (!eventName?.startsWith('pull_request'))
-        return undefined;
-    const number = payload.pull_request?.number;
-    if (!number)
-        return undefined;
-    return { number, headSha: payload.pull_request?.head?.sha ?? '', action: payload.action ?? '' };
-}
-/** The link to this workflow run, for the comment and the deployment status. */
-function runUrl(env = process.env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
-    return server && repository && run ? `${server}/${repository}/actions/runs/${run}` : undefined;
-}
-
-// EXTERNAL MODULE: ./node_modules/mime-types/index.js
-var mime_types = __nccwpck_require__(4096);
-;// CONCATENATED MODULE: ./src/headers.ts
-
-/** Pages and other documents people navigate to: always revalidated, so a deploy shows at once. */
-const CACHE_REVALIDATE = 'public, max-age=0, must-revalidate';
-/** Fingerprinted assets never change under their name. */
-const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
-/**
- * Everything else (images, un-fingerprinted CSS/JS, downloads): one hour. CloudFront edges are invalidated
- * on change by this action, so only a browser that fetched the old file in the last hour can show it.
- */
-const CACHE_DEFAULT = 'public, max-age=3600';
-const FALLBACK_TYPE = 'application/octet-stream';
-/** Types mime-db lacks that static sites ship (ParlAI's website has .jsonl data files). */
-const EXTRA_TYPES = {
-    jsonl: 'application/jsonl',
-    ndjson: 'application/x-ndjson',
-};
-const NAVIGABLE_TYPES = new Set([
-    'text/html',
-    'application/xhtml+xml',
-    'application/xml',
-    'text/xml',
-    'application/rss+xml',
-    'application/atom+xml',
-    'application/feed+json',
-    'application/manifest+json',
-]);
-const TEXTUAL_APPLICATION_TYPES = new Set([
-    'application/javascript',
-    'application/json',
-    'application/jsonl',
-    'application/x-ndjson',
-    'application/xml',
-    'application/x-sh',
-]);
-/** `app.3f2a9c1b7d.js`, `main-9f86d081.css`, `chunk_1e4a7bc2.mjs`: 8+ hex digits as their own name segment. */
-const FINGERPRINT = /(?:^|[.\-_~])([0-9a-f]{8,}|[0-9A-F]{8,})(?=[.\-_~])/g;
-/**
- * True when the file name carries a content hash. The hex run must mix digits and letters so that dates and
- * build numbers (`report-20240131.pdf`) are not taken for hashes and made immutable by mistake; a hash that
- * happens to be all digits only loses the long cache lifetime, which is the safe side.
- */
-function isFingerprinted(relativePath) {
-    const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
-    for (const [, hex = ''] of name.matchAll(FINGERPRINT)) {
-        if (/[0-9]/.test(hex) && /[a-f]/i.test(hex))
-            return true;
-    }
-    return false;
-}
-/** The media type without parameters, lower-cased. */
-function baseType(contentType) {
-    return (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
-}
-function isTextual(type) {
-    return (type.startsWith('text/') ||
-        type.endsWith('+xml') ||
-        type.endsWith('+json') ||
-        TEXTUAL_APPLICATION_TYPES.has(type) ||
-        mime_types.charset(type) === 'UTF-8');
-}
-function isNavigable(contentType) {
-    return NAVIGABLE_TYPES.has(baseType(contentType));
-}
-function isHtml(contentType) {
-    const type = baseType(contentType);
-    return type === 'text/html' || type === 'application/xhtml+xml';
-}
-// Sites have tens of thousands of files but a few dozen distinct headers: one string (and one headers
-// object) per distinct value keeps a large deploy's memory flat.
-const contentTypeByExtension = new Map();
-const sharedHeaders = new Map();
-/** Content-Type from the file name alone: textual types carry `; charset=utf-8`. */
-function defaultContentType(relativePath) {
-    const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
-    const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
-    let contentType = contentTypeByExtension.get(extension);
-    if (contentType === undefined) {
-        const type = mime_types.lookup(relativePath) || EXTRA_TYPES[extension] || FALLBACK_TYPE;
-        contentType = isTextual(type) ? `${type}; charset=utf-8` : type;
-        contentTypeByExtension.set(extension, contentType);
-    }
-    return contentType;
-}
-function defaultCacheControl(relativePath, contentType) {
-    if (isNavigable(contentType))
-        return CACHE_REVALIDATE;
-    if (isFingerprinted(relativePath))
-        return CACHE_IMMUTABLE;
-    return CACHE_DEFAULT;
-}
-function firstMatch(rules, relativePath) {
-    return rules.find((rule) => rule.matches(relativePath))?.value;
-}
-/** The headers a file gets: the user's rules first (first match wins), then the defaults above. */
-function headersFor(relativePath, rules) {
-    const contentType = firstMatch(rules.contentType, relativePath) ?? defaultContentType(relativePath);
-    const cacheControl = firstMatch(rules.cacheControl, relativePath) ?? defaultCacheControl(relativePath, contentType);
-    const key = `${contentType}\n${cacheControl}`;
-    let headers = sharedHeaders.get(key);
-    if (!headers) {
-        headers = Object.freeze({ contentType, cacheControl });
-        sharedHeaders.set(key, headers);
-    }
-    return headers;
-}
-function sameHeaders(a, b) {
-    return a.contentType === b.contentType && a.cacheControl === b.cacheControl;
-}
-
-;// CONCATENATED MODULE: ./src/invalidate.ts
-
-/** CloudFront accepts at most this many paths per invalidation (and in progress per distribution). */
-const MAX_INVALIDATION_PATHS = 3000;
-/** CloudFront allows at most this many wildcard paths in progress per distribution. */
-const MAX_WILDCARD_PATHS = 15;
-// RFC 3986 characters CloudFront takes literally in a path; everything else (RFC 1738's unsafe characters
-// such as space, `%`, `#`, `~`, non-ASCII, plus `?` and `*`, which would start a query or a wildcard) is
-// percent-encoded as UTF-8, as the CloudFront documentation asks.
-const LITERAL = /^[A-Za-z0-9\-._!$&'()+,;=:@/]$/;
-function encodeInvalidationPath(key) {
-    let encoded = '/';
-    for (const character of key) {
-        if (LITERAL.test(character)) {
-            encoded += character;
-            continue;
-        }
-        for (const byte of Buffer.from(character, 'utf8'))
-            encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-    }
-    return encoded;
-}
-/** For `dir/index.html`, the directory it is served at (`dir/`; '' for the root); otherwise undefined. */
-function indexDirectory(key) {
-    return key === 'index.html' || key.endsWith('/index.html') ? key.slice(0, -'index.html'.length) : undefined;
-}
-/** The URLs a changed key is served at: the key, and for `dir/index.html` also `dir/`. */
-function urlPathsForKey(key) {
-    const directory = indexDirectory(key);
-    return directory === undefined
-        ? [encodeInvalidationPath(key)]
-        : [encodeInvalidationPath(key), encodeInvalidationPath(directory)];
-}
-function buildTree(changed, remoteKeys) {
-    const root = { path: '', children: new Map(), changedFiles: [], known: 0, changedBelow: 0 };
-    const all = new Set([...remoteKeys, ...changed]);
-    for (const key of all) {
-        const isChanged = changed.has(key);
-        let node = root;
-        const segments = key.split('/');
-        segments.pop();
-        for (const segment of [undefined, ...segments]) {
-            if (segment !== undefined) {
-                let child = node.children.get(segment);
-                if (!child) {
-                    child = { path: `${node.path}${segment}/`, children: new Map(), changedFiles: [], known: 0, changedBelow: 0 };
-                    node.children.set(segment, child);
-                }
-                node = child;
-            }
-            node.known += 1;
-            if (isChanged)
-                node.changedBelow += 1;
-        }
-        if (isChanged)
-            node.changedFiles.push(key);
-    }
-    return root;
-}
-function explicitPaths(node) {
-    return [...node.changedFiles.flatMap(urlPathsForKey), ...[...node.children.values()].flatMap(explicitPaths)];
-}
-/** Top-down: the highest directories (inside the prefix) whose every object changed become one wildcard. */
-function collapse(node, prefix) {
-    const explicit = explicitPaths(node);
-    if (explicit.length === 0)
-        return [];
-    const insidePrefix = node.path.startsWith(prefix);
-    if (insidePrefix && node.changedBelow === node.known && explicit.length > 1) {
-        return [{ wildcard: `${encodeInvalidationPath(node.path)}*`, explicit }];
-    }
-    return [
-        ...node.changedFiles.map((key) => ({ explicit: urlPathsForKey(key) })),
-        ...[...node.children.values()].flatMap((child) => collapse(child, prefix)),
-    ];
-}
-/**
- * The smallest set of paths that refreshes exactly what changed: one path per changed or deleted key (plus
- * its directory URL for an index.html), directories whose every object changed collapsed into `/dir/*`.
- * Within CloudFront's limits; past MAX_INVALIDATION_PATHS, one wildcard for the prefix, with the reason.
- */
-function invalidationPaths(input) {
-    const maxPaths = input.maxPaths ?? MAX_INVALIDATION_PATHS;
-    const maxWildcards = input.maxWildcards ?? MAX_WILDCARD_PATHS;
-    const changed = new Set(input.changed);
-    if (changed.size === 0)
-        return { paths: [] };
-    const groups = collapse(buildTree(changed, input.remoteKeys), input.prefix);
-    // Over the wildcard limit: spell out the wildcards that stand for the fewest paths.
-    const wildcards = groups.filter((group) => group.wildcard).sort((a, b) => a.explicit.length - b.explicit.length);
-    for (const group of wildcards.slice(0, Math.max(0, wildcards.length - maxWildcards)))
-        delete group.wildcard;
-    const paths = [...new Set(groups.flatMap((group) => (group.wildcard ? [group.wildcard] : group.explicit)))].sort();
-    if (paths.length > maxPaths) {
-        const everything = `${encodeInvalidationPath(input.prefix)}*`;
-        return {
-            paths: [everything],
-            fallback: `${paths.length} paths changed, more than the ${maxPaths} one invalidation may hold: invalidating ${everything} instead`,
-        };
-    }
-    return { paths };
-}
-/**
- * CloudFront's idempotency token: the same run retried sends the same reference for the same paths (and
- * CloudFront answers with the first invalidation), a new run or other paths a new one.
- */
-function callerReference(env, paths, now) {
-    const digest = (0,external_node_crypto_.createHash)('sha256').update(paths.join('\n')).digest('hex').slice(0, 16);
-    const run = env.GITHUB_RUN_ID
-        ? `run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
-        : `local-${now.getTime()}`;
-    return `parlai-site-deploy-${run}-${digest}`;
-}
-
-;// CONCATENATED MODULE: ./src/plan.ts
-
-
-/** S3's CopyObject limit; a larger object whose headers change is uploaded again instead. */
-const MAX_COPY_BYTES = 5 * 1024 ** 3;
-function contentMatchesEtag(file, etag) {
-    return etag === file.md5 || (file.multipartEtag !== undefined && etag === file.multipartEtag);
-}
-/** The manifest vouches for an object when the object still carries the ETag the action recorded. */
-function vouchedEntry(manifest, relativePath, remote) {
-    const entry = manifest.entries.get(relativePath);
-    return entry && entry.etag === remote.etag && entry.size === remote.size ? entry : undefined;
-}
-/**
- * Keys whose content matches but whose headers nobody has vouched for: objects uploaded by another tool, or
- * written by a run that failed before it saved the manifest. They are read once with HEAD; the next manifest
- * then knows them.
- */
-function keysToVerify(files, remote, manifest, prefix) {
-    const remoteByKey = new Map(remote.map((object) => [object.key, object]));
-    const keys = [];
-    for (const file of files) {
-        const object = remoteByKey.get(file.key);
-        if (!object || object.size !== file.size)
-            continue;
-        if (vouchedEntry(manifest, file.key.slice(prefix.length), object))
-            continue;
-        if (contentMatchesEtag(file, object.etag))
-            keys.push(file.key);
-    }
-    return keys;
-}
-/**
- * Assets a stale page may still ask for long after a deploy: fingerprinted names, or objects served as
- * `immutable`. Pages (and everything else) revalidate and are replaced in place.
- */
-function isLongCached(relativePath, entry) {
-    return isFingerprinted(relativePath) || (entry?.cacheControl.includes('immutable') ?? false);
-}
-/** Roots of deployments nested under this prefix, found by their own manifests (`pr-42/` for a preview). */
-function otherDeploymentRoots(remote, prefix) {
-    const roots = [];
-    for (const { key } of remote) {
-        const relativePath = key.slice(prefix.length);
-        if (relativePath !== MANIFEST_NAME && isManifestPath(relativePath)) {
-            roots.push(relativePath.slice(0, -MANIFEST_NAME.length));
-        }
-    }
-    return roots.sort();
-}
-/** The diff of what is built against what is in the bucket. Pure: it reads and writes nothing. */
-function planDeploy(input) {
-    const { prefix, manifest } = input;
-    const remoteByKey = new Map(input.remote.map((object) => [object.key, object]));
-    const plan = {
-        uploads: [],
-        headerUpdates: [],
-        deletes: [],
-        retained: [],
-        unchanged: [],
-        unchangedEntries: new Map(),
-        excludedRemote: 0,
-        otherDeployments: otherDeploymentRoots(input.remote, prefix),
-        remoteKeys: input.remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
-    };
-    for (const file of input.files) {
-        const relativePath = file.key.slice(prefix.length);
-        const object = remoteByKey.get(file.key);
-        if (!object) {
-            plan.uploads.push({ file, reason: 'new' });
-            continue;
-        }
-        let current;
-        const entry = vouchedEntry(manifest, relativePath, object);
-        if (entry)
-            current = { md5: entry.md5, headers: entry };
-        else if (object.size === file.size && contentMatchesEtag(file, object.etag)) {
-            current = { md5: file.md5, headers: input.observed.get(file.key) };
-        }
-        if (!current || current.md5 !== file.md5) {
-            plan.uploads.push({ file, reason: 'changed' });
-        }
-        else if (!current.headers || !sameHeaders(current.headers, file.headers)) {
-            if (file.size > MAX_COPY_BYTES)
-                plan.uploads.push({ file, reason: 'changed' });
-            else
-                plan.headerUpdates.push({ file, reason: 'headers' });
-        }
-        else {
-            plan.unchanged.push(file);
-            plan.unchangedEntries.set(relativePath, {
-                md5: file.md5,
-                etag: object.etag,
-                size: file.size,
-                contentType: file.headers.contentType,
-                cacheControl: file.headers.cacheControl,
-            });
-        }
-    }
-    const localKeys = new Set(input.files.map((file) => file.key));
-    for (const { key } of input.remote) {
-        if (!key.startsWith(prefix) || localKeys.has(key))
-            continue;
-        const relativePath = key.slice(prefix.length);
-        if (isManifestPath(relativePath))
-            continue;
-        if (plan.otherDeployments.some((root) => relativePath.startsWith(root)))
-            continue;
-        if (input.exclude(relativePath)) {
-            plan.excludedRemote += 1;
-            continue;
-        }
-        if (!input.deleteRemoved)
-            continue;
-        if (input.gracePeriodMs > 0 && isLongCached(relativePath, manifest.entries.get(relativePath))) {
-            const since = manifest.retained.get(relativePath) ?? input.now;
-            const until = new Date(since.getTime() + input.gracePeriodMs);
-            if (input.now < until) {
-                plan.retained.push({ key, since, until });
-                continue;
-            }
-        }
-        plan.deletes.push(key);
-    }
-    plan.deletes.sort();
-    return plan;
-}
-/** Writes in the order they must go live: every asset before any page, so no page links what is missing. */
-function orderWrites(plan) {
-    const writes = [...plan.uploads, ...plan.headerUpdates];
-    return {
-        assets: writes.filter((write) => !isHtml(write.file.headers.contentType)),
-        pages: writes.filter((write) => isHtml(write.file.headers.contentType)),
-    };
-}
-/** Keys a CDN may hold an old copy of: overwritten or deleted. Brand-new keys were never cached. */
-function changedKeys(plan) {
-    return [
-        ...plan.uploads.filter((write) => write.reason !== 'new').map((write) => write.file.key),
-        ...plan.headerUpdates.map((write) => write.file.key),
-        ...plan.deletes,
-    ];
-}
-function bytesToUpload(plan) {
-    return plan.uploads.reduce((total, write) => total + write.file.size, 0);
-}
-
-;// CONCATENATED MODULE: ./src/upload.ts
-
-
-
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit += 1;
-    }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-const sentBytes = (write) => (write.reason === 'headers' ? 0 : write.file.size);
-/**
- * Writes the plan's uploads and header updates: every asset first, then the pages (only if all assets
- * made it). Failures are collected, not thrown, so the caller can report each one and skip deletes.
- */
-async function uploadAll(store, plan, options) {
-    const { assets, pages } = orderWrites(plan);
-    const result = { written: [], failed: [], notAttempted: [], bytesUploaded: 0 };
-    const totalObjects = assets.length + pages.length;
-    const totalBytes = [...assets, ...pages].reduce((sum, write) => sum + sentBytes(write), 0);
-    if (totalObjects === 0)
-        return result;
-    let done = 0;
-    const progress = () => {
-        const percent = totalBytes > 0 ? Math.floor((100 * result.bytesUploaded) / totalBytes) : Math.floor((100 * done) / totalObjects);
-        options.log(`Uploaded ${done}/${totalObjects} objects, ${formatBytes(result.bytesUploaded)} of ${formatBytes(totalBytes)} (${percent}%)`);
-    };
-    const timer = setInterval(progress, options.progressIntervalMs ?? 5000);
-    timer.unref();
-    const writeOne = async (write) => {
-        try {
-            const etag = write.reason === 'headers' ? await store.copyWithHeaders(write.file) : await store.putFile(write.file);
-            result.written.push({ write, etag });
-            result.bytesUploaded += sentBytes(write);
+            const response = await this.client.send(new dist_cjs/* CreateInvalidationCommand */.Yo6({
+                DistributionId: this.distributionId,
+                InvalidationBatch: { CallerReference: callerReference, Paths: { Quantity: paths.length, Items: paths } },
+            }));
+            id = response.Invalidation?.Id;
         }
         catch (error) {
-            result.failed.push({ write, message: errorMessage(error) });
+            throw describeCloudFrontError(error, 'CreateInvalidation', this.distributionId);
         }
-        finally {
-            done += 1;
-        }
-    };
-    // p-map takes the writes lazily: only `concurrency` of them are in flight, whatever the size of the site.
-    const each = { concurrency: options.concurrency };
-    try {
-        await pMap(assets, writeOne, each);
-        if (result.failed.length > 0)
-            result.notAttempted.push(...pages);
-        else
-            await pMap(pages, writeOne, each);
+        if (!id)
+            throw new Error('CloudFront answered CreateInvalidation without an invalidation ID');
+        return id;
     }
-    finally {
-        clearInterval(timer);
-    }
-    if (totalObjects > 0 && done > 0)
-        progress();
-    return result;
-}
-
-;// CONCATENATED MODULE: ./src/deploy.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-// The deploy pipeline: build → scan (with the listing and the manifest) → plan → upload → delete →
-// manifest → invalidate, returned as a report. Pure decisions live in scan/plan/invalidate; this file
-// sequences them and the S3 and CloudFront calls.
-const LOGGED_PER_KIND = 500;
-const MANIFEST_HEADERS = { contentType: 'application/gzip', cacheControl: 'no-store' };
-function targetOf(inputs) {
-    return `s3://${inputs.bucket}/${inputs.prefix}`;
-}
-/** A `.catch` handler that rethrows an AWS error as a DeployError saying what to fix. */
-function describeError(action, inputs) {
-    return (error) => {
-        throw describeAwsError(error, action, inputs);
-    };
-}
-function newReport(inputs, status, started) {
-    return {
-        target: targetOf(inputs),
-        status,
-        durationMs: Date.now() - started,
-        counts: { new: 0, changed: 0, headers: 0, deleted: 0, unchanged: 0 },
-        bytesUploaded: 0,
-        changes: [],
-        failures: [],
-        kept: { excluded: 0, otherDeployments: [], retained: 0 },
-        invalidation: { paths: [] },
-    };
-}
-async function build(inputs) {
-    if (!inputs.buildCommand)
-        return;
-    const directory = await (0,promises_.stat)(inputs.workingDirectory).catch(() => undefined);
-    if (!directory?.isDirectory()) {
-        throw new InputError('working-directory', `'${inputs.workingDirectory}' is not a directory: give a path relative to the repository root.`);
-    }
-    await runBuild(inputs.buildCommand, inputs.workingDirectory);
-}
-/** The manifest, and the ETag it was read at, for the conditional write at the end. */
-async function readManifest(store, key) {
-    const stored = await store.readObject(key);
-    if (!stored)
-        return { manifest: emptyManifest() };
-    try {
-        return { manifest: decodeManifest(stored.body), etag: stored.etag };
-    }
-    catch (error) {
-        warning(`The deploy manifest ${key} is unreadable (${errorMessage(error)}); every object will be checked once and the manifest rewritten.`);
-        return { manifest: emptyManifest(), etag: stored.etag };
-    }
-}
-async function readObservedHeaders(store, keys, concurrency) {
-    const observed = new Map();
-    if (keys.length > 0)
-        info(`Checking the headers of ${keys.length} objects the deploy manifest does not know yet (once).`);
-    await pMap(keys, async (key) => {
-        const object = await store.head(key);
-        if (object)
-            observed.set(key, object.headers);
-    }, { concurrency });
-    return observed;
-}
-function logPlan(plan, maxDeletes) {
-    const rows = [
-        ['new', plan.uploads.filter((write) => write.reason === 'new').map((write) => write.file.key)],
-        ['changed', plan.uploads.filter((write) => write.reason === 'changed').map((write) => write.file.key)],
-        ['headers', plan.headerUpdates.map((write) => write.file.key)],
-        ['deleted', plan.deletes],
-    ];
-    const counts = rows
-        .map(([kind, keys]) => `${keys.length} ${kind === 'headers' ? 'header updates' : kind}`)
-        .join(', ');
-    startGroup(`Plan: ${counts}, ${plan.unchanged.length} unchanged (deletes allowed: ${maxDeletes})`);
-    for (const [kind, keys] of rows) {
-        for (const key of keys.slice(0, LOGGED_PER_KIND))
-            info(`${kind.padEnd(8)} ${key}`);
-        if (keys.length > LOGGED_PER_KIND)
-            info(`${kind.padEnd(8)} … and ${keys.length - LOGGED_PER_KIND} more`);
-    }
-    if (plan.otherDeployments.length > 0)
-        info(`kept     other deployments under: ${plan.otherDeployments.join(', ')}`);
-    if (plan.excludedRemote > 0)
-        info(`kept     ${plan.excludedRemote} remote objects matched by 'exclude'`);
-    for (const { key, until } of plan.retained.slice(0, LOGGED_PER_KIND)) {
-        info(`kept     ${key} (gone from the build; deleted after ${until.toISOString()}, 'asset-grace-period')`);
-    }
-    endGroup();
-}
-function plannedChanges(plan) {
-    return [
-        ...plan.uploads.map((write) => ({ key: write.file.key, kind: write.reason })),
-        ...plan.headerUpdates.map((write) => ({ key: write.file.key, kind: 'headers' })),
-        ...plan.deletes.map((key) => ({ key, kind: 'deleted' })),
-    ];
-}
-function concurrentDeployError(inputs, error, consequence) {
-    return new DeployError(`Another deploy to ${targetOf(inputs)} saved its deploy manifest while this one ran (${error.message}): ${consequence} Re-run the deploy you want live, and give deploys of one site a \`concurrency\` group so they cannot overlap.`);
-}
-/** Deletes only while the manifest is still the one this deploy planned against. */
-async function deleteIfUnchanged(context, keys) {
-    const { inputs, store, manifestKey, manifestEtag } = context;
-    const found = (await store.head(manifestKey).catch(describeError('HeadObject (deploy manifest)', inputs)))?.etag;
-    if (found !== manifestEtag) {
-        throw concurrentDeployError(inputs, new ConcurrentWriteError(manifestEtag, found), "nothing was deleted, and this deploy's uploads may be mixed with the other one's.");
-    }
-    return deleteRemoved(store, keys).catch(describeError('DeleteObjects', inputs));
-}
-/** Writes the next manifest, unless it records exactly what the current one does. */
-async function saveManifest(context, next) {
-    const { inputs, store, manifestKey, manifest, manifestEtag } = context;
-    if (manifestEtag !== undefined && sameManifest(next, manifest))
-        return;
-    try {
-        await store.putIfUnchanged(manifestKey, encodeManifest(next, new Date()), MANIFEST_HEADERS, manifestEtag);
-    }
-    catch (error) {
-        if (error instanceof ConcurrentWriteError) {
-            throw concurrentDeployError(inputs, error, 'this deploy did not overwrite its manifest, and the bucket holds a mix of both deploys.');
-        }
-        throw describeAwsError(error, 'PutObject (deploy manifest)', inputs);
-    }
-}
-/** One invalidation for what was overwritten or deleted; a failure is reported, not thrown. */
-async function invalidate(inputs, remoteKeys, overwritten, report) {
-    if (!inputs.distributionId)
-        return;
-    if (overwritten.length === 0) {
-        report.invalidation.note = 'Nothing cached was overwritten or deleted: no invalidation needed.';
-        return;
-    }
-    const { paths, fallback } = invalidationPaths({ changed: overwritten, remoteKeys, prefix: inputs.prefix });
-    if (fallback)
-        notice(fallback);
-    report.invalidation = { paths, note: fallback };
-    const cloudfront = createCloudFrontClient();
-    try {
-        const id = await createInvalidation(cloudfront, inputs.distributionId, paths, callerReference(process.env, paths, new Date()));
-        report.invalidation.id = id;
-        info(`CloudFront invalidation ${id}: ${paths.length} path(s).`);
-        if (inputs.waitForInvalidation) {
-            await group(`Waiting for invalidation ${id}`, () => waitForInvalidation(cloudfront, inputs.distributionId, id));
-            report.invalidation.note = [fallback, 'Completed.'].filter(Boolean).join(' ');
-        }
-    }
-    catch (error) {
-        report.failures.push({
-            key: `CloudFront ${inputs.distributionId}`,
-            message: describeAwsError(error, 'CreateInvalidation', inputs).message,
-        });
-    }
-}
-function entryFor(file, etag) {
-    return {
-        md5: file.md5,
-        etag,
-        size: file.size,
-        contentType: file.headers.contentType,
-        cacheControl: file.headers.cacheControl,
-    };
-}
-/**
- * Upload (assets, then pages), delete, save the manifest — each step only if every one before succeeded —
- * then invalidate whatever was overwritten, even after a failure: it is live at the origin either way.
- */
-async function apply(context, plan, report) {
-    const { inputs, store } = context;
-    let failure;
-    const uploaded = await uploadAll(store, plan, { concurrency: inputs.concurrency, log: info });
-    report.bytesUploaded = uploaded.bytesUploaded;
-    for (const { write } of uploaded.written)
-        report.counts[write.reason] += 1;
-    report.changes = uploaded.written.map(({ write }) => ({ key: write.file.key, kind: write.reason }));
-    report.failures.push(...uploaded.failed.map(({ write, message }) => ({ key: write.file.key, message })), ...uploaded.notAttempted.map(({ file }) => ({
-        key: file.key,
-        message: 'not written: pages wait until every asset is uploaded',
-    })));
-    if (report.failures.length > 0) {
-        failure = `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest was not updated. Re-run the deploy: it converges.`;
-    }
-    let deleted = [];
-    if (!failure && plan.deletes.length > 0) {
+    /** Polls until CloudFront reports the invalidation Completed (usually well under a minute). */
+    async waitFor(invalidationId) {
         try {
-            const result = await deleteIfUnchanged(context, plan.deletes);
-            deleted = result.deleted;
-            report.failures.push(...result.failed);
-            if (result.failed.length > 0)
-                failure = `${result.failed.length} delete(s) failed: the deploy manifest was not updated. Re-run the deploy: it converges.`;
+            // The waiter throws on timeout (and refuses a maxWaitTime not above minDelay).
+            await (0,dist_cjs/* waitUntilInvalidationCompleted */.pgE)({ client: this.client, maxWaitTime: this.maxWaitSeconds, minDelay: 5, maxDelay: 30 }, { DistributionId: this.distributionId, Id: invalidationId });
         }
         catch (error) {
-            failure = errorMessage(error);
-        }
-        report.counts.deleted = deleted.length;
-        report.changes.push(...deleted.map((key) => ({ key, kind: 'deleted' })));
-    }
-    if (!failure) {
-        const next = {
-            entries: new Map(plan.unchangedEntries),
-            retained: new Map(plan.retained.map(({ key, since }) => [key.slice(inputs.prefix.length), since])),
-        };
-        for (const { write, etag } of uploaded.written)
-            next.entries.set(write.file.relativePath, entryFor(write.file, etag));
-        await saveManifest(context, next).catch((error) => {
-            failure = errorMessage(error);
-        });
-    }
-    const overwritten = [
-        ...uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key),
-        ...deleted,
-    ];
-    const failuresBefore = report.failures.length;
-    await invalidate(inputs, plan.remoteKeys, overwritten, report);
-    if (!failure && report.failures.length > failuresBefore) {
-        failure =
-            'The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends.';
-    }
-    report.changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    if (failure) {
-        report.status = 'failed';
-        report.reason = failure;
-    }
-}
-/** The client, the store and whether there are credentials; without them, fails unless the run may skip. */
-async function connect(inputs) {
-    const store = new ObjectStore(createS3Client(inputs), inputs.bucket);
-    return { store, credentials: await haveCredentials(store.client) };
-}
-/** Why this run has no secrets (a fork or Dependabot pull request), if that is so. */
-function runWithoutSecrets() {
-    const { eventName, payload, actor } = readEventContext();
-    return pullRequestWithoutSecrets(eventName, payload, actor);
-}
-const NO_CREDENTIALS = 'No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.';
-/**
- * Removes a whole deployment (a closed pull request's preview): every object under the prefix, the manifest
- * included, past `max-deletes` — for this prefix only, never the bucket root — then invalidates it.
- */
-async function removeDeployment(inputs, started) {
-    if (inputs.prefix === '')
-        throw new DeployError('Refusing to remove a deployment at the bucket root: a preview is removed by its prefix (pr-<number>/).');
-    const { store, credentials } = await connect(inputs);
-    if (!credentials) {
-        const reason = runWithoutSecrets();
-        if (!reason)
-            throw new DeployError(NO_CREDENTIALS);
-        const report = newReport(inputs, 'skipped', started);
-        report.reason = `No AWS credentials: ${reason}. The preview was not removed.`;
-        return report;
-    }
-    const keys = (await store.list(inputs.prefix).catch(describeError('ListObjectsV2', inputs))).map((object) => object.key);
-    info(`Removing the deployment at ${targetOf(inputs)}: ${keys.length} objects.`);
-    const report = newReport(inputs, 'removed', started);
-    if (inputs.dryRun) {
-        report.status = 'dry-run';
-        report.counts.deleted = keys.length;
-        report.changes = keys.map((key) => ({ key, kind: 'deleted' }));
-        return report;
-    }
-    const result = await deleteRemoved(store, keys).catch(describeError('DeleteObjects', inputs));
-    report.counts.deleted = result.deleted.length;
-    report.changes = result.deleted.map((key) => ({ key, kind: 'deleted' }));
-    report.failures.push(...result.failed);
-    await invalidate(inputs, keys, result.deleted, report);
-    if (report.failures.length > 0) {
-        report.status = 'failed';
-        report.reason = `${report.failures.length} object(s) of the preview could not be removed: re-run to finish.`;
-    }
-    report.durationMs = Date.now() - started;
-    return report;
-}
-/** Runs the whole pipeline for validated inputs. Throws (before any write) for what must stop it. */
-async function deploy(inputs, started, hooks = {}) {
-    await build(inputs);
-    await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
-    const { store, credentials } = await connect(inputs);
-    const manifestKey = `${inputs.prefix}${MANIFEST_NAME}`;
-    // Hashing the build overlaps with listing the bucket and reading the manifest.
-    const [localFiles, remote, { manifest, etag: manifestEtag }] = await Promise.all([
-        scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix }),
-        credentials ? store.list(inputs.prefix).catch(describeError('ListObjectsV2', inputs)) : Promise.resolve([]),
-        credentials
-            ? readManifest(store, manifestKey).catch(describeError('GetObject (deploy manifest)', inputs))
-            : Promise.resolve({ manifest: emptyManifest(), etag: undefined }),
-    ]);
-    if (localFiles.length === 0) {
-        const excluded = inputs.excludePatterns.length > 0 ? " (or 'exclude' matches every file in it)" : '';
-        throw new DeployError(`'source-dir' ${JSON.stringify(inputs.sourceDirInput)} is empty${excluded}: refusing to deploy, as that would delete the whole site. Check that the build wrote its output there.`);
-    }
-    const files = localFiles.map((file) => ({
-        ...file,
-        key: inputs.prefix + file.relativePath,
-        headers: headersFor(file.relativePath, inputs.headerRules),
-    }));
-    if (!credentials) {
-        const reason = runWithoutSecrets();
-        if (!reason)
-            throw new DeployError(NO_CREDENTIALS);
-        warning(`No AWS credentials: ${reason}. The site was built and scanned (${files.length} files); the deploy is skipped.`);
-        const report = newReport(inputs, 'skipped', started);
-        report.reason = `No AWS credentials: ${reason}. Built and scanned ${files.length} files; nothing was deployed.`;
-        return report;
-    }
-    const verify = keysToVerify(files, remote, manifest, inputs.prefix);
-    const observed = await readObservedHeaders(store, verify, inputs.concurrency).catch(describeError('HeadObject', inputs));
-    const plan = planDeploy({
-        prefix: inputs.prefix,
-        files,
-        remote,
-        manifest,
-        observed,
-        exclude: inputs.exclude,
-        deleteRemoved: inputs.deleteRemoved,
-        gracePeriodMs: inputs.assetGracePeriodMs,
-        now: new Date(),
-    });
-    logPlan(plan, inputs.maxDeletes);
-    if (plan.deletes.length > inputs.maxDeletes) {
-        throw new DeployError(`The plan deletes ${plan.deletes.length} objects, more than 'max-deletes' (${inputs.maxDeletes}); nothing was written. If that is intended, raise 'max-deletes'; if not, check 'source-dir' and 'prefix' (see the plan above).`);
-    }
-    const report = newReport(inputs, inputs.dryRun ? 'dry-run' : 'deployed', started);
-    report.counts.unchanged = plan.unchanged.length;
-    report.kept = {
-        excluded: plan.excludedRemote,
-        otherDeployments: plan.otherDeployments.map((root) => inputs.prefix + root),
-        retained: plan.retained.length,
-    };
-    if (inputs.dryRun) {
-        report.changes = plannedChanges(plan);
-        for (const { kind } of report.changes)
-            report.counts[kind] += 1;
-        report.bytesUploaded = bytesToUpload(plan);
-        if (inputs.distributionId) {
-            const { paths, fallback } = invalidationPaths({
-                changed: changedKeys(plan),
-                remoteKeys: plan.remoteKeys,
-                prefix: inputs.prefix,
-            });
-            report.invalidation = { paths, note: fallback };
+            const state = error.state;
+            if (state === 'TIMEOUT' || state === 'ABORTED' || error.name === 'TimeoutError') {
+                throw new Error(`invalidation ${invalidationId} is not Completed after ${this.maxWaitSeconds} s; it goes on in CloudFront.`, { cause: error });
+            }
+            throw describeCloudFrontError(error, 'GetInvalidation', this.distributionId);
         }
     }
-    else {
-        await hooks.beforeApply?.();
-        await apply({ inputs, store, manifestKey, manifest, manifestEtag }, plan, report);
-    }
-    report.durationMs = Date.now() - started;
-    return report;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
@@ -80919,10 +78608,10 @@ function Collection() {
 
 
 // pkg/dist-src/version.js
-var dist_bundle_VERSION = "0.0.0-development";
+var VERSION = "0.0.0-development";
 
 // pkg/dist-src/defaults.js
-var userAgent = `octokit-endpoint.js/${dist_bundle_VERSION} ${getUserAgent()}`;
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
 var DEFAULTS = {
   method: "GET",
   baseUrl: "https://api.github.com",
@@ -82202,12 +79891,12 @@ class RequestError extends Error {
 
 
 // pkg/dist-src/version.js
-var request_dist_bundle_VERSION = "10.0.16";
+var dist_bundle_VERSION = "10.0.16";
 
 // pkg/dist-src/defaults.js
 var defaults_default = {
   headers: {
-    "user-agent": `octokit-request.js/${request_dist_bundle_VERSION} ${getUserAgent()}`
+    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
   }
 };
 
@@ -85644,7 +83333,7 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-;// CONCATENATED MODULE: ./src/github.ts
+;// CONCATENATED MODULE: ./src/adapters/github/reporter.ts
 
 
 function statusOf(error) {
@@ -85775,10 +83464,975 @@ class GitHubReporter {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
+/*
+How it works:
+`this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
+*/
+
+class Node {
+	value;
+	next;
+
+	constructor(value) {
+		this.value = value;
+	}
+}
+
+class Queue {
+	#head;
+	#tail;
+	#size;
+
+	constructor() {
+		this.clear();
+	}
+
+	enqueue(value) {
+		const node = new Node(value);
+
+		if (this.#head) {
+			this.#tail.next = node;
+			this.#tail = node;
+		} else {
+			this.#head = node;
+			this.#tail = node;
+		}
+
+		this.#size++;
+	}
+
+	dequeue() {
+		const current = this.#head;
+		if (!current) {
+			return;
+		}
+
+		this.#head = this.#head.next;
+		this.#size--;
+
+		// Clean up tail reference when queue becomes empty
+		if (!this.#head) {
+			this.#tail = undefined;
+		}
+
+		return current.value;
+	}
+
+	peek() {
+		if (!this.#head) {
+			return;
+		}
+
+		return this.#head.value;
+
+		// TODO: Node.js 18.
+		// return this.#head?.value;
+	}
+
+	clear() {
+		this.#head = undefined;
+		this.#tail = undefined;
+		this.#size = 0;
+	}
+
+	get size() {
+		return this.#size;
+	}
+
+	* [Symbol.iterator]() {
+		let current = this.#head;
+
+		while (current) {
+			yield current.value;
+			current = current.next;
+		}
+	}
+
+	* drain() {
+		while (this.#head) {
+			yield this.dequeue();
+		}
+	}
+}
+
+;// CONCATENATED MODULE: ./node_modules/p-limit/index.js
+
+
+function pLimit(concurrency) {
+	let rejectOnClear = false;
+
+	if (typeof concurrency === 'object') {
+		({concurrency, rejectOnClear = false} = concurrency);
+	}
+
+	validateConcurrency(concurrency);
+
+	if (typeof rejectOnClear !== 'boolean') {
+		throw new TypeError('Expected `rejectOnClear` to be a boolean');
+	}
+
+	const queue = new Queue();
+	let activeCount = 0;
+
+	const resumeNext = () => {
+		// Process the next queued function if we're under the concurrency limit
+		if (activeCount < concurrency && queue.size > 0) {
+			activeCount++;
+			queue.dequeue().run();
+		}
+	};
+
+	const next = () => {
+		activeCount--;
+		resumeNext();
+	};
+
+	const run = async (function_, resolve, arguments_) => {
+		// Execute the function and capture the result promise
+		const result = (async () => function_(...arguments_))();
+
+		// Resolve immediately with the promise (don't wait for completion)
+		resolve(result);
+
+		// Wait for the function to complete (success or failure)
+		// We catch errors here to prevent unhandled rejections,
+		// but the original promise rejection is preserved for the caller
+		try {
+			await result;
+		} catch {}
+
+		// Decrement active count and process next queued function
+		next();
+	};
+
+	const enqueue = (function_, resolve, reject, arguments_) => {
+		const queueItem = {reject};
+
+		// Queue the internal resolve function instead of the run function
+		// to preserve the asynchronous execution context.
+		new Promise(internalResolve => { // eslint-disable-line promise/param-names
+			queueItem.run = internalResolve;
+			queue.enqueue(queueItem);
+		}).then(run.bind(undefined, function_, resolve, arguments_)); // eslint-disable-line promise/prefer-await-to-then
+
+		// Start processing immediately if we haven't reached the concurrency limit
+		if (activeCount < concurrency) {
+			resumeNext();
+		}
+	};
+
+	const generator = (function_, ...arguments_) => new Promise((resolve, reject) => {
+		enqueue(function_, resolve, reject, arguments_);
+	});
+
+	Object.defineProperties(generator, {
+		activeCount: {
+			get: () => activeCount,
+		},
+		pendingCount: {
+			get: () => queue.size,
+		},
+		clearQueue: {
+			value() {
+				if (!rejectOnClear) {
+					queue.clear();
+					return;
+				}
+
+				const abortError = AbortSignal.abort().reason;
+
+				while (queue.size > 0) {
+					queue.dequeue().reject(abortError);
+				}
+			},
+		},
+		concurrency: {
+			get: () => concurrency,
+
+			set(newConcurrency) {
+				validateConcurrency(newConcurrency);
+				concurrency = newConcurrency;
+
+				queueMicrotask(() => {
+					// eslint-disable-next-line no-unmodified-loop-condition
+					while (activeCount < concurrency && queue.size > 0) {
+						resumeNext();
+					}
+				});
+			},
+		},
+		map: {
+			async value(iterable, function_) {
+				const promises = [];
+
+				try {
+					Array.from(iterable, (value, index) => {
+						const promise = generator(function_, value, index);
+						promises.push(promise);
+						return promise;
+					});
+				} catch (error) {
+					// The iterable threw, so `Promise.all` never observes the already scheduled promises. Observe them here to avoid unhandled rejections.
+					for (const promise of promises) {
+						promise.catch(() => {}); // eslint-disable-line promise/prefer-await-to-then
+					}
+
+					throw error;
+				}
+
+				return Promise.all(promises);
+			},
+		},
+	});
+
+	return generator;
+}
+
+function limitFunction(function_, options) {
+	const limit = pLimit(options);
+
+	const limitedFunction = (...arguments_) => limit(() => function_(...arguments_));
+	Object.defineProperty(limitedFunction, 'clearQueue', {
+		value: limit.clearQueue,
+	});
+
+	return limitedFunction;
+}
+
+function validateConcurrency(concurrency) {
+	if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+		throw new TypeError('Expected `concurrency` to be a number from 1 and up');
+	}
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/ports.ts
+/** The object changed since this deploy read it: another deploy wrote it meanwhile. */
+class ConcurrentWriteError extends Error {
+    expectedEtag;
+    foundEtag;
+    constructor(expectedEtag, foundEtag) {
+        super(foundEtag === undefined && expectedEtag !== undefined
+            ? `expected ${expectedEtag}, but the store refused the write because the object changed`
+            : `expected ${expectedEtag ?? 'no object'}, found ${foundEtag ?? 'another object'}`);
+        this.expectedEtag = expectedEtag;
+        this.foundEtag = foundEtag;
+        this.name = 'ConcurrentWriteError';
+    }
+}
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/pipeline/manifest.ts
+
+/**
+ * The deploy manifest: a small object the action keeps beside the site (at `<prefix><MANIFEST_NAME>`) that
+ * records, per key, the content hash and the headers it last wrote and the ETag S3 gave back. A listing's
+ * ETag equal to the recorded one proves the object is still what the action wrote, so a redeploy needs no
+ * per-object HEAD and never compares mtimes. It also records since when each deleted fingerprinted asset has
+ * been kept for pages still cached (see plan.ts). Keys are relative to the prefix.
+ */
+const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
+const FORMAT = 'parlai-site-deploy/manifest';
+const manifest_VERSION = 1;
+function emptyManifest() {
+    return { entries: new Map(), retained: new Map() };
+}
+function sortedObject(map, value) {
+    return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, item]) => [key, value(item)]));
+}
+function isManifestPath(relativePath) {
+    return relativePath === MANIFEST_NAME || relativePath.endsWith(`/${MANIFEST_NAME}`);
+}
+function encodeManifest(manifest, updatedAt) {
+    const entries = sortedObject(manifest.entries, (entry) => entry);
+    const retained = sortedObject(manifest.retained, (since) => since.toISOString());
+    const json = JSON.stringify({
+        format: FORMAT,
+        version: manifest_VERSION,
+        updatedAt: updatedAt.toISOString(),
+        entries,
+        retained,
+    });
+    return (0,external_node_zlib_.gzipSync)(json);
+}
+function isEntry(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const entry = value;
+    return (typeof entry.md5 === 'string' &&
+        typeof entry.etag === 'string' &&
+        typeof entry.size === 'number' &&
+        typeof entry.contentType === 'string' &&
+        typeof entry.cacheControl === 'string');
+}
+/** Throws on anything that is not a manifest this version wrote; the caller then trusts nothing in it. */
+function decodeManifest(body) {
+    const parsed = JSON.parse((0,external_node_zlib_.gunzipSync)(body).toString('utf8'));
+    const document = parsed;
+    if (document.format !== FORMAT || document.version !== manifest_VERSION) {
+        throw new Error(`not a version ${manifest_VERSION} manifest`);
+    }
+    if (typeof document.entries !== 'object' || document.entries === null)
+        throw new Error('no entries');
+    const entries = new Map();
+    // The headers repeat across thousands of entries: keep one string per distinct value.
+    const interned = new Map();
+    const intern = (text) => {
+        const known = interned.get(text);
+        if (known !== undefined)
+            return known;
+        interned.set(text, text);
+        return text;
+    };
+    for (const [key, value] of Object.entries(document.entries)) {
+        if (isEntry(value)) {
+            value.contentType = intern(value.contentType);
+            value.cacheControl = intern(value.cacheControl);
+            entries.set(key, value);
+        }
+    }
+    const retained = new Map();
+    if (typeof document.retained === 'object' && document.retained !== null) {
+        for (const [key, value] of Object.entries(document.retained)) {
+            const since = typeof value === 'string' ? new Date(value) : undefined;
+            if (since && !Number.isNaN(since.getTime()))
+                retained.set(key, since);
+        }
+    }
+    return { entries, retained };
+}
+function sameEntry(a, b) {
+    return (a.md5 === b.md5 &&
+        a.etag === b.etag &&
+        a.size === b.size &&
+        a.contentType === b.contentType &&
+        a.cacheControl === b.cacheControl);
+}
+/** Whether two manifests record the same state (so an unchanged one need not be written again). */
+function sameManifest(a, b) {
+    if (a.entries.size !== b.entries.size || a.retained.size !== b.retained.size)
+        return false;
+    for (const [key, entry] of a.entries) {
+        const other = b.entries.get(key);
+        if (!other || !sameEntry(entry, other))
+            return false;
+    }
+    for (const [key, since] of a.retained) {
+        if (b.retained.get(key)?.getTime() !== since.getTime())
+            return false;
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/scan.ts
+
+
+
+
+
+
+/** Files of this size and above go up as multipart uploads, in parts of this size (as the AWS CLI does). */
+const PART_SIZE = 8 * 1024 * 1024;
+/** S3's limit on the length of a key, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
+const READ_CHUNK = 1024 * 1024;
+/** Directories never deployed: a site build has no business publishing a repository. */
+const ALWAYS_SKIPPED_DIRECTORIES = new Set(['.git']);
+/** Hashing yields to the event loop after this many bytes, so the bucket listing goes on meanwhile. */
+const YIELD_EVERY_BYTES = 4 * 1024 * 1024;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+function describe(name) {
+    return JSON.stringify(name);
+}
+function checkName(relativePath, keyPrefix) {
+    if (CONTROL_CHARACTERS.test(relativePath)) {
+        throw new SourceError(`File ${describe(relativePath)} has a control character in its name, which S3 keys and URLs cannot carry safely: rename it in the build, or add it to 'exclude'.`);
+    }
+    const keyBytes = Buffer.byteLength(keyPrefix + relativePath, 'utf8');
+    if (keyBytes > MAX_KEY_BYTES) {
+        throw new SourceError(`File ${describe(relativePath)} would get a ${keyBytes}-byte key; S3 allows ${MAX_KEY_BYTES}: shorten its path or the prefix, or add it to 'exclude'.`);
+    }
+    if (isManifestPath(relativePath)) {
+        throw new SourceError(`File ${describe(relativePath)} has the name this action reserves for its deploy manifest: rename it or add it to 'exclude'.`);
+    }
+}
+function isInside(root, target) {
+    const relative = external_node_path_default().relative(root, target);
+    return relative === '' || (!relative.startsWith('..') && !external_node_path_default().isAbsolute(relative));
+}
+/** One read buffer for the whole scan: hashing allocates nothing per file. */
+const readBuffer = Buffer.allocUnsafe(READ_CHUNK);
+/**
+ * MD5 of a file, and its multipart ETag from PART_SIZE up, read synchronously in READ_CHUNK pieces into
+ * one reused buffer: for the thousands of small files of a site, this is several times faster than the
+ * promise-based API (one thread-pool round trip and one Buffer per call), and never holds a large file in
+ * memory. The size is what was read, so a file that changed since it was listed is hashed as it is now.
+ */
+function hashFile(absolutePath) {
+    const whole = (0,external_node_crypto_.createHash)('md5');
+    const partDigests = [];
+    let part;
+    let partFill = 0;
+    let size = 0;
+    const descriptor = (0,external_node_fs_.openSync)(absolutePath, 'r');
+    try {
+        for (;;) {
+            const bytesRead = (0,external_node_fs_.readSync)(descriptor, readBuffer, 0, READ_CHUNK, null);
+            if (bytesRead === 0)
+                break;
+            let view = readBuffer.subarray(0, bytesRead);
+            while (view.length > 0) {
+                if (size < PART_SIZE) {
+                    // The first part is the start of the whole: one hash serves both (a copy is taken at its end).
+                    const take = Math.min(view.length, PART_SIZE - size);
+                    whole.update(view.subarray(0, take));
+                    size += take;
+                    view = view.subarray(take);
+                    if (size === PART_SIZE)
+                        partDigests.push(whole.copy().digest());
+                    continue;
+                }
+                part ??= (0,external_node_crypto_.createHash)('md5');
+                const take = Math.min(view.length, PART_SIZE - partFill);
+                const piece = view.subarray(0, take);
+                whole.update(piece);
+                part.update(piece);
+                size += take;
+                partFill += take;
+                view = view.subarray(take);
+                if (partFill === PART_SIZE) {
+                    partDigests.push(part.digest());
+                    part = undefined;
+                    partFill = 0;
+                }
+            }
+            // A short read of a regular file is its end: most files of a site take one read and no second call.
+            if (bytesRead < READ_CHUNK)
+                break;
+        }
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(descriptor);
+    }
+    if (part !== undefined)
+        partDigests.push(part.digest());
+    const md5 = whole.digest('hex');
+    if (size < PART_SIZE)
+        return { md5, size };
+    const multipartEtag = `${(0,external_node_crypto_.createHash)('md5').update(Buffer.concat(partDigests)).digest('hex')}-${partDigests.length}`;
+    return { md5, multipartEtag, size };
+}
+/** Lists the regular files under `root`, following symlinks that stay inside it. */
+async function listFiles(root, options) {
+    const realRoot = await (0,promises_.realpath)(root);
+    const found = [];
+    const visitedDirectories = new Set([realRoot]);
+    const pending = [{ directory: root, relative: '' }];
+    while (pending.length > 0) {
+        const { directory, relative } = pending.pop();
+        let entries;
+        try {
+            entries = await (0,promises_.readdir)(directory, { withFileTypes: true });
+        }
+        catch (error) {
+            throw new SourceError(`Cannot read directory ${describe(relative || '.')} of 'source-dir': ${error.message}`);
+        }
+        for (const entry of entries) {
+            const relativePath = relative + entry.name;
+            const absolutePath = external_node_path_default().join(directory, entry.name);
+            if (options.exclude(relativePath))
+                continue;
+            let isDirectory = entry.isDirectory();
+            let isFile = entry.isFile();
+            if (entry.isSymbolicLink()) {
+                let target;
+                try {
+                    target = await (0,promises_.realpath)(absolutePath);
+                }
+                catch {
+                    throw new SourceError(`Symlink ${describe(relativePath)} in 'source-dir' is broken: fix or remove it in the build.`);
+                }
+                if (!isInside(realRoot, target)) {
+                    throw new SourceError(`Symlink ${describe(relativePath)} points outside 'source-dir' (to ${describe(target)}): deploying it could publish files that are not part of the site. Copy the file into the build instead, or add the link to 'exclude'.`);
+                }
+                const targetStat = await (0,promises_.stat)(target);
+                isDirectory = targetStat.isDirectory();
+                isFile = targetStat.isFile();
+                if (isDirectory) {
+                    if (visitedDirectories.has(target))
+                        continue; // a loop, or a second link to a walked directory
+                    visitedDirectories.add(target);
+                }
+            }
+            if (isDirectory) {
+                if (!ALWAYS_SKIPPED_DIRECTORIES.has(entry.name))
+                    pending.push({ directory: absolutePath, relative: `${relativePath}/` });
+                continue;
+            }
+            if (!isFile) {
+                throw new SourceError(`${describe(relativePath)} in 'source-dir' is not a regular file (a socket or device?): remove it or add it to 'exclude'.`);
+            }
+            checkName(relativePath, options.keyPrefix);
+            found.push({ relativePath, absolutePath });
+        }
+    }
+    return found;
+}
+/**
+ * Every file to deploy, with its MD5, sorted by path. Throws a SourceError naming the file for anything that
+ * cannot be deployed safely; nothing is written before the scan has succeeded.
+ */
+async function scanSource(root, options) {
+    const found = await listFiles(root, options);
+    found.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+    const files = [];
+    let sinceYield = 0;
+    for (const file of found) {
+        try {
+            const hashed = hashFile(file.absolutePath);
+            files.push({ relativePath: file.relativePath, absolutePath: file.absolutePath, ...hashed });
+            sinceYield += hashed.size;
+        }
+        catch (error) {
+            const code = error.code;
+            const reason = code === 'EACCES' ? 'permission denied' : error.message;
+            throw new SourceError(`Cannot read ${describe(file.relativePath)} in 'source-dir' (${reason}): make it readable in the build, or add it to 'exclude'.`);
+        }
+        if (sinceYield >= YIELD_EVERY_BYTES) {
+            sinceYield = 0;
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+    }
+    return files;
+}
+/** Refuses a `source-dir` that is missing or not a directory, before anything else is done with it. */
+async function checkSourceDir(root, shownAs) {
+    let info;
+    try {
+        info = await (0,promises_.lstat)(root).then((linkInfo) => (linkInfo.isSymbolicLink() ? (0,promises_.stat)(root) : linkInfo));
+    }
+    catch {
+        throw new SourceError(`'source-dir' ${describe(shownAs)} does not exist (resolved to ${describe(root)}): check the path, and that 'build-command' writes its output there.`);
+    }
+    if (!info.isDirectory()) {
+        throw new SourceError(`'source-dir' ${describe(shownAs)} is a file, not a directory: give the directory that holds the built site.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/adapters/s3/compat.ts
+// What S3-compatible stores do differently from S3, in one place.
+/** ETags come quoted, sometimes weak (`W/"…"`); the pipeline compares them bare. */
+function unquote(etag) {
+    return (etag ?? '').replace(/^W\//, '').replace(/"/g, '');
+}
+/**
+ * CopyObject's source, percent-encoded per segment as S3 expects. (s3rver decodes it with decodeURI, which
+ * leaves `+ = &` mangled; AWS, MinIO and R2 accept it as sent.)
+ */
+function encodeCopySource(bucket, key) {
+    return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+function compat_statusOf(error) {
+    return error.$metadata?.httpStatusCode;
+}
+/** Absent: S3 says NoSuchKey on GET and a bare 404 (NotFound) on HEAD. */
+function isNotFound(error) {
+    const name = error.name;
+    return name === 'NoSuchKey' || name === 'NotFound' || compat_statusOf(error) === 404;
+}
+/**
+ * A conditional write lost: 412 PreconditionFailed; 409 ConditionalRequestConflict when a concurrent
+ * conditional write to the same key won.
+ */
+function isPreconditionFailed(error) {
+    const name = error.name;
+    const status = compat_statusOf(error);
+    return status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'ConditionalRequestConflict';
+}
+/**
+ * The ETag is the MD5 of the bytes only for plain and SSE-S3 objects; with SSE-KMS (or SSE-C) it is opaque,
+ * and S3's own Content-MD5 check is what vouches for the bytes.
+ */
+function etagIsOpaque(serverSideEncryption) {
+    return serverSideEncryption === 'aws:kms' || serverSideEncryption === 'aws:kms:dsse';
+}
+/**
+ * The ETags a multipart upload may come back with: AWS's md5-of-part-md5s-N, or — s3rver and some other
+ * servers — the plain MD5 of the whole object. Both prove the bytes.
+ */
+function acceptedMultipartEtags(multipartEtag, md5) {
+    return [multipartEtag ?? '', md5].filter(Boolean);
+}
+
+;// CONCATENATED MODULE: ./src/adapters/s3/store.ts
+
+
+
+
+
+
+
+
+
+
+/** Files up to this size are read into reused buffers (most of a site); larger ones get their own. */
+const POOLED_BODY_BYTES = 1024 * 1024;
+const DELETE_BATCH = 1000;
+class IntegrityError extends Error {
+}
+/** Body buffers for single-part uploads, reused across files so a deploy of 50,000 files allocates a handful. */
+class BodyBuffers {
+    free = [];
+    take(size) {
+        if (size > POOLED_BODY_BYTES)
+            return Buffer.allocUnsafe(size);
+        return this.free.pop() ?? Buffer.allocUnsafe(POOLED_BODY_BYTES);
+    }
+    give(buffer) {
+        if (buffer.length === POOLED_BODY_BYTES)
+            this.free.push(buffer);
+    }
+}
+/** Reads exactly `size` bytes of a file into `buffer`; fewer means the file changed since it was scanned. */
+function readInto(absolutePath, buffer, size) {
+    const descriptor = (0,external_node_fs_.openSync)(absolutePath, 'r');
+    try {
+        let total = 0;
+        for (;;) {
+            const bytesRead = (0,external_node_fs_.readSync)(descriptor, buffer, total, Math.min(buffer.length, size + 1) - total, null);
+            if (bytesRead === 0)
+                return total;
+            total += bytesRead;
+            if (total > size || total === buffer.length)
+                return total;
+        }
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(descriptor);
+    }
+}
+/** The ObjectStore of the pipeline, on S3 (or an S3-compatible store). Errors name the input that fixes them. */
+class S3Store {
+    client;
+    target;
+    partLimit = pLimit(PARTS_IN_FLIGHT);
+    bodies = new BodyBuffers();
+    bucket;
+    constructor(client, target) {
+        this.client = client;
+        this.target = target;
+        this.bucket = target.bucket;
+    }
+    /** Runs one call; an SDK error becomes a ServiceError that says what to fix. */
+    async call(action, send) {
+        try {
+            return await send();
+        }
+        catch (error) {
+            if (error instanceof IntegrityError || error instanceof ConcurrentWriteError)
+                throw error;
+            throw describeS3Error(error, action, this.target);
+        }
+    }
+    /** One flat, paginated listing of everything under the prefix. */
+    async list(prefix) {
+        const objects = [];
+        return this.call('ListObjectsV2', async () => {
+            const pages = (0,client_s3_dist_cjs/* paginateListObjectsV2 */.OqA)({ client: this.client, pageSize: 1000 }, { Bucket: this.bucket, Prefix: prefix || undefined });
+            for await (const page of pages) {
+                for (const object of page.Contents ?? []) {
+                    if (object.Key === undefined)
+                        continue;
+                    objects.push({ key: object.Key, etag: unquote(object.ETag), size: object.Size ?? 0 });
+                }
+            }
+            return objects;
+        });
+    }
+    /** One HEAD: the object's ETag and the two headers this action owns, or undefined when it is absent. */
+    async head(key) {
+        return this.call('HeadObject', async () => {
+            try {
+                const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: this.bucket, Key: key }));
+                return {
+                    etag: unquote(head.ETag),
+                    headers: { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' },
+                };
+            }
+            catch (error) {
+                if (isNotFound(error))
+                    return undefined;
+                throw error;
+            }
+        });
+    }
+    async get(key) {
+        return this.call('GetObject', async () => {
+            try {
+                const response = await this.client.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({ Bucket: this.bucket, Key: key }));
+                const body = Buffer.from(await response.Body.transformToByteArray());
+                return { body, etag: unquote(response.ETag) };
+            }
+            catch (error) {
+                if (isNotFound(error))
+                    return undefined;
+                throw error;
+            }
+        });
+    }
+    /**
+     * Uploads a file (in parts from PART_SIZE up) and returns the ETag S3 recorded. The Content-MD5 is the
+     * scan's: a file that changed on disk since the scan is refused by S3 (or by the ETag check), not stored
+     * as if it were the file that was planned.
+     */
+    async putFile(file) {
+        return this.call(file.size >= PART_SIZE ? 'multipart upload' : 'PutObject', () => file.size >= PART_SIZE ? this.putMultipart(file) : this.putSingle(file));
+    }
+    async putSingle(file) {
+        const buffer = this.bodies.take(file.size + 1);
+        try {
+            const read = readInto(file.absolutePath, buffer, file.size);
+            if (read !== file.size) {
+                throw new IntegrityError(`${file.relativePath} changed on disk after it was scanned (now ${read > file.size ? 'longer' : `${read} bytes`}, was ${file.size}): is the build still writing?`);
+            }
+            const response = await this.client.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
+                Bucket: this.bucket,
+                Key: file.key,
+                Body: buffer.subarray(0, file.size),
+                ContentLength: file.size,
+                ContentMD5: Buffer.from(file.md5, 'hex').toString('base64'),
+                ContentType: file.headers.contentType,
+                CacheControl: file.headers.cacheControl,
+            }));
+            return this.checkStored(file, unquote(response.ETag), response.ServerSideEncryption, [file.md5]);
+        }
+        finally {
+            this.bodies.give(buffer);
+        }
+    }
+    async putMultipart(file) {
+        const created = await this.client.send(new client_s3_dist_cjs/* CreateMultipartUploadCommand */.nG4({
+            Bucket: this.bucket,
+            Key: file.key,
+            ContentType: file.headers.contentType,
+            CacheControl: file.headers.cacheControl,
+        }));
+        const uploadId = created.UploadId;
+        const handle = await (0,promises_.open)(file.absolutePath, 'r');
+        try {
+            const partCount = Math.ceil(file.size / PART_SIZE);
+            const settled = await Promise.allSettled(Array.from({ length: partCount }, (_, index) => this.partLimit(async () => {
+                const offset = index * PART_SIZE;
+                const length = Math.min(PART_SIZE, file.size - offset);
+                const body = Buffer.alloc(length);
+                const { bytesRead } = await handle.read(body, 0, length, offset);
+                if (bytesRead !== length)
+                    throw new IntegrityError(`${file.relativePath} got shorter while it was uploaded`);
+                const md5 = (0,external_node_crypto_.createHash)('md5').update(body).digest();
+                const response = await this.client.send(new client_s3_dist_cjs/* UploadPartCommand */.iVK({
+                    Bucket: this.bucket,
+                    Key: file.key,
+                    UploadId: uploadId,
+                    PartNumber: index + 1,
+                    Body: body,
+                    ContentLength: length,
+                    ContentMD5: md5.toString('base64'),
+                }));
+                return { PartNumber: index + 1, ETag: response.ETag };
+            })));
+            const failure = settled.find((result) => result.status === 'rejected');
+            if (failure)
+                throw failure.reason;
+            const parts = settled.map((result) => result.value);
+            const completed = await this.client.send(new client_s3_dist_cjs/* CompleteMultipartUploadCommand */.Gym({
+                Bucket: this.bucket,
+                Key: file.key,
+                UploadId: uploadId,
+                MultipartUpload: { Parts: parts },
+            }));
+            return this.checkStored(file, unquote(completed.ETag), completed.ServerSideEncryption, acceptedMultipartEtags(file.multipartEtag, file.md5));
+        }
+        catch (error) {
+            await this.client
+                .send(new client_s3_dist_cjs/* AbortMultipartUploadCommand */.tfP({ Bucket: this.bucket, Key: file.key, UploadId: uploadId }))
+                .catch(() => undefined); // the bucket's lifecycle rule cleans up what an abort could not
+            throw error;
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    /**
+     * S3 rejects a body that does not match its Content-MD5; a server that ignores Content-MD5 is caught here,
+     * by the ETag it computed. (With SSE-KMS or SSE-C the ETag is not an MD5, and S3's own check stands.)
+     */
+    checkStored(file, etag, encryption, expected) {
+        if (!etagIsOpaque(encryption) && !expected.includes(etag)) {
+            throw new IntegrityError(`${file.key}: the server stored other bytes than were scanned (ETag ${etag}, expected ${expected.filter(Boolean).join(' or ')}): the file changed on disk during the deploy, or was corrupted on the way.`);
+        }
+        return etag;
+    }
+    /** Rewrites an object's headers in place (server-side copy onto itself): no bytes are sent. */
+    async copyWithHeaders(file) {
+        const response = await this.call('CopyObject', () => this.client.send(new client_s3_dist_cjs/* CopyObjectCommand */.s9Z({
+            Bucket: this.bucket,
+            Key: file.key,
+            CopySource: encodeCopySource(this.bucket, file.key),
+            MetadataDirective: 'REPLACE',
+            ContentType: file.headers.contentType,
+            CacheControl: file.headers.cacheControl,
+        })));
+        return unquote(response.CopyObjectResult?.ETag);
+    }
+    /**
+     * Writes `body` only if the object is still the one read before (`expectedEtag`, or absent): a conditional
+     * PUT (If-Match / If-None-Match), which S3 enforces atomically. Stores that ignore conditional headers are
+     * covered by reading the ETag first, which catches all but a race within those two requests.
+     */
+    async putIfUnchanged(key, body, headers, expectedEtag) {
+        const found = (await this.head(key))?.etag;
+        if (found !== expectedEtag)
+            throw new ConcurrentWriteError(expectedEtag, found);
+        try {
+            const response = await this.client.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
+                Bucket: this.bucket,
+                Key: key,
+                Body: body,
+                ContentLength: body.length,
+                ContentMD5: (0,external_node_crypto_.createHash)('md5').update(body).digest('base64'),
+                ContentType: headers.contentType,
+                CacheControl: headers.cacheControl,
+                ...(expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: `"${expectedEtag}"` }),
+            }));
+            return unquote(response.ETag);
+        }
+        catch (error) {
+            if (isPreconditionFailed(error))
+                throw new ConcurrentWriteError(expectedEtag, undefined);
+            throw describeS3Error(error, 'PutObject (deploy manifest)', this.target);
+        }
+    }
+    /** DeleteObjects, up to 1,000 keys a call. Returns the keys S3 could not delete, with why. */
+    async deleteKeys(keys) {
+        const failed = [];
+        for (let start = 0; start < keys.length; start += DELETE_BATCH) {
+            const batch = keys.slice(start, start + DELETE_BATCH);
+            const response = await this.call('DeleteObjects', () => this.client.send(new client_s3_dist_cjs/* DeleteObjectsCommand */.xvx({
+                Bucket: this.bucket,
+                Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+            })));
+            for (const error of response.Errors ?? []) {
+                failed.push({ key: error.Key ?? '?', message: `${error.Code ?? 'Error'}: ${error.Message ?? ''}`.trim() });
+            }
+        }
+        return failed;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/context/credentials.ts
+// AWS credentials: whether this run has any, and every secret registered for masking before anything prints.
+/** Environment variables that may hold a secret this process can see. */
+const SECRET_VARIABLES = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'INPUT_GITHUB-TOKEN', 'GITHUB_TOKEN'];
+/** Registers every secret in the environment with `mask` (the runner then hides it wherever it is printed). */
+function maskSecrets(env, mask) {
+    for (const name of SECRET_VARIABLES) {
+        const value = env[name];
+        if (value)
+            mask(value);
+    }
+}
+/**
+ * Whether the SDK's default chain (environment, OIDC web identity from configure-aws-credentials, profiles,
+ * instance roles) yields credentials; the secrets it resolves are masked too.
+ */
+async function haveCredentials(resolve, mask) {
+    try {
+        const credentials = await resolve();
+        mask(credentials.secretAccessKey);
+        if (credentials.sessionToken)
+            mask(credentials.sessionToken);
+        return true;
+    }
+    catch (error) {
+        if (error.name === 'CredentialsProviderError')
+            return false;
+        throw error;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/context/event.ts
+
+function readEventContext(env = process.env) {
+    let payload = {};
+    if (env.GITHUB_EVENT_PATH) {
+        try {
+            payload = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
+        }
+        catch {
+            payload = {}; // no readable event: behave as a run without one (a local run)
+        }
+    }
+    return {
+        eventName: env.GITHUB_EVENT_NAME,
+        payload,
+        actor: env.GITHUB_ACTOR,
+        sha: env.GITHUB_SHA,
+        repository: env.GITHUB_REPOSITORY,
+    };
+}
+/**
+ * Why this run gets no repository secrets, when that is the case: a pull request from a fork, or one opened
+ * by Dependabot. Such runs build and plan, then skip the deploy instead of failing.
+ */
+function pullRequestWithoutSecrets(eventName, payload, actor) {
+    if (eventName !== 'pull_request' && eventName !== 'pull_request_review')
+        return undefined;
+    const pullRequest = payload.pull_request;
+    const head = pullRequest?.head?.repo;
+    // A head repository of null is a fork that was deleted: still a fork, still no secrets.
+    const fromFork = pullRequest !== undefined &&
+        (head === null ||
+            head?.fork === true ||
+            (head?.full_name !== undefined &&
+                payload.repository?.full_name !== undefined &&
+                head.full_name !== payload.repository.full_name));
+    if (fromFork)
+        return 'this pull request comes from a fork, and GitHub gives fork pull requests no secrets';
+    if (actor === 'dependabot[bot]')
+        return 'this pull request is from Dependabot, which gets no Actions secrets';
+    return undefined;
+}
+/** The pull request this run is for (pull_request and pull_request_target events), if any. */
+function pullRequestOf(eventName, payload) {
+    // Outside Actions (a local run) there is no event at all.
+    if (!eventName?.startsWith('pull_request'))
+        return undefined;
+    const number = payload.pull_request?.number;
+    if (!number)
+        return undefined;
+    return { number, headSha: payload.pull_request?.head?.sha ?? '', action: payload.action ?? '' };
+}
+/** The link to this workflow run, for the comment and the deployment status. */
+function runUrl(env = process.env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
+    return server && repository && run ? `${server}/${repository}/actions/runs/${run}` : undefined;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
-;// CONCATENATED MODULE: ./src/globs.ts
+;// CONCATENATED MODULE: ./src/pipeline/globs.ts
 
 class GlobError extends Error {
 }
@@ -85828,29 +84482,85 @@ function anyMatcher(matchers) {
     return (path) => matchers.some((match) => match(path));
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/context/inputs.ts
 
 
 
-/** The fastest of 4, 8, 16, 32 and 64 in `npm run bench` (first upload of 5,000 files). */
-const DEFAULT_CONCURRENCY = 32;
-const DEFAULT_ASSET_GRACE_PERIOD = '7d';
-const DEFAULT_MAX_DELETES = 1000;
+
+/**
+ * The inputs as action.yml declares them: the one list of names and defaults. The runner fills defaults from
+ * it; a local run (`node dist/index.js` with INPUT_* variables) gets the same defaults from here.
+ */
+function inputSpecs(actionYaml) {
+    const document = (0,dist/* parse */.qg)(actionYaml);
+    return Object.entries(document.inputs ?? {}).map(([name, spec]) => {
+        const value = spec.default === undefined ? '' : String(spec.default);
+        return {
+            name,
+            default: value.includes('${{') ? '' : value,
+            required: spec.required === true,
+            description: String(spec.description ?? ''),
+        };
+    });
+}
+/** A reader that falls back to action.yml's default where the input is empty or unset (as the runner does). */
+function inputs_withDefaults(get, specs) {
+    const defaults = new Map(specs.map((spec) => [spec.name, spec.default]));
+    return (name) => {
+        if (!defaults.has(name))
+            throw new Error(`BUG: input '${name}' is not declared in action.yml`);
+        const value = get(name);
+        return value.trim() === '' ? (defaults.get(name) ?? '') : value;
+    };
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i += 1) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j += 1) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+/**
+ * `INPUT_*` variables that name no input (a typo, or `INPUT_DISTRIBUTION_ID` with an underscore where
+ * action.yml has a hyphen): the runner never sets such a variable, so it is a hand-made local run's mistake,
+ * and the input it meant would silently take its default. One message each, naming the closest input.
+ */
+function unknownInputVariables(env, specs) {
+    const known = new Set(specs.map((spec) => inputVariableName(spec.name)));
+    const messages = [];
+    for (const variable of Object.keys(env).sort()) {
+        if (!variable.startsWith('INPUT_') || known.has(variable))
+            continue;
+        const given = variable.slice('INPUT_'.length).toLowerCase();
+        const closest = specs
+            .map((spec) => ({ name: spec.name, distance: editDistance(given.replace(/_/g, '-'), spec.name) }))
+            .sort((a, b) => a.distance - b.distance)[0];
+        const hint = closest && closest.distance <= Math.max(2, Math.floor(closest.name.length / 3))
+            ? ` Did you mean ${inputVariableName(closest.name)} (input '${closest.name}')?`
+            : '';
+        messages.push(`${variable} matches no input of this action and is ignored.${hint}`);
+    }
+    return messages;
+}
+/** The variable the runner passes an input in: `INPUT_` + the name upper-cased, hyphens kept. */
+function inputVariableName(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
 const MAX_CONCURRENCY = 256;
-function readBoolean(get, name, fallback) {
+function readBoolean(get, name) {
     const value = get(name).trim();
-    if (value === '')
-        return fallback;
     if (/^true$/i.test(value))
         return true;
     if (/^false$/i.test(value))
         return false;
     throw new InputError(name, `must be true or false, got '${value}'.`);
 }
-function readPositiveInteger(get, name, fallback, max, hint) {
+function readPositiveInteger(get, name, max, hint) {
     const value = get(name).trim();
-    if (value === '')
-        return fallback;
     if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
         const range = Number.isSafeInteger(max + 1) ? `from 1 to ${max}` : 'of at least 1';
         throw new InputError(name, `must be a whole number ${range}, got '${value}'. ${hint}`.trim());
@@ -85958,7 +84668,7 @@ function parseEnvironment(value) {
 const DURATION_UNITS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** `0`, or a whole number with a unit: `30s`, `15m`, `12h`, `7d`. */
 function parseGracePeriod(value) {
-    const text = value.trim() || DEFAULT_ASSET_GRACE_PERIOD;
+    const text = value.trim();
     if (text === '0')
         return 0;
     const match = /^(\d+)\s*([smhd])$/.exec(text);
@@ -86018,6 +84728,7 @@ function parseHeaderRules(name, text) {
         }
     });
 }
+/** Every input, parsed and validated before anything runs. `get` already falls back to action.yml's defaults. */
 function readInputs(get, env = process.env, cwd = process.cwd()) {
     const workingDirectory = external_node_path_default().resolve(cwd, get('working-directory').trim() || '.');
     const sourceDirInput = get('source-dir').trim();
@@ -86035,29 +84746,41 @@ function readInputs(get, env = process.env, cwd = process.cwd()) {
         prefix: parsePrefix(get('prefix')),
         region: parseRegion(get('region'), env, endpointUrl !== undefined),
         endpointUrl,
-        forcePathStyle: readBoolean(get, 'force-path-style', false),
+        forcePathStyle: readBoolean(get, 'force-path-style'),
         distributionId: parseDistributionId(get('distribution-id')),
-        deleteRemoved: readBoolean(get, 'delete', true),
+        deleteRemoved: readBoolean(get, 'delete'),
         assetGracePeriodMs: parseGracePeriod(get('asset-grace-period')),
-        maxDeletes: readPositiveInteger(get, 'max-deletes', DEFAULT_MAX_DELETES, Number.MAX_SAFE_INTEGER, "To deploy without deleting anything, set 'delete: false'."),
+        maxDeletes: readPositiveInteger(get, 'max-deletes', Number.MAX_SAFE_INTEGER, "To deploy without deleting anything, set 'delete: false'."),
         excludePatterns,
         exclude,
         headerRules: {
             cacheControl: parseHeaderRules('cache-control', get('cache-control')),
             contentType: parseHeaderRules('content-type', get('content-type')),
         },
-        concurrency: readPositiveInteger(get, 'concurrency', DEFAULT_CONCURRENCY, MAX_CONCURRENCY, ''),
-        dryRun: readBoolean(get, 'dry-run', false),
-        waitForInvalidation: readBoolean(get, 'wait-for-invalidation', false),
-        preview: readBoolean(get, 'preview', false),
+        concurrency: readPositiveInteger(get, 'concurrency', MAX_CONCURRENCY, ''),
+        dryRun: readBoolean(get, 'dry-run'),
+        waitForInvalidation: readBoolean(get, 'wait-for-invalidation'),
+        preview: readBoolean(get, 'preview'),
         siteUrl: parseSiteUrl(get('site-url')),
         githubToken: get('github-token').trim(),
         environment: parseEnvironment(get('environment')),
     };
 }
 
-;// CONCATENATED MODULE: ./src/preview.ts
+;// CONCATENATED MODULE: ./src/shared/urls.ts
+/** For `dir/index.html`, the directory it is served at (`dir/`; '' for the root); otherwise undefined. */
+function indexDirectory(key) {
+    return key === 'index.html' || key.endsWith('/index.html') ? key.slice(0, -'index.html'.length) : undefined;
+}
+/** The public URL of a key: `docs/index.html` is served at `…/docs/`. Segments are percent-encoded. */
+function publicUrl(siteUrl, key) {
+    const path = indexDirectory(key) ?? key;
+    return `${siteUrl.replace(/\/+$/, '')}/${path.split('/').map(encodeURIComponent).join('/')}`;
+}
 
+;// CONCATENATED MODULE: ./src/context/target.ts
+// Where a run deploys: the given prefix, or a pull request's preview under `pr-<number>/`; and whether it
+// removes that preview instead (the pull request was closed).
 function previewPrefix(number) {
     return `pr-${number}/`;
 }
@@ -86078,64 +84801,1683 @@ function resolveTarget(options, pullRequest, sha) {
     }
     return { prefix: options.prefix, environment: options.environment || 'production', ref: sha, cleanup: false };
 }
-/** The public URL of a key: `docs/index.html` is served at `…/docs/`. Segments are percent-encoded. */
-function publicUrl(siteUrl, key) {
-    const path = indexDirectory(key) ?? key;
-    return `${siteUrl.replace(/\/+$/, '')}/${path.split('/').map(encodeURIComponent).join('/')}`;
+
+;// CONCATENATED MODULE: ./src/context/run-context.ts
+
+
+
+function resolveRunContext(inputs, event, env, credentials, now) {
+    const target = resolveTarget(inputs, pullRequestOf(event.eventName, event.payload), event.sha ?? '');
+    return {
+        inputs: { ...inputs, prefix: target.prefix },
+        target,
+        url: inputs.siteUrl ? publicUrl(inputs.siteUrl, target.prefix) : undefined,
+        repository: event.repository,
+        runUrl: runUrl(env),
+        runIdentity: env.GITHUB_RUN_ID
+            ? `run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
+            : `local-${now.getTime()}`,
+        credentials,
+        withoutSecrets: pullRequestWithoutSecrets(event.eventName, event.payload, event.actor),
+    };
 }
-/** The hidden line that identifies the action's comment for this prefix, so it is edited, never repeated. */
-function commentMarker(prefix) {
-    return `<!-- parlai-site-deploy preview ${prefix} -->`;
+
+;// CONCATENATED MODULE: ./node_modules/p-map/index.js
+function pMap(iterable, mapper, options) {
+	return mapConcurrently(iterable, mapper, options, false);
 }
-const LISTED_PAGES = 10;
-function countsTable(report) {
-    const { counts } = report;
+
+function pMapSettled(iterable, mapper, options) {
+	return mapConcurrently(iterable, mapper, options, true);
+}
+
+function pMapKeyed(input, mapper, options) {
+	return mapKeyed(input, mapper, options, false);
+}
+
+function pMapSettledKeyed(input, mapper, options) {
+	return mapKeyed(input, mapper, options, true);
+}
+
+// Like `Promise.allKeyed` and `Promise.allSettledKeyed`, with a mapper, and for a `Map` too. Each value travels with its key, so a skipped key, which leaves no slot in the result, cannot shift the keys after it.
+async function mapKeyed(input, mapper, options, isSettled) {
+	const entries = getKeyedEntries(input);
+
+	// After the values have their handlers, like the other argument errors, which `mapConcurrently` checks. It cannot check this one, as it gets the wrapper below as its mapper.
+	if (typeof mapper !== 'function') {
+		throw new TypeError('Mapper function is required');
+	}
+
+	const mappedEntries = await mapConcurrently(entries, async ([key, inputResult]) => {
+		try {
+			if (inputResult.status === 'rejected') {
+				throw inputResult.reason;
+			}
+
+			const result = await mapper(inputResult.value, key);
+
+			if (result === pMapSkip || result === pMapStop) {
+				return result;
+			}
+
+			return [key, isSettled ? {status: 'fulfilled', value: result} : result];
+		} catch (error) {
+			if (!isSettled) {
+				throw error;
+			}
+
+			return [key, {status: 'rejected', reason: error}];
+		}
+	}, options, false);
+
+	if (input instanceof Map) {
+		return new Map(mappedEntries);
+	}
+
+	// A null prototype, like `Promise.allKeyed`, so a key like `__proto__` or `toString` is an own property like any other.
+	return Object.setPrototypeOf(Object.fromEntries(mappedEntries), null);
+}
+
+// The engine behind all the functions, except `pMapIterable`. With `isSettled`, an element or a mapper that rejects gives a `{status: 'rejected'}` result instead of an error, like `Promise.allSettled`, so `stopOnError` does not apply.
+async function mapConcurrently(
+	iterable,
+	mapper,
+	{
+		concurrency = Number.POSITIVE_INFINITY,
+		stopOnError = true,
+		signal,
+	} = {},
+	isSettled,
+) {
+	return new Promise((resolve_, reject_) => {
+		validateOptions(iterable, mapper, concurrency);
+
+		const result = [];
+		// Stage the errors by index, like `result`, so they are reported in input order.
+		const errors = [];
+		let skippedCount = 0;
+		let isResolved = false;
+		let isIterableDone = false;
+		const pendingIndexes = new Set();
+		let doneIndex = Number.POSITIVE_INFINITY;
+		let currentIndex = 0;
+		const iterator = getIterator(iterable);
+
+		const signalListener = () => {
+			reject(signal.reason);
+		};
+
+		const cleanup = () => {
+			signal?.removeEventListener('abort', signalListener);
+		};
+
+		const resolve = value => {
+			resolve_(value);
+			cleanup();
+		};
+
+		const reject = reason => {
+			if (isResolved) {
+				return;
+			}
+
+			isResolved = true;
+			reject_(reason);
+			cleanup();
+
+			if (!isIterableDone) {
+				closeIterator(iterator);
+			}
+		};
+
+		if (signal) {
+			if (signal.aborted) {
+				reject(signal.reason);
+				return;
+			}
+
+			signal.addEventListener('abort', signalListener, {once: true});
+		}
+
+		const pull = createPuller(iterator);
+
+		// Settle only once the source is done, or a mapper stopped, and every earlier pull and mapper has finished. A pull before the `done` or the stop can still produce an element, while pulls after it do not affect the result.
+		const settleIfFinished = () => {
+			if (isResolved || doneIndex === Number.POSITIVE_INFINITY) {
+				return;
+			}
+
+			for (const index of pendingIndexes) {
+				if (index < doneIndex) {
+					return;
+				}
+			}
+
+			if (!stopOnError) {
+				const collectedErrors = [];
+
+				for (let index = 0; index < Math.min(doneIndex, errors.length); index++) {
+					if (index in errors) {
+						collectedErrors.push(errors[index]);
+					}
+				}
+
+				if (collectedErrors.length > 0) {
+					reject(new AggregateError(collectedErrors)); // eslint-disable-line unicorn/error-message
+					return;
+				}
+			}
+
+			isResolved = true;
+
+			// A stop ended the result before the source did, so close it, like `for await` does on a `break`. Not at the stop itself, as a source that settles its `next()` calls out of call order may still owe an earlier element, and closing could drop it.
+			if (!isIterableDone) {
+				closeIterator(iterator);
+			}
+
+			// `done` is final, like `for await`, so a `done` that lands between two elements ends
+			// the result there and everything the source produced past it is dropped. A stop cuts it the same way.
+			const lastIndex = Math.min(doneIndex, result.length);
+
+			// Every index below `lastIndex` has a value: an index only goes unassigned when its pull reported `done` or its mapper returned `pMapStop`, and the lowest such index is `doneIndex`. So the array is dense below `lastIndex`, and the fast path can hand it over untouched.
+			if (lastIndex === result.length && skippedCount === 0) {
+				resolve(result);
+				return;
+			}
+
+			// Otherwise this drops the skipped results and whatever the `done` or the stop cut off.
+			resolve(result.slice(0, lastIndex).filter(value => value !== pMapSkip));
+		};
+
+		const next = async () => {
+			// After a `done` or a stop, a pull would take an item nobody is going to map, which a one-shot source, like a queue, would lose.
+			if (isResolved || currentIndex >= doneIndex) {
+				return;
+			}
+
+			// Take the index when the pull starts, not when it resolves, so a source that settles
+			// its `next()` calls out of call order still gets the right position.
+			const index = currentIndex++;
+			pendingIndexes.add(index);
+
+			let nextItem;
+			try {
+				nextItem = await pull();
+			} catch (error) {
+				pendingIndexes.delete(index);
+
+				if (index < doneIndex) {
+					throw error;
+				}
+
+				settleIfFinished();
+				return;
+			}
+
+			if (nextItem.done) {
+				pendingIndexes.delete(index);
+				doneIndex = Math.min(doneIndex, index);
+				isIterableDone = true;
+				settleIfFinished();
+				return;
+			}
+
+			// Intentionally detached
+			const runner = (async () => {
+				try {
+					const element = await nextItem.value;
+
+					if (isResolved || index >= doneIndex) {
+						return;
+					}
+
+					const value = await mapper(element, index);
+
+					// Ignore an item produced after an earlier pull reported `done` or an earlier mapper returned `pMapStop`.
+					if (index >= doneIndex) {
+						return;
+					}
+
+					// A stop ends the result here, like a `done` from the source, so settling waits only for the earlier elements.
+					if (value === pMapStop) {
+						doneIndex = index;
+						return;
+					}
+
+					if (value === pMapSkip) {
+						skippedCount++;
+					}
+
+					result[index] = isSettled && value !== pMapSkip ? {status: 'fulfilled', value} : value;
+				} catch (error) {
+					if (index >= doneIndex) {
+						return;
+					}
+
+					if (isSettled) {
+						result[index] = {status: 'rejected', reason: error};
+					} else if (stopOnError) {
+						reject(error);
+						return;
+					} else {
+						errors[index] = error;
+					}
+				} finally {
+					pendingIndexes.delete(index);
+					settleIfFinished();
+				}
+
+				// If the iterable throws we can't really continue regardless of `stopOnError` state
+				// since an iterable is likely to continue throwing after it throws once.
+				// If we continue calling `next()` indefinitely we will likely end up
+				// in an infinite loop of failed iteration.
+				try {
+					await next();
+				} catch (error) {
+					reject(error);
+				}
+			})();
+
+			// Link the runner to the returned promise, so the async stack trace of a mapper error reaches the caller. Nothing awaits the runner, so the trace would stop there, but V8 follows a reaction that resolves another promise. The link never settles, so it never resolves the returned promise. It is a new promise for each runner, as a shared one would keep a reaction for every element.
+			runner.then(() => new Promise(() => {})).then(resolve_);
+		};
+
+		// Create the concurrent runners in a detached (non-awaited)
+		// promise. We need this so we can await the `next()` calls
+		// to stop creating runners before hitting the concurrency limit
+		// if the iterable has already been marked as done or a mapper stopped.
+		// NOTE: We *must* do this for async iterators otherwise we'll spin up
+		// infinite `next()` calls by default and never start the event loop.
+		(async () => {
+			for (let index = 0; index < concurrency; index++) {
+				try {
+					// eslint-disable-next-line no-await-in-loop
+					await next();
+				} catch (error) {
+					reject(error);
+					break;
+				}
+
+				if (isResolved || currentIndex >= doneIndex) {
+					break;
+				}
+			}
+		})();
+	});
+}
+
+function pMapIterable(
+	iterable,
+	mapper,
+	{
+		concurrency = Number.POSITIVE_INFINITY,
+		backpressure = concurrency,
+		preserveOrder = true,
+	} = {},
+) {
+	validateOptions(iterable, mapper, concurrency);
+
+	if (!isLimit(backpressure, concurrency)) {
+		throw new TypeError(`Expected \`backpressure\` to be an integer from \`concurrency\` (${concurrency}) and up or \`Infinity\`, got \`${backpressure}\` (${typeof backpressure})`);
+	}
+
+	return {
+		[Symbol.asyncIterator]() {
+			// `isDone` lives outside the generator so the wrapper below can set it the moment the
+			// consumer asks to stop. The generator is suspended on a pending `next()` at that point,
+			// so its `finally` would not run until much later and workers finishing in the meantime
+			// would keep pulling and mapping input for nobody.
+			let isDone = false;
+
+			const generator = (async function * () {
+				const iterator = getIterator(iterable);
+
+				// Results are consumed from the front with a moving `headIndex` instead of `shift()`.
+				// `shift()` moves every remaining entry, which is O(n) per element and made the whole
+				// run O(n²) whenever `backpressure` let the array grow, which is the default.
+				let promises = [];
+				let headIndex = 0;
+				let isIterableDone = false;
+
+				// The lowest index whose pull reported `done`. Without `preserveOrder`, the pulls after it have their slots given back, so their errors are dropped.
+				let doneIndex = Number.POSITIVE_INFINITY;
+
+				// An element that is being read, or is waiting for a mapper, does not hold a mapper slot, so the next element can be read while the mappers run. Those elements have their own cap of `concurrency`, so the source never sees more than `concurrency` overlapping `next()` calls, even with `backpressure: Infinity`. `backpressure` caps everything in flight together.
+				let readingCount = 0;
+				let runningMappersCount = 0;
+
+				// The workers waiting for a mapper slot, in the order they started waiting. A finished mapper hands its slot to the oldest one.
+				const mapperWaiters = new Map();
+				let mapperWaiterCount = 0;
+				let wokenMapperWaiterCount = 0;
+
+				const releaseMapperSlot = () => {
+					if (wokenMapperWaiterCount === mapperWaiterCount) {
+						runningMappersCount--;
+						return;
+					}
+
+					mapperWaiters.get(wokenMapperWaiterCount)();
+					mapperWaiters.delete(wokenMapperWaiterCount++);
+				};
+
+				let index = 0;
+
+				// The lowest index whose mapper returned `pMapStop`, or, with `preserveOrder`, whose pull, element, or mapper threw. The stream ends there, like a `break` or a `throw` in a loop. Once it is set, nothing past it is pulled, and no pending element past it is mapped, while the earlier elements still finish and are yielded first. `isDone` cannot do this, as it would drop the values of the earlier elements too.
+				let stopIndex = Number.POSITIVE_INFINITY;
+
+				// Without `preserveOrder`, each spawn still takes a slot in `promises`, so `backpressure` counts the same, but the slots are filled in the order the workers settle rather than the order they were spawned in, so the consumer gets whichever result is ready first. A worker always fills the oldest empty slot, at `fillIndex`. An empty slot is `undefined`, and a filled one holds the result itself rather than a promise, so a result costs a promise only when the consumer has to wait for it, through `wake`.
+				let fillIndex = 0;
+				let wake;
+
+				// The indexes of the pulls whose worker has not filled a slot yet, without `preserveOrder`.
+				const unfilledIndexes = new Set();
+
+				// The consumer waits only when the head is empty, and then the oldest empty slot is the head, so the first fill wakes it.
+				const fillSlot = result => {
+					promises[fillIndex++] = result;
+					wake?.(result);
+					wake = undefined;
+				};
+
+				const pull = createPuller(iterator);
+
+				function trySpawn() {
+					// Do not spawn once the consumer is gone, the source is done, or the stream ends at an earlier element. The pull would be wasted work, and for a one-shot source, like a queue, it takes an item nobody is going to ask for.
+					if (isDone || isIterableDone || index > stopIndex || readingCount >= concurrency || promises.length - headIndex >= backpressure) {
+						return;
+					}
+
+					readingCount++;
+
+					// Take the index when the pull starts, not when it resolves, so a source that
+					// settles its `next()` calls out of call order still gets the right position.
+					const currentIndex = index++;
+
+					// Errors must be returned as a value instead of rejecting, otherwise a promise that
+					// the consumer abandons after an earlier error becomes an unhandled rejection.
+					const promise = (async () => {
+						try {
+							let element;
+							try {
+								const {done, value} = await pull();
+
+								if (done) {
+									isIterableDone = true;
+									doneIndex = Math.min(doneIndex, currentIndex);
+									return {done: true};
+								}
+
+								// Spawn if still below the reading and backpressure limits
+								trySpawn();
+
+								element = await value;
+
+								if (runningMappersCount < concurrency) {
+									runningMappersCount++;
+								} else {
+									// `releaseMapperSlot` hands the slot over without decrementing `runningMappersCount`, so it is already counted.
+									await new Promise(resolve => {
+										mapperWaiters.set(mapperWaiterCount++, resolve);
+									});
+								}
+							} finally {
+								readingCount--;
+							}
+
+							// Spawn now that this element is no longer waiting for a mapper, so the next one is read while this one is mapped
+							trySpawn();
+
+							let returnValue;
+							try {
+								// The consumer stopped iterating, or the stream ends before this element, while this element was being read or waiting for a mapper, so drop it instead of doing work nobody will consume.
+								if (isDone || currentIndex > stopIndex) {
+									return {done: false, value: pMapSkip};
+								}
+
+								returnValue = await mapper(element, currentIndex);
+							} finally {
+								releaseMapperSlot();
+							}
+
+							if (returnValue === pMapStop) {
+								stopIndex = Math.min(stopIndex, currentIndex);
+							}
+
+							return {done: false, value: returnValue};
+						} catch (error) {
+							// With `preserveOrder`, the error is thrown at its own position, after the results before it, so those still finish. Without it, the error is thrown as soon as it settles, so nothing still pending can be yielded anymore.
+							// An error from a pull after the end of the source is dropped, as `done` is final, so it must have no effect. `doneIndex` is set before the worker that saw `done` settles, so its slot hand-back runs before the delivery check of any error that sees it here, and the two always agree.
+							if (preserveOrder) {
+								stopIndex = Math.min(stopIndex, currentIndex);
+							} else if (currentIndex < doneIndex) {
+								isDone = true;
+							}
+
+							return {error};
+						}
+					})();
+
+					if (preserveOrder) {
+						promises.push(promise);
+						return;
+					}
+
+					promises.push(undefined);
+
+					unfilledIndexes.add(currentIndex);
+
+					// The worker never rejects, as errors are returned as a value.
+					// The slot is filled here, a tick after the worker settles, rather than by the worker itself, for the same reason the consumer awaits a filled slot: so the consumer never runs, and pulls, earlier.
+					promise.then(result => {
+						// The slot was already given back, as the pull came after the end of the source.
+						if (!unfilledIndexes.delete(currentIndex)) {
+							return;
+						}
+
+						if (result.done) {
+							// The pulls made after this one came after the end of the source, and a source like a queue may never answer them, so give their slots back now instead of waiting on them.
+							for (const unfilledIndex of unfilledIndexes) {
+								if (unfilledIndex > currentIndex) {
+									unfilledIndexes.delete(unfilledIndex);
+									fillSlot({done: true});
+								}
+							}
+						}
+
+						fillSlot(result);
+					});
+				}
+
+				trySpawn();
+
+				try {
+					while (headIndex < promises.length) {
+						// Without `preserveOrder`, a filled slot holds the result itself, and it is still awaited. That takes one tick, like awaiting a settled promise, so the consumer, and its `trySpawn()`, never run earlier than with a promise in the slot. Taking a ready result without the tick can make the consumer pull before it sees a stop or the end of the source, and a one-shot source, like a queue, would lose that item.
+						// eslint-disable-next-line no-await-in-loop
+						const result = await (promises[headIndex] ?? new Promise(resolve => {
+							wake = resolve;
+						}));
+						const {done, value} = result;
+
+						// Release the entry instead of leaving it for a `shift()` to move, and drop the
+						// consumed prefix once it is at least half the array. That keeps the backing
+						// store proportional to the results still in flight rather than to the total
+						// ever spawned, which matters for an endless source, while costing one copy per
+						// half of the array, so it stays O(1) per element.
+						promises[headIndex] = undefined;
+						headIndex++;
+
+						if (headIndex * 2 >= promises.length) {
+							promises = promises.slice(headIndex);
+							fillIndex -= headIndex;
+							headIndex = 0;
+						}
+
+						if (Object.hasOwn(result, 'error')) {
+							throw result.error;
+						}
+
+						if (done) {
+							// Without `preserveOrder`, the `done` can arrive while other workers are still running.
+							if (preserveOrder) {
+								return;
+							}
+
+							continue;
+						}
+
+						// The stream ends where the stop would have been yielded: after the earlier elements with `preserveOrder`, and after the results that were ready before it without.
+						if (value === pMapStop) {
+							return;
+						}
+
+						// Spawn if just dropped below the backpressure limit and still below the reading limit
+						trySpawn();
+
+						// A `pMapSkip` result stays in `promises` and is stepped over here. Splicing it out
+						// in the worker instead would make every skip an O(n) scan and move, so a run of
+						// skips would be O(n²).
+						if (value === pMapSkip) {
+							continue;
+						}
+
+						yield value;
+					}
+				} finally {
+					// Stop pulling input once the consumer stops iterating, otherwise pending skipped mappers keep spawning work.
+					isDone = true;
+
+					if (!isIterableDone) {
+						closeIterator(iterator);
+					}
+				}
+			})();
+
+			// Override `return()` and `throw()` on the generator itself instead of wrapping it, so it
+			// keeps what it inherits, like `Symbol.asyncDispose` for `await using`, and `next()` stays
+			// the native one. Plain functions, not `async`: the generator already returns a promise,
+			// and an `async` function would wrap it in two more promises and two more microtask hops.
+			const {return: generatorReturn, throw: generatorThrow} = generator;
+
+			generator.return = value => {
+				isDone = true;
+				return generatorReturn.call(generator, value);
+			};
+
+			generator.throw = error => {
+				isDone = true;
+				return generatorThrow.call(generator, error);
+			};
+
+			return generator;
+		},
+	};
+}
+
+const pMapSkip = Symbol('skip');
+
+const pMapStop = Symbol('stop');
+
+// The checks `pMap` and `pMapIterable` share, so both reject the same input the same way.
+// `mapConcurrently` runs this inside its promise, so a bad argument rejects rather than throws.
+function validateOptions(iterable, mapper, concurrency) {
+	// Optional chaining, so a nullish input gets this message rather than Node's internal
+	// "null is not iterable".
+	if (iterable?.[Symbol.iterator] === undefined && iterable?.[Symbol.asyncIterator] === undefined) {
+		throw new TypeError(`Expected \`input\` to be either an \`Iterable\` or \`AsyncIterable\`, got (${typeof iterable})`);
+	}
+
+	if (typeof mapper !== 'function') {
+		throw new TypeError('Mapper function is required');
+	}
+
+	if (!isLimit(concurrency, 1)) {
+		throw new TypeError(`Expected \`concurrency\` to be an integer from 1 and up or \`Infinity\`, got \`${concurrency}\` (${typeof concurrency})`);
+	}
+}
+
+// Whether the value is an integer from `minimum` and up, or `Infinity`, as `concurrency` and `backpressure` must be.
+function isLimit(value, minimum) {
+	return (Number.isSafeInteger(value) && value >= minimum) || value === Number.POSITIVE_INFINITY;
+}
+
+// Read the entries of a `Map`, or else the own enumerable keys, strings and symbols, in the order and the way `Promise.allKeyed` does, all up front. Each value gets a handler right away, also like `Promise.allKeyed`, so a value that rejects before a mapper slot reaches it is not an unhandled rejection.
+function getKeyedEntries(input) {
+	if (input === null || (typeof input !== 'object' && typeof input !== 'function')) {
+		throw new TypeError(`Expected \`input\` to be an object, got (${input === null ? 'null' : typeof input})`);
+	}
+
+	const entries = [];
+
+	const addEntry = (key, value) => {
+		// Resolve the whole entry, so the engine checks termination after the value settles and before the mapper runs.
+		entries.push(Promise.resolve(value).then(
+			value => [key, {status: 'fulfilled', value}],
+			error => [key, {status: 'rejected', reason: error}],
+		));
+	};
+
+	if (input instanceof Map) {
+		for (const [key, value] of input) {
+			addEntry(key, value);
+		}
+	} else {
+		for (const key of Reflect.ownKeys(input)) {
+			if (Object.getOwnPropertyDescriptor(input, key)?.enumerable) {
+				addEntry(key, input[key]);
+			}
+		}
+	}
+
+	return entries;
+}
+
+// Take the async iterator when the input has both, like `for await` does.
+function getIterator(iterable) {
+	return iterable[Symbol.asyncIterator] === undefined ? iterable[Symbol.iterator]() : iterable[Symbol.asyncIterator]();
+}
+
+// Close the source so it can release its resources, like `for await` does.
+// Callers must not await this so a source that is blocked in `next()` cannot block them.
+async function closeIterator(iterator) {
+	try {
+		await iterator.return?.();
+	} catch {}
+}
+
+// Pull the next item, and stop pulling once the source has reported `done`: a source like a queue
+// may block in `next()` after it is exhausted, which would hang the caller. `done` is final, like
+// `for await`, so anything the source produces after it is dropped.
+function createPuller(iterator) {
+	let isSourceDone = false;
+
+	// A sync iterable, like an array, answers right away, so `done` can be seen here. An async
+	// iterable is seen in the `then` below, as soon as its pull settles.
+	const markDone = item => {
+		if (item?.done) {
+			isSourceDone = true;
+		}
+	};
+
+	return () => {
+		if (isSourceDone) {
+			return {done: true};
+		}
+
+		const result = iterator.next();
+		markDone(result);
+
+		// A sync iterable, like an array, answers right away, so `done` has been read already and
+		// the result can go back untouched.
+		if (typeof result?.then !== 'function') {
+			return result;
+		}
+
+		// An async iterable settles later, so `done` is read off the pull once it does. That is a
+		// branch of its own, which leaves the caller awaiting the pull itself rather than a promise
+		// derived from it, so an async source does not pay an extra microtask per element. The
+		// rejection is handled here as well as by the caller, so a pull cannot escape as an
+		// unhandled rejection. A thenable that is not a promise is turned into one first, so it is
+		// subscribed to once, like `for await` does, while a native promise is returned as is.
+		const promise = Promise.resolve(result);
+		promise.then(markDone, () => {});
+
+		return promise;
+	};
+}
+
+// EXTERNAL MODULE: ./node_modules/mime-types/index.js
+var mime_types = __nccwpck_require__(4096);
+;// CONCATENATED MODULE: ./src/pipeline/headers.ts
+
+/** Pages and other documents people navigate to: always revalidated, so a deploy shows at once. */
+const CACHE_REVALIDATE = 'public, max-age=0, must-revalidate';
+/** Fingerprinted assets never change under their name. */
+const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
+/**
+ * Everything else (images, un-fingerprinted CSS/JS, downloads): one hour. CloudFront edges are invalidated
+ * on change by this action, so only a browser that fetched the old file in the last hour can show it.
+ */
+const CACHE_DEFAULT = 'public, max-age=3600';
+const FALLBACK_TYPE = 'application/octet-stream';
+/** Types mime-db lacks that static sites ship (ParlAI's website has .jsonl data files). */
+const EXTRA_TYPES = {
+    jsonl: 'application/jsonl',
+    ndjson: 'application/x-ndjson',
+};
+const NAVIGABLE_TYPES = new Set([
+    'text/html',
+    'application/xhtml+xml',
+    'application/xml',
+    'text/xml',
+    'application/rss+xml',
+    'application/atom+xml',
+    'application/feed+json',
+    'application/manifest+json',
+]);
+const TEXTUAL_APPLICATION_TYPES = new Set([
+    'application/javascript',
+    'application/json',
+    'application/jsonl',
+    'application/x-ndjson',
+    'application/xml',
+    'application/x-sh',
+]);
+/** `app.3f2a9c1b7d.js`, `main-9f86d081.css`, `chunk_1e4a7bc2.mjs`: 8+ hex digits as their own name segment. */
+const FINGERPRINT = /(?:^|[.\-_~])([0-9a-f]{8,}|[0-9A-F]{8,})(?=[.\-_~])/g;
+/**
+ * True when the file name carries a content hash. The hex run must mix digits and letters so that dates and
+ * build numbers (`report-20240131.pdf`) are not taken for hashes and made immutable by mistake; a hash that
+ * happens to be all digits only loses the long cache lifetime, which is the safe side.
+ */
+function isFingerprinted(relativePath) {
+    const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+    for (const [, hex = ''] of name.matchAll(FINGERPRINT)) {
+        if (/[0-9]/.test(hex) && /[a-f]/i.test(hex))
+            return true;
+    }
+    return false;
+}
+/** The media type without parameters, lower-cased. */
+function baseType(contentType) {
+    return (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
+}
+function isTextual(type) {
+    return (type.startsWith('text/') ||
+        type.endsWith('+xml') ||
+        type.endsWith('+json') ||
+        TEXTUAL_APPLICATION_TYPES.has(type) ||
+        mime_types.charset(type) === 'UTF-8');
+}
+function isNavigable(contentType) {
+    return NAVIGABLE_TYPES.has(baseType(contentType));
+}
+function isHtml(contentType) {
+    const type = baseType(contentType);
+    return type === 'text/html' || type === 'application/xhtml+xml';
+}
+// Sites have tens of thousands of files but a few dozen distinct headers: one string (and one headers
+// object) per distinct value keeps a large deploy's memory flat.
+const contentTypeByExtension = new Map();
+const sharedHeaders = new Map();
+/** Content-Type from the file name alone: textual types carry `; charset=utf-8`. */
+function defaultContentType(relativePath) {
+    const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+    const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+    let contentType = contentTypeByExtension.get(extension);
+    if (contentType === undefined) {
+        const type = mime_types.lookup(relativePath) || EXTRA_TYPES[extension] || FALLBACK_TYPE;
+        contentType = isTextual(type) ? `${type}; charset=utf-8` : type;
+        contentTypeByExtension.set(extension, contentType);
+    }
+    return contentType;
+}
+function defaultCacheControl(relativePath, contentType) {
+    if (isNavigable(contentType))
+        return CACHE_REVALIDATE;
+    if (isFingerprinted(relativePath))
+        return CACHE_IMMUTABLE;
+    return CACHE_DEFAULT;
+}
+function firstMatch(rules, relativePath) {
+    return rules.find((rule) => rule.matches(relativePath))?.value;
+}
+/** The headers a file gets: the user's rules first (first match wins), then the defaults above. */
+function headersFor(relativePath, rules) {
+    const contentType = firstMatch(rules.contentType, relativePath) ?? defaultContentType(relativePath);
+    const cacheControl = firstMatch(rules.cacheControl, relativePath) ?? defaultCacheControl(relativePath, contentType);
+    const key = `${contentType}\n${cacheControl}`;
+    let headers = sharedHeaders.get(key);
+    if (!headers) {
+        headers = Object.freeze({ contentType, cacheControl });
+        sharedHeaders.set(key, headers);
+    }
+    return headers;
+}
+function sameHeaders(a, b) {
+    return a.contentType === b.contentType && a.cacheControl === b.cacheControl;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/invalidation.ts
+
+
+/** CloudFront accepts at most this many paths per invalidation (and in progress per distribution). */
+const MAX_INVALIDATION_PATHS = 3000;
+/** CloudFront allows at most this many wildcard paths in progress per distribution. */
+const MAX_WILDCARD_PATHS = 15;
+// RFC 3986 characters CloudFront takes literally in a path; everything else (RFC 1738's unsafe characters
+// such as space, `%`, `#`, `~`, non-ASCII, plus `?` and `*`, which would start a query or a wildcard) is
+// percent-encoded as UTF-8, as the CloudFront documentation asks.
+const LITERAL = /^[A-Za-z0-9\-._!$&'()+,;=:@/]$/;
+function encodeInvalidationPath(key) {
+    let encoded = '/';
+    for (const character of key) {
+        if (LITERAL.test(character)) {
+            encoded += character;
+            continue;
+        }
+        for (const byte of Buffer.from(character, 'utf8'))
+            encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
+    return encoded;
+}
+/** The URLs a changed key is served at: the key, and for `dir/index.html` also `dir/`. */
+function urlPathsForKey(key) {
+    const directory = indexDirectory(key);
+    return directory === undefined
+        ? [encodeInvalidationPath(key)]
+        : [encodeInvalidationPath(key), encodeInvalidationPath(directory)];
+}
+function buildTree(changed, remoteKeys) {
+    const root = { path: '', children: new Map(), changedFiles: [], known: 0, changedBelow: 0 };
+    const all = new Set([...remoteKeys, ...changed]);
+    for (const key of all) {
+        const isChanged = changed.has(key);
+        let node = root;
+        const segments = key.split('/');
+        segments.pop();
+        for (const segment of [undefined, ...segments]) {
+            if (segment !== undefined) {
+                let child = node.children.get(segment);
+                if (!child) {
+                    child = { path: `${node.path}${segment}/`, children: new Map(), changedFiles: [], known: 0, changedBelow: 0 };
+                    node.children.set(segment, child);
+                }
+                node = child;
+            }
+            node.known += 1;
+            if (isChanged)
+                node.changedBelow += 1;
+        }
+        if (isChanged)
+            node.changedFiles.push(key);
+    }
+    return root;
+}
+function explicitPaths(node) {
+    return [...node.changedFiles.flatMap(urlPathsForKey), ...[...node.children.values()].flatMap(explicitPaths)];
+}
+/** Top-down: the highest directories (inside the prefix) whose every object changed become one wildcard. */
+function collapse(node, prefix) {
+    const explicit = explicitPaths(node);
+    if (explicit.length === 0)
+        return [];
+    const insidePrefix = node.path.startsWith(prefix);
+    if (insidePrefix && node.changedBelow === node.known && explicit.length > 1) {
+        return [{ wildcard: `${encodeInvalidationPath(node.path)}*`, explicit }];
+    }
     return [
-        '| uploaded | deleted | unchanged |',
-        '|---:|---:|---:|',
-        `| ${counts.new + counts.changed + counts.headers} | ${counts.deleted} | ${counts.unchanged} |`,
+        ...node.changedFiles.map((key) => ({ explicit: urlPathsForKey(key) })),
+        ...[...node.children.values()].flatMap((child) => collapse(child, prefix)),
     ];
 }
-/** The comment's Markdown: the preview URL, the commit, the change summary and the top changed pages. */
-function previewCommentBody({ prefix, siteUrl, sha, runUrl, report }) {
-    const lines = [commentMarker(prefix)];
-    const url = siteUrl ? publicUrl(siteUrl, prefix) : undefined;
-    const commit = `\`${sha.slice(0, 7)}\``;
-    const run = runUrl ? ` · [deploy log](${runUrl})` : '';
-    if (report.status === 'removed') {
-        lines.push('### Preview removed', '', `The pull request was closed: the preview under \`${prefix}\` was deleted (${report.counts.deleted} objects).`);
-        return `${lines.join('\n')}\n`;
+/**
+ * The smallest set of paths that refreshes exactly what changed: one path per changed or deleted key (plus
+ * its directory URL for an index.html), directories whose every object changed collapsed into `/dir/*`.
+ * Within CloudFront's limits; past MAX_INVALIDATION_PATHS, one wildcard for the prefix, with the reason.
+ */
+function invalidationPaths(input) {
+    const maxPaths = input.maxPaths ?? MAX_INVALIDATION_PATHS;
+    const maxWildcards = input.maxWildcards ?? MAX_WILDCARD_PATHS;
+    const changed = new Set(input.changed);
+    if (changed.size === 0)
+        return { paths: [] };
+    const groups = collapse(buildTree(changed, input.remoteKeys), input.prefix);
+    // Over the wildcard limit: spell out the wildcards that stand for the fewest paths.
+    const wildcards = groups.filter((group) => group.wildcard).sort((a, b) => a.explicit.length - b.explicit.length);
+    for (const group of wildcards.slice(0, Math.max(0, wildcards.length - maxWildcards)))
+        delete group.wildcard;
+    const paths = [...new Set(groups.flatMap((group) => (group.wildcard ? [group.wildcard] : group.explicit)))].sort();
+    if (paths.length > maxPaths) {
+        const everything = `${encodeInvalidationPath(input.prefix)}*`;
+        return {
+            paths: [everything],
+            fallback: `${paths.length} paths changed, more than the ${maxPaths} one invalidation may hold: invalidating ${everything} instead`,
+        };
     }
-    if (report.status === 'failed') {
-        lines.push('### Preview deploy failed', '', `Commit ${commit}${run}: ${report.reason ?? 'see the log.'}`);
-        if (url)
-            lines.push('', `The last good preview may still be at ${url}.`);
-        return `${lines.join('\n')}\n`;
+    return { paths };
+}
+/**
+ * CloudFront's idempotency token: the same run retried sends the same reference for the same paths (and
+ * CloudFront answers with the first invalidation), a new run or other paths a new one.
+ */
+function callerReference(runIdentity, paths) {
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(paths.join('\n')).digest('hex').slice(0, 16);
+    return `parlai-site-deploy-${runIdentity}-${digest}`;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
+function emptyCounts() {
+    return { new: 0, changed: 0, headers: 0, deleted: 0, unchanged: 0 };
+}
+function countChanges(changes, unchanged) {
+    const counts = { ...emptyCounts(), unchanged };
+    for (const change of changes)
+        counts[change.kind] += 1;
+    return counts;
+}
+function deepFreeze(value) {
+    if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const child of Object.values(value))
+            deepFreeze(child);
     }
-    lines.push('### Preview ready', '', url ? `**${url}**` : `Deployed under \`${report.target}\` (set \`site-url\` to get links here).`, '', `Commit ${commit}${run}`, '', ...countsTable(report));
-    const pages = report.changes.filter((change) => change.kind !== 'deleted' && /\.html?$/i.test(change.key));
-    if (pages.length > 0) {
-        lines.push('', `Changed pages${pages.length > LISTED_PAGES ? ` (first ${LISTED_PAGES} of ${pages.length})` : ''}:`, '');
-        for (const page of pages.slice(0, LISTED_PAGES)) {
-            const relative = page.key.slice(prefix.length);
-            lines.push(siteUrl ? `- [${relative}](${publicUrl(siteUrl, page.key)})` : `- \`${relative}\``);
+    return value;
+}
+/** The outcome, frozen: nothing downstream can change what the run did. */
+function finalOutcome(outcome) {
+    return deepFreeze(outcome);
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/plan.ts
+
+
+/** S3's CopyObject limit; a larger object whose headers change is uploaded again instead. */
+const MAX_COPY_BYTES = 5 * 1024 ** 3;
+function contentMatchesEtag(file, etag) {
+    return etag === file.md5 || (file.multipartEtag !== undefined && etag === file.multipartEtag);
+}
+/** The manifest vouches for an object when the object still carries the ETag the action recorded. */
+function vouchedEntry(manifest, relativePath, remote) {
+    const entry = manifest.entries.get(relativePath);
+    return entry && entry.etag === remote.etag && entry.size === remote.size ? entry : undefined;
+}
+/**
+ * Keys whose content matches but whose headers nobody has vouched for: objects uploaded by another tool, or
+ * written by a run that failed before it saved the manifest. They are read once with HEAD; the next manifest
+ * then knows them.
+ */
+function keysToVerify(files, remote, manifest, prefix) {
+    const remoteByKey = new Map(remote.map((object) => [object.key, object]));
+    const keys = [];
+    for (const file of files) {
+        const object = remoteByKey.get(file.key);
+        if (!object || object.size !== file.size)
+            continue;
+        if (vouchedEntry(manifest, file.key.slice(prefix.length), object))
+            continue;
+        if (contentMatchesEtag(file, object.etag))
+            keys.push(file.key);
+    }
+    return keys;
+}
+/**
+ * Assets a stale page may still ask for long after a deploy: fingerprinted names, or objects served as
+ * `immutable`. Pages (and everything else) revalidate and are replaced in place.
+ */
+function isLongCached(relativePath, entry) {
+    return isFingerprinted(relativePath) || (entry?.cacheControl.includes('immutable') ?? false);
+}
+/** Roots of deployments nested under this prefix, found by their own manifests (`pr-42/` for a preview). */
+function otherDeploymentRoots(remote, prefix) {
+    const roots = [];
+    for (const { key } of remote) {
+        const relativePath = key.slice(prefix.length);
+        if (relativePath !== MANIFEST_NAME && isManifestPath(relativePath)) {
+            roots.push(relativePath.slice(0, -MANIFEST_NAME.length));
         }
     }
-    return `${lines.join('\n')}\n`;
+    return roots.sort();
+}
+/** The diff of what is built against what is in the bucket. Pure: it reads and writes nothing. */
+function planDeploy(input) {
+    const { prefix, manifest } = input;
+    const remoteByKey = new Map(input.remote.map((object) => [object.key, object]));
+    const plan = {
+        uploads: [],
+        headerUpdates: [],
+        deletes: [],
+        retained: [],
+        unchanged: [],
+        unchangedEntries: new Map(),
+        excludedRemote: 0,
+        otherDeployments: otherDeploymentRoots(input.remote, prefix),
+        remoteKeys: input.remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
+    };
+    for (const file of input.files) {
+        const relativePath = file.key.slice(prefix.length);
+        const object = remoteByKey.get(file.key);
+        if (!object) {
+            plan.uploads.push({ file, reason: 'new' });
+            continue;
+        }
+        let current;
+        const entry = vouchedEntry(manifest, relativePath, object);
+        if (entry)
+            current = { md5: entry.md5, headers: entry };
+        else if (object.size === file.size && contentMatchesEtag(file, object.etag)) {
+            current = { md5: file.md5, headers: input.observed.get(file.key) };
+        }
+        if (!current || current.md5 !== file.md5) {
+            plan.uploads.push({ file, reason: 'changed' });
+        }
+        else if (!current.headers || !sameHeaders(current.headers, file.headers)) {
+            if (file.size > MAX_COPY_BYTES)
+                plan.uploads.push({ file, reason: 'changed' });
+            else
+                plan.headerUpdates.push({ file, reason: 'headers', previous: current.headers });
+        }
+        else {
+            plan.unchanged.push(file);
+            plan.unchangedEntries.set(relativePath, {
+                md5: file.md5,
+                etag: object.etag,
+                size: file.size,
+                contentType: file.headers.contentType,
+                cacheControl: file.headers.cacheControl,
+            });
+        }
+    }
+    const localKeys = new Set(input.files.map((file) => file.key));
+    for (const { key } of input.remote) {
+        if (!key.startsWith(prefix) || localKeys.has(key))
+            continue;
+        const relativePath = key.slice(prefix.length);
+        if (isManifestPath(relativePath))
+            continue;
+        if (plan.otherDeployments.some((root) => relativePath.startsWith(root)))
+            continue;
+        if (input.exclude(relativePath)) {
+            plan.excludedRemote += 1;
+            continue;
+        }
+        if (!input.deleteRemoved)
+            continue;
+        if (input.gracePeriodMs > 0 && isLongCached(relativePath, manifest.entries.get(relativePath))) {
+            const since = manifest.retained.get(relativePath) ?? input.now;
+            const until = new Date(since.getTime() + input.gracePeriodMs);
+            if (input.now < until) {
+                plan.retained.push({ key, since, until });
+                continue;
+            }
+        }
+        plan.deletes.push(key);
+    }
+    plan.deletes.sort();
+    return plan;
+}
+/** Writes in the order they must go live: every asset before any page, so no page links what is missing. */
+function orderWrites(plan) {
+    const writes = [...plan.uploads, ...plan.headerUpdates];
+    return {
+        assets: writes.filter((write) => !isHtml(write.file.headers.contentType)),
+        pages: writes.filter((write) => isHtml(write.file.headers.contentType)),
+    };
+}
+/** The plan's changes, each once: what is written or deleted, with the headers it gets. */
+function planChanges(plan) {
+    const writes = [...plan.uploads, ...plan.headerUpdates].map((write) => ({
+        key: write.file.key,
+        kind: write.reason,
+        headers: write.file.headers,
+        previous: write.previous,
+        bytes: write.reason === 'headers' ? 0 : write.file.size,
+    }));
+    return [...writes, ...plan.deletes.map((key) => ({ key, kind: 'deleted', bytes: 0 }))];
+}
+/** Removing a whole deployment: every object under the prefix, its manifest included, is deleted. */
+function planRemoval(remote, prefix) {
+    return {
+        uploads: [],
+        headerUpdates: [],
+        deletes: remote.map((object) => object.key).sort(),
+        retained: [],
+        unchanged: [],
+        unchangedEntries: new Map(),
+        excludedRemote: 0,
+        otherDeployments: [],
+        remoteKeys: remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
+    };
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
+;// CONCATENATED MODULE: ./src/pipeline/plan-text.ts
+
+// The plan as lines of text, printed before any write: per change its key (and, for a header-only change,
+// old → new), then the headers each group of files gets.
+const LISTED_PER_KIND = 500;
+const KIND_COUNT = {
+    new: 'new',
+    changed: 'changed',
+    headers: 'header updates',
+    deleted: 'deleted',
+};
+/** `Content-Type a → b; Cache-Control c → d`, naming only what differs. */
+function headerDifference(previous, next) {
+    if (!previous)
+        return `Content-Type ${next.contentType}; Cache-Control ${next.cacheControl} (previous not known)`;
+    const parts = [];
+    if (previous.contentType !== next.contentType) {
+        parts.push(`Content-Type ${previous.contentType || '(none)'} → ${next.contentType}`);
+    }
+    if (previous.cacheControl !== next.cacheControl) {
+        parts.push(`Cache-Control ${previous.cacheControl || '(none)'} → ${next.cacheControl}`);
+    }
+    return parts.join('; ');
+}
+/** Written objects grouped by the headers they get, largest group first. */
+function headerGroups(changes) {
+    const groups = new Map();
+    for (const change of changes) {
+        if (!change.headers)
+            continue;
+        const id = `${change.headers.contentType}\n${change.headers.cacheControl}`;
+        let group = groups.get(id);
+        if (!group)
+            groups.set(id, (group = { headers: change.headers, count: 0, examples: [] }));
+        group.count += 1;
+        if (group.examples.length < 3)
+            group.examples.push(change.key);
+    }
+    return [...groups.values()].sort((a, b) => b.count - a.count);
+}
+function planLines(plan, limits) {
+    const changes = planChanges(plan);
+    const byKind = (kind) => changes.filter((change) => change.kind === kind);
+    const kinds = ['new', 'changed', 'headers', 'deleted'];
+    const counts = kinds.map((kind) => `${byKind(kind).length} ${KIND_COUNT[kind]}`).join(', ');
+    const title = `Plan: ${counts}, ${plan.unchanged.length} unchanged (${limits})`;
+    const lines = [];
+    for (const kind of kinds) {
+        const listed = byKind(kind);
+        for (const change of listed.slice(0, LISTED_PER_KIND)) {
+            const detail = kind === 'headers' ? `: ${headerDifference(change.previous, change.headers)}` : '';
+            lines.push(`${kind.padEnd(8)} ${change.key}${detail}`);
+        }
+        if (listed.length > LISTED_PER_KIND)
+            lines.push(`${kind.padEnd(8)} … and ${listed.length - LISTED_PER_KIND} more`);
+    }
+    for (const group of headerGroups(changes)) {
+        const more = group.count > group.examples.length ? ', …' : '';
+        lines.push(`headers  ${group.count} file(s) get Content-Type: ${group.headers.contentType} · Cache-Control: ${group.headers.cacheControl} (${group.examples.join(', ')}${more})`);
+    }
+    if (plan.otherDeployments.length > 0) {
+        lines.push(`kept     other deployments under: ${plan.otherDeployments.join(', ')}`);
+    }
+    if (plan.excludedRemote > 0)
+        lines.push(`kept     ${plan.excludedRemote} remote objects matched by 'exclude'`);
+    for (const { key, until } of plan.retained.slice(0, LISTED_PER_KIND)) {
+        lines.push(`kept     ${key} (gone from the build; deleted after ${until.toISOString()}, 'asset-grace-period')`);
+    }
+    return { title, lines };
+}
+
+;// CONCATENATED MODULE: ./src/shared/text.ts
+// Text helpers shared by the log, the job summary and the pull-request comment.
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+function compareStrings(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/upload.ts
 
 
-const LISTED_CHANGES = 50;
-const LISTED_PATHS = 30;
-/** One line of text: CR and LF would end a Markdown list item or table row. */
+
+
+const sentBytes = (write) => (write.reason === 'headers' ? 0 : write.file.size);
+/**
+ * Writes the plan's uploads and header updates: every asset first, then the pages (only if all assets
+ * made it). Failures are collected, not thrown, so the caller can report each one and skip deletes.
+ */
+async function uploadAll(store, plan, options) {
+    const { assets, pages } = orderWrites(plan);
+    const result = { written: [], failed: [], notAttempted: [], bytesUploaded: 0 };
+    const totalObjects = assets.length + pages.length;
+    const totalBytes = [...assets, ...pages].reduce((sum, write) => sum + sentBytes(write), 0);
+    if (totalObjects === 0)
+        return result;
+    let done = 0;
+    const progress = () => {
+        const percent = totalBytes > 0 ? Math.floor((100 * result.bytesUploaded) / totalBytes) : Math.floor((100 * done) / totalObjects);
+        options.log(`Uploaded ${done}/${totalObjects} objects, ${formatBytes(result.bytesUploaded)} of ${formatBytes(totalBytes)} (${percent}%)`);
+    };
+    const timer = setInterval(progress, options.progressIntervalMs ?? 5000);
+    timer.unref();
+    const writeOne = async (write) => {
+        try {
+            const etag = write.reason === 'headers' ? await store.copyWithHeaders(write.file) : await store.putFile(write.file);
+            result.written.push({ write, etag });
+            result.bytesUploaded += sentBytes(write);
+        }
+        catch (error) {
+            result.failed.push({ write, message: errorMessage(error) });
+        }
+        finally {
+            done += 1;
+        }
+    };
+    // p-map takes the writes lazily: only `concurrency` of them are in flight, whatever the size of the site.
+    const each = { concurrency: options.concurrency };
+    try {
+        await pMap(assets, writeOne, each);
+        if (result.failed.length > 0)
+            result.notAttempted.push(...pages);
+        else
+            await pMap(pages, writeOne, each);
+    }
+    finally {
+        clearInterval(timer);
+    }
+    if (totalObjects > 0 && done > 0)
+        progress();
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/deploy.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const MANIFEST_HEADERS = { contentType: 'application/gzip', cacheControl: 'no-store' };
+const NO_CREDENTIALS = 'No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.';
+function targetOf(bucket, prefix) {
+    return `s3://${bucket}/${prefix}`;
+}
+/** Runs the whole pipeline. Never throws: every way a run can end is an Outcome. */
+async function deploy(context, ports) {
+    const started = ports.now().getTime();
+    const draft = { bytesUploaded: 0, failures: [], invalidation: { paths: [] } };
+    try {
+        if (context.target.cleanup)
+            await removePreview(context, ports, draft);
+        else
+            await deploySite(context, ports, draft);
+    }
+    catch (error) {
+        draft.result = isRefusal(error) ? 'refused' : 'failed';
+        draft.reason = errorMessage(error);
+        draft.input = error.input;
+    }
+    return finish(context, draft, ports.now().getTime() - started);
+}
+function finish(context, draft, durationMs) {
+    const { inputs } = context;
+    const plan = draft.plan;
+    const changes = draft.applied ?? (plan ? planChanges(plan) : []);
+    const wrote = (draft.applied?.length ?? 0) > 0;
+    const kept = {
+        excluded: plan?.excludedRemote ?? 0,
+        otherDeployments: (plan?.otherDeployments ?? []).map((root) => inputs.prefix + root),
+        retained: plan?.retained.length ?? 0,
+    };
+    const result = draft.result ?? (draft.failures.length > 0 ? 'failed' : wrote ? 'deployed' : 'unchanged');
+    return finalOutcome({
+        result,
+        action: context.target.cleanup ? 'remove' : 'deploy',
+        dryRun: inputs.dryRun,
+        target: targetOf(inputs.bucket, inputs.prefix),
+        prefix: inputs.prefix,
+        url: context.url,
+        reason: draft.reason,
+        input: draft.input,
+        planned: plan !== undefined,
+        changes: [...changes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+        counts: countChanges(changes, plan?.unchanged.length ?? 0),
+        bytesUploaded: draft.applied ? draft.bytesUploaded : changes.reduce((sum, change) => sum + change.bytes, 0),
+        failures: draft.failures,
+        kept,
+        invalidation: draft.invalidation,
+        durationMs,
+    });
+}
+async function build(context, ports) {
+    const { buildCommand, workingDirectory } = context.inputs;
+    if (!buildCommand)
+        return;
+    const directory = await (0,promises_.stat)(workingDirectory).catch(() => undefined);
+    if (!directory?.isDirectory()) {
+        throw new Refusal(`Input 'working-directory': '${workingDirectory}' is not a directory: give a path relative to the repository root.`, 'working-directory');
+    }
+    const exitCode = await ports.build(buildCommand, workingDirectory);
+    if (exitCode !== 0) {
+        throw new DeployError(`Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`);
+    }
+}
+/** The manifest, and the ETag it was read at, for the conditional write at the end. */
+async function readManifest(ports, key) {
+    const stored = await ports.store.get(key);
+    if (!stored)
+        return { manifest: emptyManifest() };
+    try {
+        return { manifest: decodeManifest(stored.body), etag: stored.etag };
+    }
+    catch (error) {
+        ports.log.warning(`The deploy manifest ${key} is unreadable (${errorMessage(error)}); every object will be checked once and the manifest rewritten.`);
+        return { manifest: emptyManifest(), etag: stored.etag };
+    }
+}
+async function readObservedHeaders(ports, keys, concurrency) {
+    const observed = new Map();
+    if (keys.length > 0) {
+        ports.log.info(`Checking the headers of ${keys.length} objects the deploy manifest does not know yet (once).`);
+    }
+    await pMap(keys, async (key) => {
+        const object = await ports.store.head(key);
+        if (object)
+            observed.set(key, object.headers);
+    }, { concurrency });
+    return observed;
+}
+async function deploySite(context, ports, draft) {
+    const { inputs } = context;
+    await build(context, ports);
+    await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
+    if (!context.credentials && !context.withoutSecrets)
+        throw new Refusal(NO_CREDENTIALS);
+    const manifestKey = `${inputs.prefix}${MANIFEST_NAME}`;
+    const scanning = scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix });
+    if (!context.credentials) {
+        const files = await scanning;
+        const why = `No AWS credentials: ${context.withoutSecrets}.`;
+        ports.log.warning(`${why} The site was built and scanned (${files.length} files); the deploy is skipped.`);
+        draft.result = 'skipped';
+        draft.reason = `${why} Built and scanned ${files.length} files; nothing was deployed.`;
+        return;
+    }
+    // Hashing the build overlaps with listing the bucket and reading the manifest.
+    const [localFiles, remote, { manifest, etag: manifestEtag }] = await Promise.all([
+        scanning,
+        ports.store.list(inputs.prefix),
+        readManifest(ports, manifestKey),
+    ]);
+    if (localFiles.length === 0) {
+        const excluded = inputs.excludePatterns.length > 0 ? " (or 'exclude' matches every file in it)" : '';
+        throw new Refusal(`'source-dir' ${JSON.stringify(inputs.sourceDirInput)} is empty${excluded}: refusing to deploy, as that would delete the whole site. Check that the build wrote its output there.`, 'source-dir');
+    }
+    const files = localFiles.map((file) => ({
+        ...file,
+        key: inputs.prefix + file.relativePath,
+        headers: headersFor(file.relativePath, inputs.headerRules),
+    }));
+    const verify = keysToVerify(files, remote, manifest, inputs.prefix);
+    const observed = await readObservedHeaders(ports, verify, inputs.concurrency);
+    const plan = planDeploy({
+        prefix: inputs.prefix,
+        files,
+        remote,
+        manifest,
+        observed,
+        exclude: inputs.exclude,
+        deleteRemoved: inputs.deleteRemoved,
+        gracePeriodMs: inputs.assetGracePeriodMs,
+        now: ports.now(),
+    });
+    draft.plan = plan;
+    logPlan(ports.log, plan, `deletes allowed: ${inputs.maxDeletes}`);
+    if (plan.deletes.length > inputs.maxDeletes) {
+        throw new Refusal(`The plan deletes ${plan.deletes.length} objects, more than 'max-deletes' (${inputs.maxDeletes}); nothing was written. If that is intended, raise 'max-deletes'; if not, check 'source-dir' and 'prefix' (see the plan).`, 'max-deletes');
+    }
+    await apply(context, ports, draft, plan, { key: manifestKey, manifest, etag: manifestEtag });
+}
+/**
+ * Removes a whole deployment (a closed pull request's preview): every object under the prefix, the manifest
+ * included, past `max-deletes` — for this prefix only, never the bucket root.
+ */
+async function removePreview(context, ports, draft) {
+    const { inputs } = context;
+    if (inputs.prefix === '') {
+        throw new Refusal('Refusing to remove a deployment at the bucket root: a preview is removed by its prefix (pr-<number>/).', 'prefix');
+    }
+    if (!context.credentials) {
+        if (!context.withoutSecrets)
+            throw new Refusal(NO_CREDENTIALS);
+        draft.result = 'skipped';
+        draft.reason = `No AWS credentials: ${context.withoutSecrets}. The preview was not removed.`;
+        return;
+    }
+    const plan = planRemoval(await ports.store.list(inputs.prefix), inputs.prefix);
+    draft.plan = plan;
+    ports.log.info(`Removing the deployment at ${targetOf(inputs.bucket, inputs.prefix)}: ${plan.deletes.length} objects.`);
+    await apply(context, ports, draft, plan, undefined);
+}
+function logPlan(log, plan, limits) {
+    const { title, lines } = planLines(plan, limits);
+    log.group(title, lines);
+}
+function concurrentDeployError(target, error, consequence) {
+    return new DeployError(`Another deploy to ${target} saved its deploy manifest while this one ran (${error.message}): ${consequence} Re-run the deploy you want live, and give deploys of one site a \`concurrency\` group so they cannot overlap.`);
+}
+function entryFor(file, etag) {
+    return {
+        md5: file.md5,
+        etag,
+        size: file.size,
+        contentType: file.headers.contentType,
+        cacheControl: file.headers.cacheControl,
+    };
+}
+/**
+ * Upload (assets, then pages), delete, save the manifest — each step only if every one before succeeded —
+ * then invalidate whatever was overwritten, even after a failure: it is live at the origin either way.
+ * `state` is undefined when removing a preview: its manifest is deleted with it, not saved.
+ */
+async function apply(context, ports, draft, plan, state) {
+    const { inputs } = context;
+    const { store } = ports;
+    const target = targetOf(inputs.bucket, inputs.prefix);
+    const applied = [];
+    draft.applied = applied;
+    let failure;
+    await ports.beforeWrite?.();
+    const uploaded = await uploadAll(store, plan, { concurrency: inputs.concurrency, log: ports.log.info });
+    draft.bytesUploaded = uploaded.bytesUploaded;
+    const planned = new Map(planChanges(plan).map((change) => [change.key, change]));
+    for (const { write } of uploaded.written)
+        applied.push(planned.get(write.file.key));
+    draft.failures.push(...uploaded.failed.map(({ write, message }) => ({ key: write.file.key, message })), ...uploaded.notAttempted.map(({ file }) => ({
+        key: file.key,
+        message: 'not written: pages wait until every asset is uploaded',
+    })));
+    if (draft.failures.length > 0) {
+        failure = `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest was not updated. Re-run the deploy: it converges.`;
+    }
+    let deleted = [];
+    if (!failure && plan.deletes.length > 0) {
+        try {
+            if (state) {
+                // Deletes only while the manifest is still the one this deploy planned against.
+                const found = (await store.head(state.key))?.etag;
+                if (found !== state.etag) {
+                    throw concurrentDeployError(target, new ConcurrentWriteError(state.etag, found), "nothing was deleted, and this deploy's uploads may be mixed with the other one's.");
+                }
+            }
+            const refused = await store.deleteKeys(plan.deletes);
+            const refusedKeys = new Set(refused.map((item) => item.key));
+            deleted = plan.deletes.filter((key) => !refusedKeys.has(key));
+            draft.failures.push(...refused);
+            if (refused.length > 0) {
+                failure = `${refused.length} delete(s) failed: the deploy manifest was not updated. Re-run the deploy: it converges.`;
+            }
+        }
+        catch (error) {
+            failure = errorMessage(error);
+        }
+        for (const key of deleted)
+            applied.push(planned.get(key) ?? { key, kind: 'deleted', bytes: 0 });
+    }
+    if (!failure && state) {
+        const next = {
+            entries: new Map(plan.unchangedEntries),
+            retained: new Map(plan.retained.map(({ key, since }) => [key.slice(inputs.prefix.length), since])),
+        };
+        for (const { write, etag } of uploaded.written)
+            next.entries.set(write.file.relativePath, entryFor(write.file, etag));
+        if (state.etag === undefined || !sameManifest(next, state.manifest)) {
+            try {
+                await store.putIfUnchanged(state.key, encodeManifest(next, ports.now()), MANIFEST_HEADERS, state.etag);
+            }
+            catch (error) {
+                failure =
+                    error instanceof ConcurrentWriteError
+                        ? concurrentDeployError(target, error, 'this deploy did not overwrite its manifest, and the bucket holds a mix of both deploys.').message
+                        : errorMessage(error);
+            }
+        }
+    }
+    const overwritten = [
+        ...uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key),
+        ...deleted,
+    ];
+    const invalidationFailed = await invalidate(context, ports, draft, plan.remoteKeys, overwritten);
+    if (!failure && invalidationFailed) {
+        failure =
+            'The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends.';
+    }
+    if (failure) {
+        draft.result = 'failed';
+        draft.reason = failure;
+    }
+}
+/** One invalidation for what was overwritten or deleted. Returns whether it failed (reported, not thrown). */
+async function invalidate(context, ports, draft, remoteKeys, overwritten) {
+    const { cdn, log } = ports;
+    const { inputs } = context;
+    if (!cdn)
+        return false;
+    if (overwritten.length === 0) {
+        draft.invalidation = { paths: [], note: 'Nothing cached was overwritten or deleted: no invalidation needed.' };
+        return false;
+    }
+    const { paths, fallback } = invalidationPaths({ changed: overwritten, remoteKeys, prefix: inputs.prefix });
+    if (fallback)
+        log.notice(fallback);
+    draft.invalidation = { paths, note: fallback };
+    try {
+        const id = await cdn.invalidate(paths, callerReference(context.runIdentity, paths));
+        if (id === undefined)
+            return false;
+        draft.invalidation = { ...draft.invalidation, id };
+        log.info(`CloudFront invalidation ${id}: ${paths.length} path(s).`);
+        if (inputs.waitForInvalidation) {
+            await cdn.waitFor(id);
+            draft.invalidation = { ...draft.invalidation, note: [fallback, 'Completed.'].filter(Boolean).join(' ') };
+        }
+        return false;
+    }
+    catch (error) {
+        draft.failures.push({ key: `CloudFront ${inputs.distributionId ?? ''}`.trim(), message: errorMessage(error) });
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/dry-run.ts
+/**
+ * A store for dry runs: reads go to the real store, writes are recorded and never sent. The pipeline runs
+ * exactly as it would, so a dry run shows the same plan, counts and invalidation as the real deploy.
+ */
+class DryRunStore {
+    store;
+    writes = [];
+    constructor(store) {
+        this.store = store;
+    }
+    list(prefix) {
+        return this.store.list(prefix);
+    }
+    head(key) {
+        return this.store.head(key);
+    }
+    get(key) {
+        return this.store.get(key);
+    }
+    async putFile(file) {
+        this.writes.push(`put ${file.key}`);
+        return file.md5;
+    }
+    async copyWithHeaders(file) {
+        this.writes.push(`copy ${file.key}`);
+        return file.md5;
+    }
+    async putIfUnchanged(key, _body, _headers, expectedEtag) {
+        this.writes.push(`put ${key}`);
+        return expectedEtag ?? 'dry-run';
+    }
+    async deleteKeys(keys) {
+        for (const key of keys)
+            this.writes.push(`delete ${key}`);
+        return [];
+    }
+}
+/** A CDN for dry runs: the invalidation is recorded, not sent, and has no ID. */
+class DryRunCdn {
+    invalidations = [];
+    async invalidate(paths) {
+        this.invalidations.push(paths);
+        return undefined;
+    }
+    async waitFor() { }
+}
+
+;// CONCATENATED MODULE: ./src/report/channel.ts
+
+
+/**
+ * A line safe to print where the runner reads workflow commands: control characters (a key from the bucket
+ * can hold a newline followed by `::error::`) are shown as escapes, and a line never starts with `::`.
+ */
+function printable(line) {
+    // eslint-disable-next-line no-control-regex -- control characters are what is escaped
+    const escaped = line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) => {
+        return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+    return escaped.startsWith('::') ? ` ${escaped}` : escaped;
+}
+function runnerChannel() {
+    return {
+        info: (line) => info(printable(line)),
+        warning: (line) => warning(line),
+        notice: (line) => notice(line),
+        error: (message) => error(message),
+        group: (title, lines) => {
+            startGroup(printable(title));
+            for (const line of lines)
+                info(printable(line));
+            endGroup();
+        },
+        mask: (secret) => core_setSecret(secret),
+        setOutputs: (outputs) => {
+            for (const [name, value] of Object.entries(outputs))
+                setOutput(name, value);
+        },
+        writeSummary: async (markdown) => {
+            if (process.env.GITHUB_STEP_SUMMARY)
+                await summary.addRaw(markdown).write();
+        },
+        fail: (message) => setFailed(message),
+    };
+}
+/** Local runs. `--summary-file` / `--outputs-file` style destinations come in as paths (optional). */
+function terminalChannel(files = {}) {
+    const out = (line) => process.stdout.write(`${printable(line)}\n`);
+    const err = (line) => process.stderr.write(`${printable(line)}\n`);
+    return {
+        info: out,
+        warning: (line) => err(`Warning: ${line}`),
+        notice: (line) => out(`Notice: ${line}`),
+        error: (message) => err(`Error: ${message}`),
+        group: (title, lines) => {
+            out(title);
+            for (const line of lines)
+                out(`  ${line}`);
+        },
+        mask: () => undefined,
+        setOutputs: (outputs) => {
+            const lines = Object.entries(outputs).map(([name, value]) => `${name}=${value}`);
+            if (files.outputs)
+                (0,external_node_fs_.appendFileSync)(files.outputs, `${lines.join('\n')}\n`);
+            else
+                out(['Outputs:', ...lines.map((line) => `  ${line}`)].join('\n'));
+        },
+        writeSummary: async (markdown) => {
+            if (files.summary)
+                (0,external_node_fs_.appendFileSync)(files.summary, markdown);
+            else
+                out(`\nJob summary:\n\n${markdown}`);
+        },
+        fail: (message) => {
+            err(`Error: ${message}`);
+            process.exitCode = 1;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+// Text from the bucket, the build and the services goes into Markdown (the job summary, the pull-request
+// comment) only through these: one line, no raw HTML, bounded, and as inert code spans where it is a name.
+/** One line: CR and LF would end a Markdown list item or table row; other control characters are dropped. */
 function oneLine(text) {
-    return text.replace(/[\r\n]+/g, ' ');
+    // eslint-disable-next-line no-control-regex -- control characters are what is removed
+    return text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
-/** Plain text in Markdown: no raw HTML (a message could hold `</details>`). */
-function plain(text) {
-    return oneLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Plain text in Markdown: no raw HTML (a message could hold `</details>`), no emphasis, links or tables. */
+function plain(text, max = 1000) {
+    const line = oneLine(text);
+    const bounded = line.length > max ? `${line.slice(0, max)}…` : line;
+    return bounded
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/([\\`*_[\]|!#~])/g, '\\$1');
 }
 /** A CommonMark code span: a fence longer than any backtick run inside, padded where the text touches one. */
 function code(text) {
@@ -86145,100 +86487,252 @@ function code(text) {
     const pad = content.startsWith('`') || content.endsWith('`') ? ' ' : '';
     return `${fence}${pad}${content}${pad}${fence}`;
 }
-function plural(count, noun) {
-    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+/** A Markdown link whose text is a name (escaped) and whose target is a URL we built (percent-encoded). */
+function markdown_link(text, url) {
+    return `[${plain(text)}](${url.replace(/[()\s<>]/g, encodeURIComponent)})`;
 }
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+
+// The job summary: one Markdown page per run, whatever its result — what was (or would be) done, and for a
+// refusal or failure, why and what to do.
+const LISTED_CHANGES = 50;
+const LISTED_PATHS = 30;
+const LINKED_PAGES = 20;
 const KIND_LABEL = {
     new: 'new',
     changed: 'changed',
     headers: 'headers only',
     deleted: 'deleted',
 };
-const HEADLINE = {
-    deployed: 'Deployed',
-    'dry-run': 'Dry run (nothing written): planned deploy',
-    skipped: 'Deploy skipped',
-    failed: 'Deploy failed',
-    removed: 'Removed the preview',
-};
-/** "Deployed to s3://…", "Removed the preview at s3://…" (with `format` applied to the target). */
-function headline(report, format = (target) => target) {
-    return `${HEADLINE[report.status]} ${report.status === 'removed' ? 'at' : 'to'} ${format(report.target)}`;
+/** "Deployed to s3://…", "Removed the preview at s3://…", "Deploy refused: s3://…" (target formatted by `format`). */
+function headline(outcome, format = (target) => target) {
+    const target = format(outcome.target || 'S3');
+    const remove = outcome.action === 'remove';
+    const dry = outcome.dryRun ? 'Dry run (nothing written): ' : '';
+    switch (outcome.result) {
+        case 'deployed':
+            if (outcome.dryRun)
+                return `${dry}planned ${remove ? 'removal of the preview at' : 'deploy to'} ${target}`;
+            return remove ? `Removed the preview at ${target}` : `Deployed to ${target}`;
+        case 'unchanged':
+            return `${dry}${remove ? 'Nothing to remove at' : 'Up to date, nothing to write:'} ${target}`;
+        case 'refused':
+            return `${dry}${remove ? 'Preview removal' : 'Deploy'} refused: ${target}`;
+        case 'failed':
+            return `${dry}${remove ? 'Preview removal' : 'Deploy'} failed: ${target}`;
+        case 'skipped':
+            return `${dry}${remove ? 'Preview removal' : 'Deploy'} skipped: ${target}`;
+    }
+}
+/** Whether the counts are planned rather than done: a dry run, or a run that stopped before writing. */
+function countsArePlanned(outcome) {
+    return outcome.dryRun || outcome.result === 'refused' || outcome.result === 'skipped';
+}
+function countsTable(outcome) {
+    const { counts } = outcome;
+    return [
+        `| ${countsArePlanned(outcome) ? 'planned' : 'objects'} | count |`,
+        '|---|---:|',
+        `| uploaded, new | ${counts.new} |`,
+        `| uploaded, changed | ${counts.changed} |`,
+        `| headers updated (no bytes sent) | ${counts.headers} |`,
+        `| deleted | ${counts.deleted} |`,
+        `| unchanged | ${counts.unchanged} |`,
+    ];
+}
+function keptLine(outcome) {
+    const { kept } = outcome;
+    const parts = [];
+    if (kept.retained > 0) {
+        parts.push(`${plural(kept.retained, 'deleted fingerprinted asset')} kept for pages still cached (\`asset-grace-period\`)`);
+    }
+    if (kept.excluded > 0)
+        parts.push(`${plural(kept.excluded, 'object')} matched by \`exclude\``);
+    if (kept.otherDeployments.length > 0)
+        parts.push(`other deployments under ${kept.otherDeployments.map(code).join(', ')}`);
+    return parts.length > 0 ? ['', `Left alone: ${parts.join('; ')}.`] : [];
+}
+function headersTable(outcome) {
+    const groups = headerGroups(outcome.changes);
+    if (groups.length === 0)
+        return [];
+    const lines = ['', '### Headers', '', '| files | Content-Type | Cache-Control | for example |', '|---:|---|---|---|'];
+    for (const group of groups) {
+        lines.push(`| ${group.count} | ${code(group.headers.contentType)} | ${code(group.headers.cacheControl)} | ${group.examples.map(code).join(' ')} |`);
+    }
+    return lines;
+}
+/** With site-url: links to the written pages, so a reviewer can click through. */
+function changedPageLinks(outcome, siteUrl, max = LINKED_PAGES) {
+    if (!siteUrl || outcome.action === 'remove')
+        return [];
+    const pages = outcome.changes.filter((change) => change.kind !== 'deleted' && /\.html?$/i.test(change.key));
+    return pages
+        .slice(0, max)
+        .map((page) => `- ${markdown_link(page.key.slice(outcome.prefix.length), publicUrl(siteUrl, page.key))}`);
+}
+function invalidationLines(outcome) {
+    const { invalidation } = outcome;
+    if (!invalidation.id && invalidation.paths.length === 0 && !invalidation.note)
+        return [];
+    const lines = ['', '### CloudFront invalidation'];
+    if (invalidation.id)
+        lines.push('', `ID ${code(invalidation.id)}, ${invalidation.paths.length} path(s).`);
+    else if (invalidation.paths.length > 0) {
+        const done = outcome.result === 'deployed' && !outcome.dryRun;
+        lines.push('', `${invalidation.paths.length} path(s) ${done ? '' : 'would be '}invalidated.`);
+    }
+    if (invalidation.note)
+        lines.push('', plain(invalidation.note));
+    if (invalidation.paths.length > 0) {
+        const shown = invalidation.paths.slice(0, LISTED_PATHS).map(code).join(' ');
+        const more = invalidation.paths.length > LISTED_PATHS ? ` … and ${invalidation.paths.length - LISTED_PATHS} more` : '';
+        lines.push('', `${shown}${more}`);
+    }
+    return lines;
 }
 /** The job summary, as Markdown. */
-function summaryMarkdown(report) {
-    const planned = report.status === 'dry-run' || report.status === 'skipped';
-    const lines = [`## ${headline(report, code)}`, ''];
-    if (report.url)
-        lines.push(`${report.status === 'removed' ? 'Was served at' : 'Served at'} ${report.url}`, '');
-    if (report.reason)
-        lines.push(`> ${plain(report.reason)}`, '');
-    const { counts } = report;
-    lines.push(`| ${planned ? 'planned' : 'objects'} | count |`, '|---|---:|', `| uploaded, new | ${counts.new} |`, `| uploaded, changed | ${counts.changed} |`, `| headers updated (no bytes sent) | ${counts.headers} |`, `| deleted | ${counts.deleted} |`, `| unchanged | ${counts.unchanged} |`, '', `${planned ? 'Bytes to upload' : 'Uploaded'}: **${formatBytes(report.bytesUploaded)}** · time: **${(report.durationMs / 1000).toFixed(1)} s**`);
-    if (report.kept.excluded > 0 || report.kept.otherDeployments.length > 0 || report.kept.retained > 0) {
-        const parts = [];
-        if (report.kept.retained > 0) {
-            parts.push(`${plural(report.kept.retained, 'deleted fingerprinted asset')} kept for pages still cached (\`asset-grace-period\`)`);
-        }
-        if (report.kept.excluded > 0)
-            parts.push(`${plural(report.kept.excluded, 'object')} matched by \`exclude\``);
-        if (report.kept.otherDeployments.length > 0) {
-            parts.push(`other deployments under ${report.kept.otherDeployments.map(code).join(', ')}`);
-        }
-        lines.push('', `Left alone: ${parts.join('; ')}.`);
+function summaryMarkdown(outcome, siteUrl) {
+    const lines = [`## ${headline(outcome, code)}`, ''];
+    if (outcome.url && outcome.result !== 'refused') {
+        lines.push(`${outcome.action === 'remove' ? 'Was served at' : 'Served at'} ${outcome.url}`, '');
     }
-    const { invalidation } = report;
-    if (invalidation.id || invalidation.paths.length > 0 || invalidation.note) {
-        lines.push('', '### CloudFront invalidation');
-        if (invalidation.id)
-            lines.push('', `ID ${code(invalidation.id)}, ${invalidation.paths.length} path(s).`);
-        else if (invalidation.paths.length > 0)
-            lines.push('', `${invalidation.paths.length} path(s) ${report.status === 'deployed' ? '' : 'would be '}invalidated.`);
-        if (invalidation.note)
-            lines.push('', plain(invalidation.note));
-        if (invalidation.paths.length > 0) {
-            const shown = invalidation.paths.slice(0, LISTED_PATHS).map(code).join(' ');
-            const more = invalidation.paths.length > LISTED_PATHS ? ` … and ${invalidation.paths.length - LISTED_PATHS} more` : '';
-            lines.push('', `${shown}${more}`);
-        }
+    if (outcome.reason) {
+        lines.push(`> ${plain(outcome.reason)}`, '');
+        if (outcome.input)
+            lines.push(`To fix: change the input ${code(outcome.input)}.`, '');
     }
-    if (report.failures.length > 0) {
-        lines.push('', `### Failed (${report.failures.length})`, '');
-        for (const failure of report.failures.slice(0, LISTED_CHANGES))
+    if (outcome.result === 'refused' ||
+        (outcome.result === 'failed' && outcome.changes.length === 0 && !outcome.planned)) {
+        lines.push('Nothing was written to the bucket.', '');
+    }
+    if (outcome.planned || outcome.result === 'deployed' || outcome.result === 'unchanged') {
+        lines.push(...countsTable(outcome), '');
+        const bytes = countsArePlanned(outcome) ? 'Bytes to upload' : 'Uploaded';
+        lines.push(`${bytes}: **${formatBytes(outcome.bytesUploaded)}** · time: **${(outcome.durationMs / 1000).toFixed(1)} s**`);
+    }
+    else {
+        lines.push(`Time: **${(outcome.durationMs / 1000).toFixed(1)} s**`);
+    }
+    lines.push(...keptLine(outcome), ...headersTable(outcome));
+    const pages = changedPageLinks(outcome, siteUrl);
+    if (pages.length > 0)
+        lines.push('', '### Changed pages', '', ...pages);
+    lines.push(...invalidationLines(outcome));
+    if (outcome.failures.length > 0) {
+        lines.push('', `### Failed (${outcome.failures.length})`, '');
+        for (const failure of outcome.failures.slice(0, LISTED_CHANGES)) {
             lines.push(`- ${code(failure.key)}: ${plain(failure.message)}`);
-        if (report.failures.length > LISTED_CHANGES)
-            lines.push(`- … and ${report.failures.length - LISTED_CHANGES} more (see the log)`);
+        }
+        if (outcome.failures.length > LISTED_CHANGES) {
+            lines.push(`- … and ${outcome.failures.length - LISTED_CHANGES} more (see the log)`);
+        }
     }
-    if (report.changes.length > 0) {
-        const shown = report.changes.slice(0, LISTED_CHANGES);
-        const title = report.changes.length > shown.length ? `first ${shown.length} of ${report.changes.length}` : `${shown.length}`;
-        lines.push('', `<details><summary>Changed files (${title})</summary>`, '');
+    if (outcome.changes.length > 0) {
+        const shown = outcome.changes.slice(0, LISTED_CHANGES);
+        const title = outcome.changes.length > shown.length ? `first ${shown.length} of ${outcome.changes.length}` : `${shown.length}`;
+        const what = countsArePlanned(outcome) ? 'Planned changes' : 'Changed files';
+        lines.push('', `<details><summary>${what} (${title})</summary>`, '');
         for (const change of shown)
             lines.push(`- ${code(change.key)}: ${KIND_LABEL[change.kind]}`);
         lines.push('', '</details>');
     }
     return `${lines.join('\n')}\n`;
 }
-function setOutputs(report) {
-    const { counts } = report;
-    setOutput('uploaded', counts.new + counts.changed + counts.headers);
-    setOutput('headers-updated', counts.headers);
-    setOutput('deleted', counts.deleted);
-    setOutput('unchanged', counts.unchanged);
-    setOutput('bytes-uploaded', report.bytesUploaded);
-    setOutput('invalidation-id', report.invalidation.id ?? '');
-    setOutput('invalidation-paths', JSON.stringify(report.invalidation.paths));
-    setOutput('skipped', report.status === 'skipped');
-    setOutput('url', report.url ?? '');
-    setOutput('prefix', report.prefix ?? '');
+/** One line for the log. */
+function logLine(outcome) {
+    const { counts } = outcome;
+    return `${headline(outcome)}: ${counts.new} new, ${counts.changed} changed, ${counts.headers} headers updated, ${counts.deleted} deleted, ${counts.unchanged} unchanged; ${formatBytes(outcome.bytesUploaded)} in ${(outcome.durationMs / 1000).toFixed(1)} s.`;
 }
-/** Outputs, the job summary (when the runner provides one) and a short line in the log. */
-async function publishReport(report) {
-    setOutputs(report);
-    const { counts } = report;
-    info(`${headline(report)}: ${counts.new} new, ${counts.changed} changed, ${counts.headers} headers updated, ${counts.deleted} deleted, ${counts.unchanged} unchanged; ${formatBytes(report.bytesUploaded)} in ${(report.durationMs / 1000).toFixed(1)} s.`);
-    if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(summaryMarkdown(report)).write();
+
+;// CONCATENATED MODULE: ./src/report/comment.ts
+
+
+
+// The one comment the action keeps on a pull request for its preview: ready (with links), failed or refused
+// (with the reason), or removed.
+/** The hidden line that identifies the action's comment for this prefix, so it is edited, never repeated. */
+function commentMarker(prefix) {
+    return `<!-- parlai-site-deploy preview ${prefix} -->`;
+}
+const LISTED_PAGES = 10;
+function comment_countsTable(outcome) {
+    const { counts } = outcome;
+    return [
+        '| uploaded | deleted | unchanged |',
+        '|---:|---:|---:|',
+        `| ${counts.new + counts.changed + counts.headers} | ${counts.deleted} | ${counts.unchanged} |`,
+    ];
+}
+/** The comment's Markdown: the preview URL, the commit, the change summary and the top changed pages. */
+function previewCommentBody(outcome, { prefix, siteUrl, sha, runUrl }) {
+    const lines = [commentMarker(prefix)];
+    const url = siteUrl ? publicUrl(siteUrl, prefix) : undefined;
+    const commit = code(sha.slice(0, 7));
+    const run = runUrl ? ` · [deploy log](${runUrl})` : '';
+    if (outcome.action === 'remove' && (outcome.result === 'deployed' || outcome.result === 'unchanged')) {
+        lines.push('### Preview removed', '', `The pull request was closed: the preview under ${code(prefix)} was deleted (${outcome.counts.deleted} objects).`);
+        return `${lines.join('\n')}\n`;
+    }
+    if (outcome.result === 'failed' || outcome.result === 'refused') {
+        const what = outcome.action === 'remove' ? 'Preview removal' : 'Preview deploy';
+        lines.push(`### ${what} ${outcome.result}`, '', `Commit ${commit}${run}: ${outcome.reason ? plain(outcome.reason) : 'see the log.'}`);
+        if (url)
+            lines.push('', `The last good preview may still be at ${url}.`);
+        return `${lines.join('\n')}\n`;
+    }
+    lines.push('### Preview ready', '', url ? `**${url}**` : `Deployed under ${code(outcome.target)} (set \`site-url\` to get links here).`, '', `Commit ${commit}${run}`, '', ...comment_countsTable(outcome));
+    const pages = outcome.changes.filter((change) => change.kind !== 'deleted' && /\.html?$/i.test(change.key));
+    if (pages.length > 0) {
+        const title = pages.length > LISTED_PAGES ? ` (first ${LISTED_PAGES} of ${pages.length})` : '';
+        const links = siteUrl
+            ? changedPageLinks(outcome, siteUrl, LISTED_PAGES)
+            : pages.slice(0, LISTED_PAGES).map((page) => `- ${code(page.key.slice(prefix.length))}`);
+        lines.push('', `Changed pages${title}:`, '', ...links);
+    }
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/** The step's outputs (action.yml's `outputs:`), every one set whatever the result. */
+function outputsOf(outcome) {
+    // A run that stopped before writing planned its counts; outside a dry run, nothing of that was done.
+    const wroteNothing = !outcome.dryRun && (outcome.result === 'refused' || outcome.result === 'skipped');
+    const counts = wroteNothing ? { ...outcome.counts, new: 0, changed: 0, headers: 0, deleted: 0 } : outcome.counts;
+    return {
+        result: outcome.result,
+        uploaded: String(counts.new + counts.changed + counts.headers),
+        'headers-updated': String(counts.headers),
+        deleted: String(counts.deleted),
+        unchanged: String(counts.unchanged),
+        'bytes-uploaded': String(wroteNothing ? 0 : outcome.bytesUploaded),
+        'invalidation-id': outcome.invalidation.id ?? '',
+        'invalidation-paths': JSON.stringify(outcome.invalidation.paths),
+        skipped: String(outcome.result === 'skipped'),
+        url: outcome.url ?? '',
+        prefix: outcome.prefix,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/publish.ts
+
+
+const ANNOTATED_FAILURES = 20;
+/** Outputs, the log line, the job summary and the annotations: the same for every result. */
+async function publishOutcome(outcome, channel, siteUrl) {
+    channel.setOutputs(outputsOf(outcome));
+    channel.info(logLine(outcome));
+    await channel.writeSummary(summaryMarkdown(outcome, siteUrl));
+    if (outcome.result === 'failed' || outcome.result === 'refused') {
+        for (const failure of outcome.failures.slice(0, ANNOTATED_FAILURES)) {
+            channel.error(`${failure.key}: ${failure.message}`);
+        }
+        channel.fail(outcome.reason ?? 'The deploy failed.');
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -86251,59 +86745,142 @@ async function publishReport(report) {
 
 
 
+
+
+
+
+
+
+
+
+
 /**
- * The action: read and validate the inputs, decide where this run deploys (a pull-request preview or the
- * given prefix), run the deploy pipeline (deploy.ts) or remove a closed pull request's preview, record it
- * as a GitHub deployment and on the pull request, and report.
+ * The action: read the inputs and the event once into a RunContext, build the adapters (S3, CloudFront,
+ * GitHub; read-only wrappers for a dry run), run the pipeline, and publish its one Outcome — summary,
+ * outputs, annotations, the GitHub deployment and the pull-request comment — whatever the result.
  */
-async function run() {
+async function run(actionYamlPath, env = process.env) {
     const started = Date.now();
-    maskSecrets(process.env);
+    // On the runner, GITHUB_OUTPUT is always set; without it this is a local run in a terminal.
+    const channel = env.GITHUB_OUTPUT ? runnerChannel() : terminalChannel();
+    maskSecrets(env, channel.mask);
+    const specs = inputSpecs((0,external_node_fs_.readFileSync)(actionYamlPath, 'utf8'));
+    for (const message of unknownInputVariables(env, specs))
+        channel.warning(message);
+    const get = inputs_withDefaults((name) => env[inputVariableName(name)] ?? '', specs);
+    const event = readEventContext(env);
+    let inputs;
     try {
-        const given = readInputs((name) => getInput(name));
-        const event = readEventContext();
-        const target = resolveTarget(given, pullRequestOf(event.eventName, event.payload), event.sha ?? '');
-        const inputs = { ...given, prefix: target.prefix };
-        const url = inputs.siteUrl ? publicUrl(inputs.siteUrl, target.prefix) : undefined;
-        const logUrl = runUrl();
-        // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
-        const reporter = !inputs.dryRun && inputs.githubToken && event.repository
-            ? GitHubReporter.create(inputs.githubToken, event.repository)
-            : undefined;
-        let deploymentId;
-        const report = target.cleanup
-            ? await removeDeployment(inputs, started)
-            : await deploy(inputs, started, {
-                beforeApply: async () => void (deploymentId = await reporter?.startDeployment(target, logUrl)),
-            });
-        report.url = url;
-        report.prefix = target.prefix;
-        if (reporter && report.status !== 'skipped') {
-            if (deploymentId !== undefined) {
-                await reporter.finishDeployment(deploymentId, target, report.status === 'failed' ? 'failure' : 'success', url, logUrl);
-            }
-            if (target.cleanup)
-                await reporter.deactivatePreview(target);
-            if (target.pullRequest) {
-                const body = previewCommentBody({
-                    prefix: target.prefix,
-                    siteUrl: inputs.siteUrl,
-                    sha: target.ref,
-                    runUrl: logUrl,
-                    report,
-                });
-                await reporter.upsertComment(target.pullRequest.number, commentMarker(target.prefix), body);
-            }
-        }
-        await publishReport(report);
-        if (report.status === 'failed') {
-            for (const failure of report.failures.slice(0, 20))
-                error(`${failure.key}: ${failure.message}`);
-            setFailed(report.reason ?? 'The deploy failed.');
-        }
+        inputs = readInputs(get, env);
     }
     catch (error) {
-        setFailed(errorMessage(error));
+        const outcome = stoppedBeforeStart(error, Date.now() - started);
+        await commentOnInputError(outcome, get, event, env, channel);
+        await publishOutcome(outcome, channel);
+        return outcome;
+    }
+    let context;
+    let outcome;
+    let reporter;
+    let deploymentId;
+    try {
+        const client = createS3Client(inputs);
+        const credentials = await haveCredentials(() => client.config.credentials(), channel.mask);
+        context = resolveRunContext(inputs, event, env, credentials, new Date(started));
+        const store = new S3Store(client, inputs);
+        const cdn = inputs.distributionId ? new CloudFrontCdn(createCloudFrontClient(), inputs.distributionId) : undefined;
+        // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
+        if (!inputs.dryRun && inputs.githubToken && context.repository) {
+            reporter = GitHubReporter.create(inputs.githubToken, context.repository);
+        }
+        const target = context.target;
+        const ports = {
+            store: inputs.dryRun ? new DryRunStore(store) : store,
+            cdn: cdn && inputs.dryRun ? new DryRunCdn() : cdn,
+            build: runBuild,
+            log: channel,
+            now: () => new Date(),
+            // A deployment records a deploy; removing a preview only marks its deployments inactive (below).
+            beforeWrite: async () => {
+                if (!target.cleanup)
+                    deploymentId = await reporter?.startDeployment(target, context?.runUrl);
+            },
+        };
+        outcome = await deploy(context, ports);
+    }
+    catch (error) {
+        // Only a defect gets here (the pipeline turns every failure into an Outcome); still report it.
+        outcome = stoppedBeforeStart(error, Date.now() - started);
+    }
+    if (reporter && context && outcome.result !== 'skipped') {
+        await recordOnGitHub(reporter, context, outcome, deploymentId);
+    }
+    await publishOutcome(outcome, channel, inputs.siteUrl);
+    return outcome;
+}
+/** The outcome of a run that could not start (an invalid input): refused, with nothing planned or written. */
+function stoppedBeforeStart(error, durationMs) {
+    return finalOutcome({
+        result: isRefusal(error) ? 'refused' : 'failed',
+        action: 'deploy',
+        dryRun: false,
+        target: '',
+        prefix: '',
+        reason: errorMessage(error),
+        input: error.input,
+        planned: false,
+        changes: [],
+        counts: emptyCounts(),
+        bytesUploaded: 0,
+        failures: [],
+        kept: { excluded: 0, otherDeployments: [], retained: 0 },
+        invalidation: { paths: [] },
+        durationMs,
+    });
+}
+/** The deployment's final status, the preview's deployments made inactive, and the pull-request comment. */
+async function recordOnGitHub(reporter, context, outcome, deploymentId) {
+    const { target } = context;
+    if (deploymentId !== undefined) {
+        const state = outcome.result === 'failed' ? 'failure' : 'success';
+        await reporter.finishDeployment(deploymentId, target, state, context.url, context.runUrl);
+    }
+    if (target.cleanup && outcome.result !== 'failed' && outcome.result !== 'refused') {
+        await reporter.deactivatePreview(target);
+    }
+    if (target.pullRequest) {
+        const body = previewCommentBody(outcome, {
+            prefix: target.prefix,
+            siteUrl: context.inputs.siteUrl,
+            sha: target.ref,
+            runUrl: context.runUrl,
+        });
+        await reporter.upsertComment(target.pullRequest.number, commentMarker(target.prefix), body);
+    }
+}
+/**
+ * A preview refused for a bad input still updates its pull-request comment, so it never keeps saying
+ * "Preview ready" for a commit that was not deployed. Best effort: only what can be read without the
+ * invalid input is used.
+ */
+async function commentOnInputError(outcome, get, event, env, channel) {
+    const pullRequest = pullRequestOf(event.eventName, event.payload);
+    const token = get('github-token').trim();
+    if (!pullRequest || !event.repository || !token || !/^true$/i.test(get('preview').trim()))
+        return;
+    if (/^true$/i.test(get('dry-run').trim()))
+        return;
+    try {
+        const prefix = previewPrefix(pullRequest.number);
+        const body = previewCommentBody(outcome, {
+            prefix,
+            sha: pullRequest.headSha || (event.sha ?? ''),
+            runUrl: runUrl(env),
+        });
+        await GitHubReporter.create(token, event.repository).upsertComment(pullRequest.number, commentMarker(prefix), body);
+    }
+    catch (error) {
+        channel.warning(`Could not update the preview comment: ${errorMessage(error)}`);
     }
 }
 
@@ -86314,6 +86891,13 @@ async function run() {
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
@@ -86548,6 +87132,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 
 /***/ }),
 
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
 /***/ 3193:
 /***/ ((module) => {
 
@@ -86566,6 +87157,8573 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 7349:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveBlockMap = __nccwpck_require__(7103);
+var resolveBlockSeq = __nccwpck_require__(334);
+var resolveFlowCollection = __nccwpck_require__(3142);
+
+function resolveCollection(CN, ctx, token, onError, tagName, tag) {
+    const coll = token.type === 'block-map'
+        ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag)
+        : token.type === 'block-seq'
+            ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag)
+            : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+    const Coll = coll.constructor;
+    // If we got a tagName matching the class, or the tag name is '!',
+    // then use the tagName from the node class used to create it.
+    if (tagName === '!' || tagName === Coll.tagName) {
+        coll.tag = Coll.tagName;
+        return coll;
+    }
+    if (tagName)
+        coll.tag = tagName;
+    return coll;
+}
+function composeCollection(CN, ctx, token, props, onError) {
+    const tagToken = props.tag;
+    const tagName = !tagToken
+        ? null
+        : ctx.directives.tagName(tagToken.source, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg));
+    if (token.type === 'block-seq') {
+        const { anchor, newlineAfterProp: nl } = props;
+        const lastProp = anchor && tagToken
+            ? anchor.offset > tagToken.offset
+                ? anchor
+                : tagToken
+            : (anchor ?? tagToken);
+        if (lastProp && (!nl || nl.offset < lastProp.offset)) {
+            const message = 'Missing newline after block sequence props';
+            onError(lastProp, 'MISSING_CHAR', message);
+        }
+    }
+    const expType = token.type === 'block-map'
+        ? 'map'
+        : token.type === 'block-seq'
+            ? 'seq'
+            : token.start.source === '{'
+                ? 'map'
+                : 'seq';
+    // shortcut: check if it's a generic YAMLMap or YAMLSeq
+    // before jumping into the custom tag logic.
+    if (!tagToken ||
+        !tagName ||
+        tagName === '!' ||
+        (tagName === YAMLMap.YAMLMap.tagName && expType === 'map') ||
+        (tagName === YAMLSeq.YAMLSeq.tagName && expType === 'seq')) {
+        return resolveCollection(CN, ctx, token, onError, tagName);
+    }
+    let tag = ctx.schema.tags.find(t => t.tag === tagName && t.collection === expType);
+    if (!tag) {
+        const kt = ctx.schema.knownTags[tagName];
+        if (kt?.collection === expType) {
+            ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
+            tag = kt;
+        }
+        else {
+            if (kt) {
+                onError(tagToken, 'BAD_COLLECTION_TYPE', `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? 'scalar'}`, true);
+            }
+            else {
+                onError(tagToken, 'TAG_RESOLVE_FAILED', `Unresolved tag: ${tagName}`, true);
+            }
+            return resolveCollection(CN, ctx, token, onError, tagName);
+        }
+    }
+    const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
+    const res = tag.resolve?.(coll, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg), ctx.options) ?? coll;
+    const node = identity.isNode(res)
+        ? res
+        : new Scalar.Scalar(res);
+    node.range = coll.range;
+    node.tag = tagName;
+    if (tag?.format)
+        node.format = tag.format;
+    return node;
+}
+
+exports.composeCollection = composeCollection;
+
+
+/***/ }),
+
+/***/ 3683:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Document = __nccwpck_require__(3021);
+var composeNode = __nccwpck_require__(5937);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+
+function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    const opts = Object.assign({ _directives: directives }, options);
+    const doc = new Document.Document(undefined, opts);
+    const ctx = {
+        atKey: false,
+        atRoot: true,
+        directives: doc.directives,
+        options: doc.options,
+        schema: doc.schema
+    };
+    const props = resolveProps.resolveProps(start, {
+        indicator: 'doc-start',
+        next: value ?? end?.[0],
+        offset,
+        onError,
+        parentIndent: 0,
+        startOnNewline: true
+    });
+    if (props.found) {
+        doc.directives.docStart = true;
+        if (value &&
+            (value.type === 'block-map' || value.type === 'block-seq') &&
+            !props.hasNewline)
+            onError(props.end, 'MISSING_CHAR', 'Block collection cannot start on same line with directives-end marker');
+    }
+    // @ts-expect-error If Contents is set, let's trust the user
+    doc.contents = value
+        ? composeNode.composeNode(ctx, value, props, onError)
+        : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+    const contentEnd = doc.contents.range[2];
+    const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+    if (re.comment)
+        doc.comment = re.comment;
+    doc.range = [offset, contentEnd, re.offset];
+    return doc;
+}
+
+exports.composeDoc = composeDoc;
+
+
+/***/ }),
+
+/***/ 5937:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var composeCollection = __nccwpck_require__(7349);
+var composeScalar = __nccwpck_require__(5413);
+var resolveEnd = __nccwpck_require__(7788);
+var utilEmptyScalarPosition = __nccwpck_require__(2599);
+
+const CN = { composeNode, composeEmptyNode };
+function composeNode(ctx, token, props, onError) {
+    const atKey = ctx.atKey;
+    const { spaceBefore, comment, anchor, tag } = props;
+    let node;
+    let isSrcToken = true;
+    switch (token.type) {
+        case 'alias':
+            node = composeAlias(ctx, token, onError);
+            if (anchor || tag)
+                onError(token, 'ALIAS_PROPS', 'An alias node must not specify any properties');
+            break;
+        case 'scalar':
+        case 'single-quoted-scalar':
+        case 'double-quoted-scalar':
+        case 'block-scalar':
+            node = composeScalar.composeScalar(ctx, token, tag, onError);
+            if (anchor)
+                node.anchor = anchor.source.substring(1);
+            break;
+        case 'block-map':
+        case 'block-seq':
+        case 'flow-collection':
+            try {
+                node = composeCollection.composeCollection(CN, ctx, token, props, onError);
+                if (anchor)
+                    node.anchor = anchor.source.substring(1);
+            }
+            catch (error) {
+                // Almost certainly here due to a stack overflow
+                const message = error instanceof Error ? error.message : String(error);
+                onError(token, 'RESOURCE_EXHAUSTION', message);
+            }
+            break;
+        default: {
+            const message = token.type === 'error'
+                ? token.message
+                : `Unsupported token (type: ${token.type})`;
+            onError(token, 'UNEXPECTED_TOKEN', message);
+            isSrcToken = false;
+        }
+    }
+    node ?? (node = composeEmptyNode(ctx, token.offset, undefined, null, props, onError));
+    if (anchor && node.anchor === '')
+        onError(anchor, 'BAD_ALIAS', 'Anchor cannot be an empty string');
+    if (atKey &&
+        ctx.options.stringKeys &&
+        (!identity.isScalar(node) ||
+            typeof node.value !== 'string' ||
+            (node.tag && node.tag !== 'tag:yaml.org,2002:str'))) {
+        const msg = 'With stringKeys, all keys must be strings';
+        onError(tag ?? token, 'NON_STRING_KEY', msg);
+    }
+    if (spaceBefore)
+        node.spaceBefore = true;
+    if (comment) {
+        if (token.type === 'scalar' && token.source === '')
+            node.comment = comment;
+        else
+            node.commentBefore = comment;
+    }
+    // @ts-expect-error Type checking misses meaning of isSrcToken
+    if (ctx.options.keepSourceTokens && isSrcToken)
+        node.srcToken = token;
+    return node;
+}
+function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    const token = {
+        type: 'scalar',
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        indent: -1,
+        source: ''
+    };
+    const node = composeScalar.composeScalar(ctx, token, tag, onError);
+    if (anchor) {
+        node.anchor = anchor.source.substring(1);
+        if (node.anchor === '')
+            onError(anchor, 'BAD_ALIAS', 'Anchor cannot be an empty string');
+    }
+    if (spaceBefore)
+        node.spaceBefore = true;
+    if (comment) {
+        node.comment = comment;
+        node.range[2] = end;
+    }
+    return node;
+}
+function composeAlias({ options }, { offset, source, end }, onError) {
+    const alias = new Alias.Alias(source.substring(1));
+    if (alias.source === '')
+        onError(offset, 'BAD_ALIAS', 'Alias cannot be an empty string');
+    if (alias.source.endsWith(':'))
+        onError(offset + source.length - 1, 'BAD_ALIAS', 'Alias ending in : is ambiguous', true);
+    const valueEnd = offset + source.length;
+    const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
+    alias.range = [offset, valueEnd, re.offset];
+    if (re.comment)
+        alias.comment = re.comment;
+    return alias;
+}
+
+exports.composeEmptyNode = composeEmptyNode;
+exports.composeNode = composeNode;
+
+
+/***/ }),
+
+/***/ 5413:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+
+function composeScalar(ctx, token, tagToken, onError) {
+    const { value, type, comment, range } = token.type === 'block-scalar'
+        ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError)
+        : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+    const tagName = tagToken
+        ? ctx.directives.tagName(tagToken.source, msg => onError(tagToken, 'TAG_RESOLVE_FAILED', msg))
+        : null;
+    let tag;
+    if (ctx.options.stringKeys && ctx.atKey) {
+        tag = ctx.schema[identity.SCALAR];
+    }
+    else if (tagName)
+        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+    else if (token.type === 'scalar')
+        tag = findScalarTagByTest(ctx, value, token, onError);
+    else
+        tag = ctx.schema[identity.SCALAR];
+    let scalar;
+    try {
+        const res = tag.resolve(value, msg => onError(tagToken ?? token, 'TAG_RESOLVE_FAILED', msg), ctx.options);
+        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+    }
+    catch (error) {
+        const msg = error instanceof Error ? error.message : String(error);
+        onError(tagToken ?? token, 'TAG_RESOLVE_FAILED', msg);
+        scalar = new Scalar.Scalar(value);
+    }
+    scalar.range = range;
+    scalar.source = value;
+    if (type)
+        scalar.type = type;
+    if (tagName)
+        scalar.tag = tagName;
+    if (tag.format)
+        scalar.format = tag.format;
+    if (comment)
+        scalar.comment = comment;
+    return scalar;
+}
+function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    if (tagName === '!')
+        return schema[identity.SCALAR]; // non-specific tag
+    const matchWithTest = [];
+    for (const tag of schema.tags) {
+        if (!tag.collection && tag.tag === tagName) {
+            if (tag.default && tag.test)
+                matchWithTest.push(tag);
+            else
+                return tag;
+        }
+    }
+    for (const tag of matchWithTest)
+        if (tag.test?.test(value))
+            return tag;
+    const kt = schema.knownTags[tagName];
+    if (kt && !kt.collection) {
+        // Ensure that the known tag is available for stringifying,
+        // but does not get used by default.
+        schema.tags.push(Object.assign({}, kt, { default: false, test: undefined }));
+        return kt;
+    }
+    onError(tagToken, 'TAG_RESOLVE_FAILED', `Unresolved tag: ${tagName}`, tagName !== 'tag:yaml.org,2002:str');
+    return schema[identity.SCALAR];
+}
+function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
+    const tag = schema.tags.find(tag => (tag.default === true || (atKey && tag.default === 'key')) &&
+        tag.test?.test(value)) || schema[identity.SCALAR];
+    if (schema.compat) {
+        const compat = schema.compat.find(tag => tag.default && tag.test?.test(value)) ??
+            schema[identity.SCALAR];
+        if (tag.tag !== compat.tag) {
+            const ts = directives.tagString(tag.tag);
+            const cs = directives.tagString(compat.tag);
+            const msg = `Value may be parsed as either ${ts} or ${cs}`;
+            onError(token, 'TAG_RESOLVE_FAILED', msg, true);
+        }
+    }
+    return tag;
+}
+
+exports.composeScalar = composeScalar;
+
+
+/***/ }),
+
+/***/ 9984:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+var directives = __nccwpck_require__(1342);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var identity = __nccwpck_require__(1127);
+var composeDoc = __nccwpck_require__(3683);
+var resolveEnd = __nccwpck_require__(7788);
+
+function getErrorPos(src) {
+    if (typeof src === 'number')
+        return [src, src + 1];
+    if (Array.isArray(src))
+        return src.length === 2 ? src : [src[0], src[1]];
+    const { offset, source } = src;
+    return [offset, offset + (typeof source === 'string' ? source.length : 1)];
+}
+function parsePrelude(prelude) {
+    let comment = '';
+    let atComment = false;
+    let afterEmptyLine = false;
+    for (let i = 0; i < prelude.length; ++i) {
+        const source = prelude[i];
+        switch (source[0]) {
+            case '#':
+                comment +=
+                    (comment === '' ? '' : afterEmptyLine ? '\n\n' : '\n') +
+                        (source.substring(1) || ' ');
+                atComment = true;
+                afterEmptyLine = false;
+                break;
+            case '%':
+                if (prelude[i + 1]?.[0] !== '#')
+                    i += 1;
+                atComment = false;
+                break;
+            default:
+                // This may be wrong after doc-end, but in that case it doesn't matter
+                if (!atComment)
+                    afterEmptyLine = true;
+                atComment = false;
+        }
+    }
+    return { comment, afterEmptyLine };
+}
+/**
+ * Compose a stream of CST nodes into a stream of YAML Documents.
+ *
+ * ```ts
+ * import { Composer, Parser } from 'yaml'
+ *
+ * const src: string = ...
+ * const tokens = new Parser().parse(src)
+ * const docs = new Composer().compose(tokens)
+ * ```
+ */
+class Composer {
+    constructor(options = {}) {
+        this.doc = null;
+        this.atDirectives = false;
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+        this.onError = (source, code, message, warning) => {
+            const pos = getErrorPos(source);
+            if (warning)
+                this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            else
+                this.errors.push(new errors.YAMLParseError(pos, code, message));
+        };
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+        this.directives = new directives.Directives({ version: options.version || '1.2' });
+        this.options = options;
+    }
+    decorate(doc, afterDoc) {
+        const { comment, afterEmptyLine } = parsePrelude(this.prelude);
+        //console.log({ dc: doc.comment, prelude, comment })
+        if (comment) {
+            const dc = doc.contents;
+            if (afterDoc) {
+                doc.comment = doc.comment ? `${doc.comment}\n${comment}` : comment;
+            }
+            else if (afterEmptyLine || doc.directives.docStart || !dc) {
+                doc.commentBefore = comment;
+            }
+            else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+                let it = dc.items[0];
+                if (identity.isPair(it))
+                    it = it.key;
+                const cb = it.commentBefore;
+                it.commentBefore = cb ? `${comment}\n${cb}` : comment;
+            }
+            else {
+                const cb = dc.commentBefore;
+                dc.commentBefore = cb ? `${comment}\n${cb}` : comment;
+            }
+        }
+        if (afterDoc) {
+            for (let i = 0; i < this.errors.length; ++i)
+                doc.errors.push(this.errors[i]);
+            for (let i = 0; i < this.warnings.length; ++i)
+                doc.warnings.push(this.warnings[i]);
+        }
+        else {
+            doc.errors = this.errors;
+            doc.warnings = this.warnings;
+        }
+        this.prelude = [];
+        this.errors = [];
+        this.warnings = [];
+    }
+    /**
+     * Current stream status information.
+     *
+     * Mostly useful at the end of input for an empty stream.
+     */
+    streamInfo() {
+        return {
+            comment: parsePrelude(this.prelude).comment,
+            directives: this.directives,
+            errors: this.errors,
+            warnings: this.warnings
+        };
+    }
+    /**
+     * Compose tokens into documents.
+     *
+     * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+     * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+     */
+    *compose(tokens, forceDoc = false, endOffset = -1) {
+        for (const token of tokens)
+            yield* this.next(token);
+        yield* this.end(forceDoc, endOffset);
+    }
+    /** Advance the composer by one CST token. */
+    *next(token) {
+        if (node_process.env.LOG_STREAM)
+            console.dir(token, { depth: null });
+        switch (token.type) {
+            case 'directive':
+                this.directives.add(token.source, (offset, message, warning) => {
+                    const pos = getErrorPos(token);
+                    pos[0] += offset;
+                    this.onError(pos, 'BAD_DIRECTIVE', message, warning);
+                });
+                this.prelude.push(token.source);
+                this.atDirectives = true;
+                break;
+            case 'document': {
+                const doc = composeDoc.composeDoc(this.options, this.directives, token, this.onError);
+                if (this.atDirectives && !doc.directives.docStart)
+                    this.onError(token, 'MISSING_CHAR', 'Missing directives-end/doc-start indicator line');
+                this.decorate(doc, false);
+                if (this.doc)
+                    yield this.doc;
+                this.doc = doc;
+                this.atDirectives = false;
+                break;
+            }
+            case 'byte-order-mark':
+            case 'space':
+                break;
+            case 'comment':
+            case 'newline':
+                this.prelude.push(token.source);
+                break;
+            case 'error': {
+                const msg = token.source
+                    ? `${token.message}: ${JSON.stringify(token.source)}`
+                    : token.message;
+                const error = new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', msg);
+                if (this.atDirectives || !this.doc)
+                    this.errors.push(error);
+                else
+                    this.doc.errors.push(error);
+                break;
+            }
+            case 'doc-end': {
+                if (!this.doc) {
+                    const msg = 'Unexpected doc-end without preceding document';
+                    this.errors.push(new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', msg));
+                    break;
+                }
+                this.doc.directives.docEnd = true;
+                const end = resolveEnd.resolveEnd(token.end, token.offset + token.source.length, this.doc.options.strict, this.onError);
+                this.decorate(this.doc, true);
+                if (end.comment) {
+                    const dc = this.doc.comment;
+                    this.doc.comment = dc ? `${dc}\n${end.comment}` : end.comment;
+                }
+                this.doc.range[2] = end.offset;
+                break;
+            }
+            default:
+                this.errors.push(new errors.YAMLParseError(getErrorPos(token), 'UNEXPECTED_TOKEN', `Unsupported token ${token.type}`));
+        }
+    }
+    /**
+     * Call at end of input to yield any remaining document.
+     *
+     * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
+     * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
+     */
+    *end(forceDoc = false, endOffset = -1) {
+        if (this.doc) {
+            this.decorate(this.doc, true);
+            yield this.doc;
+            this.doc = null;
+        }
+        else if (forceDoc) {
+            const opts = Object.assign({ _directives: this.directives }, this.options);
+            const doc = new Document.Document(undefined, opts);
+            if (this.atDirectives)
+                this.onError(endOffset, 'MISSING_CHAR', 'Missing directives-end indicator line');
+            doc.range = [0, endOffset, endOffset];
+            this.decorate(doc, false);
+            yield doc;
+        }
+    }
+}
+
+exports.Composer = Composer;
+
+
+/***/ }),
+
+/***/ 7103:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+var utilMapIncludes = __nccwpck_require__(1187);
+
+const startColMsg = 'All mapping items must start at the same column';
+function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
+    const NodeClass = tag?.nodeClass ?? YAMLMap.YAMLMap;
+    const map = new NodeClass(ctx.schema);
+    if (ctx.atRoot)
+        ctx.atRoot = false;
+    let offset = bm.offset;
+    let commentEnd = null;
+    for (const collItem of bm.items) {
+        const { start, key, sep, value } = collItem;
+        // key properties
+        const keyProps = resolveProps.resolveProps(start, {
+            indicator: 'explicit-key-ind',
+            next: key ?? sep?.[0],
+            offset,
+            onError,
+            parentIndent: bm.indent,
+            startOnNewline: true
+        });
+        const implicitKey = !keyProps.found;
+        if (implicitKey) {
+            if (key) {
+                if (key.type === 'block-seq')
+                    onError(offset, 'BLOCK_AS_IMPLICIT_KEY', 'A block sequence may not be used as an implicit map key');
+                else if ('indent' in key && key.indent !== bm.indent)
+                    onError(offset, 'BAD_INDENT', startColMsg);
+            }
+            if (!keyProps.anchor && !keyProps.tag && !sep) {
+                commentEnd = keyProps.end;
+                if (keyProps.comment) {
+                    if (map.comment)
+                        map.comment += '\n' + keyProps.comment;
+                    else
+                        map.comment = keyProps.comment;
+                }
+                continue;
+            }
+            if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
+                onError(key ?? start[start.length - 1], 'MULTILINE_IMPLICIT_KEY', 'Implicit keys need to be on a single line');
+            }
+        }
+        else if (keyProps.found?.indent !== bm.indent) {
+            onError(offset, 'BAD_INDENT', startColMsg);
+        }
+        // key value
+        ctx.atKey = true;
+        const keyStart = keyProps.end;
+        const keyNode = key
+            ? composeNode(ctx, key, keyProps, onError)
+            : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
+        if (ctx.schema.compat)
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+        ctx.atKey = false;
+        if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+            onError(keyStart, 'DUPLICATE_KEY', 'Map keys must be unique');
+        // value properties
+        const valueProps = resolveProps.resolveProps(sep ?? [], {
+            indicator: 'map-value-ind',
+            next: value,
+            offset: keyNode.range[2],
+            onError,
+            parentIndent: bm.indent,
+            startOnNewline: !key || key.type === 'block-scalar'
+        });
+        offset = valueProps.end;
+        if (valueProps.found) {
+            if (implicitKey) {
+                if (value?.type === 'block-map' && !valueProps.hasNewline)
+                    onError(offset, 'BLOCK_AS_IMPLICIT_KEY', 'Nested mappings are not allowed in compact mappings');
+                if (ctx.options.strict &&
+                    keyProps.start < valueProps.found.offset - 1024)
+                    onError(keyNode.range, 'KEY_OVER_1024_CHARS', 'The : indicator must be at most 1024 chars after the start of an implicit block mapping key');
+            }
+            // value value
+            const valueNode = value
+                ? composeNode(ctx, value, valueProps, onError)
+                : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+            if (ctx.schema.compat)
+                utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            offset = valueNode.range[2];
+            const pair = new Pair.Pair(keyNode, valueNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            map.items.push(pair);
+        }
+        else {
+            // key with no value
+            if (implicitKey)
+                onError(keyNode.range, 'MISSING_CHAR', 'Implicit map keys need to be followed by map values');
+            if (valueProps.comment) {
+                if (keyNode.comment)
+                    keyNode.comment += '\n' + valueProps.comment;
+                else
+                    keyNode.comment = valueProps.comment;
+            }
+            const pair = new Pair.Pair(keyNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            map.items.push(pair);
+        }
+    }
+    if (commentEnd && commentEnd < offset)
+        onError(commentEnd, 'IMPOSSIBLE', 'Map comment with trailing content');
+    map.range = [bm.offset, offset, commentEnd ?? offset];
+    return map;
+}
+
+exports.resolveBlockMap = resolveBlockMap;
+
+
+/***/ }),
+
+/***/ 8913:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+function resolveBlockScalar(ctx, scalar, onError) {
+    const start = scalar.offset;
+    const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    if (!header)
+        return { value: '', type: null, comment: '', range: [start, start, start] };
+    const type = header.mode === '>' ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+    const lines = scalar.source ? splitLines(scalar.source) : [];
+    // determine the end of content & start of chomping
+    let chompStart = lines.length;
+    for (let i = lines.length - 1; i >= 0; --i) {
+        const content = lines[i][1];
+        if (content === '' || content === '\r')
+            chompStart = i;
+        else
+            break;
+    }
+    // shortcut for empty contents
+    if (chompStart === 0) {
+        const value = header.chomp === '+' && lines.length > 0
+            ? '\n'.repeat(Math.max(1, lines.length - 1))
+            : '';
+        let end = start + header.length;
+        if (scalar.source)
+            end += scalar.source.length;
+        return { value, type, comment: header.comment, range: [start, end, end] };
+    }
+    // find the indentation level to trim from start
+    let trimIndent = scalar.indent + header.indent;
+    let offset = scalar.offset + header.length;
+    let contentStart = 0;
+    for (let i = 0; i < chompStart; ++i) {
+        const [indent, content] = lines[i];
+        if (content === '' || content === '\r') {
+            if (header.indent === 0 && indent.length > trimIndent)
+                trimIndent = indent.length;
+        }
+        else {
+            if (indent.length < trimIndent) {
+                const message = 'Block scalars with more-indented leading empty lines must use an explicit indentation indicator';
+                onError(offset + indent.length, 'MISSING_CHAR', message);
+            }
+            if (header.indent === 0)
+                trimIndent = indent.length;
+            contentStart = i;
+            if (trimIndent === 0 && !ctx.atRoot) {
+                const message = 'Block scalar values in collections must be indented';
+                onError(offset, 'BAD_INDENT', message);
+            }
+            break;
+        }
+        offset += indent.length + content.length + 1;
+    }
+    // include trailing more-indented empty lines in content
+    for (let i = lines.length - 1; i >= chompStart; --i) {
+        if (lines[i][0].length > trimIndent)
+            chompStart = i + 1;
+    }
+    let value = '';
+    let sep = '';
+    let prevMoreIndented = false;
+    // leading whitespace is kept intact
+    for (let i = 0; i < contentStart; ++i)
+        value += lines[i][0].slice(trimIndent) + '\n';
+    for (let i = contentStart; i < chompStart; ++i) {
+        let [indent, content] = lines[i];
+        offset += indent.length + content.length + 1;
+        const crlf = content[content.length - 1] === '\r';
+        if (crlf)
+            content = content.slice(0, -1);
+        /* istanbul ignore if already caught in lexer */
+        if (content && indent.length < trimIndent) {
+            const src = header.indent
+                ? 'explicit indentation indicator'
+                : 'first line';
+            const message = `Block scalar lines must not be less indented than their ${src}`;
+            onError(offset - content.length - (crlf ? 2 : 1), 'BAD_INDENT', message);
+            indent = '';
+        }
+        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+            value += sep + indent.slice(trimIndent) + content;
+            sep = '\n';
+        }
+        else if (indent.length > trimIndent || content[0] === '\t') {
+            // more-indented content within a folded block
+            if (sep === ' ')
+                sep = '\n';
+            else if (!prevMoreIndented && sep === '\n')
+                sep = '\n\n';
+            value += sep + indent.slice(trimIndent) + content;
+            sep = '\n';
+            prevMoreIndented = true;
+        }
+        else if (content === '') {
+            // empty line
+            if (sep === '\n')
+                value += '\n';
+            else
+                sep = '\n';
+        }
+        else {
+            value += sep + content;
+            sep = ' ';
+            prevMoreIndented = false;
+        }
+    }
+    switch (header.chomp) {
+        case '-':
+            break;
+        case '+':
+            for (let i = chompStart; i < lines.length; ++i)
+                value += '\n' + lines[i][0].slice(trimIndent);
+            if (value[value.length - 1] !== '\n')
+                value += '\n';
+            break;
+        default:
+            value += '\n';
+    }
+    const end = start + header.length + scalar.source.length;
+    return { value, type, comment: header.comment, range: [start, end, end] };
+}
+function parseBlockScalarHeader({ offset, props }, strict, onError) {
+    /* istanbul ignore if should not happen */
+    if (props[0].type !== 'block-scalar-header') {
+        onError(props[0], 'IMPOSSIBLE', 'Block scalar header not found');
+        return null;
+    }
+    const { source } = props[0];
+    const mode = source[0];
+    let indent = 0;
+    let chomp = '';
+    let error = -1;
+    for (let i = 1; i < source.length; ++i) {
+        const ch = source[i];
+        if (!chomp && (ch === '-' || ch === '+'))
+            chomp = ch;
+        else {
+            const n = Number(ch);
+            if (!indent && n)
+                indent = n;
+            else if (error === -1)
+                error = offset + i;
+        }
+    }
+    if (error !== -1)
+        onError(error, 'UNEXPECTED_TOKEN', `Block scalar header includes extra characters: ${source}`);
+    let hasSpace = false;
+    let comment = '';
+    let length = source.length;
+    for (let i = 1; i < props.length; ++i) {
+        const token = props[i];
+        switch (token.type) {
+            case 'space':
+                hasSpace = true;
+            // fallthrough
+            case 'newline':
+                length += token.source.length;
+                break;
+            case 'comment':
+                if (strict && !hasSpace) {
+                    const message = 'Comments must be separated from other tokens by white space characters';
+                    onError(token, 'MISSING_CHAR', message);
+                }
+                length += token.source.length;
+                comment = token.source.substring(1);
+                break;
+            case 'error':
+                onError(token, 'UNEXPECTED_TOKEN', token.message);
+                length += token.source.length;
+                break;
+            /* istanbul ignore next should not happen */
+            default: {
+                const message = `Unexpected token in block scalar header: ${token.type}`;
+                onError(token, 'UNEXPECTED_TOKEN', message);
+                const ts = token.source;
+                if (ts && typeof ts === 'string')
+                    length += ts.length;
+            }
+        }
+    }
+    return { mode, indent, chomp, comment, length };
+}
+/** @returns Array of lines split up as `[indent, content]` */
+function splitLines(source) {
+    const split = source.split(/\n( *)/);
+    const first = split[0];
+    const m = first.match(/^( *)/);
+    const line0 = m?.[1]
+        ? [m[1], first.slice(m[1].length)]
+        : ['', first];
+    const lines = [line0];
+    for (let i = 1; i < split.length; i += 2)
+        lines.push([split[i], split[i + 1]]);
+    return lines;
+}
+
+exports.resolveBlockScalar = resolveBlockScalar;
+
+
+/***/ }),
+
+/***/ 334:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveProps = __nccwpck_require__(4631);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+
+function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
+    const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
+    const seq = new NodeClass(ctx.schema);
+    if (ctx.atRoot)
+        ctx.atRoot = false;
+    if (ctx.atKey)
+        ctx.atKey = false;
+    let offset = bs.offset;
+    let commentEnd = null;
+    for (const { start, value } of bs.items) {
+        const props = resolveProps.resolveProps(start, {
+            indicator: 'seq-item-ind',
+            next: value,
+            offset,
+            onError,
+            parentIndent: bs.indent,
+            startOnNewline: true
+        });
+        if (!props.found) {
+            if (props.anchor || props.tag || value) {
+                if (value?.type === 'block-seq')
+                    onError(props.end, 'BAD_INDENT', 'All sequence items must start at the same column');
+                else
+                    onError(offset, 'MISSING_CHAR', 'Sequence item without - indicator');
+            }
+            else {
+                commentEnd = props.end;
+                if (props.comment)
+                    seq.comment = props.comment;
+                continue;
+            }
+        }
+        const node = value
+            ? composeNode(ctx, value, props, onError)
+            : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        if (ctx.schema.compat)
+            utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+        offset = node.range[2];
+        seq.items.push(node);
+    }
+    seq.range = [bs.offset, offset, commentEnd ?? offset];
+    return seq;
+}
+
+exports.resolveBlockSeq = resolveBlockSeq;
+
+
+/***/ }),
+
+/***/ 7788:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function resolveEnd(end, offset, reqSpace, onError) {
+    let comment = '';
+    if (end) {
+        let hasSpace = false;
+        let sep = '';
+        for (const token of end) {
+            const { source, type } = token;
+            switch (type) {
+                case 'space':
+                    hasSpace = true;
+                    break;
+                case 'comment': {
+                    if (reqSpace && !hasSpace)
+                        onError(token, 'MISSING_CHAR', 'Comments must be separated from other tokens by white space characters');
+                    const cb = source.substring(1) || ' ';
+                    if (!comment)
+                        comment = cb;
+                    else
+                        comment += sep + cb;
+                    sep = '';
+                    break;
+                }
+                case 'newline':
+                    if (comment)
+                        sep += source;
+                    hasSpace = true;
+                    break;
+                default:
+                    onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${type} at node end`);
+            }
+            offset += source.length;
+        }
+    }
+    return { comment, offset };
+}
+
+exports.resolveEnd = resolveEnd;
+
+
+/***/ }),
+
+/***/ 3142:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilMapIncludes = __nccwpck_require__(1187);
+
+const blockMsg = 'Block collections are not allowed within flow collections';
+const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
+function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
+    const isMap = fc.start.source === '{';
+    const fcName = isMap ? 'flow map' : 'flow sequence';
+    const NodeClass = (tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq));
+    const coll = new NodeClass(ctx.schema);
+    coll.flow = true;
+    const atRoot = ctx.atRoot;
+    if (atRoot)
+        ctx.atRoot = false;
+    if (ctx.atKey)
+        ctx.atKey = false;
+    let offset = fc.offset + fc.start.source.length;
+    for (let i = 0; i < fc.items.length; ++i) {
+        const collItem = fc.items[i];
+        const { start, key, sep, value } = collItem;
+        const props = resolveProps.resolveProps(start, {
+            flow: fcName,
+            indicator: 'explicit-key-ind',
+            next: key ?? sep?.[0],
+            offset,
+            onError,
+            parentIndent: fc.indent,
+            startOnNewline: false
+        });
+        if (!props.found) {
+            if (!props.anchor && !props.tag && !sep && !value) {
+                if (i === 0 && props.comma)
+                    onError(props.comma, 'UNEXPECTED_TOKEN', `Unexpected , in ${fcName}`);
+                else if (i < fc.items.length - 1)
+                    onError(props.start, 'UNEXPECTED_TOKEN', `Unexpected empty item in ${fcName}`);
+                if (props.comment) {
+                    if (coll.comment)
+                        coll.comment += '\n' + props.comment;
+                    else
+                        coll.comment = props.comment;
+                }
+                offset = props.end;
+                continue;
+            }
+            if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+                onError(key, // checked by containsNewline()
+                'MULTILINE_IMPLICIT_KEY', 'Implicit keys of flow sequence pairs need to be on a single line');
+        }
+        if (i === 0) {
+            if (props.comma)
+                onError(props.comma, 'UNEXPECTED_TOKEN', `Unexpected , in ${fcName}`);
+        }
+        else {
+            if (!props.comma)
+                onError(props.start, 'MISSING_CHAR', `Missing , between ${fcName} items`);
+            if (props.comment) {
+                let prevItemComment = '';
+                loop: for (const st of start) {
+                    switch (st.type) {
+                        case 'comma':
+                        case 'space':
+                            break;
+                        case 'comment':
+                            prevItemComment = st.source.substring(1);
+                            break loop;
+                        default:
+                            break loop;
+                    }
+                }
+                if (prevItemComment) {
+                    let prev = coll.items[coll.items.length - 1];
+                    if (identity.isPair(prev))
+                        prev = prev.value ?? prev.key;
+                    if (prev.comment)
+                        prev.comment += '\n' + prevItemComment;
+                    else
+                        prev.comment = prevItemComment;
+                    props.comment = props.comment.substring(prevItemComment.length + 1);
+                }
+            }
+        }
+        if (!isMap && !sep && !props.found) {
+            // item is a value in a seq
+            // → key & sep are empty, start does not include ? or :
+            const valueNode = value
+                ? composeNode(ctx, value, props, onError)
+                : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+            coll.items.push(valueNode);
+            offset = valueNode.range[2];
+            if (isBlock(value))
+                onError(valueNode.range, 'BLOCK_IN_FLOW', blockMsg);
+        }
+        else {
+            // item is a key+value pair
+            // key value
+            ctx.atKey = true;
+            const keyStart = props.end;
+            const keyNode = key
+                ? composeNode(ctx, key, props, onError)
+                : composeEmptyNode(ctx, keyStart, start, null, props, onError);
+            if (isBlock(key))
+                onError(keyNode.range, 'BLOCK_IN_FLOW', blockMsg);
+            ctx.atKey = false;
+            // value properties
+            const valueProps = resolveProps.resolveProps(sep ?? [], {
+                flow: fcName,
+                indicator: 'map-value-ind',
+                next: value,
+                offset: keyNode.range[2],
+                onError,
+                parentIndent: fc.indent,
+                startOnNewline: false
+            });
+            if (valueProps.found) {
+                if (!isMap && !props.found && ctx.options.strict) {
+                    if (sep)
+                        for (const st of sep) {
+                            if (st === valueProps.found)
+                                break;
+                            if (st.type === 'newline') {
+                                onError(st, 'MULTILINE_IMPLICIT_KEY', 'Implicit keys of flow sequence pairs need to be on a single line');
+                                break;
+                            }
+                        }
+                    if (props.start < valueProps.found.offset - 1024)
+                        onError(valueProps.found, 'KEY_OVER_1024_CHARS', 'The : indicator must be at most 1024 chars after the start of an implicit flow sequence key');
+                }
+            }
+            else if (value) {
+                if ('source' in value && value.source?.[0] === ':')
+                    onError(value, 'MISSING_CHAR', `Missing space after : in ${fcName}`);
+                else
+                    onError(valueProps.start, 'MISSING_CHAR', `Missing , or : between ${fcName} items`);
+            }
+            // value value
+            const valueNode = value
+                ? composeNode(ctx, value, valueProps, onError)
+                : valueProps.found
+                    ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError)
+                    : null;
+            if (valueNode) {
+                if (isBlock(value))
+                    onError(valueNode.range, 'BLOCK_IN_FLOW', blockMsg);
+            }
+            else if (valueProps.comment) {
+                if (keyNode.comment)
+                    keyNode.comment += '\n' + valueProps.comment;
+                else
+                    keyNode.comment = valueProps.comment;
+            }
+            const pair = new Pair.Pair(keyNode, valueNode);
+            if (ctx.options.keepSourceTokens)
+                pair.srcToken = collItem;
+            if (isMap) {
+                const map = coll;
+                if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
+                    onError(keyStart, 'DUPLICATE_KEY', 'Map keys must be unique');
+                map.items.push(pair);
+            }
+            else {
+                const map = new YAMLMap.YAMLMap(ctx.schema);
+                map.flow = true;
+                map.items.push(pair);
+                const endRange = (valueNode ?? keyNode).range;
+                map.range = [keyNode.range[0], endRange[1], endRange[2]];
+                coll.items.push(map);
+            }
+            offset = valueNode ? valueNode.range[2] : valueProps.end;
+        }
+    }
+    const expectedEnd = isMap ? '}' : ']';
+    const [ce, ...ee] = fc.end;
+    let cePos = offset;
+    if (ce?.source === expectedEnd)
+        cePos = ce.offset + ce.source.length;
+    else {
+        const name = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot
+            ? `${name} must end with a ${expectedEnd}`
+            : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        onError(offset, atRoot ? 'MISSING_CHAR' : 'BAD_INDENT', msg);
+        if (ce && ce.source.length !== 1)
+            ee.unshift(ce);
+    }
+    if (ee.length > 0) {
+        const end = resolveEnd.resolveEnd(ee, cePos, ctx.options.strict, onError);
+        if (end.comment) {
+            if (coll.comment)
+                coll.comment += '\n' + end.comment;
+            else
+                coll.comment = end.comment;
+        }
+        coll.range = [fc.offset, cePos, end.offset];
+    }
+    else {
+        coll.range = [fc.offset, cePos, cePos];
+    }
+    return coll;
+}
+
+exports.resolveFlowCollection = resolveFlowCollection;
+
+
+/***/ }),
+
+/***/ 6842:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var resolveEnd = __nccwpck_require__(7788);
+
+function resolveFlowScalar(scalar, strict, onError) {
+    const { offset, type, source, end } = scalar;
+    let _type;
+    let value;
+    const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+    switch (type) {
+        case 'scalar':
+            _type = Scalar.Scalar.PLAIN;
+            value = plainValue(source, _onError);
+            break;
+        case 'single-quoted-scalar':
+            _type = Scalar.Scalar.QUOTE_SINGLE;
+            value = singleQuotedValue(source, _onError);
+            break;
+        case 'double-quoted-scalar':
+            _type = Scalar.Scalar.QUOTE_DOUBLE;
+            value = doubleQuotedValue(source, _onError);
+            break;
+        /* istanbul ignore next should not happen */
+        default:
+            onError(scalar, 'UNEXPECTED_TOKEN', `Expected a flow scalar value, but found: ${type}`);
+            return {
+                value: '',
+                type: null,
+                comment: '',
+                range: [offset, offset + source.length, offset + source.length]
+            };
+    }
+    const valueEnd = offset + source.length;
+    const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+    return {
+        value,
+        type: _type,
+        comment: re.comment,
+        range: [offset, valueEnd, re.offset]
+    };
+}
+function plainValue(source, onError) {
+    let badChar = '';
+    switch (source[0]) {
+        /* istanbul ignore next should not happen */
+        case '\t':
+            badChar = 'a tab character';
+            break;
+        case ',':
+            badChar = 'flow indicator character ,';
+            break;
+        case '%':
+            badChar = 'directive indicator character %';
+            break;
+        case '|':
+        case '>': {
+            badChar = `block scalar indicator ${source[0]}`;
+            break;
+        }
+        case '@':
+        case '`': {
+            badChar = `reserved character ${source[0]}`;
+            break;
+        }
+    }
+    if (badChar)
+        onError(0, 'BAD_SCALAR_START', `Plain value cannot start with ${badChar}`);
+    return unfoldLines(source);
+}
+function singleQuotedValue(source, onError) {
+    if (source[source.length - 1] !== "'" || source.length === 1)
+        onError(source.length, 'MISSING_CHAR', "Missing closing 'quote");
+    return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
+}
+function unfoldLines(source) {
+    const line = /(.*?)\r?\n/sy;
+    let match = line.exec(source);
+    if (!match)
+        return source;
+    /**
+     * The negative lookbehinds in these RegExps are to
+     * prevent causing a polynomial search time in certain cases.
+     *
+     * The try-catch is for Safari < 16.4 and other old browsers:
+     * https://caniuse.com/js-regexp-lookbehind
+     */
+    let trimEnd, trimBoth;
+    try {
+        trimEnd = new RegExp('(?<![ \t])[ \t]+$');
+        trimBoth = new RegExp('^[ \t]+|(?<![ \t])[ \t]+$', 'g');
+    }
+    catch {
+        trimEnd = /[ \t]+$/;
+        trimBoth = /^[ \t]+|[ \t]+$/g;
+    }
+    let res = match[1].replace(trimEnd, '');
+    let sep = ' ';
+    let pos = line.lastIndex;
+    while ((match = line.exec(source))) {
+        const lm = match[1].replace(trimBoth, '');
+        if (lm === '') {
+            if (sep === '\n')
+                res += sep;
+            else
+                sep = '\n';
+        }
+        else {
+            res += sep + lm;
+            sep = ' ';
+        }
+        pos = line.lastIndex;
+    }
+    const last = /[ \t]*(.*)/sy;
+    last.lastIndex = pos;
+    match = last.exec(source);
+    return res + sep + (match?.[1] ?? '');
+}
+function doubleQuotedValue(source, onError) {
+    let res = '';
+    for (let i = 1; i < source.length - 1; ++i) {
+        const ch = source[i];
+        if (ch === '\r' && source[i + 1] === '\n')
+            continue;
+        if (ch === '\n') {
+            const { fold, offset } = foldNewline(source, i);
+            res += fold;
+            i = offset;
+        }
+        else if (ch === '\\') {
+            let next = source[++i];
+            const cc = escapeCodes[next];
+            if (cc)
+                res += cc;
+            else if (next === '\n') {
+                // skip escaped newlines, but still trim the following line
+                next = source[i + 1];
+                while (next === ' ' || next === '\t')
+                    next = source[++i + 1];
+            }
+            else if (next === '\r' && source[i + 1] === '\n') {
+                // skip escaped CRLF newlines, but still trim the following line
+                next = source[++i + 1];
+                while (next === ' ' || next === '\t')
+                    next = source[++i + 1];
+            }
+            else if (next === 'x' || next === 'u' || next === 'U') {
+                const length = next === 'x' ? 2 : next === 'u' ? 4 : 8;
+                res += parseCharCode(source, i + 1, length, onError);
+                i += length;
+            }
+            else {
+                const raw = source.substr(i - 1, 2);
+                onError(i - 1, 'BAD_DQ_ESCAPE', `Invalid escape sequence ${raw}`);
+                res += raw;
+            }
+        }
+        else if (ch === ' ' || ch === '\t') {
+            // trim trailing whitespace
+            const wsStart = i;
+            let next = source[i + 1];
+            while (next === ' ' || next === '\t')
+                next = source[++i + 1];
+            if (next !== '\n' && !(next === '\r' && source[i + 2] === '\n'))
+                res += i > wsStart ? source.slice(wsStart, i + 1) : ch;
+        }
+        else {
+            res += ch;
+        }
+    }
+    if (source[source.length - 1] !== '"' || source.length === 1)
+        onError(source.length, 'MISSING_CHAR', 'Missing closing "quote');
+    return res;
+}
+/**
+ * Fold a single newline into a space, multiple newlines to N - 1 newlines.
+ * Presumes `source[offset] === '\n'`
+ */
+function foldNewline(source, offset) {
+    let fold = '';
+    let ch = source[offset + 1];
+    while (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
+        if (ch === '\r' && source[offset + 2] !== '\n')
+            break;
+        if (ch === '\n')
+            fold += '\n';
+        offset += 1;
+        ch = source[offset + 1];
+    }
+    if (!fold)
+        fold = ' ';
+    return { fold, offset };
+}
+const escapeCodes = {
+    '0': '\0', // null character
+    a: '\x07', // bell character
+    b: '\b', // backspace
+    e: '\x1b', // escape character
+    f: '\f', // form feed
+    n: '\n', // line feed
+    r: '\r', // carriage return
+    t: '\t', // horizontal tab
+    v: '\v', // vertical tab
+    N: '\u0085', // Unicode next line
+    _: '\u00a0', // Unicode non-breaking space
+    L: '\u2028', // Unicode line separator
+    P: '\u2029', // Unicode paragraph separator
+    ' ': ' ',
+    '"': '"',
+    '/': '/',
+    '\\': '\\',
+    '\t': '\t'
+};
+function parseCharCode(source, offset, length, onError) {
+    const cc = source.substr(offset, length);
+    const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
+    const code = ok ? parseInt(cc, 16) : NaN;
+    try {
+        return String.fromCodePoint(code);
+    }
+    catch {
+        const raw = source.substr(offset - 2, length + 2);
+        onError(offset - 2, 'BAD_DQ_ESCAPE', `Invalid escape sequence ${raw}`);
+        return raw;
+    }
+}
+
+exports.resolveFlowScalar = resolveFlowScalar;
+
+
+/***/ }),
+
+/***/ 4631:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    let spaceBefore = false;
+    let atNewline = startOnNewline;
+    let hasSpace = startOnNewline;
+    let comment = '';
+    let commentSep = '';
+    let hasNewline = false;
+    let reqSpace = false;
+    let tab = null;
+    let anchor = null;
+    let tag = null;
+    let newlineAfterProp = null;
+    let comma = null;
+    let found = null;
+    let start = null;
+    for (const token of tokens) {
+        if (reqSpace) {
+            if (token.type !== 'space' &&
+                token.type !== 'newline' &&
+                token.type !== 'comma')
+                onError(token.offset, 'MISSING_CHAR', 'Tags and anchors must be separated from the next token by white space');
+            reqSpace = false;
+        }
+        if (tab) {
+            if (atNewline && token.type !== 'comment' && token.type !== 'newline') {
+                onError(tab, 'TAB_AS_INDENT', 'Tabs are not allowed as indentation');
+            }
+            tab = null;
+        }
+        switch (token.type) {
+            case 'space':
+                // At the doc level, tabs at line start may be parsed
+                // as leading white space rather than indentation.
+                // In a flow collection, only the parser handles indent.
+                if (!flow &&
+                    (indicator !== 'doc-start' || next?.type !== 'flow-collection') &&
+                    token.source.includes('\t')) {
+                    tab = token;
+                }
+                hasSpace = true;
+                break;
+            case 'comment': {
+                if (!hasSpace)
+                    onError(token, 'MISSING_CHAR', 'Comments must be separated from other tokens by white space characters');
+                const cb = token.source.substring(1) || ' ';
+                if (!comment)
+                    comment = cb;
+                else
+                    comment += commentSep + cb;
+                commentSep = '';
+                atNewline = false;
+                break;
+            }
+            case 'newline':
+                if (atNewline) {
+                    if (comment)
+                        comment += token.source;
+                    else if (!found || indicator !== 'seq-item-ind')
+                        spaceBefore = true;
+                }
+                else
+                    commentSep += token.source;
+                atNewline = true;
+                hasNewline = true;
+                if (anchor || tag)
+                    newlineAfterProp = token;
+                hasSpace = true;
+                break;
+            case 'anchor':
+                if (anchor)
+                    onError(token, 'MULTIPLE_ANCHORS', 'A node can have at most one anchor');
+                if (token.source.endsWith(':'))
+                    onError(token.offset + token.source.length - 1, 'BAD_ALIAS', 'Anchor ending in : is ambiguous', true);
+                anchor = token;
+                start ?? (start = token.offset);
+                atNewline = false;
+                hasSpace = false;
+                reqSpace = true;
+                break;
+            case 'tag': {
+                if (tag)
+                    onError(token, 'MULTIPLE_TAGS', 'A node can have at most one tag');
+                tag = token;
+                start ?? (start = token.offset);
+                atNewline = false;
+                hasSpace = false;
+                reqSpace = true;
+                break;
+            }
+            case indicator:
+                // Could here handle preceding comments differently
+                if (anchor || tag)
+                    onError(token, 'BAD_PROP_ORDER', `Anchors and tags must be after the ${token.source} indicator`);
+                if (found)
+                    onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${token.source} in ${flow ?? 'collection'}`);
+                found = token;
+                atNewline =
+                    indicator === 'seq-item-ind' || indicator === 'explicit-key-ind';
+                hasSpace = false;
+                break;
+            case 'comma':
+                if (flow) {
+                    if (comma)
+                        onError(token, 'UNEXPECTED_TOKEN', `Unexpected , in ${flow}`);
+                    comma = token;
+                    atNewline = false;
+                    hasSpace = false;
+                    break;
+                }
+            // else fallthrough
+            default:
+                onError(token, 'UNEXPECTED_TOKEN', `Unexpected ${token.type} token`);
+                atNewline = false;
+                hasSpace = false;
+        }
+    }
+    const last = tokens[tokens.length - 1];
+    const end = last ? last.offset + last.source.length : offset;
+    if (reqSpace &&
+        next &&
+        next.type !== 'space' &&
+        next.type !== 'newline' &&
+        next.type !== 'comma' &&
+        (next.type !== 'scalar' || next.source !== '')) {
+        onError(next.offset, 'MISSING_CHAR', 'Tags and anchors must be separated from the next token by white space');
+    }
+    if (tab &&
+        ((atNewline && tab.indent <= parentIndent) ||
+            next?.type === 'block-map' ||
+            next?.type === 'block-seq'))
+        onError(tab, 'TAB_AS_INDENT', 'Tabs are not allowed as indentation');
+    return {
+        comma,
+        found,
+        spaceBefore,
+        comment,
+        hasNewline,
+        anchor,
+        tag,
+        newlineAfterProp,
+        end,
+        start: start ?? end
+    };
+}
+
+exports.resolveProps = resolveProps;
+
+
+/***/ }),
+
+/***/ 9499:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function containsNewline(key) {
+    if (!key)
+        return null;
+    switch (key.type) {
+        case 'alias':
+        case 'scalar':
+        case 'double-quoted-scalar':
+        case 'single-quoted-scalar':
+            if (key.source.includes('\n'))
+                return true;
+            if (key.end)
+                for (const st of key.end)
+                    if (st.type === 'newline')
+                        return true;
+            return false;
+        case 'flow-collection':
+            for (const it of key.items) {
+                for (const st of it.start)
+                    if (st.type === 'newline')
+                        return true;
+                if (it.sep)
+                    for (const st of it.sep)
+                        if (st.type === 'newline')
+                            return true;
+                if (containsNewline(it.key) || containsNewline(it.value))
+                    return true;
+            }
+            return false;
+        default:
+            return true;
+    }
+}
+
+exports.containsNewline = containsNewline;
+
+
+/***/ }),
+
+/***/ 2599:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function emptyScalarPosition(offset, before, pos) {
+    if (before) {
+        pos ?? (pos = before.length);
+        for (let i = pos - 1; i >= 0; --i) {
+            let st = before[i];
+            switch (st.type) {
+                case 'space':
+                case 'comment':
+                case 'newline':
+                    offset -= st.source.length;
+                    continue;
+            }
+            // Technically, an empty scalar is immediately after the last non-empty
+            // node, but it's more useful to place it after any whitespace.
+            st = before[++i];
+            while (st?.type === 'space') {
+                offset += st.source.length;
+                st = before[++i];
+            }
+            break;
+        }
+    }
+    return offset;
+}
+
+exports.emptyScalarPosition = emptyScalarPosition;
+
+
+/***/ }),
+
+/***/ 4051:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var utilContainsNewline = __nccwpck_require__(9499);
+
+function flowIndentCheck(indent, fc, onError) {
+    if (fc?.type === 'flow-collection') {
+        const end = fc.end[0];
+        if (end.indent === indent &&
+            (end.source === ']' || end.source === '}') &&
+            utilContainsNewline.containsNewline(fc)) {
+            const msg = 'Flow end indicator should be more indented than parent';
+            onError(end, 'BAD_INDENT', msg, true);
+        }
+    }
+}
+
+exports.flowIndentCheck = flowIndentCheck;
+
+
+/***/ }),
+
+/***/ 1187:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+function mapIncludes(ctx, items, search) {
+    const { uniqueKeys } = ctx.options;
+    if (uniqueKeys === false)
+        return false;
+    const isEqual = typeof uniqueKeys === 'function'
+        ? uniqueKeys
+        : (a, b) => a === b || (identity.isScalar(a) && identity.isScalar(b) && a.value === b.value);
+    return items.some(pair => isEqual(pair.key, search));
+}
+
+exports.mapIncludes = mapIncludes;
+
+
+/***/ }),
+
+/***/ 3021:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var toJS = __nccwpck_require__(6424);
+var Schema = __nccwpck_require__(5840);
+var stringifyDocument = __nccwpck_require__(6829);
+var anchors = __nccwpck_require__(1596);
+var applyReviver = __nccwpck_require__(3661);
+var createNode = __nccwpck_require__(2404);
+var directives = __nccwpck_require__(1342);
+
+class Document {
+    constructor(value, replacer, options) {
+        /** A comment before this Document */
+        this.commentBefore = null;
+        /** A comment immediately after this Document */
+        this.comment = null;
+        /** Errors encountered during parsing. */
+        this.errors = [];
+        /** Warnings encountered during parsing. */
+        this.warnings = [];
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        let _replacer = null;
+        if (typeof replacer === 'function' || Array.isArray(replacer)) {
+            _replacer = replacer;
+        }
+        else if (options === undefined && replacer) {
+            options = replacer;
+            replacer = undefined;
+        }
+        const opt = Object.assign({
+            intAsBigInt: false,
+            keepSourceTokens: false,
+            logLevel: 'warn',
+            prettyErrors: true,
+            strict: true,
+            stringKeys: false,
+            uniqueKeys: true,
+            version: '1.2'
+        }, options);
+        this.options = opt;
+        let { version } = opt;
+        if (options?._directives) {
+            this.directives = options._directives.atDocument();
+            if (this.directives.yaml.explicit)
+                version = this.directives.yaml.version;
+        }
+        else
+            this.directives = new directives.Directives({ version });
+        this.setSchema(version, options);
+        // @ts-expect-error We can't really know that this matches Contents.
+        this.contents =
+            value === undefined ? null : this.createNode(value, _replacer, options);
+    }
+    /**
+     * Create a deep copy of this Document and its contents.
+     *
+     * Custom Node values that inherit from `Object` still refer to their original instances.
+     */
+    clone() {
+        const copy = Object.create(Document.prototype, {
+            [identity.NODE_TYPE]: { value: identity.DOC }
+        });
+        copy.commentBefore = this.commentBefore;
+        copy.comment = this.comment;
+        copy.errors = this.errors.slice();
+        copy.warnings = this.warnings.slice();
+        copy.options = Object.assign({}, this.options);
+        if (this.directives)
+            copy.directives = this.directives.clone();
+        copy.schema = this.schema.clone();
+        // @ts-expect-error We can't really know that this matches Contents.
+        copy.contents = identity.isNode(this.contents)
+            ? this.contents.clone(copy.schema)
+            : this.contents;
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /** Adds a value to the document. */
+    add(value) {
+        if (assertCollection(this.contents))
+            this.contents.add(value);
+    }
+    /** Adds a value to the document. */
+    addIn(path, value) {
+        if (assertCollection(this.contents))
+            this.contents.addIn(path, value);
+    }
+    /**
+     * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
+     *
+     * If `node` already has an anchor, `name` is ignored.
+     * Otherwise, the `node.anchor` value will be set to `name`,
+     * or if an anchor with that name is already present in the document,
+     * `name` will be used as a prefix for a new unique anchor.
+     * If `name` is undefined, the generated anchor will use 'a' as a prefix.
+     */
+    createAlias(node, name) {
+        if (!node.anchor) {
+            const prev = anchors.anchorNames(this);
+            node.anchor =
+                // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+                !name || prev.has(name) ? anchors.findNewAnchor(name || 'a', prev) : name;
+        }
+        return new Alias.Alias(node.anchor);
+    }
+    createNode(value, replacer, options) {
+        let _replacer = undefined;
+        if (typeof replacer === 'function') {
+            value = replacer.call({ '': value }, '', value);
+            _replacer = replacer;
+        }
+        else if (Array.isArray(replacer)) {
+            const keyToStr = (v) => typeof v === 'number' || v instanceof String || v instanceof Number;
+            const asStr = replacer.filter(keyToStr).map(String);
+            if (asStr.length > 0)
+                replacer = replacer.concat(asStr);
+            _replacer = replacer;
+        }
+        else if (options === undefined && replacer) {
+            options = replacer;
+            replacer = undefined;
+        }
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(this, 
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
+        anchorPrefix || 'a');
+        const ctx = {
+            aliasDuplicateObjects: aliasDuplicateObjects ?? true,
+            keepUndefined: keepUndefined ?? false,
+            onAnchor,
+            onTagObj,
+            replacer: _replacer,
+            schema: this.schema,
+            sourceObjects
+        };
+        const node = createNode.createNode(value, tag, ctx);
+        if (flow && identity.isCollection(node))
+            node.flow = true;
+        setAnchors();
+        return node;
+    }
+    /**
+     * Convert a key and a value into a `Pair` using the current schema,
+     * recursively wrapping all values as `Scalar` or `Collection` nodes.
+     */
+    createPair(key, value, options = {}) {
+        const k = this.createNode(key, null, options);
+        const v = this.createNode(value, null, options);
+        return new Pair.Pair(k, v);
+    }
+    /**
+     * Removes a value from the document.
+     * @returns `true` if the item was found and removed.
+     */
+    delete(key) {
+        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+    }
+    /**
+     * Removes a value from the document.
+     * @returns `true` if the item was found and removed.
+     */
+    deleteIn(path) {
+        if (Collection.isEmptyPath(path)) {
+            if (this.contents == null)
+                return false;
+            // @ts-expect-error Presumed impossible if Strict extends false
+            this.contents = null;
+            return true;
+        }
+        return assertCollection(this.contents)
+            ? this.contents.deleteIn(path)
+            : false;
+    }
+    /**
+     * Returns item at `key`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    get(key, keepScalar) {
+        return identity.isCollection(this.contents)
+            ? this.contents.get(key, keepScalar)
+            : undefined;
+    }
+    /**
+     * Returns item at `path`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    getIn(path, keepScalar) {
+        if (Collection.isEmptyPath(path))
+            return !keepScalar && identity.isScalar(this.contents)
+                ? this.contents.value
+                : this.contents;
+        return identity.isCollection(this.contents)
+            ? this.contents.getIn(path, keepScalar)
+            : undefined;
+    }
+    /**
+     * Checks if the document includes a value with the key `key`.
+     */
+    has(key) {
+        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+    }
+    /**
+     * Checks if the document includes a value at `path`.
+     */
+    hasIn(path) {
+        if (Collection.isEmptyPath(path))
+            return this.contents !== undefined;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
+    }
+    /**
+     * Sets a value in this document. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    set(key, value) {
+        if (this.contents == null) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = Collection.collectionFromPath(this.schema, [key], value);
+        }
+        else if (assertCollection(this.contents)) {
+            this.contents.set(key, value);
+        }
+    }
+    /**
+     * Sets a value in this document. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    setIn(path, value) {
+        if (Collection.isEmptyPath(path)) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = value;
+        }
+        else if (this.contents == null) {
+            // @ts-expect-error We can't really know that this matches Contents.
+            this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+        }
+        else if (assertCollection(this.contents)) {
+            this.contents.setIn(path, value);
+        }
+    }
+    /**
+     * Change the YAML version and schema used by the document.
+     * A `null` version disables support for directives, explicit tags, anchors, and aliases.
+     * It also requires the `schema` option to be given as a `Schema` instance value.
+     *
+     * Overrides all previously set schema options.
+     */
+    setSchema(version, options = {}) {
+        if (typeof version === 'number')
+            version = String(version);
+        let opt;
+        switch (version) {
+            case '1.1':
+                if (this.directives)
+                    this.directives.yaml.version = '1.1';
+                else
+                    this.directives = new directives.Directives({ version: '1.1' });
+                opt = { resolveKnownTags: false, schema: 'yaml-1.1' };
+                break;
+            case '1.2':
+            case 'next':
+                if (this.directives)
+                    this.directives.yaml.version = version;
+                else
+                    this.directives = new directives.Directives({ version });
+                opt = { resolveKnownTags: true, schema: 'core' };
+                break;
+            case null:
+                if (this.directives)
+                    delete this.directives;
+                opt = null;
+                break;
+            default: {
+                const sv = JSON.stringify(version);
+                throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
+            }
+        }
+        // Not using `instanceof Schema` to allow for duck typing
+        if (options.schema instanceof Object)
+            this.schema = options.schema;
+        else if (opt)
+            this.schema = new Schema.Schema(Object.assign(opt, options));
+        else
+            throw new Error(`With a null YAML version, the { schema: Schema } option is required`);
+    }
+    // json & jsonArg are only used from toJSON()
+    toJS({ json, jsonArg, mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        const ctx = {
+            anchors: new Map(),
+            doc: this,
+            keep: !json,
+            mapAsMap: mapAsMap === true,
+            mapKeyWarned: false,
+            maxAliasCount: typeof maxAliasCount === 'number' ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this.contents, jsonArg ?? '', ctx);
+        if (typeof onAnchor === 'function')
+            for (const { count, res } of ctx.anchors.values())
+                onAnchor(res, count);
+        return typeof reviver === 'function'
+            ? applyReviver.applyReviver(reviver, { '': res }, '', res)
+            : res;
+    }
+    /**
+     * A JSON representation of the document `contents`.
+     *
+     * @param jsonArg Used by `JSON.stringify` to indicate the array index or
+     *   property name.
+     */
+    toJSON(jsonArg, onAnchor) {
+        return this.toJS({ json: true, jsonArg, mapAsMap: false, onAnchor });
+    }
+    /** A YAML representation of the document. */
+    toString(options = {}) {
+        if (this.errors.length > 0)
+            throw new Error('Document with errors cannot be stringified');
+        if ('indent' in options &&
+            (!Number.isInteger(options.indent) || Number(options.indent) <= 0)) {
+            const s = JSON.stringify(options.indent);
+            throw new Error(`"indent" option must be a positive integer, not ${s}`);
+        }
+        return stringifyDocument.stringifyDocument(this, options);
+    }
+}
+function assertCollection(contents) {
+    if (identity.isCollection(contents))
+        return true;
+    throw new Error('Expected a YAML collection as document contents');
+}
+
+exports.Document = Document;
+
+
+/***/ }),
+
+/***/ 1596:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
+
+/**
+ * Verify that the input string is a valid anchor.
+ *
+ * Will throw on errors.
+ */
+function anchorIsValid(anchor) {
+    if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
+        const sa = JSON.stringify(anchor);
+        const msg = `Anchor must not contain whitespace or control characters: ${sa}`;
+        throw new Error(msg);
+    }
+    return true;
+}
+function anchorNames(root) {
+    const anchors = new Set();
+    visit.visit(root, {
+        Value(_key, node) {
+            if (node.anchor)
+                anchors.add(node.anchor);
+        }
+    });
+    return anchors;
+}
+/** Find a new anchor name with the given `prefix` and a one-indexed suffix. */
+function findNewAnchor(prefix, exclude) {
+    for (let i = 1; true; ++i) {
+        const name = `${prefix}${i}`;
+        if (!exclude.has(name))
+            return name;
+    }
+}
+function createNodeAnchors(doc, prefix) {
+    const aliasObjects = [];
+    const sourceObjects = new Map();
+    let prevAnchors = null;
+    return {
+        onAnchor: (source) => {
+            aliasObjects.push(source);
+            prevAnchors ?? (prevAnchors = anchorNames(doc));
+            const anchor = findNewAnchor(prefix, prevAnchors);
+            prevAnchors.add(anchor);
+            return anchor;
+        },
+        /**
+         * With circular references, the source node is only resolved after all
+         * of its child nodes are. This is why anchors are set only after all of
+         * the nodes have been created.
+         */
+        setAnchors: () => {
+            for (const source of aliasObjects) {
+                const ref = sourceObjects.get(source);
+                if (typeof ref === 'object' &&
+                    ref.anchor &&
+                    (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
+                    ref.node.anchor = ref.anchor;
+                }
+                else {
+                    const error = new Error('Failed to resolve repeated object (this should not happen)');
+                    error.source = source;
+                    throw error;
+                }
+            }
+        },
+        sourceObjects
+    };
+}
+
+exports.anchorIsValid = anchorIsValid;
+exports.anchorNames = anchorNames;
+exports.createNodeAnchors = createNodeAnchors;
+exports.findNewAnchor = findNewAnchor;
+
+
+/***/ }),
+
+/***/ 3661:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Applies the JSON.parse reviver algorithm as defined in the ECMA-262 spec,
+ * in section 24.5.1.1 "Runtime Semantics: InternalizeJSONProperty" of the
+ * 2021 edition: https://tc39.es/ecma262/#sec-json.parse
+ *
+ * Includes extensions for handling Map and Set objects.
+ */
+function applyReviver(reviver, obj, key, val) {
+    if (val && typeof val === 'object') {
+        if (Array.isArray(val)) {
+            for (let i = 0, len = val.length; i < len; ++i) {
+                const v0 = val[i];
+                const v1 = applyReviver(reviver, val, String(i), v0);
+                // eslint-disable-next-line @typescript-eslint/no-array-delete
+                if (v1 === undefined)
+                    delete val[i];
+                else if (v1 !== v0)
+                    val[i] = v1;
+            }
+        }
+        else if (val instanceof Map) {
+            for (const k of Array.from(val.keys())) {
+                const v0 = val.get(k);
+                const v1 = applyReviver(reviver, val, k, v0);
+                if (v1 === undefined)
+                    val.delete(k);
+                else if (v1 !== v0)
+                    val.set(k, v1);
+            }
+        }
+        else if (val instanceof Set) {
+            for (const v0 of Array.from(val)) {
+                const v1 = applyReviver(reviver, val, v0, v0);
+                if (v1 === undefined)
+                    val.delete(v0);
+                else if (v1 !== v0) {
+                    val.delete(v0);
+                    val.add(v1);
+                }
+            }
+        }
+        else {
+            for (const [k, v0] of Object.entries(val)) {
+                const v1 = applyReviver(reviver, val, k, v0);
+                if (v1 === undefined)
+                    delete val[k];
+                else if (v1 !== v0)
+                    val[k] = v1;
+            }
+        }
+    }
+    return reviver.call(obj, key, val);
+}
+
+exports.applyReviver = applyReviver;
+
+
+/***/ }),
+
+/***/ 2404:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+
+const defaultTagPrefix = 'tag:yaml.org,2002:';
+function findTagObject(value, tagName, tags) {
+    if (tagName) {
+        const match = tags.filter(t => t.tag === tagName);
+        const tagObj = match.find(t => !t.format) ?? match[0];
+        if (!tagObj)
+            throw new Error(`Tag ${tagName} not found`);
+        return tagObj;
+    }
+    return tags.find(t => t.identify?.(value) && !t.format);
+}
+function createNode(value, tagName, ctx) {
+    if (identity.isDocument(value))
+        value = value.contents;
+    if (identity.isNode(value))
+        return value;
+    if (identity.isPair(value)) {
+        const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+        map.items.push(value);
+        return map;
+    }
+    if (value instanceof String ||
+        value instanceof Number ||
+        value instanceof Boolean ||
+        (typeof BigInt !== 'undefined' && value instanceof BigInt) // not supported everywhere
+    ) {
+        // https://tc39.es/ecma262/#sec-serializejsonproperty
+        value = value.valueOf();
+    }
+    const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
+    // Detect duplicate references to the same object & use Alias nodes for all
+    // after first. The `ref` wrapper allows for circular references to resolve.
+    let ref = undefined;
+    if (aliasDuplicateObjects && value && typeof value === 'object') {
+        ref = sourceObjects.get(value);
+        if (ref) {
+            ref.anchor ?? (ref.anchor = onAnchor(value));
+            return new Alias.Alias(ref.anchor);
+        }
+        else {
+            ref = { anchor: null, node: null };
+            sourceObjects.set(value, ref);
+        }
+    }
+    if (tagName?.startsWith('!!'))
+        tagName = defaultTagPrefix + tagName.slice(2);
+    let tagObj = findTagObject(value, tagName, schema.tags);
+    if (!tagObj) {
+        if (value && typeof value.toJSON === 'function') {
+            // eslint-disable-next-line @typescript-eslint/no-unsafe-call
+            value = value.toJSON();
+        }
+        if (!value || typeof value !== 'object') {
+            const node = new Scalar.Scalar(value);
+            if (ref)
+                ref.node = node;
+            return node;
+        }
+        tagObj =
+            value instanceof Map
+                ? schema[identity.MAP]
+                : Symbol.iterator in Object(value)
+                    ? schema[identity.SEQ]
+                    : schema[identity.MAP];
+    }
+    if (onTagObj) {
+        onTagObj(tagObj);
+        delete ctx.onTagObj;
+    }
+    const node = tagObj?.createNode
+        ? tagObj.createNode(ctx.schema, value, ctx)
+        : typeof tagObj?.nodeClass?.from === 'function'
+            ? tagObj.nodeClass.from(ctx.schema, value, ctx)
+            : new Scalar.Scalar(value);
+    if (tagName)
+        node.tag = tagName;
+    else if (!tagObj.default)
+        node.tag = tagObj.tag;
+    if (ref)
+        ref.node = node;
+    return node;
+}
+
+exports.createNode = createNode;
+
+
+/***/ }),
+
+/***/ 1342:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
+
+const escapeChars = {
+    '!': '%21',
+    ',': '%2C',
+    '[': '%5B',
+    ']': '%5D',
+    '{': '%7B',
+    '}': '%7D'
+};
+const escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, ch => escapeChars[ch]);
+class Directives {
+    constructor(yaml, tags) {
+        /**
+         * The directives-end/doc-start marker `---`. If `null`, a marker may still be
+         * included in the document's stringified representation.
+         */
+        this.docStart = null;
+        /** The doc-end marker `...`.  */
+        this.docEnd = false;
+        this.yaml = Object.assign({}, Directives.defaultYaml, yaml);
+        this.tags = Object.assign({}, Directives.defaultTags, tags);
+    }
+    clone() {
+        const copy = new Directives(this.yaml, this.tags);
+        copy.docStart = this.docStart;
+        return copy;
+    }
+    /**
+     * During parsing, get a Directives instance for the current document and
+     * update the stream state according to the current version's spec.
+     */
+    atDocument() {
+        const res = new Directives(this.yaml, this.tags);
+        switch (this.yaml.version) {
+            case '1.1':
+                this.atNextDocument = true;
+                break;
+            case '1.2':
+                this.atNextDocument = false;
+                this.yaml = {
+                    explicit: Directives.defaultYaml.explicit,
+                    version: '1.2'
+                };
+                this.tags = Object.assign({}, Directives.defaultTags);
+                break;
+        }
+        return res;
+    }
+    /**
+     * @param onError - May be called even if the action was successful
+     * @returns `true` on success
+     */
+    add(line, onError) {
+        if (this.atNextDocument) {
+            this.yaml = { explicit: Directives.defaultYaml.explicit, version: '1.1' };
+            this.tags = Object.assign({}, Directives.defaultTags);
+            this.atNextDocument = false;
+        }
+        const parts = line.trim().split(/[ \t]+/);
+        const name = parts.shift();
+        switch (name) {
+            case '%TAG': {
+                if (parts.length !== 2) {
+                    onError(0, '%TAG directive should contain exactly two parts');
+                    if (parts.length < 2)
+                        return false;
+                }
+                const [handle, prefix] = parts;
+                this.tags[handle] = prefix;
+                return true;
+            }
+            case '%YAML': {
+                this.yaml.explicit = true;
+                if (parts.length !== 1) {
+                    onError(0, '%YAML directive should contain exactly one part');
+                    return false;
+                }
+                const [version] = parts;
+                if (version === '1.1' || version === '1.2') {
+                    this.yaml.version = version;
+                    return true;
+                }
+                else {
+                    const isValid = /^\d+\.\d+$/.test(version);
+                    onError(6, `Unsupported YAML version ${version}`, isValid);
+                    return false;
+                }
+            }
+            default:
+                onError(0, `Unknown directive ${name}`, true);
+                return false;
+        }
+    }
+    /**
+     * Resolves a tag, matching handles to those defined in %TAG directives.
+     *
+     * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
+     *   `'!local'` tag, or `null` if unresolvable.
+     */
+    tagName(source, onError) {
+        if (source === '!')
+            return '!'; // non-specific tag
+        if (source[0] !== '!') {
+            onError(`Not a valid tag: ${source}`);
+            return null;
+        }
+        if (source[1] === '<') {
+            const verbatim = source.slice(2, -1);
+            if (verbatim === '!' || verbatim === '!!') {
+                onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
+                return null;
+            }
+            if (source[source.length - 1] !== '>')
+                onError('Verbatim tags must end with a >');
+            return verbatim;
+        }
+        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        if (!suffix)
+            onError(`The ${source} tag has no suffix`);
+        const prefix = this.tags[handle];
+        if (prefix) {
+            try {
+                return prefix + decodeURIComponent(suffix);
+            }
+            catch (error) {
+                onError(String(error));
+                return null;
+            }
+        }
+        if (handle === '!')
+            return source; // local tag
+        onError(`Could not resolve tag: ${source}`);
+        return null;
+    }
+    /**
+     * Given a fully resolved tag, returns its printable string form,
+     * taking into account current tag prefixes and defaults.
+     */
+    tagString(tag) {
+        for (const [handle, prefix] of Object.entries(this.tags)) {
+            if (tag.startsWith(prefix))
+                return handle + escapeTagName(tag.substring(prefix.length));
+        }
+        return tag[0] === '!' ? tag : `!<${tag}>`;
+    }
+    toString(doc) {
+        const lines = this.yaml.explicit
+            ? [`%YAML ${this.yaml.version || '1.2'}`]
+            : [];
+        const tagEntries = Object.entries(this.tags);
+        let tagNames;
+        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+            const tags = {};
+            visit.visit(doc.contents, (_key, node) => {
+                if (identity.isNode(node) && node.tag)
+                    tags[node.tag] = true;
+            });
+            tagNames = Object.keys(tags);
+        }
+        else
+            tagNames = [];
+        for (const [handle, prefix] of tagEntries) {
+            if (handle === '!!' && prefix === 'tag:yaml.org,2002:')
+                continue;
+            if (!doc || tagNames.some(tn => tn.startsWith(prefix)))
+                lines.push(`%TAG ${handle} ${prefix}`);
+        }
+        return lines.join('\n');
+    }
+}
+Directives.defaultYaml = { explicit: false, version: '1.2' };
+Directives.defaultTags = { '!!': 'tag:yaml.org,2002:' };
+
+exports.Directives = Directives;
+
+
+/***/ }),
+
+/***/ 1464:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+class YAMLError extends Error {
+    constructor(name, pos, code, message) {
+        super();
+        this.name = name;
+        this.code = code;
+        this.message = message;
+        this.pos = pos;
+    }
+}
+class YAMLParseError extends YAMLError {
+    constructor(pos, code, message) {
+        super('YAMLParseError', pos, code, message);
+    }
+}
+class YAMLWarning extends YAMLError {
+    constructor(pos, code, message) {
+        super('YAMLWarning', pos, code, message);
+    }
+}
+const prettifyError = (src, lc) => (error) => {
+    if (error.pos[0] === -1)
+        return;
+    error.linePos = error.pos.map(pos => lc.linePos(pos));
+    const { line, col } = error.linePos[0];
+    error.message += ` at line ${line}, column ${col}`;
+    let ci = col - 1;
+    let lineStr = src
+        .substring(lc.lineStarts[line - 1], lc.lineStarts[line])
+        .replace(/[\n\r]+$/, '');
+    // Trim to max 80 chars, keeping col position near the middle
+    if (ci >= 60 && lineStr.length > 80) {
+        const trimStart = Math.min(ci - 39, lineStr.length - 79);
+        lineStr = '…' + lineStr.substring(trimStart);
+        ci -= trimStart - 1;
+    }
+    if (lineStr.length > 80)
+        lineStr = lineStr.substring(0, 79) + '…';
+    // Include previous line in context if pointing at line start
+    if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
+        // Regexp won't match if start is trimmed
+        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+        if (prev.length > 80)
+            prev = prev.substring(0, 79) + '…\n';
+        lineStr = prev + lineStr;
+    }
+    if (/[^ ]/.test(lineStr)) {
+        let count = 1;
+        const end = error.linePos[1];
+        if (end?.line === line && end.col > col) {
+            count = Math.max(1, Math.min(end.col - col, 80 - ci));
+        }
+        const pointer = ' '.repeat(ci) + '^'.repeat(count);
+        error.message += `:\n\n${lineStr}\n${pointer}\n`;
+    }
+};
+
+exports.YAMLError = YAMLError;
+exports.YAMLParseError = YAMLParseError;
+exports.YAMLWarning = YAMLWarning;
+exports.prettifyError = prettifyError;
+
+
+/***/ }),
+
+/***/ 8815:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var Schema = __nccwpck_require__(5840);
+var errors = __nccwpck_require__(1464);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+var publicApi = __nccwpck_require__(4047);
+var visit = __nccwpck_require__(204);
+
+
+
+__webpack_unused_export__ = composer.Composer;
+__webpack_unused_export__ = Document.Document;
+__webpack_unused_export__ = Schema.Schema;
+__webpack_unused_export__ = errors.YAMLError;
+__webpack_unused_export__ = errors.YAMLParseError;
+__webpack_unused_export__ = errors.YAMLWarning;
+__webpack_unused_export__ = Alias.Alias;
+__webpack_unused_export__ = identity.isAlias;
+__webpack_unused_export__ = identity.isCollection;
+__webpack_unused_export__ = identity.isDocument;
+__webpack_unused_export__ = identity.isMap;
+__webpack_unused_export__ = identity.isNode;
+__webpack_unused_export__ = identity.isPair;
+__webpack_unused_export__ = identity.isScalar;
+__webpack_unused_export__ = identity.isSeq;
+__webpack_unused_export__ = Pair.Pair;
+__webpack_unused_export__ = Scalar.Scalar;
+__webpack_unused_export__ = YAMLMap.YAMLMap;
+__webpack_unused_export__ = YAMLSeq.YAMLSeq;
+__webpack_unused_export__ = cst;
+__webpack_unused_export__ = lexer.Lexer;
+__webpack_unused_export__ = lineCounter.LineCounter;
+__webpack_unused_export__ = parser.Parser;
+exports.qg = publicApi.parse;
+__webpack_unused_export__ = publicApi.parseAllDocuments;
+__webpack_unused_export__ = publicApi.parseDocument;
+__webpack_unused_export__ = publicApi.stringify;
+__webpack_unused_export__ = visit.visit;
+__webpack_unused_export__ = visit.visitAsync;
+
+
+/***/ }),
+
+/***/ 7249:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+
+function debug(logLevel, ...messages) {
+    if (logLevel === 'debug')
+        console.log(...messages);
+}
+function warn(logLevel, warning) {
+    if (logLevel === 'debug' || logLevel === 'warn') {
+        if (typeof node_process.emitWarning === 'function')
+            node_process.emitWarning(warning);
+        else
+            console.warn(warning);
+    }
+}
+
+exports.debug = debug;
+exports.warn = warn;
+
+
+/***/ }),
+
+/***/ 4065:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var anchors = __nccwpck_require__(1596);
+var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
+
+class Alias extends Node.NodeBase {
+    constructor(source) {
+        super(identity.ALIAS);
+        this.source = source;
+        Object.defineProperty(this, 'tag', {
+            set() {
+                throw new Error('Alias nodes cannot have tags');
+            }
+        });
+    }
+    /**
+     * Resolve the value of this alias within `doc`, finding the last
+     * instance of the `source` anchor before this node.
+     */
+    resolve(doc, ctx) {
+        if (ctx?.maxAliasCount === 0)
+            throw new ReferenceError('Alias resolution is disabled');
+        let nodes;
+        if (ctx?.aliasResolveCache) {
+            nodes = ctx.aliasResolveCache;
+        }
+        else {
+            nodes = [];
+            visit.visit(doc, {
+                Node: (_key, node) => {
+                    if (identity.isAlias(node) || identity.hasAnchor(node))
+                        nodes.push(node);
+                }
+            });
+            if (ctx)
+                ctx.aliasResolveCache = nodes;
+        }
+        let found = undefined;
+        for (const node of nodes) {
+            if (node === this)
+                break;
+            if (node.anchor === this.source)
+                found = node;
+        }
+        if (found && ctx) {
+            const { anchors, doc, maxAliasCount } = ctx;
+            let data = anchors.get(found);
+            if (!data) {
+                // Resolve anchors for Node.prototype.toJS()
+                toJS.toJS(found, null, ctx);
+                data = anchors.get(found);
+            }
+            /* istanbul ignore if */
+            if (data?.res === undefined) {
+                const msg = 'This should not happen: Alias anchor was not resolved?';
+                throw new ReferenceError(msg);
+            }
+            if (maxAliasCount >= 0) {
+                data.count += 1;
+                if (data.aliasCount === 0)
+                    data.aliasCount = getAliasCount(doc, found, anchors);
+                if (data.count * data.aliasCount > maxAliasCount) {
+                    const msg = 'Excessive alias count indicates a resource exhaustion attack';
+                    throw new ReferenceError(msg);
+                }
+            }
+        }
+        return found;
+    }
+    toJSON(_arg, ctx) {
+        if (!ctx)
+            return { source: this.source };
+        const source = this.resolve(ctx.doc, ctx);
+        if (!source) {
+            const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+            throw new ReferenceError(msg);
+        }
+        return ctx.anchors.get(source).res;
+    }
+    toString(ctx, _onComment, _onChompKeep) {
+        const src = `*${this.source}`;
+        if (ctx) {
+            anchors.anchorIsValid(this.source);
+            if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
+                const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
+                throw new Error(msg);
+            }
+            if (ctx.implicitKey)
+                return `${src} `;
+        }
+        return src;
+    }
+}
+function getAliasCount(doc, node, anchors) {
+    if (identity.isAlias(node)) {
+        const source = node.resolve(doc);
+        const anchor = anchors && source && anchors.get(source);
+        return anchor ? anchor.count * anchor.aliasCount : 0;
+    }
+    else if (identity.isCollection(node)) {
+        let count = 0;
+        for (const item of node.items) {
+            const c = getAliasCount(doc, item, anchors);
+            if (c > count)
+                count = c;
+        }
+        return count;
+    }
+    else if (identity.isPair(node)) {
+        const kc = getAliasCount(doc, node.key, anchors);
+        const vc = getAliasCount(doc, node.value, anchors);
+        return Math.max(kc, vc);
+    }
+    return 1;
+}
+
+exports.Alias = Alias;
+
+
+/***/ }),
+
+/***/ 101:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+
+function collectionFromPath(schema, path, value) {
+    let v = value;
+    for (let i = path.length - 1; i >= 0; --i) {
+        const k = path[i];
+        if (typeof k === 'number' && Number.isInteger(k) && k >= 0) {
+            const a = [];
+            a[k] = v;
+            v = a;
+        }
+        else {
+            v = new Map([[k, v]]);
+        }
+    }
+    return createNode.createNode(v, undefined, {
+        aliasDuplicateObjects: false,
+        keepUndefined: false,
+        onAnchor: () => {
+            throw new Error('This should not happen, please report a bug.');
+        },
+        schema,
+        sourceObjects: new Map()
+    });
+}
+// Type guard is intentionally a little wrong so as to be more useful,
+// as it does not cover untypable empty non-string iterables (e.g. []).
+const isEmptyPath = (path) => path == null ||
+    (typeof path === 'object' && !!path[Symbol.iterator]().next().done);
+class Collection extends Node.NodeBase {
+    constructor(type, schema) {
+        super(type);
+        Object.defineProperty(this, 'schema', {
+            value: schema,
+            configurable: true,
+            enumerable: false,
+            writable: true
+        });
+    }
+    /**
+     * Create a copy of this collection.
+     *
+     * @param schema - If defined, overwrites the original's schema
+     */
+    clone(schema) {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (schema)
+            copy.schema = schema;
+        copy.items = copy.items.map(it => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /**
+     * Adds a value to the collection. For `!!map` and `!!omap` the value must
+     * be a Pair instance or a `{ key, value }` object, which may not have a key
+     * that already exists in the map.
+     */
+    addIn(path, value) {
+        if (isEmptyPath(path))
+            this.add(value);
+        else {
+            const [key, ...rest] = path;
+            const node = this.get(key, true);
+            if (identity.isCollection(node))
+                node.addIn(rest, value);
+            else if (node === undefined && this.schema)
+                this.set(key, collectionFromPath(this.schema, rest, value));
+            else
+                throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+    }
+    /**
+     * Removes a value from the collection.
+     * @returns `true` if the item was found and removed.
+     */
+    deleteIn(path) {
+        const [key, ...rest] = path;
+        if (rest.length === 0)
+            return this.delete(key);
+        const node = this.get(key, true);
+        if (identity.isCollection(node))
+            return node.deleteIn(rest);
+        else
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+    }
+    /**
+     * Returns item at `key`, or `undefined` if not found. By default unwraps
+     * scalar values from their surrounding node; to disable set `keepScalar` to
+     * `true` (collections are always returned intact).
+     */
+    getIn(path, keepScalar) {
+        const [key, ...rest] = path;
+        const node = this.get(key, true);
+        if (rest.length === 0)
+            return !keepScalar && identity.isScalar(node) ? node.value : node;
+        else
+            return identity.isCollection(node) ? node.getIn(rest, keepScalar) : undefined;
+    }
+    hasAllNullValues(allowScalar) {
+        return this.items.every(node => {
+            if (!identity.isPair(node))
+                return false;
+            const n = node.value;
+            return (n == null ||
+                (allowScalar &&
+                    identity.isScalar(n) &&
+                    n.value == null &&
+                    !n.commentBefore &&
+                    !n.comment &&
+                    !n.tag));
+        });
+    }
+    /**
+     * Checks if the collection includes a value with the key `key`.
+     */
+    hasIn(path) {
+        const [key, ...rest] = path;
+        if (rest.length === 0)
+            return this.has(key);
+        const node = this.get(key, true);
+        return identity.isCollection(node) ? node.hasIn(rest) : false;
+    }
+    /**
+     * Sets a value in this collection. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     */
+    setIn(path, value) {
+        const [key, ...rest] = path;
+        if (rest.length === 0) {
+            this.set(key, value);
+        }
+        else {
+            const node = this.get(key, true);
+            if (identity.isCollection(node))
+                node.setIn(rest, value);
+            else if (node === undefined && this.schema)
+                this.set(key, collectionFromPath(this.schema, rest, value));
+            else
+                throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+        }
+    }
+}
+
+exports.Collection = Collection;
+exports.collectionFromPath = collectionFromPath;
+exports.isEmptyPath = isEmptyPath;
+
+
+/***/ }),
+
+/***/ 6673:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var applyReviver = __nccwpck_require__(3661);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+
+class NodeBase {
+    constructor(type) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+    }
+    /** Create a copy of this node.  */
+    clone() {
+        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        if (this.range)
+            copy.range = this.range.slice();
+        return copy;
+    }
+    /** A plain JavaScript representation of this node. */
+    toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
+        if (!identity.isDocument(doc))
+            throw new TypeError('A document argument is required');
+        const ctx = {
+            anchors: new Map(),
+            doc,
+            keep: true,
+            mapAsMap: mapAsMap === true,
+            mapKeyWarned: false,
+            maxAliasCount: typeof maxAliasCount === 'number' ? maxAliasCount : 100
+        };
+        const res = toJS.toJS(this, '', ctx);
+        if (typeof onAnchor === 'function')
+            for (const { count, res } of ctx.anchors.values())
+                onAnchor(res, count);
+        return typeof reviver === 'function'
+            ? applyReviver.applyReviver(reviver, { '': res }, '', res)
+            : res;
+    }
+}
+
+exports.NodeBase = NodeBase;
+
+
+/***/ }),
+
+/***/ 7165:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var stringifyPair = __nccwpck_require__(9748);
+var addPairToJSMap = __nccwpck_require__(7104);
+var identity = __nccwpck_require__(1127);
+
+function createPair(key, value, ctx) {
+    const k = createNode.createNode(key, undefined, ctx);
+    const v = createNode.createNode(value, undefined, ctx);
+    return new Pair(k, v);
+}
+class Pair {
+    constructor(key, value = null) {
+        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        this.key = key;
+        this.value = value;
+    }
+    clone(schema) {
+        let { key, value } = this;
+        if (identity.isNode(key))
+            key = key.clone(schema);
+        if (identity.isNode(value))
+            value = value.clone(schema);
+        return new Pair(key, value);
+    }
+    toJSON(_, ctx) {
+        const pair = ctx?.mapAsMap ? new Map() : {};
+        return addPairToJSMap.addPairToJSMap(ctx, pair, this);
+    }
+    toString(ctx, onComment, onChompKeep) {
+        return ctx?.doc
+            ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep)
+            : JSON.stringify(this);
+    }
+}
+
+exports.Pair = Pair;
+exports.createPair = createPair;
+
+
+/***/ }),
+
+/***/ 3301:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(6424);
+
+const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
+class Scalar extends Node.NodeBase {
+    constructor(value) {
+        super(identity.SCALAR);
+        this.value = value;
+    }
+    toJSON(arg, ctx) {
+        return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
+    }
+    toString() {
+        return String(this.value);
+    }
+}
+Scalar.BLOCK_FOLDED = 'BLOCK_FOLDED';
+Scalar.BLOCK_LITERAL = 'BLOCK_LITERAL';
+Scalar.PLAIN = 'PLAIN';
+Scalar.QUOTE_DOUBLE = 'QUOTE_DOUBLE';
+Scalar.QUOTE_SINGLE = 'QUOTE_SINGLE';
+
+exports.Scalar = Scalar;
+exports.isScalarValue = isScalarValue;
+
+
+/***/ }),
+
+/***/ 4454:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyCollection = __nccwpck_require__(1212);
+var addPairToJSMap = __nccwpck_require__(7104);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+
+function findPair(items, key) {
+    const k = identity.isScalar(key) ? key.value : key;
+    for (const it of items) {
+        if (identity.isPair(it)) {
+            if (it.key === key || it.key === k)
+                return it;
+            if (identity.isScalar(it.key) && it.key.value === k)
+                return it;
+        }
+    }
+    return undefined;
+}
+class YAMLMap extends Collection.Collection {
+    static get tagName() {
+        return 'tag:yaml.org,2002:map';
+    }
+    constructor(schema) {
+        super(identity.MAP, schema);
+        this.items = [];
+    }
+    /**
+     * A generic collection parsing method that can be extended
+     * to other node classes that inherit from YAMLMap
+     */
+    static from(schema, obj, ctx) {
+        const { keepUndefined, replacer } = ctx;
+        const map = new this(schema);
+        const add = (key, value) => {
+            if (typeof replacer === 'function')
+                value = replacer.call(obj, key, value);
+            else if (Array.isArray(replacer) && !replacer.includes(key))
+                return;
+            if (value !== undefined || keepUndefined)
+                map.items.push(Pair.createPair(key, value, ctx));
+        };
+        if (obj instanceof Map) {
+            for (const [key, value] of obj)
+                add(key, value);
+        }
+        else if (obj && typeof obj === 'object') {
+            for (const key of Object.keys(obj))
+                add(key, obj[key]);
+        }
+        if (typeof schema.sortMapEntries === 'function') {
+            map.items.sort(schema.sortMapEntries);
+        }
+        return map;
+    }
+    /**
+     * Adds a value to the collection.
+     *
+     * @param overwrite - If not set `true`, using a key that is already in the
+     *   collection will throw. Otherwise, overwrites the previous value.
+     */
+    add(pair, overwrite) {
+        let _pair;
+        if (identity.isPair(pair))
+            _pair = pair;
+        else if (!pair || typeof pair !== 'object' || !('key' in pair)) {
+            // In TypeScript, this never happens.
+            _pair = new Pair.Pair(pair, pair?.value);
+        }
+        else
+            _pair = new Pair.Pair(pair.key, pair.value);
+        const prev = findPair(this.items, _pair.key);
+        const sortEntries = this.schema?.sortMapEntries;
+        if (prev) {
+            if (!overwrite)
+                throw new Error(`Key ${_pair.key} already set`);
+            // For scalars, keep the old node & its comments and anchors
+            if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+                prev.value.value = _pair.value;
+            else
+                prev.value = _pair.value;
+        }
+        else if (sortEntries) {
+            const i = this.items.findIndex(item => sortEntries(_pair, item) < 0);
+            if (i === -1)
+                this.items.push(_pair);
+            else
+                this.items.splice(i, 0, _pair);
+        }
+        else {
+            this.items.push(_pair);
+        }
+    }
+    delete(key) {
+        const it = findPair(this.items, key);
+        if (!it)
+            return false;
+        const del = this.items.splice(this.items.indexOf(it), 1);
+        return del.length > 0;
+    }
+    get(key, keepScalar) {
+        const it = findPair(this.items, key);
+        const node = it?.value;
+        return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? undefined;
+    }
+    has(key) {
+        return !!findPair(this.items, key);
+    }
+    set(key, value) {
+        this.add(new Pair.Pair(key, value), true);
+    }
+    /**
+     * @param ctx - Conversion context, originally set in Document#toJS()
+     * @param {Class} Type - If set, forces the returned collection type
+     * @returns Instance of Type, Map, or Object
+     */
+    toJSON(_, ctx, Type) {
+        const map = Type ? new Type() : ctx?.mapAsMap ? new Map() : {};
+        if (ctx?.onCreate)
+            ctx.onCreate(map);
+        for (const item of this.items)
+            addPairToJSMap.addPairToJSMap(ctx, map, item);
+        return map;
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        for (const item of this.items) {
+            if (!identity.isPair(item))
+                throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
+        }
+        if (!ctx.allNullValues && this.hasAllNullValues(false))
+            ctx = Object.assign({}, ctx, { allNullValues: true });
+        return stringifyCollection.stringifyCollection(this, ctx, {
+            blockItemPrefix: '',
+            flowChars: { start: '{', end: '}' },
+            itemIndent: ctx.indent || '',
+            onChompKeep,
+            onComment
+        });
+    }
+}
+
+exports.YAMLMap = YAMLMap;
+exports.findPair = findPair;
+
+
+/***/ }),
+
+/***/ 2223:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var createNode = __nccwpck_require__(2404);
+var stringifyCollection = __nccwpck_require__(1212);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var toJS = __nccwpck_require__(6424);
+
+class YAMLSeq extends Collection.Collection {
+    static get tagName() {
+        return 'tag:yaml.org,2002:seq';
+    }
+    constructor(schema) {
+        super(identity.SEQ, schema);
+        this.items = [];
+    }
+    add(value) {
+        this.items.push(value);
+    }
+    /**
+     * Removes a value from the collection.
+     *
+     * `key` must contain a representation of an integer for this to succeed.
+     * It may be wrapped in a `Scalar`.
+     *
+     * @returns `true` if the item was found and removed.
+     */
+    delete(key) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            return false;
+        const del = this.items.splice(idx, 1);
+        return del.length > 0;
+    }
+    get(key, keepScalar) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            return undefined;
+        const it = this.items[idx];
+        return !keepScalar && identity.isScalar(it) ? it.value : it;
+    }
+    /**
+     * Checks if the collection includes a value with the key `key`.
+     *
+     * `key` must contain a representation of an integer for this to succeed.
+     * It may be wrapped in a `Scalar`.
+     */
+    has(key) {
+        const idx = asItemIndex(key);
+        return typeof idx === 'number' && idx < this.items.length;
+    }
+    /**
+     * Sets a value in this collection. For `!!set`, `value` needs to be a
+     * boolean to add/remove the item from the set.
+     *
+     * If `key` does not contain a representation of an integer, this will throw.
+     * It may be wrapped in a `Scalar`.
+     */
+    set(key, value) {
+        const idx = asItemIndex(key);
+        if (typeof idx !== 'number')
+            throw new Error(`Expected a valid index, not ${key}.`);
+        const prev = this.items[idx];
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+            prev.value = value;
+        else
+            this.items[idx] = value;
+    }
+    toJSON(_, ctx) {
+        const seq = [];
+        if (ctx?.onCreate)
+            ctx.onCreate(seq);
+        let i = 0;
+        for (const item of this.items)
+            seq.push(toJS.toJS(item, String(i++), ctx));
+        return seq;
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        return stringifyCollection.stringifyCollection(this, ctx, {
+            blockItemPrefix: '- ',
+            flowChars: { start: '[', end: ']' },
+            itemIndent: (ctx.indent || '') + '  ',
+            onChompKeep,
+            onComment
+        });
+    }
+    static from(schema, obj, ctx) {
+        const { replacer } = ctx;
+        const seq = new this(schema);
+        if (obj && Symbol.iterator in Object(obj)) {
+            let i = 0;
+            for (let it of obj) {
+                if (typeof replacer === 'function') {
+                    const key = obj instanceof Set ? it : String(i++);
+                    it = replacer.call(obj, key, it);
+                }
+                seq.items.push(createNode.createNode(it, undefined, ctx));
+            }
+        }
+        return seq;
+    }
+}
+function asItemIndex(key) {
+    let idx = identity.isScalar(key) ? key.value : key;
+    if (idx && typeof idx === 'string')
+        idx = Number(idx);
+    return typeof idx === 'number' && Number.isInteger(idx) && idx >= 0
+        ? idx
+        : null;
+}
+
+exports.YAMLSeq = YAMLSeq;
+
+
+/***/ }),
+
+/***/ 7104:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var log = __nccwpck_require__(7249);
+var merge = __nccwpck_require__(452);
+var stringify = __nccwpck_require__(2148);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+
+function addPairToJSMap(ctx, map, { key, value }) {
+    if (identity.isNode(key) && key.addToJSMap)
+        key.addToJSMap(ctx, map, value);
+    // TODO: Should drop this special case for bare << handling
+    else if (merge.isMergeKey(ctx, key))
+        merge.addMergeToJSMap(ctx, map, value);
+    else {
+        const jsKey = toJS.toJS(key, '', ctx);
+        if (map instanceof Map) {
+            map.set(jsKey, toJS.toJS(value, jsKey, ctx));
+        }
+        else if (map instanceof Set) {
+            map.add(jsKey);
+        }
+        else {
+            const stringKey = stringifyKey(key, jsKey, ctx);
+            const jsValue = toJS.toJS(value, stringKey, ctx);
+            if (stringKey in map)
+                Object.defineProperty(map, stringKey, {
+                    value: jsValue,
+                    writable: true,
+                    enumerable: true,
+                    configurable: true
+                });
+            else
+                map[stringKey] = jsValue;
+        }
+    }
+    return map;
+}
+function stringifyKey(key, jsKey, ctx) {
+    if (jsKey === null)
+        return '';
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
+    if (typeof jsKey !== 'object')
+        return String(jsKey);
+    if (identity.isNode(key) && ctx?.doc) {
+        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        strCtx.anchors = new Set();
+        for (const node of ctx.anchors.keys())
+            strCtx.anchors.add(node.anchor);
+        strCtx.inFlow = true;
+        strCtx.inStringifyKey = true;
+        const strKey = key.toString(strCtx);
+        if (!ctx.mapKeyWarned) {
+            let jsonStr = JSON.stringify(strKey);
+            if (jsonStr.length > 40)
+                jsonStr = jsonStr.substring(0, 36) + '..."';
+            log.warn(ctx.doc.options.logLevel, `Keys with collection values will be stringified due to JS Object restrictions: ${jsonStr}. Set mapAsMap: true to use object keys.`);
+            ctx.mapKeyWarned = true;
+        }
+        return strKey;
+    }
+    return JSON.stringify(jsKey);
+}
+
+exports.addPairToJSMap = addPairToJSMap;
+
+
+/***/ }),
+
+/***/ 1127:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const ALIAS = Symbol.for('yaml.alias');
+const DOC = Symbol.for('yaml.document');
+const MAP = Symbol.for('yaml.map');
+const PAIR = Symbol.for('yaml.pair');
+const SCALAR = Symbol.for('yaml.scalar');
+const SEQ = Symbol.for('yaml.seq');
+const NODE_TYPE = Symbol.for('yaml.node.type');
+const isAlias = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === ALIAS;
+const isDocument = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === DOC;
+const isMap = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === MAP;
+const isPair = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === PAIR;
+const isScalar = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === SCALAR;
+const isSeq = (node) => !!node && typeof node === 'object' && node[NODE_TYPE] === SEQ;
+function isCollection(node) {
+    if (node && typeof node === 'object')
+        switch (node[NODE_TYPE]) {
+            case MAP:
+            case SEQ:
+                return true;
+        }
+    return false;
+}
+function isNode(node) {
+    if (node && typeof node === 'object')
+        switch (node[NODE_TYPE]) {
+            case ALIAS:
+            case MAP:
+            case SCALAR:
+            case SEQ:
+                return true;
+        }
+    return false;
+}
+const hasAnchor = (node) => (isScalar(node) || isCollection(node)) && !!node.anchor;
+
+exports.ALIAS = ALIAS;
+exports.DOC = DOC;
+exports.MAP = MAP;
+exports.NODE_TYPE = NODE_TYPE;
+exports.PAIR = PAIR;
+exports.SCALAR = SCALAR;
+exports.SEQ = SEQ;
+exports.hasAnchor = hasAnchor;
+exports.isAlias = isAlias;
+exports.isCollection = isCollection;
+exports.isDocument = isDocument;
+exports.isMap = isMap;
+exports.isNode = isNode;
+exports.isPair = isPair;
+exports.isScalar = isScalar;
+exports.isSeq = isSeq;
+
+
+/***/ }),
+
+/***/ 6424:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+/**
+ * Recursively convert any node or its contents to native JavaScript
+ *
+ * @param value - The input value
+ * @param arg - If `value` defines a `toJSON()` method, use this
+ *   as its first argument
+ * @param ctx - Conversion context, originally set in Document#toJS(). If
+ *   `{ keep: true }` is not set, output should be suitable for JSON
+ *   stringification.
+ */
+function toJS(value, arg, ctx) {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-return
+    if (Array.isArray(value))
+        return value.map((v, i) => toJS(v, String(i), ctx));
+    if (value && typeof value.toJSON === 'function') {
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-call
+        if (!ctx || !identity.hasAnchor(value))
+            return value.toJSON(arg, ctx);
+        const data = { aliasCount: 0, count: 1, res: undefined };
+        ctx.anchors.set(value, data);
+        ctx.onCreate = res => {
+            data.res = res;
+            delete ctx.onCreate;
+        };
+        const res = value.toJSON(arg, ctx);
+        if (ctx.onCreate)
+            ctx.onCreate(res);
+        return res;
+    }
+    if (typeof value === 'bigint' && !ctx?.keep)
+        return Number(value);
+    return value;
+}
+
+exports.toJS = toJS;
+
+
+/***/ }),
+
+/***/ 110:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+var errors = __nccwpck_require__(1464);
+var stringifyString = __nccwpck_require__(3069);
+
+function resolveAsScalar(token, strict = true, onError) {
+    if (token) {
+        const _onError = (pos, code, message) => {
+            const offset = typeof pos === 'number' ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
+            if (onError)
+                onError(offset, code, message);
+            else
+                throw new errors.YAMLParseError([offset, offset + 1], code, message);
+        };
+        switch (token.type) {
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+            case 'block-scalar':
+                return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+        }
+    }
+    return null;
+}
+/**
+ * Create a new scalar token with `value`
+ *
+ * Values that represent an actual string but may be parsed as a different type should use a `type` other than `'PLAIN'`,
+ * as this function does not support any schema operations and won't check for such conflicts.
+ *
+ * @param value The string representation of the value, which will have its content properly indented.
+ * @param context.end Comments and whitespace after the end of the value, or after the block scalar header. If undefined, a newline will be added.
+ * @param context.implicitKey Being within an implicit key may affect the resolved type of the token's value.
+ * @param context.indent The indent level of the token.
+ * @param context.inFlow Is this scalar within a flow collection? This may affect the resolved type of the token's value.
+ * @param context.offset The offset position of the token.
+ * @param context.type The preferred type of the scalar token. If undefined, the previous type of the `token` will be used, defaulting to `'PLAIN'`.
+ */
+function createScalarToken(value, context) {
+    const { implicitKey = false, indent, inFlow = false, offset = -1, type = 'PLAIN' } = context;
+    const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey,
+        indent: indent > 0 ? ' '.repeat(indent) : '',
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+    });
+    const end = context.end ?? [
+        { type: 'newline', offset: -1, indent, source: '\n' }
+    ];
+    switch (source[0]) {
+        case '|':
+        case '>': {
+            const he = source.indexOf('\n');
+            const head = source.substring(0, he);
+            const body = source.substring(he + 1) + '\n';
+            const props = [
+                { type: 'block-scalar-header', offset, indent, source: head }
+            ];
+            if (!addEndtoBlockProps(props, end))
+                props.push({ type: 'newline', offset: -1, indent, source: '\n' });
+            return { type: 'block-scalar', offset, indent, props, source: body };
+        }
+        case '"':
+            return { type: 'double-quoted-scalar', offset, indent, source, end };
+        case "'":
+            return { type: 'single-quoted-scalar', offset, indent, source, end };
+        default:
+            return { type: 'scalar', offset, indent, source, end };
+    }
+}
+/**
+ * Set the value of `token` to the given string `value`, overwriting any previous contents and type that it may have.
+ *
+ * Best efforts are made to retain any comments previously associated with the `token`,
+ * though all contents within a collection's `items` will be overwritten.
+ *
+ * Values that represent an actual string but may be parsed as a different type should use a `type` other than `'PLAIN'`,
+ * as this function does not support any schema operations and won't check for such conflicts.
+ *
+ * @param token Any token. If it does not include an `indent` value, the value will be stringified as if it were an implicit key.
+ * @param value The string representation of the value, which will have its content properly indented.
+ * @param context.afterKey In most cases, values after a key should have an additional level of indentation.
+ * @param context.implicitKey Being within an implicit key may affect the resolved type of the token's value.
+ * @param context.inFlow Being within a flow collection may affect the resolved type of the token's value.
+ * @param context.type The preferred type of the scalar token. If undefined, the previous type of the `token` will be used, defaulting to `'PLAIN'`.
+ */
+function setScalarValue(token, value, context = {}) {
+    let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
+    let indent = 'indent' in token ? token.indent : null;
+    if (afterKey && typeof indent === 'number')
+        indent += 2;
+    if (!type)
+        switch (token.type) {
+            case 'single-quoted-scalar':
+                type = 'QUOTE_SINGLE';
+                break;
+            case 'double-quoted-scalar':
+                type = 'QUOTE_DOUBLE';
+                break;
+            case 'block-scalar': {
+                const header = token.props[0];
+                if (header.type !== 'block-scalar-header')
+                    throw new Error('Invalid block scalar header');
+                type = header.source[0] === '>' ? 'BLOCK_FOLDED' : 'BLOCK_LITERAL';
+                break;
+            }
+            default:
+                type = 'PLAIN';
+        }
+    const source = stringifyString.stringifyString({ type, value }, {
+        implicitKey: implicitKey || indent === null,
+        indent: indent !== null && indent > 0 ? ' '.repeat(indent) : '',
+        inFlow,
+        options: { blockQuote: true, lineWidth: -1 }
+    });
+    switch (source[0]) {
+        case '|':
+        case '>':
+            setBlockScalarValue(token, source);
+            break;
+        case '"':
+            setFlowScalarValue(token, source, 'double-quoted-scalar');
+            break;
+        case "'":
+            setFlowScalarValue(token, source, 'single-quoted-scalar');
+            break;
+        default:
+            setFlowScalarValue(token, source, 'scalar');
+    }
+}
+function setBlockScalarValue(token, source) {
+    const he = source.indexOf('\n');
+    const head = source.substring(0, he);
+    const body = source.substring(he + 1) + '\n';
+    if (token.type === 'block-scalar') {
+        const header = token.props[0];
+        if (header.type !== 'block-scalar-header')
+            throw new Error('Invalid block scalar header');
+        header.source = head;
+        token.source = body;
+    }
+    else {
+        const { offset } = token;
+        const indent = 'indent' in token ? token.indent : -1;
+        const props = [
+            { type: 'block-scalar-header', offset, indent, source: head }
+        ];
+        if (!addEndtoBlockProps(props, 'end' in token ? token.end : undefined))
+            props.push({ type: 'newline', offset: -1, indent, source: '\n' });
+        for (const key of Object.keys(token))
+            if (key !== 'type' && key !== 'offset')
+                delete token[key];
+        Object.assign(token, { type: 'block-scalar', indent, props, source: body });
+    }
+}
+/** @returns `true` if last token is a newline */
+function addEndtoBlockProps(props, end) {
+    if (end)
+        for (const st of end)
+            switch (st.type) {
+                case 'space':
+                case 'comment':
+                    props.push(st);
+                    break;
+                case 'newline':
+                    props.push(st);
+                    return true;
+            }
+    return false;
+}
+function setFlowScalarValue(token, source, type) {
+    switch (token.type) {
+        case 'scalar':
+        case 'double-quoted-scalar':
+        case 'single-quoted-scalar':
+            token.type = type;
+            token.source = source;
+            break;
+        case 'block-scalar': {
+            const end = token.props.slice(1);
+            let oa = source.length;
+            if (token.props[0].type === 'block-scalar-header')
+                oa -= token.props[0].source.length;
+            for (const tok of end)
+                tok.offset += oa;
+            delete token.props;
+            Object.assign(token, { type, source, end });
+            break;
+        }
+        case 'block-map':
+        case 'block-seq': {
+            const offset = token.offset + source.length;
+            const nl = { type: 'newline', offset, indent: token.indent, source: '\n' };
+            delete token.items;
+            Object.assign(token, { type, source, end: [nl] });
+            break;
+        }
+        default: {
+            const indent = 'indent' in token ? token.indent : -1;
+            const end = 'end' in token && Array.isArray(token.end)
+                ? token.end.filter(st => st.type === 'space' ||
+                    st.type === 'comment' ||
+                    st.type === 'newline')
+                : [];
+            for (const key of Object.keys(token))
+                if (key !== 'type' && key !== 'offset')
+                    delete token[key];
+            Object.assign(token, { type, indent, source, end });
+        }
+    }
+}
+
+exports.createScalarToken = createScalarToken;
+exports.resolveAsScalar = resolveAsScalar;
+exports.setScalarValue = setScalarValue;
+
+
+/***/ }),
+
+/***/ 1733:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Stringify a CST document, token, or collection item
+ *
+ * Fair warning: This applies no validation whatsoever, and
+ * simply concatenates the sources in their logical order.
+ */
+const stringify = (cst) => 'type' in cst ? stringifyToken(cst) : stringifyItem(cst);
+function stringifyToken(token) {
+    switch (token.type) {
+        case 'block-scalar': {
+            let res = '';
+            for (const tok of token.props)
+                res += stringifyToken(tok);
+            return res + token.source;
+        }
+        case 'block-map':
+        case 'block-seq': {
+            let res = '';
+            for (const item of token.items)
+                res += stringifyItem(item);
+            return res;
+        }
+        case 'flow-collection': {
+            let res = token.start.source;
+            for (const item of token.items)
+                res += stringifyItem(item);
+            for (const st of token.end)
+                res += st.source;
+            return res;
+        }
+        case 'document': {
+            let res = stringifyItem(token);
+            if (token.end)
+                for (const st of token.end)
+                    res += st.source;
+            return res;
+        }
+        default: {
+            let res = token.source;
+            if ('end' in token && token.end)
+                for (const st of token.end)
+                    res += st.source;
+            return res;
+        }
+    }
+}
+function stringifyItem({ start, key, sep, value }) {
+    let res = '';
+    for (const st of start)
+        res += st.source;
+    if (key)
+        res += stringifyToken(key);
+    if (sep)
+        for (const st of sep)
+            res += st.source;
+    if (value)
+        res += stringifyToken(value);
+    return res;
+}
+
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 7715:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const BREAK = Symbol('break visit');
+const SKIP = Symbol('skip children');
+const REMOVE = Symbol('remove item');
+/**
+ * Apply a visitor to a CST document or item.
+ *
+ * Walks through the tree (depth-first) starting from the root, calling a
+ * `visitor` function with two arguments when entering each item:
+ *   - `item`: The current item, which included the following members:
+ *     - `start: SourceToken[]` – Source tokens before the key or value,
+ *       possibly including its anchor or tag.
+ *     - `key?: Token | null` – Set for pair values. May then be `null`, if
+ *       the key before the `:` separator is empty.
+ *     - `sep?: SourceToken[]` – Source tokens between the key and the value,
+ *       which should include the `:` map value indicator if `value` is set.
+ *     - `value?: Token` – The value of a sequence item, or of a map pair.
+ *   - `path`: The steps from the root to the current node, as an array of
+ *     `['key' | 'value', number]` tuples.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this token, continue with
+ *      next sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current item, then continue with the next one
+ *   - `number`: Set the index of the next step. This is useful especially if
+ *     the index of the current token has changed.
+ *   - `function`: Define the next visitor for this item. After the original
+ *     visitor is called on item entry, next visitors are called after handling
+ *     a non-empty `key` and when exiting the item.
+ */
+function visit(cst, visitor) {
+    if ('type' in cst && cst.type === 'document')
+        cst = { start: cst.start, value: cst.value };
+    _visit(Object.freeze([]), cst, visitor);
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visit.BREAK = BREAK;
+/** Do not visit the children of the current item */
+visit.SKIP = SKIP;
+/** Remove the current item */
+visit.REMOVE = REMOVE;
+/** Find the item at `path` from `cst` as the root */
+visit.itemAtPath = (cst, path) => {
+    let item = cst;
+    for (const [field, index] of path) {
+        const tok = item?.[field];
+        if (tok && 'items' in tok) {
+            item = tok.items[index];
+        }
+        else
+            return undefined;
+    }
+    return item;
+};
+/**
+ * Get the immediate parent collection of the item at `path` from `cst` as the root.
+ *
+ * Throws an error if the collection is not found, which should never happen if the item itself exists.
+ */
+visit.parentCollection = (cst, path) => {
+    const parent = visit.itemAtPath(cst, path.slice(0, -1));
+    const field = path[path.length - 1][0];
+    const coll = parent?.[field];
+    if (coll && 'items' in coll)
+        return coll;
+    throw new Error('Parent collection not found');
+};
+function _visit(path, item, visitor) {
+    let ctrl = visitor(item, path);
+    if (typeof ctrl === 'symbol')
+        return ctrl;
+    for (const field of ['key', 'value']) {
+        const token = item[field];
+        if (token && 'items' in token) {
+            for (let i = 0; i < token.items.length; ++i) {
+                const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    token.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+            if (typeof ctrl === 'function' && field === 'key')
+                ctrl = ctrl(item, path);
+        }
+    }
+    return typeof ctrl === 'function' ? ctrl(item, path) : ctrl;
+}
+
+exports.visit = visit;
+
+
+/***/ }),
+
+/***/ 3461:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var cstScalar = __nccwpck_require__(110);
+var cstStringify = __nccwpck_require__(1733);
+var cstVisit = __nccwpck_require__(7715);
+
+/** The byte order mark */
+const BOM = '\u{FEFF}';
+/** Start of doc-mode */
+const DOCUMENT = '\x02'; // C0: Start of Text
+/** Unexpected end of flow-mode */
+const FLOW_END = '\x18'; // C0: Cancel
+/** Next token is a scalar value */
+const SCALAR = '\x1f'; // C0: Unit Separator
+/** @returns `true` if `token` is a flow or block collection */
+const isCollection = (token) => !!token && 'items' in token;
+/** @returns `true` if `token` is a flow or block scalar; not an alias */
+const isScalar = (token) => !!token &&
+    (token.type === 'scalar' ||
+        token.type === 'single-quoted-scalar' ||
+        token.type === 'double-quoted-scalar' ||
+        token.type === 'block-scalar');
+/* istanbul ignore next */
+/** Get a printable representation of a lexer token */
+function prettyToken(token) {
+    switch (token) {
+        case BOM:
+            return '<BOM>';
+        case DOCUMENT:
+            return '<DOC>';
+        case FLOW_END:
+            return '<FLOW_END>';
+        case SCALAR:
+            return '<SCALAR>';
+        default:
+            return JSON.stringify(token);
+    }
+}
+/** Identify the type of a lexer token. May return `null` for unknown tokens. */
+function tokenType(source) {
+    switch (source) {
+        case BOM:
+            return 'byte-order-mark';
+        case DOCUMENT:
+            return 'doc-mode';
+        case FLOW_END:
+            return 'flow-error-end';
+        case SCALAR:
+            return 'scalar';
+        case '---':
+            return 'doc-start';
+        case '...':
+            return 'doc-end';
+        case '':
+        case '\n':
+        case '\r\n':
+            return 'newline';
+        case '-':
+            return 'seq-item-ind';
+        case '?':
+            return 'explicit-key-ind';
+        case ':':
+            return 'map-value-ind';
+        case '{':
+            return 'flow-map-start';
+        case '}':
+            return 'flow-map-end';
+        case '[':
+            return 'flow-seq-start';
+        case ']':
+            return 'flow-seq-end';
+        case ',':
+            return 'comma';
+    }
+    switch (source[0]) {
+        case ' ':
+        case '\t':
+            return 'space';
+        case '#':
+            return 'comment';
+        case '%':
+            return 'directive-line';
+        case '*':
+            return 'alias';
+        case '&':
+            return 'anchor';
+        case '!':
+            return 'tag';
+        case "'":
+            return 'single-quoted-scalar';
+        case '"':
+            return 'double-quoted-scalar';
+        case '|':
+        case '>':
+            return 'block-scalar-header';
+    }
+    return null;
+}
+
+exports.createScalarToken = cstScalar.createScalarToken;
+exports.resolveAsScalar = cstScalar.resolveAsScalar;
+exports.setScalarValue = cstScalar.setScalarValue;
+exports.stringify = cstStringify.stringify;
+exports.visit = cstVisit.visit;
+exports.BOM = BOM;
+exports.DOCUMENT = DOCUMENT;
+exports.FLOW_END = FLOW_END;
+exports.SCALAR = SCALAR;
+exports.isCollection = isCollection;
+exports.isScalar = isScalar;
+exports.prettyToken = prettyToken;
+exports.tokenType = tokenType;
+
+
+/***/ }),
+
+/***/ 361:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var cst = __nccwpck_require__(3461);
+
+/*
+START -> stream
+
+stream
+  directive -> line-end -> stream
+  indent + line-end -> stream
+  [else] -> line-start
+
+line-end
+  comment -> line-end
+  newline -> .
+  input-end -> END
+
+line-start
+  doc-start -> doc
+  doc-end -> stream
+  [else] -> indent -> block-start
+
+block-start
+  seq-item-start -> block-start
+  explicit-key-start -> block-start
+  map-value-start -> block-start
+  [else] -> doc
+
+doc
+  line-end -> line-start
+  spaces -> doc
+  anchor -> doc
+  tag -> doc
+  flow-start -> flow -> doc
+  flow-end -> error -> doc
+  seq-item-start -> error -> doc
+  explicit-key-start -> error -> doc
+  map-value-start -> doc
+  alias -> doc
+  quote-start -> quoted-scalar -> doc
+  block-scalar-header -> line-end -> block-scalar(min) -> line-start
+  [else] -> plain-scalar(false, min) -> doc
+
+flow
+  line-end -> flow
+  spaces -> flow
+  anchor -> flow
+  tag -> flow
+  flow-start -> flow -> flow
+  flow-end -> .
+  seq-item-start -> error -> flow
+  explicit-key-start -> flow
+  map-value-start -> flow
+  alias -> flow
+  quote-start -> quoted-scalar -> flow
+  comma -> flow
+  [else] -> plain-scalar(true, 0) -> flow
+
+quoted-scalar
+  quote-end -> .
+  [else] -> quoted-scalar
+
+block-scalar(min)
+  newline + peek(indent < min) -> .
+  [else] -> block-scalar(min)
+
+plain-scalar(is-flow, min)
+  scalar-end(is-flow) -> .
+  peek(newline + (indent < min)) -> .
+  [else] -> plain-scalar(min)
+*/
+function isEmpty(ch) {
+    switch (ch) {
+        case undefined:
+        case ' ':
+        case '\n':
+        case '\r':
+        case '\t':
+            return true;
+        default:
+            return false;
+    }
+}
+const hexDigits = new Set('0123456789ABCDEFabcdef');
+const tagChars = new Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-#;/?:@&=+$_.!~*'()");
+const flowIndicatorChars = new Set(',[]{}');
+const invalidAnchorChars = new Set(' ,[]{}\n\r\t');
+const isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
+/**
+ * Splits an input string into lexical tokens, i.e. smaller strings that are
+ * easily identifiable by `tokens.tokenType()`.
+ *
+ * Lexing starts always in a "stream" context. Incomplete input may be buffered
+ * until a complete token can be emitted.
+ *
+ * In addition to slices of the original input, the following control characters
+ * may also be emitted:
+ *
+ * - `\x02` (Start of Text): A document starts with the next token
+ * - `\x18` (Cancel): Unexpected end of flow-mode (indicates an error)
+ * - `\x1f` (Unit Separator): Next token is a scalar value
+ * - `\u{FEFF}` (Byte order mark): Emitted separately outside documents
+ */
+class Lexer {
+    constructor() {
+        /**
+         * Flag indicating whether the end of the current buffer marks the end of
+         * all input
+         */
+        this.atEnd = false;
+        /**
+         * Explicit indent set in block scalar header, as an offset from the current
+         * minimum indent, so e.g. set to 1 from a header `|2+`. Set to -1 if not
+         * explicitly set.
+         */
+        this.blockScalarIndent = -1;
+        /**
+         * Block scalars that include a + (keep) chomping indicator in their header
+         * include trailing empty lines, which are otherwise excluded from the
+         * scalar's contents.
+         */
+        this.blockScalarKeep = false;
+        /** Current input */
+        this.buffer = '';
+        /**
+         * Flag noting whether the map value indicator : can immediately follow this
+         * node within a flow context.
+         */
+        this.flowKey = false;
+        /** Count of surrounding flow collection levels. */
+        this.flowLevel = 0;
+        /**
+         * Minimum level of indentation required for next lines to be parsed as a
+         * part of the current scalar value.
+         */
+        this.indentNext = 0;
+        /** Indentation level of the current line. */
+        this.indentValue = 0;
+        /** Position of the next \n character. */
+        this.lineEndPos = null;
+        /** Stores the state of the lexer if reaching the end of incpomplete input */
+        this.next = null;
+        /** A pointer to `buffer`; the current position of the lexer. */
+        this.pos = 0;
+    }
+    /**
+     * Generate YAML tokens from the `source` string. If `incomplete`,
+     * a part of the last line may be left as a buffer for the next call.
+     *
+     * @returns A generator of lexical tokens
+     */
+    *lex(source, incomplete = false) {
+        if (source) {
+            if (typeof source !== 'string')
+                throw TypeError('source is not a string');
+            this.buffer = this.buffer ? this.buffer + source : source;
+            this.lineEndPos = null;
+        }
+        this.atEnd = !incomplete;
+        let next = this.next ?? 'stream';
+        while (next && (incomplete || this.hasChars(1)))
+            next = yield* this.parseNext(next);
+    }
+    atLineEnd() {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (ch === ' ' || ch === '\t')
+            ch = this.buffer[++i];
+        if (!ch || ch === '#' || ch === '\n')
+            return true;
+        if (ch === '\r')
+            return this.buffer[i + 1] === '\n';
+        return false;
+    }
+    charAt(n) {
+        return this.buffer[this.pos + n];
+    }
+    continueScalar(offset) {
+        let ch = this.buffer[offset];
+        if (this.indentNext > 0) {
+            let indent = 0;
+            while (ch === ' ')
+                ch = this.buffer[++indent + offset];
+            if (ch === '\r') {
+                const next = this.buffer[indent + offset + 1];
+                if (next === '\n' || (!next && !this.atEnd))
+                    return offset + indent + 1;
+            }
+            return ch === '\n' || indent >= this.indentNext || (!ch && !this.atEnd)
+                ? offset + indent
+                : -1;
+        }
+        if (ch === '-' || ch === '.') {
+            const dt = this.buffer.substr(offset, 3);
+            if ((dt === '---' || dt === '...') && isEmpty(this.buffer[offset + 3]))
+                return -1;
+        }
+        return offset;
+    }
+    getLine() {
+        let end = this.lineEndPos;
+        if (typeof end !== 'number' || (end !== -1 && end < this.pos)) {
+            end = this.buffer.indexOf('\n', this.pos);
+            this.lineEndPos = end;
+        }
+        if (end === -1)
+            return this.atEnd ? this.buffer.substring(this.pos) : null;
+        if (this.buffer[end - 1] === '\r')
+            end -= 1;
+        return this.buffer.substring(this.pos, end);
+    }
+    hasChars(n) {
+        return this.pos + n <= this.buffer.length;
+    }
+    setNext(state) {
+        this.buffer = this.buffer.substring(this.pos);
+        this.pos = 0;
+        this.lineEndPos = null;
+        this.next = state;
+        return null;
+    }
+    peek(n) {
+        return this.buffer.substr(this.pos, n);
+    }
+    *parseNext(next) {
+        switch (next) {
+            case 'stream':
+                return yield* this.parseStream();
+            case 'line-start':
+                return yield* this.parseLineStart();
+            case 'block-start':
+                return yield* this.parseBlockStart();
+            case 'doc':
+                return yield* this.parseDocument();
+            case 'flow':
+                return yield* this.parseFlowCollection();
+            case 'quoted-scalar':
+                return yield* this.parseQuotedScalar();
+            case 'block-scalar':
+                return yield* this.parseBlockScalar();
+            case 'plain-scalar':
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseStream() {
+        let line = this.getLine();
+        if (line === null)
+            return this.setNext('stream');
+        if (line[0] === cst.BOM) {
+            yield* this.pushCount(1);
+            line = line.substring(1);
+        }
+        if (line[0] === '%') {
+            let dirEnd = line.length;
+            let cs = line.indexOf('#');
+            while (cs !== -1) {
+                const ch = line[cs - 1];
+                if (ch === ' ' || ch === '\t') {
+                    dirEnd = cs - 1;
+                    break;
+                }
+                else {
+                    cs = line.indexOf('#', cs + 1);
+                }
+            }
+            while (true) {
+                const ch = line[dirEnd - 1];
+                if (ch === ' ' || ch === '\t')
+                    dirEnd -= 1;
+                else
+                    break;
+            }
+            const n = (yield* this.pushCount(dirEnd)) + (yield* this.pushSpaces(true));
+            yield* this.pushCount(line.length - n); // possible comment
+            this.pushNewline();
+            return 'stream';
+        }
+        if (this.atLineEnd()) {
+            const sp = yield* this.pushSpaces(true);
+            yield* this.pushCount(line.length - sp);
+            yield* this.pushNewline();
+            return 'stream';
+        }
+        yield cst.DOCUMENT;
+        return yield* this.parseLineStart();
+    }
+    *parseLineStart() {
+        const ch = this.charAt(0);
+        if (!ch && !this.atEnd)
+            return this.setNext('line-start');
+        if (ch === '-' || ch === '.') {
+            if (!this.atEnd && !this.hasChars(4))
+                return this.setNext('line-start');
+            const s = this.peek(3);
+            if ((s === '---' || s === '...') && isEmpty(this.charAt(3))) {
+                yield* this.pushCount(3);
+                this.indentValue = 0;
+                this.indentNext = 0;
+                return s === '---' ? 'doc' : 'stream';
+            }
+        }
+        this.indentValue = yield* this.pushSpaces(false);
+        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+            this.indentNext = this.indentValue;
+        return yield* this.parseBlockStart();
+    }
+    *parseBlockStart() {
+        const [ch0, ch1] = this.peek(2);
+        if (!ch1 && !this.atEnd)
+            return this.setNext('block-start');
+        if ((ch0 === '-' || ch0 === '?' || ch0 === ':') && isEmpty(ch1)) {
+            const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
+            this.indentNext = this.indentValue + 1;
+            this.indentValue += n;
+            return 'block-start';
+        }
+        return 'doc';
+    }
+    *parseDocument() {
+        yield* this.pushSpaces(true);
+        const line = this.getLine();
+        if (line === null)
+            return this.setNext('doc');
+        let n = yield* this.pushIndicators();
+        switch (line[n]) {
+            case '#':
+                yield* this.pushCount(line.length - n);
+            // fallthrough
+            case undefined:
+                yield* this.pushNewline();
+                return yield* this.parseLineStart();
+            case '{':
+            case '[':
+                yield* this.pushCount(1);
+                this.flowKey = false;
+                this.flowLevel = 1;
+                return 'flow';
+            case '}':
+            case ']':
+                // this is an error
+                yield* this.pushCount(1);
+                return 'doc';
+            case '*':
+                yield* this.pushUntil(isNotAnchorChar);
+                return 'doc';
+            case '"':
+            case "'":
+                return yield* this.parseQuotedScalar();
+            case '|':
+            case '>':
+                n += yield* this.parseBlockScalarHeader();
+                n += yield* this.pushSpaces(true);
+                yield* this.pushCount(line.length - n);
+                yield* this.pushNewline();
+                return yield* this.parseBlockScalar();
+            default:
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseFlowCollection() {
+        let nl, sp;
+        let indent = -1;
+        do {
+            nl = yield* this.pushNewline();
+            if (nl > 0) {
+                sp = yield* this.pushSpaces(false);
+                this.indentValue = indent = sp;
+            }
+            else {
+                sp = 0;
+            }
+            sp += yield* this.pushSpaces(true);
+        } while (nl + sp > 0);
+        const line = this.getLine();
+        if (line === null)
+            return this.setNext('flow');
+        if ((indent !== -1 && indent < this.indentNext && line[0] !== '#') ||
+            (indent === 0 &&
+                (line.startsWith('---') || line.startsWith('...')) &&
+                isEmpty(line[3]))) {
+            // Allowing for the terminal ] or } at the same (rather than greater)
+            // indent level as the initial [ or { is technically invalid, but
+            // failing here would be surprising to users.
+            const atFlowEndMarker = indent === this.indentNext - 1 &&
+                this.flowLevel === 1 &&
+                (line[0] === ']' || line[0] === '}');
+            if (!atFlowEndMarker) {
+                // this is an error
+                this.flowLevel = 0;
+                yield cst.FLOW_END;
+                return yield* this.parseLineStart();
+            }
+        }
+        let n = 0;
+        while (line[n] === ',') {
+            n += yield* this.pushCount(1);
+            n += yield* this.pushSpaces(true);
+            this.flowKey = false;
+        }
+        n += yield* this.pushIndicators();
+        switch (line[n]) {
+            case undefined:
+                return 'flow';
+            case '#':
+                yield* this.pushCount(line.length - n);
+                return 'flow';
+            case '{':
+            case '[':
+                yield* this.pushCount(1);
+                this.flowKey = false;
+                this.flowLevel += 1;
+                return 'flow';
+            case '}':
+            case ']':
+                yield* this.pushCount(1);
+                this.flowKey = true;
+                this.flowLevel -= 1;
+                return this.flowLevel ? 'flow' : 'doc';
+            case '*':
+                yield* this.pushUntil(isNotAnchorChar);
+                return 'flow';
+            case '"':
+            case "'":
+                this.flowKey = true;
+                return yield* this.parseQuotedScalar();
+            case ':': {
+                const next = this.charAt(1);
+                if (this.flowKey || isEmpty(next) || next === ',') {
+                    this.flowKey = false;
+                    yield* this.pushCount(1);
+                    yield* this.pushSpaces(true);
+                    return 'flow';
+                }
+            }
+            // fallthrough
+            default:
+                this.flowKey = false;
+                return yield* this.parsePlainScalar();
+        }
+    }
+    *parseQuotedScalar() {
+        const quote = this.charAt(0);
+        let end = this.buffer.indexOf(quote, this.pos + 1);
+        if (quote === "'") {
+            while (end !== -1 && this.buffer[end + 1] === "'")
+                end = this.buffer.indexOf("'", end + 2);
+        }
+        else {
+            // double-quote
+            while (end !== -1) {
+                let n = 0;
+                while (this.buffer[end - 1 - n] === '\\')
+                    n += 1;
+                if (n % 2 === 0)
+                    break;
+                end = this.buffer.indexOf('"', end + 1);
+            }
+        }
+        // Only looking for newlines within the quotes
+        const qb = this.buffer.substring(0, end);
+        let nl = qb.indexOf('\n', this.pos);
+        if (nl !== -1) {
+            while (nl !== -1) {
+                const cs = this.continueScalar(nl + 1);
+                if (cs === -1)
+                    break;
+                nl = qb.indexOf('\n', cs);
+            }
+            if (nl !== -1) {
+                // this is an error caused by an unexpected unindent
+                end = nl - (qb[nl - 1] === '\r' ? 2 : 1);
+            }
+        }
+        if (end === -1) {
+            if (!this.atEnd)
+                return this.setNext('quoted-scalar');
+            end = this.buffer.length;
+        }
+        yield* this.pushToIndex(end + 1, false);
+        return this.flowLevel ? 'flow' : 'doc';
+    }
+    *parseBlockScalarHeader() {
+        this.blockScalarIndent = -1;
+        this.blockScalarKeep = false;
+        let i = this.pos;
+        while (true) {
+            const ch = this.buffer[++i];
+            if (ch === '+')
+                this.blockScalarKeep = true;
+            else if (ch > '0' && ch <= '9')
+                this.blockScalarIndent = Number(ch) - 1;
+            else if (ch !== '-')
+                break;
+        }
+        return yield* this.pushUntil(ch => isEmpty(ch) || ch === '#');
+    }
+    *parseBlockScalar() {
+        let nl = this.pos - 1; // may be -1 if this.pos === 0
+        let indent = 0;
+        let ch;
+        loop: for (let i = this.pos; (ch = this.buffer[i]); ++i) {
+            switch (ch) {
+                case ' ':
+                    indent += 1;
+                    break;
+                case '\n':
+                    nl = i;
+                    indent = 0;
+                    break;
+                case '\r': {
+                    const next = this.buffer[i + 1];
+                    if (!next && !this.atEnd)
+                        return this.setNext('block-scalar');
+                    if (next === '\n')
+                        break;
+                } // fallthrough
+                default:
+                    break loop;
+            }
+        }
+        if (!ch && !this.atEnd)
+            return this.setNext('block-scalar');
+        if (indent >= this.indentNext) {
+            if (this.blockScalarIndent === -1)
+                this.indentNext = indent;
+            else {
+                this.indentNext =
+                    this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
+            }
+            do {
+                const cs = this.continueScalar(nl + 1);
+                if (cs === -1)
+                    break;
+                nl = this.buffer.indexOf('\n', cs);
+            } while (nl !== -1);
+            if (nl === -1) {
+                if (!this.atEnd)
+                    return this.setNext('block-scalar');
+                nl = this.buffer.length;
+            }
+        }
+        // Trailing insufficiently indented tabs are invalid.
+        // To catch that during parsing, we include them in the block scalar value.
+        let i = nl + 1;
+        ch = this.buffer[i];
+        while (ch === ' ')
+            ch = this.buffer[++i];
+        if (ch === '\t') {
+            while (ch === '\t' || ch === ' ' || ch === '\r' || ch === '\n')
+                ch = this.buffer[++i];
+            nl = i - 1;
+        }
+        else if (!this.blockScalarKeep) {
+            do {
+                let i = nl - 1;
+                let ch = this.buffer[i];
+                if (ch === '\r')
+                    ch = this.buffer[--i];
+                const lastChar = i; // Drop the line if last char not more indented
+                while (ch === ' ')
+                    ch = this.buffer[--i];
+                if (ch === '\n' && i >= this.pos && i + 1 + indent > lastChar)
+                    nl = i;
+                else
+                    break;
+            } while (true);
+        }
+        yield cst.SCALAR;
+        yield* this.pushToIndex(nl + 1, true);
+        return yield* this.parseLineStart();
+    }
+    *parsePlainScalar() {
+        const inFlow = this.flowLevel > 0;
+        let end = this.pos - 1;
+        let i = this.pos - 1;
+        let ch;
+        while ((ch = this.buffer[++i])) {
+            if (ch === ':') {
+                const next = this.buffer[i + 1];
+                if (isEmpty(next) || (inFlow && flowIndicatorChars.has(next)))
+                    break;
+                end = i;
+            }
+            else if (isEmpty(ch)) {
+                let next = this.buffer[i + 1];
+                if (ch === '\r') {
+                    if (next === '\n') {
+                        i += 1;
+                        ch = '\n';
+                        next = this.buffer[i + 1];
+                    }
+                    else
+                        end = i;
+                }
+                if (next === '#' || (inFlow && flowIndicatorChars.has(next)))
+                    break;
+                if (ch === '\n') {
+                    const cs = this.continueScalar(i + 1);
+                    if (cs === -1)
+                        break;
+                    i = Math.max(i, cs - 2); // to advance, but still account for ' #'
+                }
+            }
+            else {
+                if (inFlow && flowIndicatorChars.has(ch))
+                    break;
+                end = i;
+            }
+        }
+        if (!ch && !this.atEnd)
+            return this.setNext('plain-scalar');
+        yield cst.SCALAR;
+        yield* this.pushToIndex(end + 1, true);
+        return inFlow ? 'flow' : 'doc';
+    }
+    *pushCount(n) {
+        if (n > 0) {
+            yield this.buffer.substr(this.pos, n);
+            this.pos += n;
+            return n;
+        }
+        return 0;
+    }
+    *pushToIndex(i, allowEmpty) {
+        const s = this.buffer.slice(this.pos, i);
+        if (s) {
+            yield s;
+            this.pos += s.length;
+            return s.length;
+        }
+        else if (allowEmpty)
+            yield '';
+        return 0;
+    }
+    *pushIndicators() {
+        let n = 0;
+        loop: while (true) {
+            switch (this.charAt(0)) {
+                case '!':
+                    n += yield* this.pushTag();
+                    n += yield* this.pushSpaces(true);
+                    continue loop;
+                case '&':
+                    n += yield* this.pushUntil(isNotAnchorChar);
+                    n += yield* this.pushSpaces(true);
+                    continue loop;
+                case '-': // this is an error
+                case '?': // this is an error outside flow collections
+                case ':': {
+                    const inFlow = this.flowLevel > 0;
+                    const ch1 = this.charAt(1);
+                    if (isEmpty(ch1) || (inFlow && flowIndicatorChars.has(ch1))) {
+                        if (!inFlow)
+                            this.indentNext = this.indentValue + 1;
+                        else if (this.flowKey)
+                            this.flowKey = false;
+                        n += yield* this.pushCount(1);
+                        n += yield* this.pushSpaces(true);
+                        continue loop;
+                    }
+                }
+            }
+            break loop;
+        }
+        return n;
+    }
+    *pushTag() {
+        if (this.charAt(1) === '<') {
+            let i = this.pos + 2;
+            let ch = this.buffer[i];
+            while (!isEmpty(ch) && ch !== '>')
+                ch = this.buffer[++i];
+            return yield* this.pushToIndex(ch === '>' ? i + 1 : i, false);
+        }
+        else {
+            let i = this.pos + 1;
+            let ch = this.buffer[i];
+            while (ch) {
+                if (tagChars.has(ch))
+                    ch = this.buffer[++i];
+                else if (ch === '%' &&
+                    hexDigits.has(this.buffer[i + 1]) &&
+                    hexDigits.has(this.buffer[i + 2])) {
+                    ch = this.buffer[(i += 3)];
+                }
+                else
+                    break;
+            }
+            return yield* this.pushToIndex(i, false);
+        }
+    }
+    *pushNewline() {
+        const ch = this.buffer[this.pos];
+        if (ch === '\n')
+            return yield* this.pushCount(1);
+        else if (ch === '\r' && this.charAt(1) === '\n')
+            return yield* this.pushCount(2);
+        else
+            return 0;
+    }
+    *pushSpaces(allowTabs) {
+        let i = this.pos - 1;
+        let ch;
+        do {
+            ch = this.buffer[++i];
+        } while (ch === ' ' || (allowTabs && ch === '\t'));
+        const n = i - this.pos;
+        if (n > 0) {
+            yield this.buffer.substr(this.pos, n);
+            this.pos = i;
+        }
+        return n;
+    }
+    *pushUntil(test) {
+        let i = this.pos;
+        let ch = this.buffer[i];
+        while (!test(ch))
+            ch = this.buffer[++i];
+        return yield* this.pushToIndex(i, false);
+    }
+}
+
+exports.Lexer = Lexer;
+
+
+/***/ }),
+
+/***/ 6628:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Tracks newlines during parsing in order to provide an efficient API for
+ * determining the one-indexed `{ line, col }` position for any offset
+ * within the input.
+ */
+class LineCounter {
+    constructor() {
+        this.lineStarts = [];
+        /**
+         * Should be called in ascending order. Otherwise, call
+         * `lineCounter.lineStarts.sort()` before calling `linePos()`.
+         */
+        this.addNewLine = (offset) => this.lineStarts.push(offset);
+        /**
+         * Performs a binary search and returns the 1-indexed { line, col }
+         * position of `offset`. If `line === 0`, `addNewLine` has never been
+         * called or `offset` is before the first known newline.
+         */
+        this.linePos = (offset) => {
+            let low = 0;
+            let high = this.lineStarts.length;
+            while (low < high) {
+                const mid = (low + high) >> 1; // Math.floor((low + high) / 2)
+                if (this.lineStarts[mid] < offset)
+                    low = mid + 1;
+                else
+                    high = mid;
+            }
+            if (this.lineStarts[low] === offset)
+                return { line: low + 1, col: 1 };
+            if (low === 0)
+                return { line: 0, col: offset };
+            const start = this.lineStarts[low - 1];
+            return { line: low, col: offset - start + 1 };
+        };
+    }
+}
+
+exports.LineCounter = LineCounter;
+
+
+/***/ }),
+
+/***/ 3456:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_process = __nccwpck_require__(932);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+
+function includesToken(list, type) {
+    for (let i = 0; i < list.length; ++i)
+        if (list[i].type === type)
+            return true;
+    return false;
+}
+function findNonEmptyIndex(list) {
+    for (let i = 0; i < list.length; ++i) {
+        switch (list[i].type) {
+            case 'space':
+            case 'comment':
+            case 'newline':
+                break;
+            default:
+                return i;
+        }
+    }
+    return -1;
+}
+function isFlowToken(token) {
+    switch (token?.type) {
+        case 'alias':
+        case 'scalar':
+        case 'single-quoted-scalar':
+        case 'double-quoted-scalar':
+        case 'flow-collection':
+            return true;
+        default:
+            return false;
+    }
+}
+function getPrevProps(parent) {
+    switch (parent.type) {
+        case 'document':
+            return parent.start;
+        case 'block-map': {
+            const it = parent.items[parent.items.length - 1];
+            return it.sep ?? it.start;
+        }
+        case 'block-seq':
+            return parent.items[parent.items.length - 1].start;
+        /* istanbul ignore next should not happen */
+        default:
+            return [];
+    }
+}
+/** Note: May modify input array */
+function getFirstKeyStartProps(prev) {
+    if (prev.length === 0)
+        return [];
+    let i = prev.length;
+    loop: while (--i >= 0) {
+        switch (prev[i].type) {
+            case 'doc-start':
+            case 'explicit-key-ind':
+            case 'map-value-ind':
+            case 'seq-item-ind':
+            case 'newline':
+                break loop;
+        }
+    }
+    while (prev[++i]?.type === 'space') {
+        /* loop */
+    }
+    return prev.splice(i, prev.length);
+}
+function arrayPushArray(target, source) {
+    // May exhaust call stack with large `source` array
+    if (source.length < 1e5)
+        Array.prototype.push.apply(target, source);
+    else
+        for (let i = 0; i < source.length; ++i)
+            target.push(source[i]);
+}
+function fixFlowSeqItems(fc) {
+    if (fc.start.type === 'flow-seq-start') {
+        for (const it of fc.items) {
+            if (it.sep &&
+                !it.value &&
+                !includesToken(it.start, 'explicit-key-ind') &&
+                !includesToken(it.sep, 'map-value-ind')) {
+                if (it.key)
+                    it.value = it.key;
+                delete it.key;
+                if (isFlowToken(it.value)) {
+                    if (it.value.end)
+                        arrayPushArray(it.value.end, it.sep);
+                    else
+                        it.value.end = it.sep;
+                }
+                else
+                    arrayPushArray(it.start, it.sep);
+                delete it.sep;
+            }
+        }
+    }
+}
+/**
+ * A YAML concrete syntax tree (CST) parser
+ *
+ * ```ts
+ * const src: string = ...
+ * for (const token of new Parser().parse(src)) {
+ *   // token: Token
+ * }
+ * ```
+ *
+ * To use the parser with a user-provided lexer:
+ *
+ * ```ts
+ * function* parse(source: string, lexer: Lexer) {
+ *   const parser = new Parser()
+ *   for (const lexeme of lexer.lex(source))
+ *     yield* parser.next(lexeme)
+ *   yield* parser.end()
+ * }
+ *
+ * const src: string = ...
+ * const lexer = new Lexer()
+ * for (const token of parse(src, lexer)) {
+ *   // token: Token
+ * }
+ * ```
+ */
+class Parser {
+    /**
+     * @param onNewLine - If defined, called separately with the start position of
+     *   each new line (in `parse()`, including the start of input).
+     */
+    constructor(onNewLine) {
+        /** If true, space and sequence indicators count as indentation */
+        this.atNewLine = true;
+        /** If true, next token is a scalar value */
+        this.atScalar = false;
+        /** Current indentation level */
+        this.indent = 0;
+        /** Current offset since the start of parsing */
+        this.offset = 0;
+        /** On the same line with a block map key */
+        this.onKeyLine = false;
+        /** Top indicates the node that's currently being built */
+        this.stack = [];
+        /** The source of the current token, set in parse() */
+        this.source = '';
+        /** The type of the current token, set in parse() */
+        this.type = '';
+        // Must be defined after `next()`
+        this.lexer = new lexer.Lexer();
+        this.onNewLine = onNewLine;
+    }
+    /**
+     * Parse `source` as a YAML stream.
+     * If `incomplete`, a part of the last line may be left as a buffer for the next call.
+     *
+     * Errors are not thrown, but yielded as `{ type: 'error', message }` tokens.
+     *
+     * @returns A generator of tokens representing each directive, document, and other structure.
+     */
+    *parse(source, incomplete = false) {
+        if (this.onNewLine && this.offset === 0)
+            this.onNewLine(0);
+        for (const lexeme of this.lexer.lex(source, incomplete))
+            yield* this.next(lexeme);
+        if (!incomplete)
+            yield* this.end();
+    }
+    /**
+     * Advance the parser by the `source` of one lexical token.
+     */
+    *next(source) {
+        this.source = source;
+        if (node_process.env.LOG_TOKENS)
+            console.log('|', cst.prettyToken(source));
+        if (this.atScalar) {
+            this.atScalar = false;
+            yield* this.step();
+            this.offset += source.length;
+            return;
+        }
+        const type = cst.tokenType(source);
+        if (!type) {
+            const message = `Not a YAML token: ${source}`;
+            yield* this.pop({ type: 'error', offset: this.offset, message, source });
+            this.offset += source.length;
+        }
+        else if (type === 'scalar') {
+            this.atNewLine = false;
+            this.atScalar = true;
+            this.type = 'scalar';
+        }
+        else {
+            this.type = type;
+            yield* this.step();
+            switch (type) {
+                case 'newline':
+                    this.atNewLine = true;
+                    this.indent = 0;
+                    if (this.onNewLine)
+                        this.onNewLine(this.offset + source.length);
+                    break;
+                case 'space':
+                    if (this.atNewLine && source[0] === ' ')
+                        this.indent += source.length;
+                    break;
+                case 'explicit-key-ind':
+                case 'map-value-ind':
+                case 'seq-item-ind':
+                    if (this.atNewLine)
+                        this.indent += source.length;
+                    break;
+                case 'doc-mode':
+                case 'flow-error-end':
+                    return;
+                default:
+                    this.atNewLine = false;
+            }
+            this.offset += source.length;
+        }
+    }
+    /** Call at end of input to push out any remaining constructions */
+    *end() {
+        while (this.stack.length > 0)
+            yield* this.pop();
+    }
+    get sourceToken() {
+        const st = {
+            type: this.type,
+            offset: this.offset,
+            indent: this.indent,
+            source: this.source
+        };
+        return st;
+    }
+    *step() {
+        const top = this.peek(1);
+        if (this.type === 'doc-end' && top?.type !== 'doc-end') {
+            while (this.stack.length > 0)
+                yield* this.pop();
+            this.stack.push({
+                type: 'doc-end',
+                offset: this.offset,
+                source: this.source
+            });
+            return;
+        }
+        if (!top)
+            return yield* this.stream();
+        switch (top.type) {
+            case 'document':
+                return yield* this.document(top);
+            case 'alias':
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return yield* this.scalar(top);
+            case 'block-scalar':
+                return yield* this.blockScalar(top);
+            case 'block-map':
+                return yield* this.blockMap(top);
+            case 'block-seq':
+                return yield* this.blockSequence(top);
+            case 'flow-collection':
+                return yield* this.flowCollection(top);
+            case 'doc-end':
+                return yield* this.documentEnd(top);
+        }
+        /* istanbul ignore next should not happen */
+        yield* this.pop();
+    }
+    peek(n) {
+        return this.stack[this.stack.length - n];
+    }
+    *pop(error) {
+        const token = error ?? this.stack.pop();
+        /* istanbul ignore if should not happen */
+        if (!token) {
+            const message = 'Tried to pop an empty stack';
+            yield { type: 'error', offset: this.offset, source: '', message };
+        }
+        else if (this.stack.length === 0) {
+            yield token;
+        }
+        else {
+            const top = this.peek(1);
+            if (token.type === 'block-scalar') {
+                // Block scalars use their parent rather than header indent
+                token.indent = 'indent' in top ? top.indent : 0;
+            }
+            else if (token.type === 'flow-collection' && top.type === 'document') {
+                // Ignore all indent for top-level flow collections
+                token.indent = 0;
+            }
+            if (token.type === 'flow-collection')
+                fixFlowSeqItems(token);
+            switch (top.type) {
+                case 'document':
+                    top.value = token;
+                    break;
+                case 'block-scalar':
+                    top.props.push(token); // error
+                    break;
+                case 'block-map': {
+                    const it = top.items[top.items.length - 1];
+                    if (it.value) {
+                        top.items.push({ start: [], key: token, sep: [] });
+                        this.onKeyLine = true;
+                        return;
+                    }
+                    else if (it.sep) {
+                        it.value = token;
+                    }
+                    else {
+                        Object.assign(it, { key: token, sep: [] });
+                        this.onKeyLine = !it.explicitKey;
+                        return;
+                    }
+                    break;
+                }
+                case 'block-seq': {
+                    const it = top.items[top.items.length - 1];
+                    if (it.value)
+                        top.items.push({ start: [], value: token });
+                    else
+                        it.value = token;
+                    break;
+                }
+                case 'flow-collection': {
+                    const it = top.items[top.items.length - 1];
+                    if (!it || it.value)
+                        top.items.push({ start: [], key: token, sep: [] });
+                    else if (it.sep)
+                        it.value = token;
+                    else
+                        Object.assign(it, { key: token, sep: [] });
+                    return;
+                }
+                /* istanbul ignore next should not happen */
+                default:
+                    yield* this.pop();
+                    yield* this.pop(token);
+            }
+            if ((top.type === 'document' ||
+                top.type === 'block-map' ||
+                top.type === 'block-seq') &&
+                (token.type === 'block-map' || token.type === 'block-seq')) {
+                const last = token.items[token.items.length - 1];
+                if (last &&
+                    !last.sep &&
+                    !last.value &&
+                    last.start.length > 0 &&
+                    findNonEmptyIndex(last.start) === -1 &&
+                    (token.indent === 0 ||
+                        last.start.every(st => st.type !== 'comment' || st.indent < token.indent))) {
+                    if (top.type === 'document')
+                        top.end = last.start;
+                    else
+                        top.items.push({ start: last.start });
+                    token.items.splice(-1, 1);
+                }
+            }
+        }
+    }
+    *stream() {
+        switch (this.type) {
+            case 'directive-line':
+                yield { type: 'directive', offset: this.offset, source: this.source };
+                return;
+            case 'byte-order-mark':
+            case 'space':
+            case 'comment':
+            case 'newline':
+                yield this.sourceToken;
+                return;
+            case 'doc-mode':
+            case 'doc-start': {
+                const doc = {
+                    type: 'document',
+                    offset: this.offset,
+                    start: []
+                };
+                if (this.type === 'doc-start')
+                    doc.start.push(this.sourceToken);
+                this.stack.push(doc);
+                return;
+            }
+        }
+        yield {
+            type: 'error',
+            offset: this.offset,
+            message: `Unexpected ${this.type} token in YAML stream`,
+            source: this.source
+        };
+    }
+    *document(doc) {
+        if (doc.value)
+            return yield* this.lineEnd(doc);
+        switch (this.type) {
+            case 'doc-start': {
+                if (findNonEmptyIndex(doc.start) !== -1) {
+                    yield* this.pop();
+                    yield* this.step();
+                }
+                else
+                    doc.start.push(this.sourceToken);
+                return;
+            }
+            case 'anchor':
+            case 'tag':
+            case 'space':
+            case 'comment':
+            case 'newline':
+                doc.start.push(this.sourceToken);
+                return;
+        }
+        const bv = this.startBlockValue(doc);
+        if (bv)
+            this.stack.push(bv);
+        else {
+            yield {
+                type: 'error',
+                offset: this.offset,
+                message: `Unexpected ${this.type} token in YAML document`,
+                source: this.source
+            };
+        }
+    }
+    *scalar(scalar) {
+        if (this.type === 'map-value-ind') {
+            const prev = getPrevProps(this.peek(2));
+            const start = getFirstKeyStartProps(prev);
+            let sep;
+            if (scalar.end) {
+                sep = scalar.end;
+                sep.push(this.sourceToken);
+                delete scalar.end;
+            }
+            else
+                sep = [this.sourceToken];
+            const map = {
+                type: 'block-map',
+                offset: scalar.offset,
+                indent: scalar.indent,
+                items: [{ start, key: scalar, sep }]
+            };
+            this.onKeyLine = true;
+            this.stack[this.stack.length - 1] = map;
+        }
+        else
+            yield* this.lineEnd(scalar);
+    }
+    *blockScalar(scalar) {
+        switch (this.type) {
+            case 'space':
+            case 'comment':
+            case 'newline':
+                scalar.props.push(this.sourceToken);
+                return;
+            case 'scalar':
+                scalar.source = this.source;
+                // block-scalar source includes trailing newline
+                this.atNewLine = true;
+                this.indent = 0;
+                if (this.onNewLine) {
+                    let nl = this.source.indexOf('\n') + 1;
+                    while (nl !== 0) {
+                        this.onNewLine(this.offset + nl);
+                        nl = this.source.indexOf('\n', nl) + 1;
+                    }
+                }
+                yield* this.pop();
+                break;
+            /* istanbul ignore next should not happen */
+            default:
+                yield* this.pop();
+                yield* this.step();
+        }
+    }
+    *blockMap(map) {
+        const it = map.items[map.items.length - 1];
+        // it.sep is true-ish if pair already has key or : separator
+        switch (this.type) {
+            case 'newline':
+                this.onKeyLine = false;
+                if (it.value) {
+                    const end = 'end' in it.value ? it.value.end : undefined;
+                    const last = Array.isArray(end) ? end[end.length - 1] : undefined;
+                    if (last?.type === 'comment')
+                        end?.push(this.sourceToken);
+                    else
+                        map.items.push({ start: [this.sourceToken] });
+                }
+                else if (it.sep) {
+                    it.sep.push(this.sourceToken);
+                }
+                else {
+                    it.start.push(this.sourceToken);
+                }
+                return;
+            case 'space':
+            case 'comment':
+                if (it.value) {
+                    map.items.push({ start: [this.sourceToken] });
+                }
+                else if (it.sep) {
+                    it.sep.push(this.sourceToken);
+                }
+                else {
+                    if (this.atIndentedComment(it.start, map.indent)) {
+                        const prev = map.items[map.items.length - 2];
+                        const end = prev?.value?.end;
+                        if (Array.isArray(end)) {
+                            arrayPushArray(end, it.start);
+                            end.push(this.sourceToken);
+                            map.items.pop();
+                            return;
+                        }
+                    }
+                    it.start.push(this.sourceToken);
+                }
+                return;
+        }
+        if (this.indent >= map.indent) {
+            const atMapIndent = !this.onKeyLine && this.indent === map.indent;
+            const atNextItem = atMapIndent &&
+                (it.sep || it.explicitKey) &&
+                this.type !== 'seq-item-ind';
+            // For empty nodes, assign newline-separated not indented empty tokens to following node
+            let start = [];
+            if (atNextItem && it.sep && !it.value) {
+                const nl = [];
+                for (let i = 0; i < it.sep.length; ++i) {
+                    const st = it.sep[i];
+                    switch (st.type) {
+                        case 'newline':
+                            nl.push(i);
+                            break;
+                        case 'space':
+                            break;
+                        case 'comment':
+                            if (st.indent > map.indent)
+                                nl.length = 0;
+                            break;
+                        default:
+                            nl.length = 0;
+                    }
+                }
+                if (nl.length >= 2)
+                    start = it.sep.splice(nl[1]);
+            }
+            switch (this.type) {
+                case 'anchor':
+                case 'tag':
+                    if (atNextItem || it.value) {
+                        start.push(this.sourceToken);
+                        map.items.push({ start });
+                        this.onKeyLine = true;
+                    }
+                    else if (it.sep) {
+                        it.sep.push(this.sourceToken);
+                    }
+                    else {
+                        it.start.push(this.sourceToken);
+                    }
+                    return;
+                case 'explicit-key-ind':
+                    if (!it.sep && !it.explicitKey) {
+                        it.start.push(this.sourceToken);
+                        it.explicitKey = true;
+                    }
+                    else if (atNextItem || it.value) {
+                        start.push(this.sourceToken);
+                        map.items.push({ start, explicitKey: true });
+                    }
+                    else {
+                        this.stack.push({
+                            type: 'block-map',
+                            offset: this.offset,
+                            indent: this.indent,
+                            items: [{ start: [this.sourceToken], explicitKey: true }]
+                        });
+                    }
+                    this.onKeyLine = true;
+                    return;
+                case 'map-value-ind':
+                    if (it.explicitKey) {
+                        if (!it.sep) {
+                            if (includesToken(it.start, 'newline')) {
+                                Object.assign(it, { key: null, sep: [this.sourceToken] });
+                            }
+                            else {
+                                const start = getFirstKeyStartProps(it.start);
+                                this.stack.push({
+                                    type: 'block-map',
+                                    offset: this.offset,
+                                    indent: this.indent,
+                                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                                });
+                            }
+                        }
+                        else if (it.value) {
+                            map.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                        }
+                        else if (includesToken(it.sep, 'map-value-ind')) {
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start, key: null, sep: [this.sourceToken] }]
+                            });
+                        }
+                        else if (isFlowToken(it.key) &&
+                            !includesToken(it.sep, 'newline')) {
+                            const start = getFirstKeyStartProps(it.start);
+                            const key = it.key;
+                            const sep = it.sep;
+                            sep.push(this.sourceToken);
+                            // @ts-expect-error type guard is wrong here
+                            delete it.key;
+                            // @ts-expect-error type guard is wrong here
+                            delete it.sep;
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start, key, sep }]
+                            });
+                        }
+                        else if (start.length > 0) {
+                            // Not actually at next item
+                            it.sep = it.sep.concat(start, this.sourceToken);
+                        }
+                        else {
+                            it.sep.push(this.sourceToken);
+                        }
+                    }
+                    else {
+                        if (!it.sep) {
+                            Object.assign(it, { key: null, sep: [this.sourceToken] });
+                        }
+                        else if (it.value || atNextItem) {
+                            map.items.push({ start, key: null, sep: [this.sourceToken] });
+                        }
+                        else if (includesToken(it.sep, 'map-value-ind')) {
+                            this.stack.push({
+                                type: 'block-map',
+                                offset: this.offset,
+                                indent: this.indent,
+                                items: [{ start: [], key: null, sep: [this.sourceToken] }]
+                            });
+                        }
+                        else {
+                            it.sep.push(this.sourceToken);
+                        }
+                    }
+                    this.onKeyLine = true;
+                    return;
+                case 'alias':
+                case 'scalar':
+                case 'single-quoted-scalar':
+                case 'double-quoted-scalar': {
+                    const fs = this.flowScalar(this.type);
+                    if (atNextItem || it.value) {
+                        map.items.push({ start, key: fs, sep: [] });
+                        this.onKeyLine = true;
+                    }
+                    else if (it.sep) {
+                        this.stack.push(fs);
+                    }
+                    else {
+                        Object.assign(it, { key: fs, sep: [] });
+                        this.onKeyLine = true;
+                    }
+                    return;
+                }
+                default: {
+                    const bv = this.startBlockValue(map);
+                    if (bv) {
+                        if (bv.type === 'block-seq') {
+                            if (!it.explicitKey &&
+                                it.sep &&
+                                !includesToken(it.sep, 'newline')) {
+                                yield* this.pop({
+                                    type: 'error',
+                                    offset: this.offset,
+                                    message: 'Unexpected block-seq-ind on same line with key',
+                                    source: this.source
+                                });
+                                return;
+                            }
+                        }
+                        else if (atMapIndent) {
+                            map.items.push({ start });
+                        }
+                        this.stack.push(bv);
+                        return;
+                    }
+                }
+            }
+        }
+        yield* this.pop();
+        yield* this.step();
+    }
+    *blockSequence(seq) {
+        const it = seq.items[seq.items.length - 1];
+        switch (this.type) {
+            case 'newline':
+                if (it.value) {
+                    const end = 'end' in it.value ? it.value.end : undefined;
+                    const last = Array.isArray(end) ? end[end.length - 1] : undefined;
+                    if (last?.type === 'comment')
+                        end?.push(this.sourceToken);
+                    else
+                        seq.items.push({ start: [this.sourceToken] });
+                }
+                else
+                    it.start.push(this.sourceToken);
+                return;
+            case 'space':
+            case 'comment':
+                if (it.value)
+                    seq.items.push({ start: [this.sourceToken] });
+                else {
+                    if (this.atIndentedComment(it.start, seq.indent)) {
+                        const prev = seq.items[seq.items.length - 2];
+                        const end = prev?.value?.end;
+                        if (Array.isArray(end)) {
+                            arrayPushArray(end, it.start);
+                            end.push(this.sourceToken);
+                            seq.items.pop();
+                            return;
+                        }
+                    }
+                    it.start.push(this.sourceToken);
+                }
+                return;
+            case 'anchor':
+            case 'tag':
+                if (it.value || this.indent <= seq.indent)
+                    break;
+                it.start.push(this.sourceToken);
+                return;
+            case 'seq-item-ind':
+                if (this.indent !== seq.indent)
+                    break;
+                if (it.value || includesToken(it.start, 'seq-item-ind'))
+                    seq.items.push({ start: [this.sourceToken] });
+                else
+                    it.start.push(this.sourceToken);
+                return;
+        }
+        if (this.indent > seq.indent) {
+            const bv = this.startBlockValue(seq);
+            if (bv) {
+                this.stack.push(bv);
+                return;
+            }
+        }
+        yield* this.pop();
+        yield* this.step();
+    }
+    *flowCollection(fc) {
+        const it = fc.items[fc.items.length - 1];
+        if (this.type === 'flow-error-end') {
+            let top;
+            do {
+                yield* this.pop();
+                top = this.peek(1);
+            } while (top?.type === 'flow-collection');
+        }
+        else if (fc.end.length === 0) {
+            switch (this.type) {
+                case 'comma':
+                case 'explicit-key-ind':
+                    if (!it || it.sep)
+                        fc.items.push({ start: [this.sourceToken] });
+                    else
+                        it.start.push(this.sourceToken);
+                    return;
+                case 'map-value-ind':
+                    if (!it || it.value)
+                        fc.items.push({ start: [], key: null, sep: [this.sourceToken] });
+                    else if (it.sep)
+                        it.sep.push(this.sourceToken);
+                    else
+                        Object.assign(it, { key: null, sep: [this.sourceToken] });
+                    return;
+                case 'space':
+                case 'comment':
+                case 'newline':
+                case 'anchor':
+                case 'tag':
+                    if (!it || it.value)
+                        fc.items.push({ start: [this.sourceToken] });
+                    else if (it.sep)
+                        it.sep.push(this.sourceToken);
+                    else
+                        it.start.push(this.sourceToken);
+                    return;
+                case 'alias':
+                case 'scalar':
+                case 'single-quoted-scalar':
+                case 'double-quoted-scalar': {
+                    const fs = this.flowScalar(this.type);
+                    if (!it || it.value)
+                        fc.items.push({ start: [], key: fs, sep: [] });
+                    else if (it.sep)
+                        this.stack.push(fs);
+                    else
+                        Object.assign(it, { key: fs, sep: [] });
+                    return;
+                }
+                case 'flow-map-end':
+                case 'flow-seq-end':
+                    fc.end.push(this.sourceToken);
+                    return;
+            }
+            const bv = this.startBlockValue(fc);
+            /* istanbul ignore else should not happen */
+            if (bv)
+                this.stack.push(bv);
+            else {
+                yield* this.pop();
+                yield* this.step();
+            }
+        }
+        else {
+            const parent = this.peek(2);
+            if (parent.type === 'block-map' &&
+                ((this.type === 'map-value-ind' && parent.indent === fc.indent) ||
+                    (this.type === 'newline' &&
+                        !parent.items[parent.items.length - 1].sep))) {
+                yield* this.pop();
+                yield* this.step();
+            }
+            else if (this.type === 'map-value-ind' &&
+                parent.type !== 'flow-collection') {
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                fixFlowSeqItems(fc);
+                const sep = fc.end.splice(1, fc.end.length);
+                sep.push(this.sourceToken);
+                const map = {
+                    type: 'block-map',
+                    offset: fc.offset,
+                    indent: fc.indent,
+                    items: [{ start, key: fc, sep }]
+                };
+                this.onKeyLine = true;
+                this.stack[this.stack.length - 1] = map;
+            }
+            else {
+                yield* this.lineEnd(fc);
+            }
+        }
+    }
+    flowScalar(type) {
+        if (this.onNewLine) {
+            let nl = this.source.indexOf('\n') + 1;
+            while (nl !== 0) {
+                this.onNewLine(this.offset + nl);
+                nl = this.source.indexOf('\n', nl) + 1;
+            }
+        }
+        return {
+            type,
+            offset: this.offset,
+            indent: this.indent,
+            source: this.source
+        };
+    }
+    startBlockValue(parent) {
+        switch (this.type) {
+            case 'alias':
+            case 'scalar':
+            case 'single-quoted-scalar':
+            case 'double-quoted-scalar':
+                return this.flowScalar(this.type);
+            case 'block-scalar-header':
+                return {
+                    type: 'block-scalar',
+                    offset: this.offset,
+                    indent: this.indent,
+                    props: [this.sourceToken],
+                    source: ''
+                };
+            case 'flow-map-start':
+            case 'flow-seq-start':
+                return {
+                    type: 'flow-collection',
+                    offset: this.offset,
+                    indent: this.indent,
+                    start: this.sourceToken,
+                    items: [],
+                    end: []
+                };
+            case 'seq-item-ind':
+                return {
+                    type: 'block-seq',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start: [this.sourceToken] }]
+                };
+            case 'explicit-key-ind': {
+                this.onKeyLine = true;
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                start.push(this.sourceToken);
+                return {
+                    type: 'block-map',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start, explicitKey: true }]
+                };
+            }
+            case 'map-value-ind': {
+                this.onKeyLine = true;
+                const prev = getPrevProps(parent);
+                const start = getFirstKeyStartProps(prev);
+                return {
+                    type: 'block-map',
+                    offset: this.offset,
+                    indent: this.indent,
+                    items: [{ start, key: null, sep: [this.sourceToken] }]
+                };
+            }
+        }
+        return null;
+    }
+    atIndentedComment(start, indent) {
+        if (this.type !== 'comment')
+            return false;
+        if (this.indent <= indent)
+            return false;
+        return start.every(st => st.type === 'newline' || st.type === 'space');
+    }
+    *documentEnd(docEnd) {
+        if (this.type !== 'doc-mode') {
+            if (docEnd.end)
+                docEnd.end.push(this.sourceToken);
+            else
+                docEnd.end = [this.sourceToken];
+            if (this.type === 'newline')
+                yield* this.pop();
+        }
+    }
+    *lineEnd(token) {
+        switch (this.type) {
+            case 'comma':
+            case 'doc-start':
+            case 'doc-end':
+            case 'flow-seq-end':
+            case 'flow-map-end':
+            case 'map-value-ind':
+                yield* this.pop();
+                yield* this.step();
+                break;
+            case 'newline':
+                this.onKeyLine = false;
+            // fallthrough
+            case 'space':
+            case 'comment':
+            default:
+                // all other values are errors
+                if (token.end)
+                    token.end.push(this.sourceToken);
+                else
+                    token.end = [this.sourceToken];
+                if (this.type === 'newline')
+                    yield* this.pop();
+        }
+    }
+}
+
+exports.Parser = Parser;
+
+
+/***/ }),
+
+/***/ 4047:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var log = __nccwpck_require__(7249);
+var identity = __nccwpck_require__(1127);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+
+function parseOptions(options) {
+    const prettyErrors = options.prettyErrors !== false;
+    const lineCounter$1 = options.lineCounter || (prettyErrors && new lineCounter.LineCounter()) || null;
+    return { lineCounter: lineCounter$1, prettyErrors };
+}
+/**
+ * Parse the input as a stream of YAML documents.
+ *
+ * Documents should be separated from each other by `...` or `---` marker lines.
+ *
+ * @returns If an empty `docs` array is returned, it will be of type
+ *   EmptyStream and contain additional stream information. In
+ *   TypeScript, you should use `'empty' in docs` as a type guard for it.
+ */
+function parseAllDocuments(source, options = {}) {
+    const { lineCounter, prettyErrors } = parseOptions(options);
+    const parser$1 = new parser.Parser(lineCounter?.addNewLine);
+    const composer$1 = new composer.Composer(options);
+    const docs = Array.from(composer$1.compose(parser$1.parse(source)));
+    if (prettyErrors && lineCounter)
+        for (const doc of docs) {
+            doc.errors.forEach(errors.prettifyError(source, lineCounter));
+            doc.warnings.forEach(errors.prettifyError(source, lineCounter));
+        }
+    if (docs.length > 0)
+        return docs;
+    return Object.assign([], { empty: true }, composer$1.streamInfo());
+}
+/** Parse an input string into a single YAML.Document */
+function parseDocument(source, options = {}) {
+    const { lineCounter, prettyErrors } = parseOptions(options);
+    const parser$1 = new parser.Parser(lineCounter?.addNewLine);
+    const composer$1 = new composer.Composer(options);
+    // `doc` is always set by compose.end(true) at the very latest
+    let doc = null;
+    for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
+        if (!doc)
+            doc = _doc;
+        else if (doc.options.logLevel !== 'silent') {
+            doc.errors.push(new errors.YAMLParseError(_doc.range.slice(0, 2), 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+            break;
+        }
+    }
+    if (prettyErrors && lineCounter) {
+        doc.errors.forEach(errors.prettifyError(source, lineCounter));
+        doc.warnings.forEach(errors.prettifyError(source, lineCounter));
+    }
+    return doc;
+}
+function parse(src, reviver, options) {
+    let _reviver = undefined;
+    if (typeof reviver === 'function') {
+        _reviver = reviver;
+    }
+    else if (options === undefined && reviver && typeof reviver === 'object') {
+        options = reviver;
+    }
+    const doc = parseDocument(src, options);
+    if (!doc)
+        return null;
+    doc.warnings.forEach(warning => log.warn(doc.options.logLevel, warning));
+    if (doc.errors.length > 0) {
+        if (doc.options.logLevel !== 'silent')
+            throw doc.errors[0];
+        else
+            doc.errors = [];
+    }
+    return doc.toJS(Object.assign({ reviver: _reviver }, options));
+}
+function stringify(value, replacer, options) {
+    let _replacer = null;
+    if (typeof replacer === 'function' || Array.isArray(replacer)) {
+        _replacer = replacer;
+    }
+    else if (options === undefined && replacer) {
+        options = replacer;
+    }
+    if (typeof options === 'string')
+        options = options.length;
+    if (typeof options === 'number') {
+        const indent = Math.round(options);
+        options = indent < 1 ? undefined : indent > 8 ? { indent: 8 } : { indent };
+    }
+    if (value === undefined) {
+        const { keepUndefined } = options ?? replacer ?? {};
+        if (!keepUndefined)
+            return undefined;
+    }
+    if (identity.isDocument(value) && !_replacer)
+        return value.toString(options);
+    return new Document.Document(value, _replacer, options).toString(options);
+}
+
+exports.parse = parse;
+exports.parseAllDocuments = parseAllDocuments;
+exports.parseDocument = parseDocument;
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 5840:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var tags = __nccwpck_require__(18);
+
+const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+class Schema {
+    constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+        this.compat = Array.isArray(compat)
+            ? tags.getTags(compat, 'compat')
+            : compat
+                ? tags.getTags(null, compat)
+                : null;
+        this.name = (typeof schema === 'string' && schema) || 'core';
+        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
+        this.tags = tags.getTags(customTags, this.name, merge);
+        this.toStringOptions = toStringDefaults ?? null;
+        Object.defineProperty(this, identity.MAP, { value: map.map });
+        Object.defineProperty(this, identity.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        // Used by createMap()
+        this.sortMapEntries =
+            typeof sortMapEntries === 'function'
+                ? sortMapEntries
+                : sortMapEntries === true
+                    ? sortMapEntriesByKey
+                    : null;
+    }
+    clone() {
+        const copy = Object.create(Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy.tags = this.tags.slice();
+        return copy;
+    }
+}
+
+exports.Schema = Schema;
+
+
+/***/ }),
+
+/***/ 7451:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var YAMLMap = __nccwpck_require__(4454);
+
+const map = {
+    collection: 'map',
+    default: true,
+    nodeClass: YAMLMap.YAMLMap,
+    tag: 'tag:yaml.org,2002:map',
+    resolve(map, onError) {
+        if (!identity.isMap(map))
+            onError('Expected a mapping for this tag');
+        return map;
+    },
+    createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+};
+
+exports.map = map;
+
+
+/***/ }),
+
+/***/ 3632:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+const nullTag = {
+    identify: value => value == null,
+    createNode: () => new Scalar.Scalar(null),
+    default: true,
+    tag: 'tag:yaml.org,2002:null',
+    test: /^(?:~|[Nn]ull|NULL)?$/,
+    resolve: () => new Scalar.Scalar(null),
+    stringify: ({ source }, ctx) => typeof source === 'string' && nullTag.test.test(source)
+        ? source
+        : ctx.options.nullStr
+};
+
+exports.nullTag = nullTag;
+
+
+/***/ }),
+
+/***/ 1706:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var YAMLSeq = __nccwpck_require__(2223);
+
+const seq = {
+    collection: 'seq',
+    default: true,
+    nodeClass: YAMLSeq.YAMLSeq,
+    tag: 'tag:yaml.org,2002:seq',
+    resolve(seq, onError) {
+        if (!identity.isSeq(seq))
+            onError('Expected a sequence for this tag');
+        return seq;
+    },
+    createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+};
+
+exports.seq = seq;
+
+
+/***/ }),
+
+/***/ 6464:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyString = __nccwpck_require__(3069);
+
+const string = {
+    identify: value => typeof value === 'string',
+    default: true,
+    tag: 'tag:yaml.org,2002:str',
+    resolve: str => str,
+    stringify(item, ctx, onComment, onChompKeep) {
+        ctx = Object.assign({ actualString: true }, ctx);
+        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
+    }
+};
+
+exports.string = string;
+
+
+/***/ }),
+
+/***/ 3959:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+const boolTag = {
+    identify: value => typeof value === 'boolean',
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+    resolve: str => new Scalar.Scalar(str[0] === 't' || str[0] === 'T'),
+    stringify({ source, value }, ctx) {
+        if (source && boolTag.test.test(source)) {
+            const sv = source[0] === 't' || source[0] === 'T';
+            if (value === sv)
+                return source;
+        }
+        return value ? ctx.options.trueStr : ctx.options.falseStr;
+    }
+};
+
+exports.boolTag = boolTag;
+
+
+/***/ }),
+
+/***/ 8405:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
+
+const floatNaN = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+    resolve: str => str.slice(-3).toLowerCase() === 'nan'
+        ? NaN
+        : str[0] === '-'
+            ? Number.NEGATIVE_INFINITY
+            : Number.POSITIVE_INFINITY,
+    stringify: stringifyNumber.stringifyNumber
+};
+const floatExp = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'EXP',
+    test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+    resolve: str => parseFloat(str),
+    stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+    }
+};
+const float = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+    resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str));
+        const dot = str.indexOf('.');
+        if (dot !== -1 && str[str.length - 1] === '0')
+            node.minFractionDigits = str.length - dot - 1;
+        return node;
+    },
+    stringify: stringifyNumber.stringifyNumber
+};
+
+exports.float = float;
+exports.floatExp = floatExp;
+exports.floatNaN = floatNaN;
+
+
+/***/ }),
+
+/***/ 9874:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
+const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
+function intStringify(node, radix, prefix) {
+    const { value } = node;
+    if (intIdentify(value) && value >= 0)
+        return prefix + value.toString(radix);
+    return stringifyNumber.stringifyNumber(node);
+}
+const intOct = {
+    identify: value => intIdentify(value) && value >= 0,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'OCT',
+    test: /^0o[0-7]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+    stringify: node => intStringify(node, 8, '0o')
+};
+const int = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: /^[-+]?[0-9]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+    stringify: stringifyNumber.stringifyNumber
+};
+const intHex = {
+    identify: value => intIdentify(value) && value >= 0,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'HEX',
+    test: /^0x[0-9a-fA-F]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+    stringify: node => intStringify(node, 16, '0x')
+};
+
+exports.int = int;
+exports.intHex = intHex;
+exports.intOct = intOct;
+
+
+/***/ }),
+
+/***/ 896:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+
+const schema = [
+    map.map,
+    seq.seq,
+    string.string,
+    _null.nullTag,
+    bool.boolTag,
+    int.intOct,
+    int.int,
+    int.intHex,
+    float.floatNaN,
+    float.floatExp,
+    float.float
+];
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 3559:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+
+function intIdentify(value) {
+    return typeof value === 'bigint' || Number.isInteger(value);
+}
+const stringifyJSON = ({ value }) => JSON.stringify(value);
+const jsonScalars = [
+    {
+        identify: value => typeof value === 'string',
+        default: true,
+        tag: 'tag:yaml.org,2002:str',
+        resolve: str => str,
+        stringify: stringifyJSON
+    },
+    {
+        identify: value => value == null,
+        createNode: () => new Scalar.Scalar(null),
+        default: true,
+        tag: 'tag:yaml.org,2002:null',
+        test: /^null$/,
+        resolve: () => null,
+        stringify: stringifyJSON
+    },
+    {
+        identify: value => typeof value === 'boolean',
+        default: true,
+        tag: 'tag:yaml.org,2002:bool',
+        test: /^true$|^false$/,
+        resolve: str => str === 'true',
+        stringify: stringifyJSON
+    },
+    {
+        identify: intIdentify,
+        default: true,
+        tag: 'tag:yaml.org,2002:int',
+        test: /^-?(?:0|[1-9][0-9]*)$/,
+        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+    },
+    {
+        identify: value => typeof value === 'number',
+        default: true,
+        tag: 'tag:yaml.org,2002:float',
+        test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
+        resolve: str => parseFloat(str),
+        stringify: stringifyJSON
+    }
+];
+const jsonError = {
+    default: true,
+    tag: '',
+    test: /^/,
+    resolve(str, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
+        return str;
+    }
+};
+const schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 18:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+var schema = __nccwpck_require__(896);
+var schema$1 = __nccwpck_require__(3559);
+var binary = __nccwpck_require__(6083);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var schema$2 = __nccwpck_require__(5913);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
+
+const schemas = new Map([
+    ['core', schema.schema],
+    ['failsafe', [map.map, seq.seq, string.string]],
+    ['json', schema$1.schema],
+    ['yaml11', schema$2.schema],
+    ['yaml-1.1', schema$2.schema]
+]);
+const tagsByName = {
+    binary: binary.binary,
+    bool: bool.boolTag,
+    float: float.float,
+    floatExp: float.floatExp,
+    floatNaN: float.floatNaN,
+    floatTime: timestamp.floatTime,
+    int: int.int,
+    intHex: int.intHex,
+    intOct: int.intOct,
+    intTime: timestamp.intTime,
+    map: map.map,
+    merge: merge.merge,
+    null: _null.nullTag,
+    omap: omap.omap,
+    pairs: pairs.pairs,
+    seq: seq.seq,
+    set: set.set,
+    timestamp: timestamp.timestamp
+};
+const coreKnownTags = {
+    'tag:yaml.org,2002:binary': binary.binary,
+    'tag:yaml.org,2002:merge': merge.merge,
+    'tag:yaml.org,2002:omap': omap.omap,
+    'tag:yaml.org,2002:pairs': pairs.pairs,
+    'tag:yaml.org,2002:set': set.set,
+    'tag:yaml.org,2002:timestamp': timestamp.timestamp
+};
+function getTags(customTags, schemaName, addMergeTag) {
+    const schemaTags = schemas.get(schemaName);
+    if (schemaTags && !customTags) {
+        return addMergeTag && !schemaTags.includes(merge.merge)
+            ? schemaTags.concat(merge.merge)
+            : schemaTags.slice();
+    }
+    let tags = schemaTags;
+    if (!tags) {
+        if (Array.isArray(customTags))
+            tags = [];
+        else {
+            const keys = Array.from(schemas.keys())
+                .filter(key => key !== 'yaml11')
+                .map(key => JSON.stringify(key))
+                .join(', ');
+            throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
+        }
+    }
+    if (Array.isArray(customTags)) {
+        for (const tag of customTags)
+            tags = tags.concat(tag);
+    }
+    else if (typeof customTags === 'function') {
+        tags = customTags(tags.slice());
+    }
+    if (addMergeTag)
+        tags = tags.concat(merge.merge);
+    return tags.reduce((tags, tag) => {
+        const tagObj = typeof tag === 'string' ? tagsByName[tag] : tag;
+        if (!tagObj) {
+            const tagName = JSON.stringify(tag);
+            const keys = Object.keys(tagsByName)
+                .map(key => JSON.stringify(key))
+                .join(', ');
+            throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
+        }
+        if (!tags.includes(tagObj))
+            tags.push(tagObj);
+        return tags;
+    }, []);
+}
+
+exports.coreKnownTags = coreKnownTags;
+exports.getTags = getTags;
+
+
+/***/ }),
+
+/***/ 6083:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var node_buffer = __nccwpck_require__(181);
+var Scalar = __nccwpck_require__(3301);
+var stringifyString = __nccwpck_require__(3069);
+
+const binary = {
+    identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
+    default: false,
+    tag: 'tag:yaml.org,2002:binary',
+    /**
+     * Returns a Buffer in node and an Uint8Array in browsers
+     *
+     * To use the resulting buffer as an image, you'll want to do something like:
+     *
+     *   const blob = new Blob([buffer], { type: 'image/jpeg' })
+     *   document.querySelector('#photo').src = URL.createObjectURL(blob)
+     */
+    resolve(src, onError) {
+        if (typeof node_buffer.Buffer === 'function') {
+            return node_buffer.Buffer.from(src, 'base64');
+        }
+        else if (typeof atob === 'function') {
+            // On IE 11, atob() can't handle newlines
+            const str = atob(src.replace(/[\n\r]/g, ''));
+            const buffer = new Uint8Array(str.length);
+            for (let i = 0; i < str.length; ++i)
+                buffer[i] = str.charCodeAt(i);
+            return buffer;
+        }
+        else {
+            onError('This environment does not support reading binary tags; either Buffer or atob is required');
+            return src;
+        }
+    },
+    stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
+        if (!value)
+            return '';
+        const buf = value; // checked earlier by binary.identify()
+        let str;
+        if (typeof node_buffer.Buffer === 'function') {
+            str =
+                buf instanceof node_buffer.Buffer
+                    ? buf.toString('base64')
+                    : node_buffer.Buffer.from(buf.buffer).toString('base64');
+        }
+        else if (typeof btoa === 'function') {
+            let s = '';
+            for (let i = 0; i < buf.length; ++i)
+                s += String.fromCharCode(buf[i]);
+            str = btoa(s);
+        }
+        else {
+            throw new Error('This environment does not support writing binary tags; either Buffer or btoa is required');
+        }
+        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+            const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
+            const n = Math.ceil(str.length / lineWidth);
+            const lines = new Array(n);
+            for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
+                lines[i] = str.substr(o, lineWidth);
+            }
+            str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? '\n' : ' ');
+        }
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+    }
+};
+
+exports.binary = binary;
+
+
+/***/ }),
+
+/***/ 8398:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+
+function boolStringify({ value, source }, ctx) {
+    const boolObj = value ? trueTag : falseTag;
+    if (source && boolObj.test.test(source))
+        return source;
+    return value ? ctx.options.trueStr : ctx.options.falseStr;
+}
+const trueTag = {
+    identify: value => value === true,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+    resolve: () => new Scalar.Scalar(true),
+    stringify: boolStringify
+};
+const falseTag = {
+    identify: value => value === false,
+    default: true,
+    tag: 'tag:yaml.org,2002:bool',
+    test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+    resolve: () => new Scalar.Scalar(false),
+    stringify: boolStringify
+};
+
+exports.falseTag = falseTag;
+exports.trueTag = trueTag;
+
+
+/***/ }),
+
+/***/ 5782:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
+
+const floatNaN = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+    resolve: (str) => str.slice(-3).toLowerCase() === 'nan'
+        ? NaN
+        : str[0] === '-'
+            ? Number.NEGATIVE_INFINITY
+            : Number.POSITIVE_INFINITY,
+    stringify: stringifyNumber.stringifyNumber
+};
+const floatExp = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'EXP',
+    test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
+    resolve: (str) => parseFloat(str.replace(/_/g, '')),
+    stringify(node) {
+        const num = Number(node.value);
+        return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
+    }
+};
+const float = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
+    resolve(str) {
+        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, '')));
+        const dot = str.indexOf('.');
+        if (dot !== -1) {
+            const f = str.substring(dot + 1).replace(/_/g, '');
+            if (f[f.length - 1] === '0')
+                node.minFractionDigits = f.length;
+        }
+        return node;
+    },
+    stringify: stringifyNumber.stringifyNumber
+};
+
+exports.float = float;
+exports.floatExp = floatExp;
+exports.floatNaN = floatNaN;
+
+
+/***/ }),
+
+/***/ 873:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
+function intResolve(str, offset, radix, { intAsBigInt }) {
+    const sign = str[0];
+    if (sign === '-' || sign === '+')
+        offset += 1;
+    str = str.substring(offset).replace(/_/g, '');
+    if (intAsBigInt) {
+        switch (radix) {
+            case 2:
+                str = `0b${str}`;
+                break;
+            case 8:
+                str = `0o${str}`;
+                break;
+            case 16:
+                str = `0x${str}`;
+                break;
+        }
+        const n = BigInt(str);
+        return sign === '-' ? BigInt(-1) * n : n;
+    }
+    const n = parseInt(str, radix);
+    return sign === '-' ? -1 * n : n;
+}
+function intStringify(node, radix, prefix) {
+    const { value } = node;
+    if (intIdentify(value)) {
+        const str = value.toString(radix);
+        return value < 0 ? '-' + prefix + str.substr(1) : prefix + str;
+    }
+    return stringifyNumber.stringifyNumber(node);
+}
+const intBin = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'BIN',
+    test: /^[-+]?0b[0-1_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+    stringify: node => intStringify(node, 2, '0b')
+};
+const intOct = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'OCT',
+    test: /^[-+]?0[0-7_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+    stringify: node => intStringify(node, 8, '0')
+};
+const int = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    test: /^[-+]?[0-9][0-9_]*$/,
+    resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+    stringify: stringifyNumber.stringifyNumber
+};
+const intHex = {
+    identify: intIdentify,
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'HEX',
+    test: /^[-+]?0x[0-9a-fA-F_]+$/,
+    resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+    stringify: node => intStringify(node, 16, '0x')
+};
+
+exports.int = int;
+exports.intBin = intBin;
+exports.intHex = intHex;
+exports.intOct = intOct;
+
+
+/***/ }),
+
+/***/ 452:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+
+// If the value associated with a merge key is a single mapping node, each of
+// its key/value pairs is inserted into the current mapping, unless the key
+// already exists in it. If the value associated with the merge key is a
+// sequence, then this sequence is expected to contain mapping nodes and each
+// of these nodes is merged in turn according to its order in the sequence.
+// Keys in mapping nodes earlier in the sequence override keys specified in
+// later mapping nodes. -- http://yaml.org/type/merge.html
+const MERGE_KEY = '<<';
+const merge = {
+    identify: value => value === MERGE_KEY ||
+        (typeof value === 'symbol' && value.description === MERGE_KEY),
+    default: 'key',
+    tag: 'tag:yaml.org,2002:merge',
+    test: /^<<$/,
+    resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+        addToJSMap: addMergeToJSMap
+    }),
+    stringify: () => MERGE_KEY
+};
+const isMergeKey = (ctx, key) => (merge.identify(key) ||
+    (identity.isScalar(key) &&
+        (!key.type || key.type === Scalar.Scalar.PLAIN) &&
+        merge.identify(key.value))) &&
+    ctx?.doc.schema.tags.some(tag => tag.tag === merge.tag && tag.default);
+function addMergeToJSMap(ctx, map, value) {
+    const source = resolveAliasValue(ctx, value);
+    if (identity.isSeq(source))
+        for (const it of source.items)
+            mergeValue(ctx, map, it);
+    else if (Array.isArray(source))
+        for (const it of source)
+            mergeValue(ctx, map, it);
+    else
+        mergeValue(ctx, map, source);
+}
+function mergeValue(ctx, map, value) {
+    const source = resolveAliasValue(ctx, value);
+    if (!identity.isMap(source))
+        throw new Error('Merge sources must be maps or map aliases');
+    const srcMap = source.toJSON(null, ctx, Map);
+    for (const [key, value] of srcMap) {
+        if (map instanceof Map) {
+            if (!map.has(key))
+                map.set(key, value);
+        }
+        else if (map instanceof Set) {
+            map.add(key);
+        }
+        else if (!Object.prototype.hasOwnProperty.call(map, key)) {
+            Object.defineProperty(map, key, {
+                value,
+                writable: true,
+                enumerable: true,
+                configurable: true
+            });
+        }
+    }
+    return map;
+}
+function resolveAliasValue(ctx, value) {
+    return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+}
+
+exports.addMergeToJSMap = addMergeToJSMap;
+exports.isMergeKey = isMergeKey;
+exports.merge = merge;
+
+
+/***/ }),
+
+/***/ 303:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(6424);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var pairs = __nccwpck_require__(8385);
+
+class YAMLOMap extends YAMLSeq.YAMLSeq {
+    constructor() {
+        super();
+        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.tag = YAMLOMap.tag;
+    }
+    /**
+     * If `ctx` is given, the return type is actually `Map<unknown, unknown>`,
+     * but TypeScript won't allow widening the signature of a child method.
+     */
+    toJSON(_, ctx) {
+        if (!ctx)
+            return super.toJSON(_);
+        const map = new Map();
+        if (ctx?.onCreate)
+            ctx.onCreate(map);
+        for (const pair of this.items) {
+            let key, value;
+            if (identity.isPair(pair)) {
+                key = toJS.toJS(pair.key, '', ctx);
+                value = toJS.toJS(pair.value, key, ctx);
+            }
+            else {
+                key = toJS.toJS(pair, '', ctx);
+            }
+            if (map.has(key))
+                throw new Error('Ordered maps must not include duplicate keys');
+            map.set(key, value);
+        }
+        return map;
+    }
+    static from(schema, iterable, ctx) {
+        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
+        const omap = new this();
+        omap.items = pairs$1.items;
+        return omap;
+    }
+}
+YAMLOMap.tag = 'tag:yaml.org,2002:omap';
+const omap = {
+    collection: 'seq',
+    identify: value => value instanceof Map,
+    nodeClass: YAMLOMap,
+    default: false,
+    tag: 'tag:yaml.org,2002:omap',
+    resolve(seq, onError) {
+        const pairs$1 = pairs.resolvePairs(seq, onError);
+        const seenKeys = [];
+        for (const { key } of pairs$1.items) {
+            if (identity.isScalar(key)) {
+                if (seenKeys.includes(key.value)) {
+                    onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+                }
+                else {
+                    seenKeys.push(key.value);
+                }
+            }
+        }
+        return Object.assign(new YAMLOMap(), pairs$1);
+    },
+    createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
+};
+
+exports.YAMLOMap = YAMLOMap;
+exports.omap = omap;
+
+
+/***/ }),
+
+/***/ 8385:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLSeq = __nccwpck_require__(2223);
+
+function resolvePairs(seq, onError) {
+    if (identity.isSeq(seq)) {
+        for (let i = 0; i < seq.items.length; ++i) {
+            let item = seq.items[i];
+            if (identity.isPair(item))
+                continue;
+            else if (identity.isMap(item)) {
+                if (item.items.length > 1)
+                    onError('Each pair must have its own sequence indicator');
+                const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+                if (item.commentBefore)
+                    pair.key.commentBefore = pair.key.commentBefore
+                        ? `${item.commentBefore}\n${pair.key.commentBefore}`
+                        : item.commentBefore;
+                if (item.comment) {
+                    const cn = pair.value ?? pair.key;
+                    cn.comment = cn.comment
+                        ? `${item.comment}\n${cn.comment}`
+                        : item.comment;
+                }
+                item = pair;
+            }
+            seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+        }
+    }
+    else
+        onError('Expected a sequence for this tag');
+    return seq;
+}
+function createPairs(schema, iterable, ctx) {
+    const { replacer } = ctx;
+    const pairs = new YAMLSeq.YAMLSeq(schema);
+    pairs.tag = 'tag:yaml.org,2002:pairs';
+    let i = 0;
+    if (iterable && Symbol.iterator in Object(iterable))
+        for (let it of iterable) {
+            if (typeof replacer === 'function')
+                it = replacer.call(iterable, String(i++), it);
+            let key, value;
+            if (Array.isArray(it)) {
+                if (it.length === 2) {
+                    key = it[0];
+                    value = it[1];
+                }
+                else
+                    throw new TypeError(`Expected [key, value] tuple: ${it}`);
+            }
+            else if (it && it instanceof Object) {
+                const keys = Object.keys(it);
+                if (keys.length === 1) {
+                    key = keys[0];
+                    value = it[key];
+                }
+                else {
+                    throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
+                }
+            }
+            else {
+                key = it;
+            }
+            pairs.items.push(Pair.createPair(key, value, ctx));
+        }
+    return pairs;
+}
+const pairs = {
+    collection: 'seq',
+    default: false,
+    tag: 'tag:yaml.org,2002:pairs',
+    resolve: resolvePairs,
+    createNode: createPairs
+};
+
+exports.createPairs = createPairs;
+exports.pairs = pairs;
+exports.resolvePairs = resolvePairs;
+
+
+/***/ }),
+
+/***/ 5913:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var binary = __nccwpck_require__(6083);
+var bool = __nccwpck_require__(8398);
+var float = __nccwpck_require__(5782);
+var int = __nccwpck_require__(873);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(4371);
+
+const schema = [
+    map.map,
+    seq.seq,
+    string.string,
+    _null.nullTag,
+    bool.trueTag,
+    bool.falseTag,
+    int.intBin,
+    int.intOct,
+    int.int,
+    int.intHex,
+    float.floatNaN,
+    float.floatExp,
+    float.float,
+    binary.binary,
+    merge.merge,
+    omap.omap,
+    pairs.pairs,
+    set.set,
+    timestamp.intTime,
+    timestamp.floatTime,
+    timestamp.timestamp
+];
+
+exports.schema = schema;
+
+
+/***/ }),
+
+/***/ 1528:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+
+class YAMLSet extends YAMLMap.YAMLMap {
+    constructor(schema) {
+        super(schema);
+        this.tag = YAMLSet.tag;
+    }
+    add(key) {
+        let pair;
+        if (identity.isPair(key))
+            pair = key;
+        else if (key &&
+            typeof key === 'object' &&
+            'key' in key &&
+            'value' in key &&
+            key.value === null)
+            pair = new Pair.Pair(key.key, null);
+        else
+            pair = new Pair.Pair(key, null);
+        const prev = YAMLMap.findPair(this.items, pair.key);
+        if (!prev)
+            this.items.push(pair);
+    }
+    /**
+     * If `keepPair` is `true`, returns the Pair matching `key`.
+     * Otherwise, returns the value of that Pair's key.
+     */
+    get(key, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key);
+        return !keepPair && identity.isPair(pair)
+            ? identity.isScalar(pair.key)
+                ? pair.key.value
+                : pair.key
+            : pair;
+    }
+    set(key, value) {
+        if (typeof value !== 'boolean')
+            throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+        const prev = YAMLMap.findPair(this.items, key);
+        if (prev && !value) {
+            this.items.splice(this.items.indexOf(prev), 1);
+        }
+        else if (!prev && value) {
+            this.items.push(new Pair.Pair(key));
+        }
+    }
+    toJSON(_, ctx) {
+        return super.toJSON(_, ctx, Set);
+    }
+    toString(ctx, onComment, onChompKeep) {
+        if (!ctx)
+            return JSON.stringify(this);
+        if (this.hasAllNullValues(true))
+            return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
+        else
+            throw new Error('Set items must all have null values');
+    }
+    static from(schema, iterable, ctx) {
+        const { replacer } = ctx;
+        const set = new this(schema);
+        if (iterable && Symbol.iterator in Object(iterable))
+            for (let value of iterable) {
+                if (typeof replacer === 'function')
+                    value = replacer.call(iterable, value, value);
+                set.items.push(Pair.createPair(value, null, ctx));
+            }
+        return set;
+    }
+}
+YAMLSet.tag = 'tag:yaml.org,2002:set';
+const set = {
+    collection: 'map',
+    identify: value => value instanceof Set,
+    nodeClass: YAMLSet,
+    default: false,
+    tag: 'tag:yaml.org,2002:set',
+    createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
+    resolve(map, onError) {
+        if (identity.isMap(map)) {
+            if (map.hasAllNullValues(true))
+                return Object.assign(new YAMLSet(), map);
+            else
+                onError('Set items must all have null values');
+        }
+        else
+            onError('Expected a mapping for this tag');
+        return map;
+    }
+};
+
+exports.YAMLSet = YAMLSet;
+exports.set = set;
+
+
+/***/ }),
+
+/***/ 4371:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var stringifyNumber = __nccwpck_require__(8689);
+
+/** Internal types handle bigint as number, because TS can't figure it out. */
+function parseSexagesimal(str, asBigInt) {
+    const sign = str[0];
+    const parts = sign === '-' || sign === '+' ? str.substring(1) : str;
+    const num = (n) => asBigInt ? BigInt(n) : Number(n);
+    const res = parts
+        .replace(/_/g, '')
+        .split(':')
+        .reduce((res, p) => res * num(60) + num(p), num(0));
+    return (sign === '-' ? num(-1) * res : res);
+}
+/**
+ * hhhh:mm:ss.sss
+ *
+ * Internal types handle bigint as number, because TS can't figure it out.
+ */
+function stringifySexagesimal(node) {
+    let { value } = node;
+    let num = (n) => n;
+    if (typeof value === 'bigint')
+        num = n => BigInt(n);
+    else if (isNaN(value) || !isFinite(value))
+        return stringifyNumber.stringifyNumber(node);
+    let sign = '';
+    if (value < 0) {
+        sign = '-';
+        value *= num(-1);
+    }
+    const _60 = num(60);
+    const parts = [value % _60]; // seconds, including ms
+    if (value < 60) {
+        parts.unshift(0); // at least one : is required
+    }
+    else {
+        value = (value - parts[0]) / _60;
+        parts.unshift(value % _60); // minutes
+        if (value >= 60) {
+            value = (value - parts[0]) / _60;
+            parts.unshift(value); // hours
+        }
+    }
+    return (sign +
+        parts
+            .map(n => String(n).padStart(2, '0'))
+            .join(':')
+            .replace(/000000\d*$/, '') // % 60 may introduce error
+    );
+}
+const intTime = {
+    identify: value => typeof value === 'bigint' || Number.isInteger(value),
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    format: 'TIME',
+    test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
+    resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+    stringify: stringifySexagesimal
+};
+const floatTime = {
+    identify: value => typeof value === 'number',
+    default: true,
+    tag: 'tag:yaml.org,2002:float',
+    format: 'TIME',
+    test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
+    resolve: str => parseSexagesimal(str, false),
+    stringify: stringifySexagesimal
+};
+const timestamp = {
+    identify: value => value instanceof Date,
+    default: true,
+    tag: 'tag:yaml.org,2002:timestamp',
+    // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
+    // may be omitted altogether, resulting in a date format. In such a case, the time part is
+    // assumed to be 00:00:00Z (start of day, UTC).
+    test: RegExp('^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})' + // YYYY-Mm-Dd
+        '(?:' + // time is optional
+        '(?:t|T|[ \\t]+)' + // t | T | whitespace
+        '([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)' + // Hh:Mm:Ss(.ss)?
+        '(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?' + // Z | +5 | -03:30
+        ')?$'),
+    resolve(str) {
+        const match = str.match(timestamp.test);
+        if (!match)
+            throw new Error('!!timestamp expects a date, starting with yyyy-mm-dd');
+        const [, year, month, day, hour, minute, second] = match.map(Number);
+        const millisec = match[7] ? Number((match[7] + '00').substr(1, 3)) : 0;
+        let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
+        const tz = match[8];
+        if (tz && tz !== 'Z') {
+            let d = parseSexagesimal(tz, false);
+            if (Math.abs(d) < 30)
+                d *= 60;
+            date -= 60000 * d;
+        }
+        return new Date(date);
+    },
+    stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, '') ?? ''
+};
+
+exports.floatTime = floatTime;
+exports.intTime = intTime;
+exports.timestamp = timestamp;
+
+
+/***/ }),
+
+/***/ 4475:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+const FOLD_FLOW = 'flow';
+const FOLD_BLOCK = 'block';
+const FOLD_QUOTED = 'quoted';
+/**
+ * Tries to keep input at up to `lineWidth` characters, splitting only on spaces
+ * not followed by newlines or spaces unless `mode` is `'quoted'`. Lines are
+ * terminated with `\n` and started with `indent`.
+ */
+function foldFlowLines(text, indent, mode = 'flow', { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    if (!lineWidth || lineWidth < 0)
+        return text;
+    if (lineWidth < minContentWidth)
+        minContentWidth = 0;
+    const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+    if (text.length <= endStep)
+        return text;
+    const folds = [];
+    const escapedFolds = {};
+    let end = lineWidth - indent.length;
+    if (typeof indentAtStart === 'number') {
+        if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
+            folds.push(0);
+        else
+            end = lineWidth - indentAtStart;
+    }
+    let split = undefined;
+    let prev = undefined;
+    let overflow = false;
+    let i = -1;
+    let escStart = -1;
+    let escEnd = -1;
+    if (mode === FOLD_BLOCK) {
+        i = consumeMoreIndentedLines(text, i, indent.length);
+        if (i !== -1)
+            end = i + endStep;
+    }
+    for (let ch; (ch = text[(i += 1)]);) {
+        if (mode === FOLD_QUOTED && ch === '\\') {
+            escStart = i;
+            switch (text[i + 1]) {
+                case 'x':
+                    i += 3;
+                    break;
+                case 'u':
+                    i += 5;
+                    break;
+                case 'U':
+                    i += 9;
+                    break;
+                default:
+                    i += 1;
+            }
+            escEnd = i;
+        }
+        if (ch === '\n') {
+            if (mode === FOLD_BLOCK)
+                i = consumeMoreIndentedLines(text, i, indent.length);
+            end = i + indent.length + endStep;
+            split = undefined;
+        }
+        else {
+            if (ch === ' ' &&
+                prev &&
+                prev !== ' ' &&
+                prev !== '\n' &&
+                prev !== '\t') {
+                // space surrounded by non-space can be replaced with newline + indent
+                const next = text[i + 1];
+                if (next && next !== ' ' && next !== '\n' && next !== '\t')
+                    split = i;
+            }
+            if (i >= end) {
+                if (split) {
+                    folds.push(split);
+                    end = split + endStep;
+                    split = undefined;
+                }
+                else if (mode === FOLD_QUOTED) {
+                    // white-space collected at end may stretch past lineWidth
+                    while (prev === ' ' || prev === '\t') {
+                        prev = ch;
+                        ch = text[(i += 1)];
+                        overflow = true;
+                    }
+                    // Account for newline escape, but don't break preceding escape
+                    const j = i > escEnd + 1 ? i - 2 : escStart - 1;
+                    // Bail out if lineWidth & minContentWidth are shorter than an escape string
+                    if (escapedFolds[j])
+                        return text;
+                    folds.push(j);
+                    escapedFolds[j] = true;
+                    end = j + endStep;
+                    split = undefined;
+                }
+                else {
+                    overflow = true;
+                }
+            }
+        }
+        prev = ch;
+    }
+    if (overflow && onOverflow)
+        onOverflow();
+    if (folds.length === 0)
+        return text;
+    if (onFold)
+        onFold();
+    let res = text.slice(0, folds[0]);
+    for (let i = 0; i < folds.length; ++i) {
+        const fold = folds[i];
+        const end = folds[i + 1] || text.length;
+        if (fold === 0)
+            res = `\n${indent}${text.slice(0, end)}`;
+        else {
+            if (mode === FOLD_QUOTED && escapedFolds[fold])
+                res += `${text[fold]}\\`;
+            res += `\n${indent}${text.slice(fold + 1, end)}`;
+        }
+    }
+    return res;
+}
+/**
+ * Presumes `i + 1` is at the start of a line
+ * @returns index of last newline in more-indented block
+ */
+function consumeMoreIndentedLines(text, i, indent) {
+    let end = i;
+    let start = i + 1;
+    let ch = text[start];
+    while (ch === ' ' || ch === '\t') {
+        if (i < start + indent) {
+            ch = text[++i];
+        }
+        else {
+            do {
+                ch = text[++i];
+            } while (ch && ch !== '\n');
+            end = i;
+            start = i + 1;
+            ch = text[start];
+        }
+    }
+    return end;
+}
+
+exports.FOLD_BLOCK = FOLD_BLOCK;
+exports.FOLD_FLOW = FOLD_FLOW;
+exports.FOLD_QUOTED = FOLD_QUOTED;
+exports.foldFlowLines = foldFlowLines;
+
+
+/***/ }),
+
+/***/ 2148:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var anchors = __nccwpck_require__(1596);
+var identity = __nccwpck_require__(1127);
+var stringifyComment = __nccwpck_require__(9799);
+var stringifyString = __nccwpck_require__(3069);
+
+function createStringifyContext(doc, options) {
+    const opt = Object.assign({
+        blockQuote: true,
+        commentString: stringifyComment.stringifyComment,
+        defaultKeyType: null,
+        defaultStringType: 'PLAIN',
+        directives: null,
+        doubleQuotedAsJSON: false,
+        doubleQuotedMinMultiLineLength: 40,
+        falseStr: 'false',
+        flowCollectionPadding: true,
+        indentSeq: true,
+        lineWidth: 80,
+        minContentWidth: 20,
+        nullStr: 'null',
+        simpleKeys: false,
+        singleQuote: null,
+        trailingComma: false,
+        trueStr: 'true',
+        verifyAliasOrder: true
+    }, doc.schema.toStringOptions, options);
+    let inFlow;
+    switch (opt.collectionStyle) {
+        case 'block':
+            inFlow = false;
+            break;
+        case 'flow':
+            inFlow = true;
+            break;
+        default:
+            inFlow = null;
+    }
+    return {
+        anchors: new Set(),
+        doc,
+        flowCollectionPadding: opt.flowCollectionPadding ? ' ' : '',
+        indent: '',
+        indentStep: typeof opt.indent === 'number' ? ' '.repeat(opt.indent) : '  ',
+        inFlow,
+        options: opt
+    };
+}
+function getTagObject(tags, item) {
+    if (item.tag) {
+        const match = tags.filter(t => t.tag === item.tag);
+        if (match.length > 0)
+            return match.find(t => t.format === item.format) ?? match[0];
+    }
+    let tagObj = undefined;
+    let obj;
+    if (identity.isScalar(item)) {
+        obj = item.value;
+        let match = tags.filter(t => t.identify?.(obj));
+        if (match.length > 1) {
+            const testMatch = match.filter(t => t.test);
+            if (testMatch.length > 0)
+                match = testMatch;
+        }
+        tagObj =
+            match.find(t => t.format === item.format) ?? match.find(t => !t.format);
+    }
+    else {
+        obj = item;
+        tagObj = tags.find(t => t.nodeClass && obj instanceof t.nodeClass);
+    }
+    if (!tagObj) {
+        const name = obj?.constructor?.name ?? (obj === null ? 'null' : typeof obj);
+        throw new Error(`Tag not resolved for ${name} value`);
+    }
+    return tagObj;
+}
+// needs to be called before value stringifier to allow for circular anchor refs
+function stringifyProps(node, tagObj, { anchors: anchors$1, doc }) {
+    if (!doc.directives)
+        return '';
+    const props = [];
+    const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
+    if (anchor && anchors.anchorIsValid(anchor)) {
+        anchors$1.add(anchor);
+        props.push(`&${anchor}`);
+    }
+    const tag = node.tag ?? (tagObj.default ? null : tagObj.tag);
+    if (tag)
+        props.push(doc.directives.tagString(tag));
+    return props.join(' ');
+}
+function stringify(item, ctx, onComment, onChompKeep) {
+    if (identity.isPair(item))
+        return item.toString(ctx, onComment, onChompKeep);
+    if (identity.isAlias(item)) {
+        if (ctx.doc.directives)
+            return item.toString(ctx);
+        if (ctx.resolvedAliases?.has(item)) {
+            throw new TypeError(`Cannot stringify circular structure without alias nodes`);
+        }
+        else {
+            if (ctx.resolvedAliases)
+                ctx.resolvedAliases.add(item);
+            else
+                ctx.resolvedAliases = new Set([item]);
+            item = item.resolve(ctx.doc);
+        }
+    }
+    let tagObj = undefined;
+    const node = identity.isNode(item)
+        ? item
+        : ctx.doc.createNode(item, { onTagObj: o => (tagObj = o) });
+    tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
+    const props = stringifyProps(node, tagObj, ctx);
+    if (props.length > 0)
+        ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
+    const str = typeof tagObj.stringify === 'function'
+        ? tagObj.stringify(node, ctx, onComment, onChompKeep)
+        : identity.isScalar(node)
+            ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep)
+            : node.toString(ctx, onComment, onChompKeep);
+    if (!props)
+        return str;
+    return identity.isScalar(node) || str[0] === '{' || str[0] === '['
+        ? `${props} ${str}`
+        : `${props}\n${ctx.indent}${str}`;
+}
+
+exports.createStringifyContext = createStringifyContext;
+exports.stringify = stringify;
+
+
+/***/ }),
+
+/***/ 1212:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyCollection(collection, ctx, options) {
+    const flow = ctx.inFlow ?? collection.flow;
+    const stringify = flow ? stringifyFlowCollection : stringifyBlockCollection;
+    return stringify(collection, ctx, options);
+}
+function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    const { indent, options: { commentString } } = ctx;
+    const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
+    let chompKeep = false; // flag for the preceding node's status
+    const lines = [];
+    for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment = null;
+        if (identity.isNode(item)) {
+            if (!chompKeep && item.spaceBefore)
+                lines.push('');
+            addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            if (item.comment)
+                comment = item.comment;
+        }
+        else if (identity.isPair(item)) {
+            const ik = identity.isNode(item.key) ? item.key : null;
+            if (ik) {
+                if (!chompKeep && ik.spaceBefore)
+                    lines.push('');
+                addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+            }
+        }
+        chompKeep = false;
+        let str = stringify.stringify(item, itemCtx, () => (comment = null), () => (chompKeep = true));
+        if (comment)
+            str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
+        if (chompKeep && comment)
+            chompKeep = false;
+        lines.push(blockItemPrefix + str);
+    }
+    let str;
+    if (lines.length === 0) {
+        str = flowChars.start + flowChars.end;
+    }
+    else {
+        str = lines[0];
+        for (let i = 1; i < lines.length; ++i) {
+            const line = lines[i];
+            str += line ? `\n${indent}${line}` : '\n';
+        }
+    }
+    if (comment) {
+        str += '\n' + stringifyComment.indentComment(commentString(comment), indent);
+        if (onComment)
+            onComment();
+    }
+    else if (chompKeep && onChompKeep)
+        onChompKeep();
+    return str;
+}
+function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
+    const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+    itemIndent += indentStep;
+    const itemCtx = Object.assign({}, ctx, {
+        indent: itemIndent,
+        inFlow: true,
+        type: null
+    });
+    let reqNewline = false;
+    let linesAtValue = 0;
+    const lines = [];
+    for (let i = 0; i < items.length; ++i) {
+        const item = items[i];
+        let comment = null;
+        if (identity.isNode(item)) {
+            if (item.spaceBefore)
+                lines.push('');
+            addCommentBefore(ctx, lines, item.commentBefore, false);
+            if (item.comment)
+                comment = item.comment;
+        }
+        else if (identity.isPair(item)) {
+            const ik = identity.isNode(item.key) ? item.key : null;
+            if (ik) {
+                if (ik.spaceBefore)
+                    lines.push('');
+                addCommentBefore(ctx, lines, ik.commentBefore, false);
+                if (ik.comment)
+                    reqNewline = true;
+            }
+            const iv = identity.isNode(item.value) ? item.value : null;
+            if (iv) {
+                if (iv.comment)
+                    comment = iv.comment;
+                if (iv.commentBefore)
+                    reqNewline = true;
+            }
+            else if (item.value == null && ik?.comment) {
+                comment = ik.comment;
+            }
+        }
+        if (comment)
+            reqNewline = true;
+        let str = stringify.stringify(item, itemCtx, () => (comment = null));
+        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes('\n'));
+        if (i < items.length - 1) {
+            str += ',';
+        }
+        else if (ctx.options.trailingComma) {
+            if (ctx.options.lineWidth > 0) {
+                reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) +
+                    (str.length + 2) >
+                    ctx.options.lineWidth);
+            }
+            if (reqNewline) {
+                str += ',';
+            }
+        }
+        if (comment)
+            str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
+        lines.push(str);
+        linesAtValue = lines.length;
+    }
+    const { start, end } = flowChars;
+    if (lines.length === 0) {
+        return start + end;
+    }
+    else {
+        if (!reqNewline) {
+            const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+            reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
+        }
+        if (reqNewline) {
+            let str = start;
+            for (const line of lines)
+                str += line ? `\n${indentStep}${indent}${line}` : '\n';
+            return `${str}\n${indent}${end}`;
+        }
+        else {
+            return `${start}${fcPadding}${lines.join(' ')}${fcPadding}${end}`;
+        }
+    }
+}
+function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    if (comment && chompKeep)
+        comment = comment.replace(/^\n+/, '');
+    if (comment) {
+        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        lines.push(ic.trimStart()); // Avoid double indent on first line
+    }
+}
+
+exports.stringifyCollection = stringifyCollection;
+
+
+/***/ }),
+
+/***/ 9799:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * Stringifies a comment.
+ *
+ * Empty comment lines are left empty,
+ * lines consisting of a single space are replaced by `#`,
+ * and all other lines are prefixed with a `#`.
+ */
+const stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, '#');
+function indentComment(comment, indent) {
+    if (/^\n+$/.test(comment))
+        return comment.substring(1);
+    return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+}
+const lineComment = (str, indent, comment) => str.endsWith('\n')
+    ? indentComment(comment, indent)
+    : comment.includes('\n')
+        ? '\n' + indentComment(comment, indent)
+        : (str.endsWith(' ') ? '' : ' ') + comment;
+
+exports.indentComment = indentComment;
+exports.lineComment = lineComment;
+exports.stringifyComment = stringifyComment;
+
+
+/***/ }),
+
+/***/ 6829:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyDocument(doc, options) {
+    const lines = [];
+    let hasDirectives = options.directives === true;
+    if (options.directives !== false && doc.directives) {
+        const dir = doc.directives.toString(doc);
+        if (dir) {
+            lines.push(dir);
+            hasDirectives = true;
+        }
+        else if (doc.directives.docStart)
+            hasDirectives = true;
+    }
+    if (hasDirectives)
+        lines.push('---');
+    const ctx = stringify.createStringifyContext(doc, options);
+    const { commentString } = ctx.options;
+    if (doc.commentBefore) {
+        if (lines.length !== 1)
+            lines.unshift('');
+        const cs = commentString(doc.commentBefore);
+        lines.unshift(stringifyComment.indentComment(cs, ''));
+    }
+    let chompKeep = false;
+    let contentComment = null;
+    if (doc.contents) {
+        if (identity.isNode(doc.contents)) {
+            if (doc.contents.spaceBefore && hasDirectives)
+                lines.push('');
+            if (doc.contents.commentBefore) {
+                const cs = commentString(doc.contents.commentBefore);
+                lines.push(stringifyComment.indentComment(cs, ''));
+            }
+            // top-level block scalars need to be indented if followed by a comment
+            ctx.forceBlockIndent = !!doc.comment;
+            contentComment = doc.contents.comment;
+        }
+        const onChompKeep = contentComment ? undefined : () => (chompKeep = true);
+        let body = stringify.stringify(doc.contents, ctx, () => (contentComment = null), onChompKeep);
+        if (contentComment)
+            body += stringifyComment.lineComment(body, '', commentString(contentComment));
+        if ((body[0] === '|' || body[0] === '>') &&
+            lines[lines.length - 1] === '---') {
+            // Top-level block scalars with a preceding doc marker ought to use the
+            // same line for their header.
+            lines[lines.length - 1] = `--- ${body}`;
+        }
+        else
+            lines.push(body);
+    }
+    else {
+        lines.push(stringify.stringify(doc.contents, ctx));
+    }
+    if (doc.directives?.docEnd) {
+        if (doc.comment) {
+            const cs = commentString(doc.comment);
+            if (cs.includes('\n')) {
+                lines.push('...');
+                lines.push(stringifyComment.indentComment(cs, ''));
+            }
+            else {
+                lines.push(`... ${cs}`);
+            }
+        }
+        else {
+            lines.push('...');
+        }
+    }
+    else {
+        let dc = doc.comment;
+        if (dc && chompKeep)
+            dc = dc.replace(/^\n+/, '');
+        if (dc) {
+            if ((!chompKeep || contentComment) && lines[lines.length - 1] !== '')
+                lines.push('');
+            lines.push(stringifyComment.indentComment(commentString(dc), ''));
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+
+exports.stringifyDocument = stringifyDocument;
+
+
+/***/ }),
+
+/***/ 8689:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+function stringifyNumber({ format, minFractionDigits, tag, value }) {
+    if (typeof value === 'bigint')
+        return String(value);
+    const num = typeof value === 'number' ? value : Number(value);
+    if (!isFinite(num))
+        return isNaN(num) ? '.nan' : num < 0 ? '-.inf' : '.inf';
+    let n = Object.is(value, -0) ? '-0' : JSON.stringify(value);
+    if (!format &&
+        minFractionDigits &&
+        (!tag || tag === 'tag:yaml.org,2002:float') &&
+        /^-?\d/.test(n) &&
+        !n.includes('e')) {
+        let i = n.indexOf('.');
+        if (i < 0) {
+            i = n.length;
+            n += '.';
+        }
+        let d = minFractionDigits - (n.length - i - 1);
+        while (d-- > 0)
+            n += '0';
+    }
+    return n;
+}
+
+exports.stringifyNumber = stringifyNumber;
+
+
+/***/ }),
+
+/***/ 9748:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
+
+function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+    let keyComment = (identity.isNode(key) && key.comment) || null;
+    if (simpleKeys) {
+        if (keyComment) {
+            throw new Error('With simple keys, key nodes cannot have comments');
+        }
+        if (identity.isCollection(key) || (!identity.isNode(key) && typeof key === 'object')) {
+            const msg = 'With simple keys, collection cannot be used as a key value';
+            throw new Error(msg);
+        }
+    }
+    let explicitKey = !simpleKeys &&
+        (!key ||
+            (keyComment && value == null && !ctx.inFlow) ||
+            identity.isCollection(key) ||
+            (identity.isScalar(key)
+                ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL
+                : typeof key === 'object'));
+    ctx = Object.assign({}, ctx, {
+        allNullValues: false,
+        implicitKey: !explicitKey && (simpleKeys || !allNullValues),
+        indent: indent + indentStep
+    });
+    let keyCommentDone = false;
+    let chompKeep = false;
+    let str = stringify.stringify(key, ctx, () => (keyCommentDone = true), () => (chompKeep = true));
+    if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+        if (simpleKeys)
+            throw new Error('With simple keys, single line scalar must not span more than 1024 characters');
+        explicitKey = true;
+    }
+    if (ctx.inFlow) {
+        if (allNullValues || value == null) {
+            if (keyCommentDone && onComment)
+                onComment();
+            return str === '' ? '?' : explicitKey ? `? ${str}` : str;
+        }
+    }
+    else if ((allNullValues && !simpleKeys) || (value == null && explicitKey)) {
+        str = `? ${str}`;
+        if (keyComment && !keyCommentDone) {
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        }
+        else if (chompKeep && onChompKeep)
+            onChompKeep();
+        return str;
+    }
+    if (keyCommentDone)
+        keyComment = null;
+    if (explicitKey) {
+        if (keyComment)
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+        str = `? ${str}\n${indent}:`;
+    }
+    else {
+        str = `${str}:`;
+        if (keyComment)
+            str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+    }
+    let vsb, vcb, valueComment;
+    if (identity.isNode(value)) {
+        vsb = !!value.spaceBefore;
+        vcb = value.commentBefore;
+        valueComment = value.comment;
+    }
+    else {
+        vsb = false;
+        vcb = null;
+        valueComment = null;
+        if (value && typeof value === 'object')
+            value = doc.createNode(value);
+    }
+    ctx.implicitKey = false;
+    if (!explicitKey && !keyComment && identity.isScalar(value))
+        ctx.indentAtStart = str.length + 1;
+    chompKeep = false;
+    if (!indentSeq &&
+        indentStep.length >= 2 &&
+        !ctx.inFlow &&
+        !explicitKey &&
+        identity.isSeq(value) &&
+        !value.flow &&
+        !value.tag &&
+        !value.anchor) {
+        // If indentSeq === false, consider '- ' as part of indentation where possible
+        ctx.indent = ctx.indent.substring(2);
+    }
+    let valueCommentDone = false;
+    const valueStr = stringify.stringify(value, ctx, () => (valueCommentDone = true), () => (chompKeep = true));
+    let ws = ' ';
+    if (keyComment || vsb || vcb) {
+        ws = vsb ? '\n' : '';
+        if (vcb) {
+            const cs = commentString(vcb);
+            ws += `\n${stringifyComment.indentComment(cs, ctx.indent)}`;
+        }
+        if (valueStr === '' && !ctx.inFlow) {
+            if (ws === '\n' && valueComment)
+                ws = '\n\n';
+        }
+        else {
+            ws += `\n${ctx.indent}`;
+        }
+    }
+    else if (!explicitKey && identity.isCollection(value)) {
+        const vs0 = valueStr[0];
+        const nl0 = valueStr.indexOf('\n');
+        const hasNewline = nl0 !== -1;
+        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        if (hasNewline || !flow) {
+            let hasPropsLine = false;
+            if (hasNewline && (vs0 === '&' || vs0 === '!')) {
+                let sp0 = valueStr.indexOf(' ');
+                if (vs0 === '&' &&
+                    sp0 !== -1 &&
+                    sp0 < nl0 &&
+                    valueStr[sp0 + 1] === '!') {
+                    sp0 = valueStr.indexOf(' ', sp0 + 1);
+                }
+                if (sp0 === -1 || nl0 < sp0)
+                    hasPropsLine = true;
+            }
+            if (!hasPropsLine)
+                ws = `\n${ctx.indent}`;
+        }
+    }
+    else if (valueStr === '' || valueStr[0] === '\n') {
+        ws = '';
+    }
+    str += ws + valueStr;
+    if (ctx.inFlow) {
+        if (valueCommentDone && onComment)
+            onComment();
+    }
+    else if (valueComment && !valueCommentDone) {
+        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+    }
+    else if (chompKeep && onChompKeep) {
+        onChompKeep();
+    }
+    return str;
+}
+
+exports.stringifyPair = stringifyPair;
+
+
+/***/ }),
+
+/***/ 3069:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var Scalar = __nccwpck_require__(3301);
+var foldFlowLines = __nccwpck_require__(4475);
+
+const getFoldOptions = (ctx, isBlock) => ({
+    indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
+    lineWidth: ctx.options.lineWidth,
+    minContentWidth: ctx.options.minContentWidth
+});
+// Also checks for lines starting with %, as parsing the output as YAML 1.1 will
+// presume that's starting a new document.
+const containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
+function lineLengthOverLimit(str, lineWidth, indentLength) {
+    if (!lineWidth || lineWidth < 0)
+        return false;
+    const limit = lineWidth - indentLength;
+    const strLen = str.length;
+    if (strLen <= limit)
+        return false;
+    for (let i = 0, start = 0; i < strLen; ++i) {
+        if (str[i] === '\n') {
+            if (i - start > limit)
+                return true;
+            start = i + 1;
+            if (strLen - start <= limit)
+                return false;
+        }
+    }
+    return true;
+}
+function doubleQuotedString(value, ctx) {
+    const json = JSON.stringify(value);
+    if (ctx.options.doubleQuotedAsJSON)
+        return json;
+    const { implicitKey } = ctx;
+    const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
+    const indent = ctx.indent || (containsDocumentMarker(value) ? '  ' : '');
+    let str = '';
+    let start = 0;
+    for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
+        if (ch === ' ' && json[i + 1] === '\\' && json[i + 2] === 'n') {
+            // space before newline needs to be escaped to not be folded
+            str += json.slice(start, i) + '\\ ';
+            i += 1;
+            start = i;
+            ch = '\\';
+        }
+        if (ch === '\\')
+            switch (json[i + 1]) {
+                case 'u':
+                    {
+                        str += json.slice(start, i);
+                        const code = json.substr(i + 2, 4);
+                        switch (code) {
+                            case '0000':
+                                str += '\\0';
+                                break;
+                            case '0007':
+                                str += '\\a';
+                                break;
+                            case '000b':
+                                str += '\\v';
+                                break;
+                            case '001b':
+                                str += '\\e';
+                                break;
+                            case '0085':
+                                str += '\\N';
+                                break;
+                            case '00a0':
+                                str += '\\_';
+                                break;
+                            case '2028':
+                                str += '\\L';
+                                break;
+                            case '2029':
+                                str += '\\P';
+                                break;
+                            default:
+                                if (code.substr(0, 2) === '00')
+                                    str += '\\x' + code.substr(2);
+                                else
+                                    str += json.substr(i, 6);
+                        }
+                        i += 5;
+                        start = i + 1;
+                    }
+                    break;
+                case 'n':
+                    if (implicitKey ||
+                        json[i + 2] === '"' ||
+                        json.length < minMultiLineLength) {
+                        i += 1;
+                    }
+                    else {
+                        // folding will eat first newline
+                        str += json.slice(start, i) + '\n\n';
+                        while (json[i + 2] === '\\' &&
+                            json[i + 3] === 'n' &&
+                            json[i + 4] !== '"') {
+                            str += '\n';
+                            i += 2;
+                        }
+                        str += indent;
+                        // space after newline needs to be escaped to not be folded
+                        if (json[i + 2] === ' ')
+                            str += '\\';
+                        i += 1;
+                        start = i + 1;
+                    }
+                    break;
+                default:
+                    i += 1;
+            }
+    }
+    str = start ? str + json.slice(start) : json;
+    return implicitKey
+        ? str
+        : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+}
+function singleQuotedString(value, ctx) {
+    if (ctx.options.singleQuote === false ||
+        (ctx.implicitKey && value.includes('\n')) ||
+        /[ \t]\n|\n[ \t]/.test(value) // single quoted string can't have leading or trailing whitespace around newline
+    )
+        return doubleQuotedString(value, ctx);
+    const indent = ctx.indent || (containsDocumentMarker(value) ? '  ' : '');
+    const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&\n${indent}`) + "'";
+    return ctx.implicitKey
+        ? res
+        : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+}
+function quotedString(value, ctx) {
+    const { singleQuote } = ctx.options;
+    let qs;
+    if (singleQuote === false)
+        qs = doubleQuotedString;
+    else {
+        const hasDouble = value.includes('"');
+        const hasSingle = value.includes("'");
+        if (hasDouble && !hasSingle)
+            qs = singleQuotedString;
+        else if (hasSingle && !hasDouble)
+            qs = doubleQuotedString;
+        else
+            qs = singleQuote ? singleQuotedString : doubleQuotedString;
+    }
+    return qs(value, ctx);
+}
+// The negative lookbehind avoids a polynomial search,
+// but isn't supported yet on Safari: https://caniuse.com/js-regexp-lookbehind
+let blockEndNewlines;
+try {
+    blockEndNewlines = new RegExp('(^|(?<!\n))\n+(?!\n|$)', 'g');
+}
+catch {
+    blockEndNewlines = /\n+(?!\n|$)/g;
+}
+function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    const { blockQuote, commentString, lineWidth } = ctx.options;
+    // 1. Block can't end in whitespace unless the last line is non-empty.
+    // 2. Strings consisting of only whitespace are best rendered explicitly.
+    if (!blockQuote || /\n[\t ]+$/.test(value)) {
+        return quotedString(value, ctx);
+    }
+    const indent = ctx.indent ||
+        (ctx.forceBlockIndent || containsDocumentMarker(value) ? '  ' : '');
+    const literal = blockQuote === 'literal'
+        ? true
+        : blockQuote === 'folded' || type === Scalar.Scalar.BLOCK_FOLDED
+            ? false
+            : type === Scalar.Scalar.BLOCK_LITERAL
+                ? true
+                : !lineLengthOverLimit(value, lineWidth, indent.length);
+    if (!value)
+        return literal ? '|\n' : '>\n';
+    // determine chomping from whitespace at value end
+    let chomp;
+    let endStart;
+    for (endStart = value.length; endStart > 0; --endStart) {
+        const ch = value[endStart - 1];
+        if (ch !== '\n' && ch !== '\t' && ch !== ' ')
+            break;
+    }
+    let end = value.substring(endStart);
+    const endNlPos = end.indexOf('\n');
+    if (endNlPos === -1) {
+        chomp = '-'; // strip
+    }
+    else if (value === end || endNlPos !== end.length - 1) {
+        chomp = '+'; // keep
+        if (onChompKeep)
+            onChompKeep();
+    }
+    else {
+        chomp = ''; // clip
+    }
+    if (end) {
+        value = value.slice(0, -end.length);
+        if (end[end.length - 1] === '\n')
+            end = end.slice(0, -1);
+        end = end.replace(blockEndNewlines, `$&${indent}`);
+    }
+    // determine indent indicator from whitespace at value start
+    let startWithSpace = false;
+    let startEnd;
+    let startNlPos = -1;
+    for (startEnd = 0; startEnd < value.length; ++startEnd) {
+        const ch = value[startEnd];
+        if (ch === ' ')
+            startWithSpace = true;
+        else if (ch === '\n')
+            startNlPos = startEnd;
+        else
+            break;
+    }
+    let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+    if (start) {
+        value = value.substring(start.length);
+        start = start.replace(/\n+/g, `$&${indent}`);
+    }
+    const indentSize = indent ? '2' : '1'; // root is at -1
+    // Leading | or > is added later
+    let header = (startWithSpace ? indentSize : '') + chomp;
+    if (comment) {
+        header += ' ' + commentString(comment.replace(/ ?[\r\n]+/g, ' '));
+        if (onComment)
+            onComment();
+    }
+    if (!literal) {
+        const foldedValue = value
+            .replace(/\n+/g, '\n$&')
+            .replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, '$1$2') // more-indented lines aren't folded
+            //                ^ more-ind. ^ empty     ^ capture next empty lines only at end of indent
+            .replace(/\n+/g, `$&${indent}`);
+        let literalFallback = false;
+        const foldOptions = getFoldOptions(ctx, true);
+        if (blockQuote !== 'folded' && type !== Scalar.Scalar.BLOCK_FOLDED) {
+            foldOptions.onOverflow = () => {
+                literalFallback = true;
+            };
+        }
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        if (!literalFallback)
+            return `>${header}\n${indent}${body}`;
+    }
+    value = value.replace(/\n+/g, `$&${indent}`);
+    return `|${header}\n${indent}${start}${value}${end}`;
+}
+function plainString(item, ctx, onComment, onChompKeep) {
+    const { type, value } = item;
+    const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+    if ((implicitKey && value.includes('\n')) ||
+        (inFlow && /[[\]{},]/.test(value))) {
+        return quotedString(value, ctx);
+    }
+    if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
+        // not allowed:
+        // - '-' or '?'
+        // - start with an indicator character (except [?:-]) or /[?-] /
+        // - '\n ', ': ' or ' \n' anywhere
+        // - '#' not preceded by a non-space char
+        // - end with ' ' or ':'
+        return implicitKey || inFlow || !value.includes('\n')
+            ? quotedString(value, ctx)
+            : blockString(item, ctx, onComment, onChompKeep);
+    }
+    if (!implicitKey &&
+        !inFlow &&
+        type !== Scalar.Scalar.PLAIN &&
+        value.includes('\n')) {
+        // Where allowed & type not set explicitly, prefer block style for multiline strings
+        return blockString(item, ctx, onComment, onChompKeep);
+    }
+    if (containsDocumentMarker(value)) {
+        if (indent === '') {
+            ctx.forceBlockIndent = true;
+            return blockString(item, ctx, onComment, onChompKeep);
+        }
+        else if (implicitKey && indent === indentStep) {
+            return quotedString(value, ctx);
+        }
+    }
+    const str = value.replace(/\n+/g, `$&\n${indent}`);
+    // Verify that output will be parsed as a string, as e.g. plain numbers and
+    // booleans get parsed with those types in v1.2 (e.g. '42', 'true' & '0.9e-3'),
+    // and others in v1.1.
+    if (actualString) {
+        const test = (tag) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test?.test(str);
+        const { compat, tags } = ctx.doc.schema;
+        if (tags.some(test) || compat?.some(test))
+            return quotedString(value, ctx);
+    }
+    return implicitKey
+        ? str
+        : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+}
+function stringifyString(item, ctx, onComment, onChompKeep) {
+    const { implicitKey, inFlow } = ctx;
+    const ss = typeof item.value === 'string'
+        ? item
+        : Object.assign({}, item, { value: String(item.value) });
+    let { type } = item;
+    if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        // force double quotes on control characters & unpaired surrogates
+        if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
+            type = Scalar.Scalar.QUOTE_DOUBLE;
+    }
+    const _stringify = (_type) => {
+        switch (_type) {
+            case Scalar.Scalar.BLOCK_FOLDED:
+            case Scalar.Scalar.BLOCK_LITERAL:
+                return implicitKey || inFlow
+                    ? quotedString(ss.value, ctx) // blocks are not valid inside flow containers
+                    : blockString(ss, ctx, onComment, onChompKeep);
+            case Scalar.Scalar.QUOTE_DOUBLE:
+                return doubleQuotedString(ss.value, ctx);
+            case Scalar.Scalar.QUOTE_SINGLE:
+                return singleQuotedString(ss.value, ctx);
+            case Scalar.Scalar.PLAIN:
+                return plainString(ss, ctx, onComment, onChompKeep);
+            default:
+                return null;
+        }
+    };
+    let res = _stringify(type);
+    if (res === null) {
+        const { defaultKeyType, defaultStringType } = ctx.options;
+        const t = (implicitKey && defaultKeyType) || defaultStringType;
+        res = _stringify(t);
+        if (res === null)
+            throw new Error(`Unsupported default string type ${t}`);
+    }
+    return res;
+}
+
+exports.stringifyString = stringifyString;
+
+
+/***/ }),
+
+/***/ 204:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+var identity = __nccwpck_require__(1127);
+
+const BREAK = Symbol('break visit');
+const SKIP = Symbol('skip children');
+const REMOVE = Symbol('remove node');
+/**
+ * Apply a visitor to an AST node or document.
+ *
+ * Walks through the tree (depth-first) starting from `node`, calling a
+ * `visitor` function with three arguments:
+ *   - `key`: For sequence values and map `Pair`, the node's index in the
+ *     collection. Within a `Pair`, `'key'` or `'value'`, correspondingly.
+ *     `null` for the root node.
+ *   - `node`: The current node.
+ *   - `path`: The ancestry of the current node.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this node, continue with next
+ *     sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current node, then continue with the next one
+ *   - `Node`: Replace the current node, then continue by visiting it
+ *   - `number`: While iterating the items of a sequence or map, set the index
+ *     of the next step. This is useful especially if the index of the current
+ *     node has changed.
+ *
+ * If `visitor` is a single function, it will be called with all values
+ * encountered in the tree, including e.g. `null` values. Alternatively,
+ * separate visitor functions may be defined for each `Map`, `Pair`, `Seq`,
+ * `Alias` and `Scalar` node. To define the same visitor function for more than
+ * one node type, use the `Collection` (map and seq), `Value` (map, seq & scalar)
+ * and `Node` (alias, map, seq & scalar) targets. Of all these, only the most
+ * specific defined one will be used for each node.
+ */
+function visit(node, visitor) {
+    const visitor_ = initVisitor(visitor);
+    if (identity.isDocument(node)) {
+        const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+            node.contents = null;
+    }
+    else
+        visit_(null, node, visitor_, Object.freeze([]));
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visit.BREAK = BREAK;
+/** Do not visit the children of the current node */
+visit.SKIP = SKIP;
+/** Remove the current node */
+visit.REMOVE = REMOVE;
+function visit_(key, node, visitor, path) {
+    const ctrl = callVisitor(key, node, visitor, path);
+    if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path, ctrl);
+        return visit_(key, ctrl, visitor, path);
+    }
+    if (typeof ctrl !== 'symbol') {
+        if (identity.isCollection(node)) {
+            path = Object.freeze(path.concat(node));
+            for (let i = 0; i < node.items.length; ++i) {
+                const ci = visit_(i, node.items[i], visitor, path);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    node.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+        }
+        else if (identity.isPair(node)) {
+            path = Object.freeze(path.concat(node));
+            const ck = visit_('key', node.key, visitor, path);
+            if (ck === BREAK)
+                return BREAK;
+            else if (ck === REMOVE)
+                node.key = null;
+            const cv = visit_('value', node.value, visitor, path);
+            if (cv === BREAK)
+                return BREAK;
+            else if (cv === REMOVE)
+                node.value = null;
+        }
+    }
+    return ctrl;
+}
+/**
+ * Apply an async visitor to an AST node or document.
+ *
+ * Walks through the tree (depth-first) starting from `node`, calling a
+ * `visitor` function with three arguments:
+ *   - `key`: For sequence values and map `Pair`, the node's index in the
+ *     collection. Within a `Pair`, `'key'` or `'value'`, correspondingly.
+ *     `null` for the root node.
+ *   - `node`: The current node.
+ *   - `path`: The ancestry of the current node.
+ *
+ * The return value of the visitor may be used to control the traversal:
+ *   - `Promise`: Must resolve to one of the following values
+ *   - `undefined` (default): Do nothing and continue
+ *   - `visit.SKIP`: Do not visit the children of this node, continue with next
+ *     sibling
+ *   - `visit.BREAK`: Terminate traversal completely
+ *   - `visit.REMOVE`: Remove the current node, then continue with the next one
+ *   - `Node`: Replace the current node, then continue by visiting it
+ *   - `number`: While iterating the items of a sequence or map, set the index
+ *     of the next step. This is useful especially if the index of the current
+ *     node has changed.
+ *
+ * If `visitor` is a single function, it will be called with all values
+ * encountered in the tree, including e.g. `null` values. Alternatively,
+ * separate visitor functions may be defined for each `Map`, `Pair`, `Seq`,
+ * `Alias` and `Scalar` node. To define the same visitor function for more than
+ * one node type, use the `Collection` (map and seq), `Value` (map, seq & scalar)
+ * and `Node` (alias, map, seq & scalar) targets. Of all these, only the most
+ * specific defined one will be used for each node.
+ */
+async function visitAsync(node, visitor) {
+    const visitor_ = initVisitor(visitor);
+    if (identity.isDocument(node)) {
+        const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
+        if (cd === REMOVE)
+            node.contents = null;
+    }
+    else
+        await visitAsync_(null, node, visitor_, Object.freeze([]));
+}
+// Without the `as symbol` casts, TS declares these in the `visit`
+// namespace using `var`, but then complains about that because
+// `unique symbol` must be `const`.
+/** Terminate visit traversal completely */
+visitAsync.BREAK = BREAK;
+/** Do not visit the children of the current node */
+visitAsync.SKIP = SKIP;
+/** Remove the current node */
+visitAsync.REMOVE = REMOVE;
+async function visitAsync_(key, node, visitor, path) {
+    const ctrl = await callVisitor(key, node, visitor, path);
+    if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+        replaceNode(key, path, ctrl);
+        return visitAsync_(key, ctrl, visitor, path);
+    }
+    if (typeof ctrl !== 'symbol') {
+        if (identity.isCollection(node)) {
+            path = Object.freeze(path.concat(node));
+            for (let i = 0; i < node.items.length; ++i) {
+                const ci = await visitAsync_(i, node.items[i], visitor, path);
+                if (typeof ci === 'number')
+                    i = ci - 1;
+                else if (ci === BREAK)
+                    return BREAK;
+                else if (ci === REMOVE) {
+                    node.items.splice(i, 1);
+                    i -= 1;
+                }
+            }
+        }
+        else if (identity.isPair(node)) {
+            path = Object.freeze(path.concat(node));
+            const ck = await visitAsync_('key', node.key, visitor, path);
+            if (ck === BREAK)
+                return BREAK;
+            else if (ck === REMOVE)
+                node.key = null;
+            const cv = await visitAsync_('value', node.value, visitor, path);
+            if (cv === BREAK)
+                return BREAK;
+            else if (cv === REMOVE)
+                node.value = null;
+        }
+    }
+    return ctrl;
+}
+function initVisitor(visitor) {
+    if (typeof visitor === 'object' &&
+        (visitor.Collection || visitor.Node || visitor.Value)) {
+        return Object.assign({
+            Alias: visitor.Node,
+            Map: visitor.Node,
+            Scalar: visitor.Node,
+            Seq: visitor.Node
+        }, visitor.Value && {
+            Map: visitor.Value,
+            Scalar: visitor.Value,
+            Seq: visitor.Value
+        }, visitor.Collection && {
+            Map: visitor.Collection,
+            Seq: visitor.Collection
+        }, visitor);
+    }
+    return visitor;
+}
+function callVisitor(key, node, visitor, path) {
+    if (typeof visitor === 'function')
+        return visitor(key, node, path);
+    if (identity.isMap(node))
+        return visitor.Map?.(key, node, path);
+    if (identity.isSeq(node))
+        return visitor.Seq?.(key, node, path);
+    if (identity.isPair(node))
+        return visitor.Pair?.(key, node, path);
+    if (identity.isScalar(node))
+        return visitor.Scalar?.(key, node, path);
+    if (identity.isAlias(node))
+        return visitor.Alias?.(key, node, path);
+    return undefined;
+}
+function replaceNode(key, path, node) {
+    const parent = path[path.length - 1];
+    if (identity.isCollection(parent)) {
+        parent.items[key] = node;
+    }
+    else if (identity.isPair(parent)) {
+        if (key === 'key')
+            parent.key = node;
+        else
+            parent.value = node;
+    }
+    else if (identity.isDocument(parent)) {
+        parent.contents = node;
+    }
+    else {
+        const pt = identity.isAlias(parent) ? 'alias' : 'scalar';
+        throw new Error(`Cannot replace node with ${pt} parent`);
+    }
+}
+
+exports.visit = visit;
+exports.visitAsync = visitAsync;
+
 
 /***/ }),
 

@@ -1,4 +1,6 @@
 // The action's entry point (bundled by ncc into dist/index.js).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { run } from './main.js';
 
@@ -9,4 +11,6 @@ import { run } from './main.js';
 // a JavaScript action; if a Node version ignores the flag, the action runs as it would without it.
 v8.setFlagsFromString('--optimize-for-size');
 
-await run();
+// action.yml — the one list of inputs and their defaults — sits one level above both src/ and dist/.
+const here = path.dirname(fileURLToPath(import.meta.url));
+await run(path.join(here, '..', 'action.yml'));

@@ -1,72 +1,165 @@
-import * as core from '@actions/core';
-import { maskSecrets } from './credentials.js';
-import { deploy, removeDeployment } from './deploy.js';
-import { errorMessage } from './errors.js';
-import { pullRequestOf, readEventContext, runUrl } from './event.js';
-import { GitHubReporter } from './github.js';
-import { readInputs } from './inputs.js';
-import { commentMarker, previewCommentBody, publicUrl, resolveTarget } from './preview.js';
-import { publishReport } from './report.js';
+import { readFileSync } from 'node:fs';
+import { runBuild } from './adapters/build.js';
+import { CloudFrontCdn, createCloudFrontClient } from './adapters/cloudfront/cdn.js';
+import { GitHubReporter } from './adapters/github/reporter.js';
+import { createS3Client } from './adapters/s3/client.js';
+import { S3Store } from './adapters/s3/store.js';
+import { haveCredentials, maskSecrets } from './context/credentials.js';
+import { type EventContext, pullRequestOf, readEventContext, runUrl } from './context/event.js';
+import {
+  type DeployInputs,
+  inputSpecs,
+  inputVariableName,
+  readInputs,
+  unknownInputVariables,
+  withDefaults,
+} from './context/inputs.js';
+import { type RunContext, resolveRunContext } from './context/run-context.js';
+import { previewPrefix } from './context/target.js';
+import { type Ports, deploy } from './pipeline/deploy.js';
+import { DryRunCdn, DryRunStore } from './pipeline/dry-run.js';
+import { type Outcome, emptyCounts, finalOutcome } from './pipeline/outcome.js';
+import { type Channel, runnerChannel, terminalChannel } from './report/channel.js';
+import { commentMarker, previewCommentBody } from './report/comment.js';
+import { publishOutcome } from './report/publish.js';
+import { errorMessage, isRefusal } from './shared/errors.js';
 
 /**
- * The action: read and validate the inputs, decide where this run deploys (a pull-request preview or the
- * given prefix), run the deploy pipeline (deploy.ts) or remove a closed pull request's preview, record it
- * as a GitHub deployment and on the pull request, and report.
+ * The action: read the inputs and the event once into a RunContext, build the adapters (S3, CloudFront,
+ * GitHub; read-only wrappers for a dry run), run the pipeline, and publish its one Outcome — summary,
+ * outputs, annotations, the GitHub deployment and the pull-request comment — whatever the result.
  */
-export async function run(): Promise<void> {
+export async function run(actionYamlPath: string, env: NodeJS.ProcessEnv = process.env): Promise<Outcome> {
   const started = Date.now();
-  maskSecrets(process.env);
+  // On the runner, GITHUB_OUTPUT is always set; without it this is a local run in a terminal.
+  const channel = env.GITHUB_OUTPUT ? runnerChannel() : terminalChannel();
+  maskSecrets(env, channel.mask);
+  const specs = inputSpecs(readFileSync(actionYamlPath, 'utf8'));
+  for (const message of unknownInputVariables(env, specs)) channel.warning(message);
+  const get = withDefaults((name) => env[inputVariableName(name)] ?? '', specs);
+  const event = readEventContext(env);
+
+  let inputs: DeployInputs;
   try {
-    const given = readInputs((name) => core.getInput(name));
-    const event = readEventContext();
-    const target = resolveTarget(given, pullRequestOf(event.eventName, event.payload), event.sha ?? '');
-    const inputs = { ...given, prefix: target.prefix };
-    const url = inputs.siteUrl ? publicUrl(inputs.siteUrl, target.prefix) : undefined;
-    const logUrl = runUrl();
-    // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
-    const reporter =
-      !inputs.dryRun && inputs.githubToken && event.repository
-        ? GitHubReporter.create(inputs.githubToken, event.repository)
-        : undefined;
-
-    let deploymentId: number | undefined;
-    const report = target.cleanup
-      ? await removeDeployment(inputs, started)
-      : await deploy(inputs, started, {
-          beforeApply: async () => void (deploymentId = await reporter?.startDeployment(target, logUrl)),
-        });
-    report.url = url;
-    report.prefix = target.prefix;
-
-    if (reporter && report.status !== 'skipped') {
-      if (deploymentId !== undefined) {
-        await reporter.finishDeployment(
-          deploymentId,
-          target,
-          report.status === 'failed' ? 'failure' : 'success',
-          url,
-          logUrl,
-        );
-      }
-      if (target.cleanup) await reporter.deactivatePreview(target);
-      if (target.pullRequest) {
-        const body = previewCommentBody({
-          prefix: target.prefix,
-          siteUrl: inputs.siteUrl,
-          sha: target.ref,
-          runUrl: logUrl,
-          report,
-        });
-        await reporter.upsertComment(target.pullRequest.number, commentMarker(target.prefix), body);
-      }
-    }
-
-    await publishReport(report);
-    if (report.status === 'failed') {
-      for (const failure of report.failures.slice(0, 20)) core.error(`${failure.key}: ${failure.message}`);
-      core.setFailed(report.reason ?? 'The deploy failed.');
-    }
+    inputs = readInputs(get, env);
   } catch (error) {
-    core.setFailed(errorMessage(error));
+    const outcome = stoppedBeforeStart(error, Date.now() - started);
+    await commentOnInputError(outcome, get, event, env, channel);
+    await publishOutcome(outcome, channel);
+    return outcome;
+  }
+
+  let context: RunContext | undefined;
+  let outcome: Outcome;
+  let reporter: GitHubReporter | undefined;
+  let deploymentId: number | undefined;
+  try {
+    const client = createS3Client(inputs);
+    const credentials = await haveCredentials(() => client.config.credentials(), channel.mask);
+    context = resolveRunContext(inputs, event, env, credentials, new Date(started));
+    const store = new S3Store(client, inputs);
+    const cdn = inputs.distributionId ? new CloudFrontCdn(createCloudFrontClient(), inputs.distributionId) : undefined;
+    // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
+    if (!inputs.dryRun && inputs.githubToken && context.repository) {
+      reporter = GitHubReporter.create(inputs.githubToken, context.repository);
+    }
+    const target = context.target;
+    const ports: Ports = {
+      store: inputs.dryRun ? new DryRunStore(store) : store,
+      cdn: cdn && inputs.dryRun ? new DryRunCdn() : cdn,
+      build: runBuild,
+      log: channel,
+      now: () => new Date(),
+      // A deployment records a deploy; removing a preview only marks its deployments inactive (below).
+      beforeWrite: async () => {
+        if (!target.cleanup) deploymentId = await reporter?.startDeployment(target, context?.runUrl);
+      },
+    };
+    outcome = await deploy(context, ports);
+  } catch (error) {
+    // Only a defect gets here (the pipeline turns every failure into an Outcome); still report it.
+    outcome = stoppedBeforeStart(error, Date.now() - started);
+  }
+
+  if (reporter && context && outcome.result !== 'skipped') {
+    await recordOnGitHub(reporter, context, outcome, deploymentId);
+  }
+  await publishOutcome(outcome, channel, inputs.siteUrl);
+  return outcome;
+}
+
+/** The outcome of a run that could not start (an invalid input): refused, with nothing planned or written. */
+function stoppedBeforeStart(error: unknown, durationMs: number): Outcome {
+  return finalOutcome({
+    result: isRefusal(error) ? 'refused' : 'failed',
+    action: 'deploy',
+    dryRun: false,
+    target: '',
+    prefix: '',
+    reason: errorMessage(error),
+    input: (error as { input?: string }).input,
+    planned: false,
+    changes: [],
+    counts: emptyCounts(),
+    bytesUploaded: 0,
+    failures: [],
+    kept: { excluded: 0, otherDeployments: [], retained: 0 },
+    invalidation: { paths: [] },
+    durationMs,
+  });
+}
+
+/** The deployment's final status, the preview's deployments made inactive, and the pull-request comment. */
+async function recordOnGitHub(
+  reporter: GitHubReporter,
+  context: RunContext,
+  outcome: Outcome,
+  deploymentId: number | undefined,
+): Promise<void> {
+  const { target } = context;
+  if (deploymentId !== undefined) {
+    const state = outcome.result === 'failed' ? 'failure' : 'success';
+    await reporter.finishDeployment(deploymentId, target, state, context.url, context.runUrl);
+  }
+  if (target.cleanup && outcome.result !== 'failed' && outcome.result !== 'refused') {
+    await reporter.deactivatePreview(target);
+  }
+  if (target.pullRequest) {
+    const body = previewCommentBody(outcome, {
+      prefix: target.prefix,
+      siteUrl: context.inputs.siteUrl,
+      sha: target.ref,
+      runUrl: context.runUrl,
+    });
+    await reporter.upsertComment(target.pullRequest.number, commentMarker(target.prefix), body);
+  }
+}
+
+/**
+ * A preview refused for a bad input still updates its pull-request comment, so it never keeps saying
+ * "Preview ready" for a commit that was not deployed. Best effort: only what can be read without the
+ * invalid input is used.
+ */
+async function commentOnInputError(
+  outcome: Outcome,
+  get: (name: string) => string,
+  event: EventContext,
+  env: NodeJS.ProcessEnv,
+  channel: Channel,
+): Promise<void> {
+  const pullRequest = pullRequestOf(event.eventName, event.payload);
+  const token = get('github-token').trim();
+  if (!pullRequest || !event.repository || !token || !/^true$/i.test(get('preview').trim())) return;
+  if (/^true$/i.test(get('dry-run').trim())) return;
+  try {
+    const prefix = previewPrefix(pullRequest.number);
+    const body = previewCommentBody(outcome, {
+      prefix,
+      sha: pullRequest.headSha || (event.sha ?? ''),
+      runUrl: runUrl(env),
+    });
+    await GitHubReporter.create(token, event.repository).upsertComment(pullRequest.number, commentMarker(prefix), body);
+  } catch (error) {
+    channel.warning(`Could not update the preview comment: ${errorMessage(error)}`);
   }
 }

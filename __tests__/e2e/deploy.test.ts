@@ -6,8 +6,8 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../examples/local-s3-server.mjs';
-import { headersFor } from '../../src/headers.js';
-import { MANIFEST_NAME } from '../../src/manifest.js';
+import { headersFor } from '../../src/pipeline/headers.js';
+import { MANIFEST_NAME } from '../../src/pipeline/manifest.js';
 import { type ActionRun, runAction } from '../support/action-runner.js';
 import { listKeys, localS3Client, readObject, snapshot } from '../support/bucket.js';
 import { type CloudFrontStub, startCloudFrontStub } from '../support/cloudfront-stub.js';
@@ -268,7 +268,8 @@ describe('dry run', () => {
     const run = await deploy(bucket, site, { 'dry-run': 'true', 'distribution-id': DISTRIBUTION });
     expectSuccess(run);
     expect(proxy.writes()).toBe(0);
-    expect(Object.keys(proxy.counts).sort()).toEqual(['GetObject', 'ListObjectsV2']);
+    // Reads only: the listing, the manifest, and the manifest's ETag checked again before the (recorded) deletes.
+    expect(Object.keys(proxy.counts).sort()).toEqual(['GetObject', 'HeadObject', 'ListObjectsV2']);
     expect(await snapshot(s3, bucket)).toEqual(before);
     expect(cloudfront.invalidations.length).toBe(invalidations);
     expect(run.outputs).toMatchObject({ uploaded: '1', deleted: '1', 'invalidation-id': '' });

@@ -6,7 +6,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../examples/local-s3-server.mjs';
-import { MANIFEST_NAME } from '../../src/manifest.js';
+import { MANIFEST_NAME } from '../../src/pipeline/manifest.js';
 import { type ActionRun, runAction } from '../support/action-runner.js';
 import { listKeys, localS3Client } from '../support/bucket.js';
 import { type CloudFrontStub, startCloudFrontStub } from '../support/cloudfront-stub.js';

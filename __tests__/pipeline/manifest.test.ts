@@ -1,0 +1,240 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from '@jest/globals';
+import {
+  MANIFEST_NAME,
+  type Manifest,
+  type ManifestEntry,
+  decodeManifest,
+  emptyManifest,
+  encodeManifest,
+  isManifestPath,
+  sameManifest,
+} from '../../src/pipeline/manifest.js';
+
+const DATE = new Date('2024-05-01T12:34:56.789Z');
+
+const HTML_ENTRY: ManifestEntry = {
+  md5: 'd41d8cd98f00b204e9800998ecf8427e',
+  etag: '"d41d8cd98f00b204e9800998ecf8427e"',
+  size: 0,
+  contentType: 'text/html; charset=utf-8',
+  cacheControl: 'public, max-age=0, must-revalidate',
+};
+const JS_ENTRY: ManifestEntry = {
+  md5: '9e107d9d372bb6826bd81d3542a419d6',
+  etag: '"3858f62230ac3c915f300c664312c63f-2"',
+  size: 10485760,
+  contentType: 'text/javascript; charset=utf-8',
+  cacheControl: 'public, max-age=31536000, immutable',
+};
+const PNG_ENTRY: ManifestEntry = {
+  md5: 'e4d909c290d0fb1ca068ffaddf22cbd0',
+  etag: '"e4d909c290d0fb1ca068ffaddf22cbd0"',
+  size: 2048,
+  contentType: 'image/png',
+  cacheControl: 'public, max-age=3600',
+};
+
+function manifestOf(entries: Array<[string, ManifestEntry]>): Manifest {
+  return { entries: new Map(entries), retained: new Map() };
+}
+
+function gzipJson(value: unknown): Buffer {
+  return gzipSync(JSON.stringify(value));
+}
+
+const VALID_DOCUMENT = {
+  format: 'parlai-site-deploy/manifest',
+  version: 1,
+  updatedAt: DATE.toISOString(),
+  entries: {},
+};
+
+describe('encodeManifest / decodeManifest', () => {
+  it.each<[string, Array<[string, ManifestEntry]>]>([
+    ['empty', []],
+    ['one entry', [['index.html', HTML_ENTRY]]],
+    [
+      'several entries, nested and unicode keys',
+      [
+        ['index.html', HTML_ENTRY],
+        ['static/js/app.3f2a9c1b.js', JS_ENTRY],
+        ['img/café 😀.png', PNG_ENTRY],
+      ],
+    ],
+    [
+      'keys that are Object.prototype names',
+      [
+        ['__proto__', HTML_ENTRY],
+        ['constructor', PNG_ENTRY],
+        ['toString', JS_ENTRY],
+      ],
+    ],
+  ])('round-trips %s', (_title, entries) => {
+    const encoded = encodeManifest(manifestOf(entries), DATE);
+    expect(encoded[0]).toBe(0x1f);
+    expect(encoded[1]).toBe(0x8b);
+    const decoded = decodeManifest(encoded);
+    expect(decoded.entries).toEqual(new Map(entries));
+  });
+
+  it('writes the format, version, date and entries sorted by key', () => {
+    const encoded = encodeManifest(
+      manifestOf([
+        ['b.html', HTML_ENTRY],
+        ['a.png', PNG_ENTRY],
+        ['B.js', JS_ENTRY],
+      ]),
+      DATE,
+    );
+    const document = JSON.parse(gunzipSync(encoded).toString('utf8')) as Record<string, unknown>;
+    expect(document).toEqual({
+      format: 'parlai-site-deploy/manifest',
+      version: 1,
+      updatedAt: '2024-05-01T12:34:56.789Z',
+      entries: { 'B.js': JS_ENTRY, 'a.png': PNG_ENTRY, 'b.html': HTML_ENTRY },
+      retained: {},
+    });
+    expect(Object.keys(document.entries as object)).toEqual(['B.js', 'a.png', 'b.html']);
+  });
+
+  it('is deterministic: the same entries in another insertion order give the same bytes', () => {
+    const one = encodeManifest(
+      manifestOf([
+        ['index.html', HTML_ENTRY],
+        ['static/app.js', JS_ENTRY],
+        ['img/a.png', PNG_ENTRY],
+      ]),
+      DATE,
+    );
+    const two = encodeManifest(
+      manifestOf([
+        ['img/a.png', PNG_ENTRY],
+        ['index.html', HTML_ENTRY],
+        ['static/app.js', JS_ENTRY],
+      ]),
+      new Date(DATE.getTime()),
+    );
+    expect(Buffer.compare(one, two)).toBe(0);
+  });
+
+  it('differs when the date differs', () => {
+    const entries: Array<[string, ManifestEntry]> = [['index.html', HTML_ENTRY]];
+    const one = encodeManifest(manifestOf(entries), DATE);
+    const two = encodeManifest(manifestOf(entries), new Date(DATE.getTime() + 1000));
+    expect(Buffer.compare(one, two)).not.toBe(0);
+  });
+
+  it('an empty manifest has no entries and round-trips', () => {
+    expect(emptyManifest().entries.size).toBe(0);
+    expect(decodeManifest(encodeManifest(emptyManifest(), DATE)).entries.size).toBe(0);
+  });
+
+  it.each<[string, Buffer]>([
+    ['wrong format', gzipJson({ ...VALID_DOCUMENT, format: 'something-else' })],
+    ['no format', gzipJson({ version: 1, entries: {} })],
+    ['wrong version', gzipJson({ ...VALID_DOCUMENT, version: 2 })],
+    ['version as a string', gzipJson({ ...VALID_DOCUMENT, version: '1' })],
+    ['no entries', gzipJson({ format: VALID_DOCUMENT.format, version: 1 })],
+    ['null entries', gzipJson({ ...VALID_DOCUMENT, entries: null })],
+    ['entries as a string', gzipJson({ ...VALID_DOCUMENT, entries: 'x' })],
+    ['not gzip', Buffer.from(JSON.stringify(VALID_DOCUMENT))],
+    ['empty body', Buffer.alloc(0)],
+    ['truncated gzip', encodeManifest(manifestOf([['index.html', HTML_ENTRY]]), DATE).subarray(0, 20)],
+    ['gzip of non-JSON', gzipSync('not json at all')],
+    ['gzip of JSON null', gzipSync('null')],
+    ['gzip of a JSON array', gzipSync('[]')],
+  ])('rejects %s', (_title, body) => {
+    expect(() => decodeManifest(body)).toThrow();
+  });
+
+  it('accepts a valid document with no entries', () => {
+    expect(decodeManifest(gzipJson(VALID_DOCUMENT)).entries.size).toBe(0);
+  });
+
+  it('drops malformed entries and keeps the valid ones', () => {
+    const body = gzipJson({
+      ...VALID_DOCUMENT,
+      entries: {
+        'good.html': HTML_ENTRY,
+        'null.html': null,
+        'string.html': 'x',
+        'number.html': 7,
+        'size-as-string.png': { ...PNG_ENTRY, size: '2048' },
+        'no-etag.png': { md5: PNG_ENTRY.md5, size: 1, contentType: 'image/png', cacheControl: 'x' },
+        'md5-number.js': { ...JS_ENTRY, md5: 5 },
+        'no-cache-control.js': { md5: 'a', etag: 'b', size: 1, contentType: 'c' },
+        'content-type-null.js': { ...JS_ENTRY, contentType: null },
+        'good.js': JS_ENTRY,
+      },
+    });
+    const { entries } = decodeManifest(body);
+    expect([...entries.keys()].sort()).toEqual(['good.html', 'good.js']);
+    expect(entries.get('good.html')).toEqual(HTML_ENTRY);
+    expect(entries.get('good.js')).toEqual(JS_ENTRY);
+  });
+});
+
+describe('isManifestPath', () => {
+  it('has the documented name', () => {
+    expect(MANIFEST_NAME).toBe('.parlai-site-deploy.json.gz');
+  });
+
+  it.each<[string, boolean]>([
+    [MANIFEST_NAME, true],
+    [`pr-1/${MANIFEST_NAME}`, true],
+    [`previews/pr-42/${MANIFEST_NAME}`, true],
+    [`x${MANIFEST_NAME}`, false],
+    [`pr-1/x${MANIFEST_NAME}`, false],
+    [`${MANIFEST_NAME}.bak`, false],
+    [`${MANIFEST_NAME}/index.html`, false],
+    ['.parlai-site-deploy.json', false],
+    ['index.html', false],
+    ['', false],
+  ])('%j → %s', (key, expected) => {
+    expect(isManifestPath(key)).toBe(expected);
+  });
+});
+
+describe('retained assets', () => {
+  it('round-trip with their dates, and drop unreadable dates', () => {
+    const since = new Date('2026-03-04T05:06:07.000Z');
+    const body = encodeManifest(
+      { entries: new Map(), retained: new Map([['assets/app.3f2a9c1b.js', since]]) },
+      new Date(),
+    );
+    expect(decodeManifest(body).retained).toEqual(new Map([['assets/app.3f2a9c1b.js', since]]));
+    const json = JSON.stringify({
+      format: 'parlai-site-deploy/manifest',
+      version: 1,
+      entries: {},
+      retained: { a: 'not a date', b: 3, c: '2026-01-01T00:00:00Z' },
+    });
+    expect(decodeManifest(gzipSync(json)).retained).toEqual(new Map([['c', new Date('2026-01-01T00:00:00Z')]]));
+  });
+  it('a manifest without them reads as none retained', () => {
+    const json = JSON.stringify({ format: 'parlai-site-deploy/manifest', version: 1, entries: {} });
+    expect(decodeManifest(gzipSync(json)).retained).toEqual(new Map());
+  });
+});
+
+describe('sameManifest', () => {
+  const entry = { md5: 'a', etag: 'e', size: 1, contentType: 't', cacheControl: 'c' };
+  const base = () => ({ entries: new Map([['x', { ...entry }]]), retained: new Map([['old.js', new Date(1000)]]) });
+  it('is true for equal state in a fresh copy', () => {
+    expect(sameManifest(base(), base())).toBe(true);
+  });
+  it.each<[string, (m: ReturnType<typeof base>) => void]>([
+    ['an entry field', (m) => (m.entries.get('x')!.etag = 'f')],
+    ['a header', (m) => (m.entries.get('x')!.cacheControl = 'no-cache')],
+    ['an added entry', (m) => m.entries.set('y', { ...entry })],
+    ['a removed entry', (m) => m.entries.delete('x')],
+    ['a renamed entry', (m) => (m.entries.delete('x'), m.entries.set('z', { ...entry }))],
+    ['a retained date', (m) => m.retained.set('old.js', new Date(2000))],
+    ['a retained key', (m) => (m.retained.delete('old.js'), m.retained.set('other.js', new Date(1000)))],
+  ])('is false when %s differs', (_what, change) => {
+    const changed = base();
+    change(changed);
+    expect(sameManifest(base(), changed)).toBe(false);
+  });
+});

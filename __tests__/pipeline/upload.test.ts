@@ -1,0 +1,172 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ObjectHeaders } from '../../src/pipeline/headers.js';
+import type { Plan, PlannedWrite, SiteFile } from '../../src/pipeline/plan.js';
+import { type ObjectWriter, uploadAll } from '../../src/pipeline/upload.js';
+import { formatBytes } from '../../src/shared/text.js';
+
+const HTML: ObjectHeaders = {
+  contentType: 'text/html; charset=utf-8',
+  cacheControl: 'public, max-age=0, must-revalidate',
+};
+const PNG: ObjectHeaders = { contentType: 'image/png', cacheControl: 'public, max-age=3600' };
+
+function write(key: string, reason: PlannedWrite['reason'], size = 100): PlannedWrite {
+  const file: SiteFile = {
+    relativePath: key,
+    absolutePath: `/x/${key}`,
+    key,
+    size,
+    md5: 'm',
+    headers: key.endsWith('.html') ? HTML : PNG,
+  };
+  return { file, reason };
+}
+
+function planOf(writes: PlannedWrite[]): Plan {
+  return {
+    uploads: writes.filter((w) => w.reason !== 'headers'),
+    headerUpdates: writes.filter((w) => w.reason === 'headers'),
+    deletes: [],
+    retained: [],
+    unchanged: [],
+    unchangedEntries: new Map(),
+    excludedRemote: 0,
+    otherDeployments: [],
+    remoteKeys: [],
+  };
+}
+
+/** Records the order calls start and finish, with a tick of delay so writes overlap. */
+class RecordingStore implements ObjectWriter {
+  events: string[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  constructor(private readonly failing = new Set<string>()) {}
+  private async run(kind: string, file: SiteFile): Promise<string> {
+    this.events.push(`start ${kind} ${file.key}`);
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    this.inFlight -= 1;
+    this.events.push(`end ${kind} ${file.key}`);
+    if (this.failing.has(file.key)) throw new Error(`boom ${file.key}`);
+    return `etag-${file.key}`;
+  }
+  putFile(file: SiteFile) {
+    return this.run('put', file);
+  }
+  copyWithHeaders(file: SiteFile) {
+    return this.run('copy', file);
+  }
+}
+
+const quiet = { concurrency: 4, log: () => undefined };
+
+describe('uploadAll', () => {
+  it('finishes every asset before it starts any page', async () => {
+    const writes = [
+      write('index.html', 'changed'),
+      write('a.png', 'new'),
+      write('docs/index.html', 'new'),
+      write('b.png', 'headers'),
+      write('c.png', 'new'),
+    ];
+    const store = new RecordingStore();
+    const result = await uploadAll(store, planOf(writes), quiet);
+    const firstPageStart = store.events.findIndex((event) => event.startsWith('start') && event.endsWith('.html'));
+    const lastAssetEnd = Math.max(
+      ...store.events.map((event, index) => (event.startsWith('end') && event.endsWith('.png') ? index : -1)),
+    );
+    expect(lastAssetEnd).toBeLessThan(firstPageStart);
+    expect(result.written.map((w) => w.write.file.key).sort()).toEqual([
+      'a.png',
+      'b.png',
+      'c.png',
+      'docs/index.html',
+      'index.html',
+    ]);
+    expect(result.failed).toEqual([]);
+  });
+
+  it('rewrites headers with a copy and uploads the rest, counting only bytes sent', async () => {
+    const store = new RecordingStore();
+    const result = await uploadAll(
+      store,
+      planOf([write('a.png', 'new', 1000), write('b.png', 'headers', 5000), write('c.html', 'changed', 300)]),
+      quiet,
+    );
+    expect(store.events.filter((event) => event.startsWith('start'))).toEqual(
+      expect.arrayContaining(['start put a.png', 'start copy b.png', 'start put c.html']),
+    );
+    expect(result.bytesUploaded).toBe(1300);
+    expect(result.written.find((w) => w.write.file.key === 'b.png')?.etag).toBe('etag-b.png');
+  });
+
+  it('holds the pages back when an asset fails, and reports the failure', async () => {
+    const store = new RecordingStore(new Set(['b.png']));
+    const result = await uploadAll(
+      store,
+      planOf([write('a.png', 'new'), write('b.png', 'new'), write('index.html', 'changed')]),
+      quiet,
+    );
+    expect(result.failed.map((f) => [f.write.file.key, f.message])).toEqual([['b.png', 'boom b.png']]);
+    expect(result.notAttempted.map((w) => w.file.key)).toEqual(['index.html']);
+    expect(store.events.some((event) => event.includes('index.html'))).toBe(false);
+    expect(result.written.map((w) => w.write.file.key)).toEqual(['a.png']);
+  });
+
+  it('reports a failed page without affecting the others', async () => {
+    const store = new RecordingStore(new Set(['b.html']));
+    const result = await uploadAll(
+      store,
+      planOf([write('a.html', 'new'), write('b.html', 'new'), write('c.html', 'new')]),
+      quiet,
+    );
+    expect(result.failed.map((f) => f.write.file.key)).toEqual(['b.html']);
+    expect(result.written).toHaveLength(2);
+  });
+
+  it.each([1, 3, 8])('keeps at most %i requests in flight', async (concurrency) => {
+    const store = new RecordingStore();
+    const writes = Array.from({ length: 30 }, (_, index) => write(`f${index}.png`, 'new'));
+    await uploadAll(store, planOf(writes), { concurrency, log: () => undefined });
+    expect(store.maxInFlight).toBe(concurrency);
+  });
+
+  it('logs progress with objects, bytes and percent', async () => {
+    const lines: string[] = [];
+    await uploadAll(
+      new RecordingStore(),
+      planOf([write('a.png', 'new', 1024 * 1024), write('b.png', 'new', 1024 * 1024)]),
+      {
+        concurrency: 1,
+        log: (line) => lines.push(line),
+        progressIntervalMs: 1,
+      },
+    );
+    expect(lines.at(-1)).toBe('Uploaded 2/2 objects, 2.0 MiB of 2.0 MiB (100%)');
+  });
+
+  it('does nothing for an empty plan', async () => {
+    const store = new RecordingStore();
+    expect(await uploadAll(store, planOf([]), quiet)).toEqual({
+      written: [],
+      failed: [],
+      notAttempted: [],
+      bytesUploaded: 0,
+    });
+    expect(store.events).toEqual([]);
+  });
+});
+
+describe('formatBytes', () => {
+  it.each([
+    [0, '0 B'],
+    [1023, '1023 B'],
+    [1024, '1.0 KiB'],
+    [31 * 1024 * 1024 + 100 * 1024, '31.1 MiB'],
+    [5 * 1024 ** 3, '5.0 GiB'],
+  ])('%i → %s', (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text);
+  });
+});

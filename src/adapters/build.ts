@@ -1,0 +1,15 @@
+import * as core from '@actions/core';
+import * as exec from '@actions/exec';
+
+/**
+ * Runs `build-command` with bash (`-e -o pipefail`, as a workflow `run:` step does) in a log group, its output
+ * streamed; resolves to the exit code.
+ */
+export async function runBuild(command: string, workingDirectory: string): Promise<number> {
+  return core.group(`Build: ${command}`, () =>
+    exec.exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
+      cwd: workingDirectory,
+      ignoreReturnCode: true,
+    }),
+  );
+}

@@ -1,0 +1,41 @@
+import http from 'node:http';
+import https from 'node:https';
+import { S3Client } from '@aws-sdk/client-s3';
+
+export interface S3Settings {
+  region: string;
+  endpointUrl?: string;
+  forcePathStyle: boolean;
+  concurrency: number;
+}
+
+export const USER_AGENT = 'parlai-site-deploy/1';
+
+/** Parts of large files in flight at once, across all files: bounds memory to this many PART_SIZE buffers. */
+export const PARTS_IN_FLIGHT = 4;
+
+export function createS3Client(settings: S3Settings): S3Client {
+  // One keep-alive socket per concurrent request: no new TLS handshake per object.
+  const agentOptions = { keepAlive: true, maxSockets: settings.concurrency + PARTS_IN_FLIGHT };
+  return new S3Client({
+    region: settings.region,
+    endpoint: settings.endpointUrl,
+    forcePathStyle: settings.forcePathStyle,
+    followRegionRedirects: true,
+    // Adaptive retries back off on 503 SlowDown and throttle the client instead of failing the deploy.
+    retryMode: 'adaptive',
+    maxAttempts: 6,
+    // Integrity comes from Content-MD5 on every PUT and part (checked by S3) and the ETag check below (for
+    // servers that skip Content-MD5). The SDK's default CRC32 trailers would add aws-chunked framing that
+    // some S3-compatible servers store verbatim.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    customUserAgent: USER_AGENT,
+    requestHandler: {
+      httpAgent: new http.Agent(agentOptions),
+      httpsAgent: new https.Agent(agentOptions),
+      connectionTimeout: 10_000,
+      requestTimeout: 120_000,
+    },
+  });
+}

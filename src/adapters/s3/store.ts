@@ -1,0 +1,327 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  type ListObjectsV2CommandOutput,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+  paginateListObjectsV2,
+} from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
+import type { ObjectHeaders } from '../../pipeline/headers.js';
+import type { RemoteObject, SiteFile } from '../../pipeline/plan.js';
+import { ConcurrentWriteError, type ObjectHead, type ObjectStore, type StoredObject } from '../../pipeline/ports.js';
+import { PART_SIZE } from '../../pipeline/scan.js';
+import { type S3Target, describeS3Error } from '../aws-errors.js';
+import { PARTS_IN_FLIGHT } from './client.js';
+import {
+  acceptedMultipartEtags,
+  encodeCopySource,
+  etagIsOpaque,
+  isNotFound,
+  isPreconditionFailed,
+  unquote,
+} from './compat.js';
+
+/** Files up to this size are read into reused buffers (most of a site); larger ones get their own. */
+const POOLED_BODY_BYTES = 1024 * 1024;
+const DELETE_BATCH = 1000;
+
+export class IntegrityError extends Error {}
+
+/** Body buffers for single-part uploads, reused across files so a deploy of 50,000 files allocates a handful. */
+class BodyBuffers {
+  private readonly free: Buffer[] = [];
+
+  take(size: number): Buffer {
+    if (size > POOLED_BODY_BYTES) return Buffer.allocUnsafe(size);
+    return this.free.pop() ?? Buffer.allocUnsafe(POOLED_BODY_BYTES);
+  }
+
+  give(buffer: Buffer): void {
+    if (buffer.length === POOLED_BODY_BYTES) this.free.push(buffer);
+  }
+}
+
+/** Reads exactly `size` bytes of a file into `buffer`; fewer means the file changed since it was scanned. */
+function readInto(absolutePath: string, buffer: Buffer, size: number): number {
+  const descriptor = openSync(absolutePath, 'r');
+  try {
+    let total = 0;
+    for (;;) {
+      const bytesRead = readSync(descriptor, buffer, total, Math.min(buffer.length, size + 1) - total, null);
+      if (bytesRead === 0) return total;
+      total += bytesRead;
+      if (total > size || total === buffer.length) return total;
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** The ObjectStore of the pipeline, on S3 (or an S3-compatible store). Errors name the input that fixes them. */
+export class S3Store implements ObjectStore {
+  private readonly partLimit = pLimit(PARTS_IN_FLIGHT);
+  private readonly bodies = new BodyBuffers();
+
+  readonly bucket: string;
+
+  constructor(
+    readonly client: S3Client,
+    private readonly target: S3Target,
+  ) {
+    this.bucket = target.bucket;
+  }
+
+  /** Runs one call; an SDK error becomes a ServiceError that says what to fix. */
+  private async call<T>(action: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof IntegrityError || error instanceof ConcurrentWriteError) throw error;
+      throw describeS3Error(error, action, this.target);
+    }
+  }
+
+  /** One flat, paginated listing of everything under the prefix. */
+  async list(prefix: string): Promise<RemoteObject[]> {
+    const objects: RemoteObject[] = [];
+    return this.call('ListObjectsV2', async () => {
+      const pages = paginateListObjectsV2(
+        { client: this.client, pageSize: 1000 },
+        { Bucket: this.bucket, Prefix: prefix || undefined },
+      );
+      for await (const page of pages as AsyncIterable<ListObjectsV2CommandOutput>) {
+        for (const object of page.Contents ?? []) {
+          if (object.Key === undefined) continue;
+          objects.push({ key: object.Key, etag: unquote(object.ETag), size: object.Size ?? 0 });
+        }
+      }
+      return objects;
+    });
+  }
+
+  /** One HEAD: the object's ETag and the two headers this action owns, or undefined when it is absent. */
+  async head(key: string): Promise<ObjectHead | undefined> {
+    return this.call('HeadObject', async () => {
+      try {
+        const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+        return {
+          etag: unquote(head.ETag),
+          headers: { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' },
+        };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    return this.call('GetObject', async () => {
+      try {
+        const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+        const body = Buffer.from(await response.Body!.transformToByteArray());
+        return { body, etag: unquote(response.ETag) };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Uploads a file (in parts from PART_SIZE up) and returns the ETag S3 recorded. The Content-MD5 is the
+   * scan's: a file that changed on disk since the scan is refused by S3 (or by the ETag check), not stored
+   * as if it were the file that was planned.
+   */
+  async putFile(file: SiteFile): Promise<string> {
+    return this.call(file.size >= PART_SIZE ? 'multipart upload' : 'PutObject', () =>
+      file.size >= PART_SIZE ? this.putMultipart(file) : this.putSingle(file),
+    );
+  }
+
+  private async putSingle(file: SiteFile): Promise<string> {
+    const buffer = this.bodies.take(file.size + 1);
+    try {
+      const read = readInto(file.absolutePath, buffer, file.size);
+      if (read !== file.size) {
+        throw new IntegrityError(
+          `${file.relativePath} changed on disk after it was scanned (now ${read > file.size ? 'longer' : `${read} bytes`}, was ${file.size}): is the build still writing?`,
+        );
+      }
+      const response = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: file.key,
+          Body: buffer.subarray(0, file.size),
+          ContentLength: file.size,
+          ContentMD5: Buffer.from(file.md5, 'hex').toString('base64'),
+          ContentType: file.headers.contentType,
+          CacheControl: file.headers.cacheControl,
+        }),
+      );
+      return this.checkStored(file, unquote(response.ETag), response.ServerSideEncryption, [file.md5]);
+    } finally {
+      this.bodies.give(buffer);
+    }
+  }
+
+  private async putMultipart(file: SiteFile): Promise<string> {
+    const created = await this.client.send(
+      new CreateMultipartUploadCommand({
+        Bucket: this.bucket,
+        Key: file.key,
+        ContentType: file.headers.contentType,
+        CacheControl: file.headers.cacheControl,
+      }),
+    );
+    const uploadId = created.UploadId!;
+    const handle = await open(file.absolutePath, 'r');
+    try {
+      const partCount = Math.ceil(file.size / PART_SIZE);
+      const settled = await Promise.allSettled(
+        Array.from({ length: partCount }, (_, index) =>
+          this.partLimit(async () => {
+            const offset = index * PART_SIZE;
+            const length = Math.min(PART_SIZE, file.size - offset);
+            const body = Buffer.alloc(length);
+            const { bytesRead } = await handle.read(body, 0, length, offset);
+            if (bytesRead !== length)
+              throw new IntegrityError(`${file.relativePath} got shorter while it was uploaded`);
+            const md5 = createHash('md5').update(body).digest();
+            const response = await this.client.send(
+              new UploadPartCommand({
+                Bucket: this.bucket,
+                Key: file.key,
+                UploadId: uploadId,
+                PartNumber: index + 1,
+                Body: body,
+                ContentLength: length,
+                ContentMD5: md5.toString('base64'),
+              }),
+            );
+            return { PartNumber: index + 1, ETag: response.ETag };
+          }),
+        ),
+      );
+      const failure = settled.find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
+      const parts = settled.map(
+        (result) => (result as PromiseFulfilledResult<{ PartNumber: number; ETag?: string }>).value,
+      );
+      const completed = await this.client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: file.key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
+      );
+      return this.checkStored(
+        file,
+        unquote(completed.ETag),
+        completed.ServerSideEncryption,
+        acceptedMultipartEtags(file.multipartEtag, file.md5),
+      );
+    } catch (error) {
+      await this.client
+        .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: file.key, UploadId: uploadId }))
+        .catch(() => undefined); // the bucket's lifecycle rule cleans up what an abort could not
+      throw error;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /**
+   * S3 rejects a body that does not match its Content-MD5; a server that ignores Content-MD5 is caught here,
+   * by the ETag it computed. (With SSE-KMS or SSE-C the ETag is not an MD5, and S3's own check stands.)
+   */
+  private checkStored(file: SiteFile, etag: string, encryption: string | undefined, expected: string[]): string {
+    if (!etagIsOpaque(encryption) && !expected.includes(etag)) {
+      throw new IntegrityError(
+        `${file.key}: the server stored other bytes than were scanned (ETag ${etag}, expected ${expected.filter(Boolean).join(' or ')}): the file changed on disk during the deploy, or was corrupted on the way.`,
+      );
+    }
+    return etag;
+  }
+
+  /** Rewrites an object's headers in place (server-side copy onto itself): no bytes are sent. */
+  async copyWithHeaders(file: SiteFile): Promise<string> {
+    const response = await this.call('CopyObject', () =>
+      this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: file.key,
+          CopySource: encodeCopySource(this.bucket, file.key),
+          MetadataDirective: 'REPLACE',
+          ContentType: file.headers.contentType,
+          CacheControl: file.headers.cacheControl,
+        }),
+      ),
+    );
+    return unquote(response.CopyObjectResult?.ETag);
+  }
+
+  /**
+   * Writes `body` only if the object is still the one read before (`expectedEtag`, or absent): a conditional
+   * PUT (If-Match / If-None-Match), which S3 enforces atomically. Stores that ignore conditional headers are
+   * covered by reading the ETag first, which catches all but a race within those two requests.
+   */
+  async putIfUnchanged(
+    key: string,
+    body: Buffer,
+    headers: ObjectHeaders,
+    expectedEtag: string | undefined,
+  ): Promise<string> {
+    const found = (await this.head(key))?.etag;
+    if (found !== expectedEtag) throw new ConcurrentWriteError(expectedEtag, found);
+    try {
+      const response = await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentLength: body.length,
+          ContentMD5: createHash('md5').update(body).digest('base64'),
+          ContentType: headers.contentType,
+          CacheControl: headers.cacheControl,
+          ...(expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: `"${expectedEtag}"` }),
+        }),
+      );
+      return unquote(response.ETag);
+    } catch (error) {
+      if (isPreconditionFailed(error)) throw new ConcurrentWriteError(expectedEtag, undefined);
+      throw describeS3Error(error, 'PutObject (deploy manifest)', this.target);
+    }
+  }
+
+  /** DeleteObjects, up to 1,000 keys a call. Returns the keys S3 could not delete, with why. */
+  async deleteKeys(keys: string[]): Promise<Array<{ key: string; message: string }>> {
+    const failed: Array<{ key: string; message: string }> = [];
+    for (let start = 0; start < keys.length; start += DELETE_BATCH) {
+      const batch = keys.slice(start, start + DELETE_BATCH);
+      const response = await this.call('DeleteObjects', () =>
+        this.client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+          }),
+        ),
+      );
+      for (const error of response.Errors ?? []) {
+        failed.push({ key: error.Key ?? '?', message: `${error.Code ?? 'Error'}: ${error.Message ?? ''}`.trim() });
+      }
+    }
+    return failed;
+  }
+}

@@ -1,0 +1,98 @@
+import type { ObjectHeaders } from './headers.js';
+
+// The one result of a run. The pipeline builds it once, at the end, and freezes it; the report turns it into
+// the job summary, the outputs, the annotations and the pull-request comment. Every path — a refusal before
+// anything ran, a failed build, a failed write, a skip — ends in an Outcome.
+
+/** `unchanged`: deployed, and nothing needed writing. In a dry run, what the real deploy would have done. */
+export type Result = 'deployed' | 'unchanged' | 'refused' | 'failed' | 'skipped';
+
+export type ChangeKind = 'new' | 'changed' | 'headers' | 'deleted';
+
+export interface Change {
+  key: string;
+  kind: ChangeKind;
+  /** What the object gets (not for deletions). */
+  headers?: ObjectHeaders;
+  /** What it had before, when known (header-only changes). */
+  previous?: ObjectHeaders;
+  /** Bytes sent for it: the file's size for new and changed objects, else 0. */
+  bytes: number;
+}
+
+export interface Counts {
+  new: number;
+  changed: number;
+  headers: number;
+  deleted: number;
+  unchanged: number;
+}
+
+export interface Failure {
+  key: string;
+  message: string;
+}
+
+export interface Kept {
+  /** Remote objects matched by `exclude`. */
+  excluded: number;
+  /** Other deployments nested under the prefix (full prefixes). */
+  otherDeployments: string[];
+  /** Long-cached assets gone from the build, kept for their grace period. */
+  retained: number;
+}
+
+export interface InvalidationOutcome {
+  id?: string;
+  paths: string[];
+  note?: string;
+}
+
+export interface Outcome {
+  result: Result;
+  /** `remove`: a closed pull request's preview was deleted. */
+  action: 'deploy' | 'remove';
+  dryRun: boolean;
+  /** `s3://bucket/prefix`; '' when the inputs were too wrong to know it. */
+  target: string;
+  prefix: string;
+  /** Public URL of what was deployed (site-url + prefix). */
+  url?: string;
+  /** Why it was refused, failed or skipped, and what to do. */
+  reason?: string;
+  /** The input that can fix a refusal, when one can. */
+  input?: string;
+  /** Whether a plan was made (a refusal after planning still shows it). */
+  planned: boolean;
+  /** What was written (or, when nothing was applied, what the plan would write), sorted by key. */
+  changes: readonly Change[];
+  counts: Counts;
+  bytesUploaded: number;
+  failures: readonly Failure[];
+  kept: Kept;
+  invalidation: InvalidationOutcome;
+  durationMs: number;
+}
+
+export function emptyCounts(): Counts {
+  return { new: 0, changed: 0, headers: 0, deleted: 0, unchanged: 0 };
+}
+
+export function countChanges(changes: readonly Change[], unchanged: number): Counts {
+  const counts = { ...emptyCounts(), unchanged };
+  for (const change of changes) counts[change.kind] += 1;
+  return counts;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** The outcome, frozen: nothing downstream can change what the run did. */
+export function finalOutcome(outcome: Outcome): Readonly<Outcome> {
+  return deepFreeze(outcome);
+}

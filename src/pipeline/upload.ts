@@ -1,0 +1,82 @@
+import pMap from 'p-map';
+import { errorMessage } from '../shared/errors.js';
+import { formatBytes } from '../shared/text.js';
+import { type Plan, type PlannedWrite, orderWrites } from './plan.js';
+import type { ObjectStore } from './ports.js';
+
+/** What uploading needs from the store. */
+export type ObjectWriter = Pick<ObjectStore, 'putFile' | 'copyWithHeaders'>;
+
+export interface WrittenObject {
+  write: PlannedWrite;
+  etag: string;
+}
+
+export interface FailedWrite {
+  write: PlannedWrite;
+  message: string;
+}
+
+export interface UploadResult {
+  written: WrittenObject[];
+  failed: FailedWrite[];
+  /** Pages held back because an asset failed: a page never goes live before what it links. */
+  notAttempted: PlannedWrite[];
+  bytesUploaded: number;
+}
+
+export interface UploadOptions {
+  concurrency: number;
+  log: (line: string) => void;
+  progressIntervalMs?: number;
+}
+
+const sentBytes = (write: PlannedWrite): number => (write.reason === 'headers' ? 0 : write.file.size);
+
+/**
+ * Writes the plan's uploads and header updates: every asset first, then the pages (only if all assets
+ * made it). Failures are collected, not thrown, so the caller can report each one and skip deletes.
+ */
+export async function uploadAll(store: ObjectWriter, plan: Plan, options: UploadOptions): Promise<UploadResult> {
+  const { assets, pages } = orderWrites(plan);
+  const result: UploadResult = { written: [], failed: [], notAttempted: [], bytesUploaded: 0 };
+  const totalObjects = assets.length + pages.length;
+  const totalBytes = [...assets, ...pages].reduce((sum, write) => sum + sentBytes(write), 0);
+  if (totalObjects === 0) return result;
+
+  let done = 0;
+  const progress = (): void => {
+    const percent =
+      totalBytes > 0 ? Math.floor((100 * result.bytesUploaded) / totalBytes) : Math.floor((100 * done) / totalObjects);
+    options.log(
+      `Uploaded ${done}/${totalObjects} objects, ${formatBytes(result.bytesUploaded)} of ${formatBytes(totalBytes)} (${percent}%)`,
+    );
+  };
+  const timer = setInterval(progress, options.progressIntervalMs ?? 5000);
+  timer.unref();
+
+  const writeOne = async (write: PlannedWrite): Promise<void> => {
+    try {
+      const etag =
+        write.reason === 'headers' ? await store.copyWithHeaders(write.file) : await store.putFile(write.file);
+      result.written.push({ write, etag });
+      result.bytesUploaded += sentBytes(write);
+    } catch (error) {
+      result.failed.push({ write, message: errorMessage(error) });
+    } finally {
+      done += 1;
+    }
+  };
+
+  // p-map takes the writes lazily: only `concurrency` of them are in flight, whatever the size of the site.
+  const each = { concurrency: options.concurrency };
+  try {
+    await pMap(assets, writeOne, each);
+    if (result.failed.length > 0) result.notAttempted.push(...pages);
+    else await pMap(pages, writeOne, each);
+  } finally {
+    clearInterval(timer);
+  }
+  if (totalObjects > 0 && done > 0) progress();
+  return result;
+}
