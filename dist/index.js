@@ -75097,7 +75097,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8877);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5798);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1704);
 // The action's entry point (bundled by ncc into dist/index.js).
 
 
@@ -75118,7 +75118,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5798:
+/***/ 1704:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78176,7 +78176,8 @@ function httpStatus(error) {
 }
 /** The service's message as one bounded line of printable text. */
 function serviceDetail(error, max = 300) {
-    const message = (error ?? {}).message ?? '';
+    const shape = (error ?? {});
+    const message = shape.message ?? shape.Message ?? '';
     // eslint-disable-next-line no-control-regex -- control characters are what is removed
     const line = (message.split(/\r?\n|\r/)[0] ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
     return line.length > max ? `${line.slice(0, max)}…` : line;
@@ -83711,6 +83712,20 @@ function validateConcurrency(concurrency) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/ports.ts
+/** A conditional write was refused because its condition failed (HTTP 412, or 409 for a concurrent one). */
+class PreconditionFailed extends Error {
+    constructor(key) {
+        super(`the store refused to write ${key}: it changed since it was read`);
+        this.name = 'PreconditionFailed';
+    }
+}
+/** The store does not implement conditional writes (HTTP 501 NotImplemented, or a 400 that says so). */
+class ConditionsNotSupported extends Error {
+    constructor(detail) {
+        super(`the store does not support conditional writes (${detail})`);
+        this.name = 'ConditionsNotSupported';
+    }
+}
 /** The object changed since this deploy read it: another deploy wrote it meanwhile. */
 class ConcurrentWriteError extends Error {
     expectedEtag;
@@ -83725,43 +83740,91 @@ class ConcurrentWriteError extends Error {
     }
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/shared/text.ts
+// Text helpers shared by the log, the job summary and the pull-request comment.
+function formatBytes(bytes) {
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit += 1;
+    }
+    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+function compareStrings(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/manifest.ts
 
+
 /**
- * The deploy manifest: a small object the action keeps beside the site (at `<prefix><MANIFEST_NAME>`) that
- * records, per key, the content hash and the headers it last wrote and the ETag S3 gave back. A listing's
- * ETag equal to the recorded one proves the object is still what the action wrote, so a redeploy needs no
- * per-object HEAD and never compares mtimes. It also records since when each deleted fingerprinted asset has
- * been kept for pages still cached (see plan.ts). Keys are relative to the prefix.
+ * The deploy manifest: a small object the action keeps beside the site (at `<prefix><MANIFEST_NAME>`). Per
+ * key it records the content hash and headers the action last wrote, and what the bucket listing shows of
+ * the object (ETag, LastModified): a listing that still shows both proves the object is what the action
+ * wrote, so a redeploy needs no per-object HEAD and never compares mtimes. It also records since when each
+ * deleted fingerprinted asset has been kept, the invalidation paths not yet sent, and — while a deploy runs —
+ * that deploy's claim on the prefix (see release.ts). Keys are relative to the prefix.
+ *
+ * Nothing in it is trusted beyond what the listing confirms (plan.ts), and it is read with size limits: a
+ * bucket writer can forge it.
  */
 const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
+/** The object the conditional-write probe uses (release.ts); never deployed, never deleted as stale. */
+const PROBE_NAME = '.parlai-site-deploy.probe';
 const FORMAT = 'parlai-site-deploy/manifest';
-const manifest_VERSION = 1;
+/** 2 added `lastModified`, `pendingInvalidation` and `claim`; version 1 manifests are read as they are. */
+const MANIFEST_VERSION = 2;
+/** A manifest larger than this (gzipped, or unzipped) is not read: a million entries take about 40 / 200 MB. */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+const MAX_MANIFEST_UNZIPPED_BYTES = 512 * 1024 * 1024;
+/** The manifest was written by a newer version of the action: never overwrite what it recorded. */
+class NewerManifestError extends Error {
+    version;
+    constructor(version) {
+        super(`format ${version}`);
+        this.version = version;
+        this.name = 'NewerManifestError';
+    }
+}
 function emptyManifest() {
-    return { entries: new Map(), retained: new Map() };
+    return { entries: new Map(), retained: new Map(), pendingInvalidation: [] };
 }
 function sortedObject(map, value) {
-    return Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, item]) => [key, value(item)]));
+    return Object.fromEntries([...map].sort(([a], [b]) => compareStrings(a, b)).map(([key, item]) => [key, value(item)]));
 }
+/** The manifest itself, and the probe object: the action's own, never part of a site. */
 function isManifestPath(relativePath) {
+    return (relativePath === MANIFEST_NAME ||
+        relativePath.endsWith(`/${MANIFEST_NAME}`) ||
+        relativePath === PROBE_NAME ||
+        relativePath.endsWith(`/${PROBE_NAME}`));
+}
+/** The root manifest of a deployment (not the probe). */
+function isDeploymentManifest(relativePath) {
     return relativePath === MANIFEST_NAME || relativePath.endsWith(`/${MANIFEST_NAME}`);
 }
 function encodeManifest(manifest, updatedAt) {
     const entries = sortedObject(manifest.entries, (entry) => entry);
     const retained = sortedObject(manifest.retained, (since) => since.toISOString());
-    const json = JSON.stringify({
+    const document = {
         format: FORMAT,
-        version: manifest_VERSION,
+        version: MANIFEST_VERSION,
         updatedAt: updatedAt.toISOString(),
         entries,
         retained,
-    });
-    return (0,external_node_zlib_.gzipSync)(json);
+    };
+    if (manifest.pendingInvalidation.length > 0)
+        document.pendingInvalidation = [...manifest.pendingInvalidation].sort();
+    if (manifest.claim)
+        document.claim = manifest.claim;
+    return (0,external_node_zlib_.gzipSync)(JSON.stringify(document));
 }
 function isEntry(value) {
     if (typeof value !== 'object' || value === null)
@@ -83771,15 +83834,39 @@ function isEntry(value) {
         typeof entry.etag === 'string' &&
         typeof entry.size === 'number' &&
         typeof entry.contentType === 'string' &&
-        typeof entry.cacheControl === 'string');
+        typeof entry.cacheControl === 'string' &&
+        (entry.lastModified === undefined || typeof entry.lastModified === 'string'));
 }
-/** Throws on anything that is not a manifest this version wrote; the caller then trusts nothing in it. */
-function decodeManifest(body) {
-    const parsed = JSON.parse((0,external_node_zlib_.gunzipSync)(body).toString('utf8'));
-    const document = parsed;
-    if (document.format !== FORMAT || document.version !== manifest_VERSION) {
-        throw new Error(`not a version ${manifest_VERSION} manifest`);
+function isClaim(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const claim = value;
+    return ['run', 'attempt', 'started', 'expires', 'planDigest'].every((field) => typeof claim[field] === 'string');
+}
+/**
+ * Throws on anything that is not a manifest of a version this action reads (the caller then trusts nothing
+ * in it), and NewerManifestError for one of a newer version.
+ */
+function decodeManifest(body, limits = { bytes: MAX_MANIFEST_BYTES, unzipped: MAX_MANIFEST_UNZIPPED_BYTES }) {
+    if (body.length > limits.bytes)
+        throw new Error(`larger than ${limits.bytes} bytes`);
+    let text;
+    try {
+        text = (0,external_node_zlib_.gunzipSync)(body, { maxOutputLength: limits.unzipped }).toString('utf8');
     }
+    catch (error) {
+        const code = error.code;
+        throw new Error(code === 'ERR_BUFFER_TOO_LARGE' ? `unzips to more than ${limits.unzipped} bytes` : 'not gzip');
+    }
+    const parsed = JSON.parse(text);
+    const document = parsed;
+    if (document.format !== FORMAT)
+        throw new Error('not a deploy manifest');
+    if (typeof document.version === 'number' && document.version > MANIFEST_VERSION) {
+        throw new NewerManifestError(document.version);
+    }
+    if (document.version !== 1 && document.version !== MANIFEST_VERSION)
+        throw new Error('an unknown version');
     if (typeof document.entries !== 'object' || document.entries === null)
         throw new Error('no entries');
     const entries = new Map();
@@ -83807,18 +83894,26 @@ function decodeManifest(body) {
                 retained.set(key, since);
         }
     }
-    return { entries, retained };
+    const pendingInvalidation = Array.isArray(document.pendingInvalidation)
+        ? document.pendingInvalidation.filter((path) => typeof path === 'string' && path.startsWith('/'))
+        : [];
+    return { entries, retained, pendingInvalidation, claim: isClaim(document.claim) ? document.claim : undefined };
 }
 function sameEntry(a, b) {
     return (a.md5 === b.md5 &&
         a.etag === b.etag &&
         a.size === b.size &&
         a.contentType === b.contentType &&
-        a.cacheControl === b.cacheControl);
+        a.cacheControl === b.cacheControl &&
+        a.lastModified === b.lastModified);
 }
 /** Whether two manifests record the same state (so an unchanged one need not be written again). */
 function sameManifest(a, b) {
     if (a.entries.size !== b.entries.size || a.retained.size !== b.retained.size)
+        return false;
+    if (a.claim !== undefined || b.claim !== undefined)
+        return false;
+    if ([...a.pendingInvalidation].sort().join('\n') !== [...b.pendingInvalidation].sort().join('\n'))
         return false;
     for (const [key, entry] of a.entries) {
         const other = b.entries.get(key);
@@ -83832,6 +83927,9 @@ function sameManifest(a, b) {
     return true;
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/pipeline/scan.ts
 
 
@@ -84051,12 +84149,27 @@ function isNotFound(error) {
 }
 /**
  * A conditional write lost: 412 PreconditionFailed; 409 ConditionalRequestConflict when a concurrent
- * conditional write to the same key won.
+ * conditional write to the same key won; 404 for `If-Match` on an object that is gone; 304, which older
+ * MinIO versions answered to a failed `If-None-Match`.
  */
-function isPreconditionFailed(error) {
+function isPreconditionFailed(error, conditional) {
     const name = error.name;
     const status = compat_statusOf(error);
-    return status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'ConditionalRequestConflict';
+    if (status === 412 || status === 409 || status === 304)
+        return true;
+    if (name === 'PreconditionFailed' || name === 'ConditionalRequestConflict')
+        return true;
+    return conditional === 'ifMatch' && (status === 404 || name === 'NoSuchKey');
+}
+/**
+ * The store does not implement conditional writes: 501 NotImplemented (Backblaze B2, Aliyun OSS), or a 400
+ * whose code or message names NotImplemented or the header (older Ceph and MinIO).
+ */
+function isConditionsNotSupported(error) {
+    const { name, message } = error;
+    if (compat_statusOf(error) === 501 || name === 'NotImplemented')
+        return true;
+    return compat_statusOf(error) === 400 && /NotImplemented|If-(None-)?Match/i.test(`${name ?? ''} ${message ?? ''}`);
 }
 /**
  * The ETag is the MD5 of the bytes only for plain and SSE-S3 objects; with SSE-KMS (or SSE-C) it is opaque,
@@ -84074,6 +84187,7 @@ function acceptedMultipartEtags(multipartEtag, md5) {
 }
 
 ;// CONCATENATED MODULE: ./src/adapters/s3/store.ts
+
 
 
 
@@ -84138,7 +84252,7 @@ class S3Store {
             return await send();
         }
         catch (error) {
-            if (error instanceof IntegrityError || error instanceof ConcurrentWriteError)
+            if (error instanceof IntegrityError)
                 throw error;
             throw describeS3Error(error, action, this.target);
         }
@@ -84152,7 +84266,12 @@ class S3Store {
                 for (const object of page.Contents ?? []) {
                     if (object.Key === undefined)
                         continue;
-                    objects.push({ key: object.Key, etag: unquote(object.ETag), size: object.Size ?? 0 });
+                    objects.push({
+                        key: object.Key,
+                        etag: unquote(object.ETag),
+                        size: object.Size ?? 0,
+                        lastModified: object.LastModified,
+                    });
                 }
             }
             return objects;
@@ -84179,8 +84298,15 @@ class S3Store {
         return this.call('GetObject', async () => {
             try {
                 const response = await this.client.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({ Bucket: this.bucket, Key: key }));
+                // The manifest can be forged by anyone who can write the bucket: never read an unbounded body.
+                if ((response.ContentLength ?? 0) > MAX_MANIFEST_BYTES) {
+                    response.Body?.transformToWebStream()
+                        .cancel()
+                        .catch(() => undefined);
+                    return { body: Buffer.alloc(0), etag: unquote(response.ETag), tooLarge: true };
+                }
                 const body = Buffer.from(await response.Body.transformToByteArray());
-                return { body, etag: unquote(response.ETag) };
+                return { body, etag: unquote(response.ETag), encryption: response.ServerSideEncryption };
             }
             catch (error) {
                 if (isNotFound(error))
@@ -84293,15 +84419,8 @@ class S3Store {
         })));
         return unquote(response.CopyObjectResult?.ETag);
     }
-    /**
-     * Writes `body` only if the object is still the one read before (`expectedEtag`, or absent): a conditional
-     * PUT (If-Match / If-None-Match), which S3 enforces atomically. Stores that ignore conditional headers are
-     * covered by reading the ETag first, which catches all but a race within those two requests.
-     */
-    async putIfUnchanged(key, body, headers, expectedEtag) {
-        const found = (await this.head(key))?.etag;
-        if (found !== expectedEtag)
-            throw new ConcurrentWriteError(expectedEtag, found);
+    /** One PUT of a small object of the action's own, conditional when asked (see ObjectStore.putObject). */
+    async putObject(key, body, headers, condition) {
         try {
             const response = await this.client.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
                 Bucket: this.bucket,
@@ -84311,14 +84430,21 @@ class S3Store {
                 ContentMD5: (0,external_node_crypto_.createHash)('md5').update(body).digest('base64'),
                 ContentType: headers.contentType,
                 CacheControl: headers.cacheControl,
-                ...(expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: `"${expectedEtag}"` }),
+                ...(condition && 'ifMatch' in condition ? { IfMatch: `"${condition.ifMatch}"` } : {}),
+                ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
             }));
             return unquote(response.ETag);
         }
         catch (error) {
-            if (isPreconditionFailed(error))
-                throw new ConcurrentWriteError(expectedEtag, undefined);
-            throw describeS3Error(error, 'PutObject (deploy manifest)', this.target);
+            if (condition) {
+                if (isPreconditionFailed(error, 'ifMatch' in condition ? 'ifMatch' : 'ifNoneMatch')) {
+                    throw new PreconditionFailed(key);
+                }
+                if (isConditionsNotSupported(error)) {
+                    throw new ConditionsNotSupported(`${errorCode(error)}${httpStatus(error) ? `, HTTP ${httpStatus(error)}` : ''}`);
+                }
+            }
+            throw describeS3Error(error, 'PutObject', this.target);
         }
     }
     /** DeleteObjects, up to 1,000 keys a call. Returns the keys S3 could not delete, with why. */
@@ -84331,7 +84457,7 @@ class S3Store {
                 Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
             })));
             for (const error of response.Errors ?? []) {
-                failed.push({ key: error.Key ?? '?', message: `${error.Code ?? 'Error'}: ${error.Message ?? ''}`.trim() });
+                failed.push({ key: error.Key ?? '?', message: `${error.Code ?? 'Error'}: ${serviceDetail(error)}`.trim() });
             }
         }
         return failed;
@@ -84677,6 +84803,16 @@ function parseGracePeriod(value) {
     }
     return Number(match[1]) * DURATION_UNITS[match[2]];
 }
+/** How long a claim on a prefix lasts without a refresh: `30s` to `24h`. */
+function parseLockTimeout(value) {
+    const text = value.trim();
+    const match = /^(\d+)\s*([smh])$/.exec(text);
+    const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]] : NaN;
+    if (!(ms >= 30_000 && ms <= 86_400_000)) {
+        throw new InputError('lock-timeout', `'${text}' is not a duration from 30s to 24h: write a whole number with a unit (s, m, h), like '10m'.`);
+    }
+    return ms;
+}
 function parseDistributionId(value) {
     const id = value.trim();
     if (id === '')
@@ -84750,6 +84886,8 @@ function readInputs(get, env = process.env, cwd = process.cwd()) {
         distributionId: parseDistributionId(get('distribution-id')),
         deleteRemoved: readBoolean(get, 'delete'),
         assetGracePeriodMs: parseGracePeriod(get('asset-grace-period')),
+        lockTimeoutMs: parseLockTimeout(get('lock-timeout')),
+        requireConditionalWrites: readBoolean(get, 'require-conditional-writes'),
         maxDeletes: readPositiveInteger(get, 'max-deletes', Number.MAX_SAFE_INTEGER, "To deploy without deleting anything, set 'delete: false'."),
         excludePatterns,
         exclude,
@@ -84808,15 +84946,16 @@ function resolveTarget(options, pullRequest, sha) {
 
 function resolveRunContext(inputs, event, env, credentials, now) {
     const target = resolveTarget(inputs, pullRequestOf(event.eventName, event.payload), event.sha ?? '');
+    const id = env.GITHUB_RUN_ID ? `run-${env.GITHUB_RUN_ID}` : `local-${now.getTime()}`;
+    const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
     return {
         inputs: { ...inputs, prefix: target.prefix },
         target,
         url: inputs.siteUrl ? publicUrl(inputs.siteUrl, target.prefix) : undefined,
         repository: event.repository,
         runUrl: runUrl(env),
-        runIdentity: env.GITHUB_RUN_ID
-            ? `run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
-            : `local-${now.getTime()}`,
+        runIdentity: `${id}-${attempt}`,
+        run: { id, attempt, url: runUrl(env) },
         credentials,
         withoutSecrets: pullRequestWithoutSecrets(event.eventName, event.payload, event.actor),
     };
@@ -85709,12 +85848,15 @@ function callerReference(runIdentity, paths) {
 
 ;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
 function emptyCounts() {
-    return { new: 0, changed: 0, headers: 0, deleted: 0, unchanged: 0 };
+    return { new: 0, changed: 0, headers: 0, deleted: 0, unchanged: 0, repaired: 0 };
 }
 function countChanges(changes, unchanged) {
     const counts = { ...emptyCounts(), unchanged };
-    for (const change of changes)
+    for (const change of changes) {
         counts[change.kind] += 1;
+        if (change.repair)
+            counts.repaired += 1;
+    }
     return counts;
 }
 function deepFreeze(value) {
@@ -85735,29 +85877,57 @@ function finalOutcome(outcome) {
 
 /** S3's CopyObject limit; a larger object whose headers change is uploaded again instead. */
 const MAX_COPY_BYTES = 5 * 1024 ** 3;
-function contentMatchesEtag(file, etag) {
-    return etag === file.md5 || (file.multipartEtag !== undefined && etag === file.multipartEtag);
-}
-/** The manifest vouches for an object when the object still carries the ETag the action recorded. */
-function vouchedEntry(manifest, relativePath, remote) {
+const PLAIN_MD5 = /^[0-9a-f]{32}$/;
+/**
+ * The manifest entry, when the listing confirms it: same ETag, same size, and not modified since the manifest
+ * recorded it. A LastModified that moved means someone rewrote the object (maybe only its headers).
+ */
+function confirmedEntry(manifest, relativePath, remote) {
     const entry = manifest.entries.get(relativePath);
-    return entry && entry.etag === remote.etag && entry.size === remote.size ? entry : undefined;
+    if (!entry || entry.etag !== remote.etag || entry.size !== remote.size)
+        return undefined;
+    if (entry.lastModified && remote.lastModified && remote.lastModified.getTime() > Date.parse(entry.lastModified)) {
+        return undefined;
+    }
+    return entry;
+}
+/** An object the manifest recorded with this ETag whose LastModified moved since: touched out of band. */
+function touchedOutOfBand(manifest, relativePath, remote) {
+    const entry = manifest.entries.get(relativePath);
+    return !!entry && entry.etag === remote.etag && !confirmedEntry(manifest, relativePath, remote);
 }
 /**
- * Keys whose content matches but whose headers nobody has vouched for: objects uploaded by another tool, or
- * written by a run that failed before it saved the manifest. They are read once with HEAD; the next manifest
- * then knows them.
+ * Whether the object holds the file's bytes. A plain MD5 ETag is compared with the file itself: the manifest
+ * (which a bucket writer can forge) never vouches for bytes the listing can show. A multipart or opaque
+ * ETag is compared with the file's multipart ETag, or else vouched for by a confirmed manifest entry.
  */
-function keysToVerify(files, remote, manifest, prefix) {
+function sameContent(file, remote, entry, opaque) {
+    if (remote.size !== file.size)
+        return false;
+    if (remote.etag === file.md5)
+        return true;
+    if (file.multipartEtag !== undefined && remote.etag === file.multipartEtag)
+        return true;
+    if (PLAIN_MD5.test(remote.etag) && !opaque)
+        return false;
+    return entry !== undefined && entry.md5 === file.md5 && entry.size === file.size;
+}
+/**
+ * Keys whose content matches but whose headers nobody has vouched for: objects uploaded by another tool,
+ * written by a run that failed before it saved the manifest, or touched out of band since. They are read once
+ * with HEAD; the next manifest then knows them.
+ */
+function keysToVerify(files, remote, manifest, prefix, opaqueEtags = false) {
     const remoteByKey = new Map(remote.map((object) => [object.key, object]));
     const keys = [];
     for (const file of files) {
         const object = remoteByKey.get(file.key);
-        if (!object || object.size !== file.size)
+        if (!object)
             continue;
-        if (vouchedEntry(manifest, file.key.slice(prefix.length), object))
+        const entry = confirmedEntry(manifest, file.key.slice(prefix.length), object);
+        if (entry)
             continue;
-        if (contentMatchesEtag(file, object.etag))
+        if (sameContent(file, object, undefined, opaqueEtags))
             keys.push(file.key);
     }
     return keys;
@@ -85774,7 +85944,7 @@ function otherDeploymentRoots(remote, prefix) {
     const roots = [];
     for (const { key } of remote) {
         const relativePath = key.slice(prefix.length);
-        if (relativePath !== MANIFEST_NAME && isManifestPath(relativePath)) {
+        if (relativePath !== MANIFEST_NAME && isDeploymentManifest(relativePath)) {
             roots.push(relativePath.slice(0, -MANIFEST_NAME.length));
         }
     }
@@ -85802,21 +85972,18 @@ function planDeploy(input) {
             plan.uploads.push({ file, reason: 'new' });
             continue;
         }
-        let current;
-        const entry = vouchedEntry(manifest, relativePath, object);
-        if (entry)
-            current = { md5: entry.md5, headers: entry };
-        else if (object.size === file.size && contentMatchesEtag(file, object.etag)) {
-            current = { md5: file.md5, headers: input.observed.get(file.key) };
+        const entry = confirmedEntry(manifest, relativePath, object);
+        const repair = touchedOutOfBand(manifest, relativePath, object) || undefined;
+        const headers = entry ?? input.observed.get(file.key);
+        if (!sameContent(file, object, entry, input.opaqueEtags ?? false)) {
+            plan.uploads.push({ file, reason: 'changed', repair });
         }
-        if (!current || current.md5 !== file.md5) {
-            plan.uploads.push({ file, reason: 'changed' });
-        }
-        else if (!current.headers || !sameHeaders(current.headers, file.headers)) {
+        else if (!headers || !sameHeaders(headers, file.headers)) {
+            const previous = headers ? { contentType: headers.contentType, cacheControl: headers.cacheControl } : undefined;
             if (file.size > MAX_COPY_BYTES)
-                plan.uploads.push({ file, reason: 'changed' });
+                plan.uploads.push({ file, reason: 'changed', previous, repair });
             else
-                plan.headerUpdates.push({ file, reason: 'headers', previous: current.headers });
+                plan.headerUpdates.push({ file, reason: 'headers', previous, repair });
         }
         else {
             plan.unchanged.push(file);
@@ -85826,6 +85993,9 @@ function planDeploy(input) {
                 size: file.size,
                 contentType: file.headers.contentType,
                 cacheControl: file.headers.cacheControl,
+                // A confirmed entry keeps its date (no manifest write for a redeploy that changes nothing); one
+                // verified with HEAD records the listing's, which later listings are compared with.
+                lastModified: entry ? entry.lastModified : object.lastModified?.toISOString(),
             });
         }
     }
@@ -85845,7 +86015,9 @@ function planDeploy(input) {
         if (!input.deleteRemoved)
             continue;
         if (input.gracePeriodMs > 0 && isLongCached(relativePath, manifest.entries.get(relativePath))) {
-            const since = manifest.retained.get(relativePath) ?? input.now;
+            // A date in the future (a forged manifest) would keep the object forever: none is later than now.
+            const recorded = manifest.retained.get(relativePath) ?? input.now;
+            const since = recorded > input.now ? input.now : recorded;
             const until = new Date(since.getTime() + input.gracePeriodMs);
             if (input.now < until) {
                 plan.retained.push({ key, since, until });
@@ -85872,6 +86044,7 @@ function planChanges(plan) {
         kind: write.reason,
         headers: write.file.headers,
         previous: write.previous,
+        repair: write.repair,
         bytes: write.reason === 'headers' ? 0 : write.file.size,
     }));
     return [...writes, ...plan.deletes.map((key) => ({ key, kind: 'deleted', bytes: 0 }))];
@@ -85962,23 +86135,247 @@ function planLines(plan, limits) {
     return { title, lines };
 }
 
-;// CONCATENATED MODULE: ./src/shared/text.ts
-// Text helpers shared by the log, the job summary and the pull-request comment.
-function formatBytes(bytes) {
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit += 1;
+;// CONCATENATED MODULE: ./src/pipeline/release.ts
+
+
+
+
+const MANIFEST_HEADERS = { contentType: 'application/gzip', cacheControl: 'no-store' };
+/** An ETag no object can have (ETags are hex): a write conditional on it must fail. */
+const IMPOSSIBLE_ETAG = 'parlai-site-deploy-probe-no-such-etag';
+function planDigest(changes) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const change of changes)
+        hash.update(`${change.kind} ${change.key}\n`);
+    return hash.digest('hex');
+}
+function describeClaim(claim) {
+    return `${claim.runUrl ?? claim.run} (attempt ${claim.attempt}, started ${claim.started})`;
+}
+class Release {
+    store;
+    log;
+    options;
+    key;
+    probeKey;
+    /** The manifest object's ETag as this run last read or wrote it; undefined while there is none. */
+    etag;
+    support;
+    claimed;
+    refresher;
+    refreshing;
+    /** Set when a refresh found the claim taken over: this run must not publish. */
+    lost;
+    constructor(store, log, options) {
+        this.store = store;
+        this.log = log;
+        this.options = options;
+        this.key = `${options.prefix}${MANIFEST_NAME}`;
+        this.probeKey = `${options.prefix}${PROBE_NAME}`;
     }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-function plural(count, noun) {
-    return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-function compareStrings(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
+    /** What the probe found, once it ran. */
+    get conditionalWrites() {
+        return this.support;
+    }
+    /**
+     * Step 1: the manifest, and whether the bucket's ETags are opaque (SSE-KMS). Refuses — before anything is
+     * written — a manifest of a newer format, and a live claim of another run.
+     */
+    async read() {
+        const stored = await this.store.get(this.key);
+        if (!stored)
+            return { manifest: emptyManifest(), opaqueEtags: false };
+        this.etag = stored.etag;
+        const opaqueEtags = stored.encryption === 'aws:kms' || stored.encryption === 'aws:kms:dsse';
+        let manifest;
+        try {
+            if (stored.tooLarge)
+                throw new Error('larger than this action reads');
+            manifest = decodeManifest(stored.body);
+        }
+        catch (error) {
+            if (error instanceof NewerManifestError) {
+                throw new Refusal(`${this.options.target} was deployed by a newer version of parlai-site-deploy (deploy manifest ${error.message}, this version writes format 2): refusing to overwrite what it recorded. Upgrade the action (the \`uses:\` line) and re-run.`);
+            }
+            this.log.warning(`The deploy manifest ${this.key} is unreadable (${errorMessage(error)}); nothing in it is trusted: objects are checked against the build and the manifest is rewritten.`);
+            return { manifest: emptyManifest(), opaqueEtags };
+        }
+        this.checkClaim(manifest.claim);
+        return { manifest, opaqueEtags };
+    }
+    checkClaim(claim) {
+        if (!claim)
+            return;
+        const now = this.options.now();
+        if (claim.run === this.options.run.id) {
+            this.log.info(`Taking over the claim of an earlier attempt of this workflow run: ${describeClaim(claim)}.`);
+            return;
+        }
+        if (Date.parse(claim.expires) <= now.getTime()) {
+            this.log.warning(`Taking over the claim on ${this.options.target} left by ${describeClaim(claim)}, which expired at ${claim.expires}: that run stopped without publishing. Objects it uploaded are checked and kept or replaced.`);
+            return;
+        }
+        throw new Refusal(`Another deploy is publishing ${this.options.target}: ${describeClaim(claim)}; its claim lasts until ${claim.expires} unless it finishes first. Nothing was written. Re-run this deploy after it, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`);
+    }
+    /**
+     * Finds out, with one request (two for a store that ignores conditions), whether the store honours
+     * conditional writes: a PUT of the probe object conditional on an ETag no object has must fail.
+     */
+    async probe() {
+        if (this.support)
+            return this.support;
+        try {
+            await this.store.putObject(this.probeKey, Buffer.from('probe\n'), MANIFEST_HEADERS, { ifMatch: IMPOSSIBLE_ETAG });
+            await this.store.deleteKeys([this.probeKey]).catch(() => undefined);
+            this.support = 'ignored';
+        }
+        catch (error) {
+            if (error instanceof PreconditionFailed)
+                this.support = 'honoured';
+            else if (error instanceof ConditionsNotSupported)
+                this.support = 'refused';
+            else
+                throw error;
+        }
+        if (this.support !== 'honoured')
+            this.unprotected(this.support);
+        return this.support;
+    }
+    unprotected(support) {
+        const what = support === 'refused'
+            ? 'does not support conditional writes (it answered NotImplemented to If-Match)'
+            : 'ignores conditional writes (it accepted a PUT whose If-Match could not hold)';
+        if (this.options.requireConditionalWrites) {
+            throw new Refusal(`The store behind ${this.options.target} ${what}, and 'require-conditional-writes' is true: refusing to deploy without protection against a concurrent deploy. Nothing was written. Use a store that honours If-Match (AWS S3, Cloudflare R2, MinIO, Ceph RGW), or set 'require-conditional-writes: false' and give deploys of this site a workflow \`concurrency:\` group.`, 'require-conditional-writes');
+        }
+        this.log.warning(`The store behind ${this.options.target} ${what}: this deploy cannot be protected against a concurrent deploy of the same prefix by the store. Give the workflow a \`concurrency:\` group per site so deploys queue (e.g. \`concurrency: deploy-site\`), or set 'require-conditional-writes: true' to refuse instead.`);
+    }
+    /**
+     * One write of the manifest object, only if it still has the ETag this run last saw. Where the store
+     * honours conditions that is atomic; elsewhere the ETag is read first, which leaves a window of one
+     * request — the warning above says so.
+     */
+    async write(manifest) {
+        const body = encodeManifest(manifest, this.options.now());
+        const support = await this.probe();
+        if (support === 'honoured') {
+            try {
+                return await this.store.putObject(this.key, body, MANIFEST_HEADERS, this.etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: this.etag });
+            }
+            catch (error) {
+                if (!(error instanceof ConditionsNotSupported))
+                    throw error;
+                // Some stores take If-None-Match but not If-Match (or the other way round).
+                this.support = 'refused';
+                this.unprotected('refused');
+            }
+        }
+        const found = (await this.store.head(this.key))?.etag;
+        if (found !== this.etag)
+            throw new PreconditionFailed(this.key);
+        return this.store.putObject(this.key, body, MANIFEST_HEADERS);
+    }
+    /** Step 2: the manifest as read, plus this run's claim. Refuses when another run got there first. */
+    async claim(base, digest) {
+        const now = this.options.now();
+        const claim = {
+            run: this.options.run.id,
+            attempt: this.options.run.attempt,
+            ...(this.options.run.url ? { runUrl: this.options.run.url } : {}),
+            started: now.toISOString(),
+            expires: new Date(now.getTime() + this.options.lockTimeoutMs).toISOString(),
+            planDigest: digest,
+        };
+        try {
+            this.etag = await this.write({ ...base, claim });
+        }
+        catch (error) {
+            if (!(error instanceof PreconditionFailed))
+                throw error;
+            throw await this.lostRace();
+        }
+        this.claimed = claim;
+        const every = Math.max(1000, Math.floor(this.options.lockTimeoutMs / 3));
+        this.refresher = setInterval(() => {
+            this.refreshing ??= this.refresh(base).finally(() => (this.refreshing = undefined));
+        }, every);
+        this.refresher.unref();
+    }
+    /** Someone wrote the manifest between this run's read and its claim: say who. */
+    async lostRace() {
+        const stored = await this.store.get(this.key).catch(() => undefined);
+        let winner = 'another deploy';
+        try {
+            const claim = stored && !stored.tooLarge ? decodeManifest(stored.body).claim : undefined;
+            if (claim)
+                winner = describeClaim(claim);
+        }
+        catch {
+            // unreadable: say no more than "another deploy"
+        }
+        return new Refusal(`${winner} took ${this.options.target} while this deploy was planning: nothing was written. Re-run this deploy once it has finished, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`);
+    }
+    /** Extends the claim while uploads run; a claim found taken over stops this run from publishing. */
+    async refresh(base) {
+        if (!this.claimed || this.lost)
+            return;
+        const now = this.options.now();
+        const claim = { ...this.claimed, expires: new Date(now.getTime() + this.options.lockTimeoutMs).toISOString() };
+        try {
+            this.etag = await this.write({ ...base, claim });
+            this.claimed = claim;
+        }
+        catch (error) {
+            this.lost = `the claim could not be refreshed (${errorMessage(error)})`;
+            this.log.warning(`${this.options.target}: ${this.lost}; this deploy will not publish.`);
+        }
+    }
+    async stopRefreshing() {
+        if (this.refresher)
+            clearInterval(this.refresher);
+        this.refresher = undefined;
+        await this.refreshing;
+    }
+    /**
+     * Step 5 (or the only write, when nothing but the manifest changes): the next manifest, without a claim,
+     * only over this run's own claim (or the manifest as read).
+     */
+    async publish(next) {
+        await this.stopRefreshing();
+        if (this.lost)
+            throw new DeployError(`Not published: ${this.lost}. Nothing was deleted.`);
+        try {
+            this.etag = await this.write({ ...next, claim: undefined });
+            this.claimed = undefined;
+        }
+        catch (error) {
+            if (!(error instanceof PreconditionFailed))
+                throw error;
+            throw new DeployError(`Another run wrote the deploy manifest of ${this.options.target} after this deploy claimed it (its claim may have expired: raise 'lock-timeout' for long deploys): this deploy did not publish and deleted nothing. Re-run the deploy you want live.`);
+        }
+    }
+    /** Step 8: the invalidation went through; a later deploy that published meanwhile carries on. */
+    async recordInvalidated(next) {
+        try {
+            this.etag = await this.write({ ...next, pendingInvalidation: [] });
+        }
+        catch (error) {
+            if (!(error instanceof PreconditionFailed))
+                throw error;
+            this.log.info('The deploy manifest changed after this deploy published; the next deploy invalidates again.');
+        }
+    }
+    /** After a failed upload: lets the prefix go, recording what was written, so the next run need not wait. */
+    async abandon(partial) {
+        await this.stopRefreshing();
+        if (!this.claimed || this.lost)
+            return;
+        await this.publish(partial).catch((error) => this.log.warning(`Could not release the claim on ${this.options.target}: ${errorMessage(error)}`));
+    }
+    /** Stops the refresh timer, whatever happened. */
+    async close() {
+        await this.stopRefreshing();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/upload.ts
@@ -86006,10 +86403,16 @@ async function uploadAll(store, plan, options) {
     const timer = setInterval(progress, options.progressIntervalMs ?? 5000);
     timer.unref();
     const writeOne = async (write) => {
+        if (options.stopBefore?.()) {
+            result.notAttempted.push(write);
+            done += 1;
+            return;
+        }
         try {
             const etag = write.reason === 'headers' ? await store.copyWithHeaders(write.file) : await store.putFile(write.file);
             result.written.push({ write, etag });
             result.bytesUploaded += sentBytes(write);
+            options.onWritten?.(write);
         }
         catch (error) {
             result.failed.push({ write, message: errorMessage(error) });
@@ -86022,7 +86425,7 @@ async function uploadAll(store, plan, options) {
     const each = { concurrency: options.concurrency };
     try {
         await pMap(assets, writeOne, each);
-        if (result.failed.length > 0)
+        if (result.failed.length > 0 || result.notAttempted.length > 0)
             result.notAttempted.push(...pages);
         else
             await pMap(pages, writeOne, each);
@@ -86048,7 +86451,6 @@ async function uploadAll(store, plan, options) {
 
 
 
-const MANIFEST_HEADERS = { contentType: 'application/gzip', cacheControl: 'no-store' };
 const NO_CREDENTIALS = 'No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.';
 function targetOf(bucket, prefix) {
     return `s3://${bucket}/${prefix}`;
@@ -86097,6 +86499,8 @@ function finish(context, draft, durationMs) {
         failures: draft.failures,
         kept,
         invalidation: draft.invalidation,
+        pendingInvalidation: draft.pendingInvalidation ?? 0,
+        conditionalWrites: draft.conditionalWrites,
         durationMs,
     });
 }
@@ -86111,19 +86515,6 @@ async function build(context, ports) {
     const exitCode = await ports.build(buildCommand, workingDirectory);
     if (exitCode !== 0) {
         throw new DeployError(`Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`);
-    }
-}
-/** The manifest, and the ETag it was read at, for the conditional write at the end. */
-async function readManifest(ports, key) {
-    const stored = await ports.store.get(key);
-    if (!stored)
-        return { manifest: emptyManifest() };
-    try {
-        return { manifest: decodeManifest(stored.body), etag: stored.etag };
-    }
-    catch (error) {
-        ports.log.warning(`The deploy manifest ${key} is unreadable (${errorMessage(error)}); every object will be checked once and the manifest rewritten.`);
-        return { manifest: emptyManifest(), etag: stored.etag };
     }
 }
 async function readObservedHeaders(ports, keys, concurrency) {
@@ -86144,7 +86535,6 @@ async function deploySite(context, ports, draft) {
     await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
     if (!context.credentials && !context.withoutSecrets)
         throw new Refusal(NO_CREDENTIALS);
-    const manifestKey = `${inputs.prefix}${MANIFEST_NAME}`;
     const scanning = scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix });
     if (!context.credentials) {
         const files = await scanning;
@@ -86155,10 +86545,11 @@ async function deploySite(context, ports, draft) {
         return;
     }
     // Hashing the build overlaps with listing the bucket and reading the manifest.
-    const [localFiles, remote, { manifest, etag: manifestEtag }] = await Promise.all([
+    const release = newRelease(context, ports);
+    const [localFiles, remote, { manifest, opaqueEtags }] = await Promise.all([
         scanning,
         ports.store.list(inputs.prefix),
-        readManifest(ports, manifestKey),
+        release.read(),
     ]);
     if (localFiles.length === 0) {
         const excluded = inputs.excludePatterns.length > 0 ? " (or 'exclude' matches every file in it)" : '';
@@ -86169,7 +86560,7 @@ async function deploySite(context, ports, draft) {
         key: inputs.prefix + file.relativePath,
         headers: headersFor(file.relativePath, inputs.headerRules),
     }));
-    const verify = keysToVerify(files, remote, manifest, inputs.prefix);
+    const verify = keysToVerify(files, remote, manifest, inputs.prefix, opaqueEtags);
     const observed = await readObservedHeaders(ports, verify, inputs.concurrency);
     const plan = planDeploy({
         prefix: inputs.prefix,
@@ -86181,13 +86572,31 @@ async function deploySite(context, ports, draft) {
         deleteRemoved: inputs.deleteRemoved,
         gracePeriodMs: inputs.assetGracePeriodMs,
         now: ports.now(),
+        opaqueEtags,
     });
     draft.plan = plan;
     logPlan(ports.log, plan, `deletes allowed: ${inputs.maxDeletes}`);
     if (plan.deletes.length > inputs.maxDeletes) {
         throw new Refusal(`The plan deletes ${plan.deletes.length} objects, more than 'max-deletes' (${inputs.maxDeletes}); nothing was written. If that is intended, raise 'max-deletes'; if not, check 'source-dir' and 'prefix' (see the plan).`, 'max-deletes');
     }
-    await apply(context, ports, draft, plan, { key: manifestKey, manifest, etag: manifestEtag });
+    try {
+        await apply(context, ports, draft, plan, { release, manifest });
+    }
+    finally {
+        await release.close();
+        draft.conditionalWrites = release.conditionalWrites;
+    }
+}
+function newRelease(context, ports) {
+    const { inputs } = context;
+    return new Release(ports.store, ports.log, {
+        prefix: inputs.prefix,
+        target: targetOf(inputs.bucket, inputs.prefix),
+        run: context.run,
+        lockTimeoutMs: inputs.lockTimeoutMs,
+        requireConditionalWrites: inputs.requireConditionalWrites,
+        now: ports.now,
+    });
 }
 /**
  * Removes a whole deployment (a closed pull request's preview): every object under the prefix, the manifest
@@ -86214,140 +86623,234 @@ function logPlan(log, plan, limits) {
     const { title, lines } = planLines(plan, limits);
     log.group(title, lines);
 }
-function concurrentDeployError(target, error, consequence) {
-    return new DeployError(`Another deploy to ${target} saved its deploy manifest while this one ran (${error.message}): ${consequence} Re-run the deploy you want live, and give deploys of one site a \`concurrency\` group so they cannot overlap.`);
-}
-function entryFor(file, etag) {
+function entryFor(file, etag, writtenAt) {
     return {
         md5: file.md5,
         etag,
         size: file.size,
         contentType: file.headers.contentType,
         cacheControl: file.headers.cacheControl,
+        // Not the store's LastModified (a PUT does not return it) but no earlier: the next listing's value is
+        // recorded from then on, and only a later change (out of band) moves past it.
+        lastModified: writtenAt.toISOString(),
     };
 }
 /**
- * Upload (assets, then pages), delete, save the manifest — each step only if every one before succeeded —
- * then invalidate whatever was overwritten, even after a failure: it is live at the origin either way.
- * `state` is undefined when removing a preview: its manifest is deleted with it, not saved.
+ * The release protocol (release.ts) around the writes: claim → upload assets → upload pages → publish the
+ * manifest → delete → invalidate → record the invalidation. `state` is undefined when removing a preview:
+ * its manifest is deleted with it. Whatever was overwritten is invalidated even after a failure: it is live at
+ * the origin either way.
  */
 async function apply(context, ports, draft, plan, state) {
     const { inputs } = context;
     const { store } = ports;
-    const target = targetOf(inputs.bucket, inputs.prefix);
+    const planned = planChanges(plan);
+    const byKey = new Map(planned.map((change) => [change.key, change]));
+    const contentWrites = planned.length > 0;
     const applied = [];
     draft.applied = applied;
     let failure;
-    await ports.beforeWrite?.();
-    const uploaded = await uploadAll(store, plan, { concurrency: inputs.concurrency, log: ports.log.info });
+    // What this run overwrites or deletes, plus what earlier runs could not invalidate.
+    const overwrittenPlanned = planned.filter((change) => change.kind !== 'new').map((change) => change.key);
+    const pendingBefore = state?.manifest.pendingInvalidation ?? [];
+    const invalidation = ports.cdn
+        ? mergeInvalidation(invalidationPaths({ changed: overwrittenPlanned, remoteKeys: plan.remoteKeys, prefix: inputs.prefix }), pendingBefore, inputs.prefix)
+        : undefined;
+    if (contentWrites) {
+        await ports.beforeWrite?.();
+        if (state)
+            await state.release.claim(state.manifest, planDigest(planned));
+    }
+    const writtenAt = new Map();
+    const uploaded = await uploadAll(store, plan, {
+        concurrency: inputs.concurrency,
+        log: ports.log.info,
+        onWritten: (write) => writtenAt.set(write.file.key, ports.now()),
+        stopBefore: () => state?.release.lost,
+    });
     draft.bytesUploaded = uploaded.bytesUploaded;
-    const planned = new Map(planChanges(plan).map((change) => [change.key, change]));
     for (const { write } of uploaded.written)
-        applied.push(planned.get(write.file.key));
+        applied.push(byKey.get(write.file.key));
     draft.failures.push(...uploaded.failed.map(({ write, message }) => ({ key: write.file.key, message })), ...uploaded.notAttempted.map(({ file }) => ({
         key: file.key,
-        message: 'not written: pages wait until every asset is uploaded',
+        message: state?.release.lost
+            ? `not written: ${state.release.lost}`
+            : 'not written: pages wait until every asset is uploaded',
     })));
+    const entries = () => {
+        const next = new Map(state?.manifest.entries ?? []);
+        for (const [relativePath, entry] of plan.unchangedEntries)
+            next.set(relativePath, entry);
+        for (const { write, etag } of uploaded.written) {
+            next.set(write.file.relativePath, entryFor(write.file, etag, writtenAt.get(write.file.key) ?? ports.now()));
+        }
+        return next;
+    };
+    const overwritten = uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key);
+    let published;
     if (draft.failures.length > 0) {
-        failure = `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest was not updated. Re-run the deploy: it converges.`;
+        failure = `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest records only what was written. Re-run the deploy: it converges.`;
+        if (state) {
+            // Release the claim, keeping what was written (and its invalidation, not yet sent) on record.
+            const partialPaths = invalidationPaths({
+                changed: overwritten,
+                remoteKeys: plan.remoteKeys,
+                prefix: inputs.prefix,
+            });
+            await state.release.abandon({
+                ...state.manifest,
+                entries: entries(),
+                pendingInvalidation: ports.cdn
+                    ? mergeInvalidation(partialPaths, pendingBefore, inputs.prefix).paths
+                    : pendingBefore,
+            });
+        }
     }
+    else if (state) {
+        const next = {
+            entries: new Map(plan.unchangedEntries),
+            retained: new Map(plan.retained.map(({ key, since }) => [key.slice(inputs.prefix.length), since])),
+            pendingInvalidation: invalidation?.paths ?? pendingBefore,
+        };
+        for (const { write, etag } of uploaded.written) {
+            next.entries.set(write.file.relativePath, entryFor(write.file, etag, writtenAt.get(write.file.key) ?? ports.now()));
+        }
+        if (contentWrites || state.manifest.claim || !sameManifest(next, state.manifest)) {
+            try {
+                await state.release.publish(next);
+                published = next;
+            }
+            catch (error) {
+                failure = errorMessage(error);
+            }
+        }
+    }
+    // Deletes only once the new manifest is published (a preview being removed has none to publish).
     let deleted = [];
     if (!failure && plan.deletes.length > 0) {
         try {
-            if (state) {
-                // Deletes only while the manifest is still the one this deploy planned against.
-                const found = (await store.head(state.key))?.etag;
-                if (found !== state.etag) {
-                    throw concurrentDeployError(target, new ConcurrentWriteError(state.etag, found), "nothing was deleted, and this deploy's uploads may be mixed with the other one's.");
-                }
-            }
             const refused = await store.deleteKeys(plan.deletes);
             const refusedKeys = new Set(refused.map((item) => item.key));
             deleted = plan.deletes.filter((key) => !refusedKeys.has(key));
             draft.failures.push(...refused);
             if (refused.length > 0) {
-                failure = `${refused.length} delete(s) failed: the deploy manifest was not updated. Re-run the deploy: it converges.`;
+                failure = `${refused.length} delete(s) failed; the manifest is published, so a re-run deletes them.`;
             }
         }
         catch (error) {
             failure = errorMessage(error);
         }
         for (const key of deleted)
-            applied.push(planned.get(key) ?? { key, kind: 'deleted', bytes: 0 });
+            applied.push(byKey.get(key) ?? { key, kind: 'deleted', bytes: 0 });
     }
-    if (!failure && state) {
-        const next = {
-            entries: new Map(plan.unchangedEntries),
-            retained: new Map(plan.retained.map(({ key, since }) => [key.slice(inputs.prefix.length), since])),
-        };
-        for (const { write, etag } of uploaded.written)
-            next.entries.set(write.file.relativePath, entryFor(write.file, etag));
-        if (state.etag === undefined || !sameManifest(next, state.manifest)) {
-            try {
-                await store.putIfUnchanged(state.key, encodeManifest(next, ports.now()), MANIFEST_HEADERS, state.etag);
-            }
-            catch (error) {
-                failure =
-                    error instanceof ConcurrentWriteError
-                        ? concurrentDeployError(target, error, 'this deploy did not overwrite its manifest, and the bucket holds a mix of both deploys.').message
-                        : errorMessage(error);
-            }
-        }
+    // Invalidate what reached the origin: all that was planned once published, else what was written.
+    const sent = !failure || published
+        ? invalidation
+        : ports.cdn
+            ? mergeInvalidation(invalidationPaths({
+                changed: [...overwritten, ...deleted],
+                remoteKeys: plan.remoteKeys,
+                prefix: inputs.prefix,
+            }), pendingBefore, inputs.prefix)
+            : undefined;
+    const invalidated = await invalidate(context, ports, draft, sent, pendingBefore.length);
+    if (invalidated === 'failed') {
+        draft.pendingInvalidation = sent?.paths.length ?? 0;
+        failure ??= `The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends. The ${sent?.paths.length ?? 0} path(s) are recorded in the deploy manifest, and the next deploy sends them.`;
     }
-    const overwritten = [
-        ...uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key),
-        ...deleted,
-    ];
-    const invalidationFailed = await invalidate(context, ports, draft, plan.remoteKeys, overwritten);
-    if (!failure && invalidationFailed) {
-        failure =
-            'The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends.';
+    else if (invalidated === 'sent' && published && published.pendingInvalidation.length > 0 && state) {
+        await state.release.recordInvalidated(published);
+    }
+    else if (invalidated === 'sent' && !published && pendingBefore.length > 0 && state && !failure) {
+        await state.release
+            .publish({ ...state.manifest, entries: entries(), pendingInvalidation: [] })
+            .catch(() => undefined);
     }
     if (failure) {
         draft.result = 'failed';
         draft.reason = failure;
     }
 }
-/** One invalidation for what was overwritten or deleted. Returns whether it failed (reported, not thrown). */
-async function invalidate(context, ports, draft, remoteKeys, overwritten) {
+/** This run's paths and those earlier runs left pending, within CloudFront's limits. */
+function mergeInvalidation(own, pending, prefix) {
+    if (pending.length === 0)
+        return own;
+    const paths = [...new Set([...own.paths, ...pending])].sort();
+    const wildcards = paths.filter((path) => path.endsWith('*')).length;
+    if (paths.length > MAX_INVALIDATION_PATHS || wildcards > MAX_WILDCARD_PATHS) {
+        const everything = `${encodeInvalidationPath(prefix)}*`;
+        return {
+            paths: [everything],
+            fallback: `${paths.length} paths (with those pending from earlier deploys) are more than one invalidation may hold: invalidating ${everything} instead`,
+        };
+    }
+    return { paths, fallback: own.fallback };
+}
+const THROTTLED = 'TooManyInvalidationsInProgress';
+/**
+ * One invalidation of the given paths. CloudFront's TooManyInvalidationsInProgress is waited out with
+ * backoff for a bounded time; any other failure is reported, not thrown (the paths stay pending).
+ */
+async function invalidate(context, ports, draft, plan, carried) {
     const { cdn, log } = ports;
     const { inputs } = context;
-    if (!cdn)
-        return false;
-    if (overwritten.length === 0) {
+    if (!cdn || !plan)
+        return 'none';
+    if (plan.paths.length === 0) {
         draft.invalidation = { paths: [], note: 'Nothing cached was overwritten or deleted: no invalidation needed.' };
-        return false;
+        return 'none';
     }
-    const { paths, fallback } = invalidationPaths({ changed: overwritten, remoteKeys, prefix: inputs.prefix });
-    if (fallback)
-        log.notice(fallback);
-    draft.invalidation = { paths, note: fallback };
-    try {
-        const id = await cdn.invalidate(paths, callerReference(context.runIdentity, paths));
-        if (id === undefined)
-            return false;
-        draft.invalidation = { ...draft.invalidation, id };
-        log.info(`CloudFront invalidation ${id}: ${paths.length} path(s).`);
-        if (inputs.waitForInvalidation) {
-            await cdn.waitFor(id);
-            draft.invalidation = { ...draft.invalidation, note: [fallback, 'Completed.'].filter(Boolean).join(' ') };
+    const carriedNote = carried > 0 ? `${carried} path(s) left pending by an earlier deploy are sent with this one.` : undefined;
+    const note = [plan.fallback, carriedNote].filter(Boolean).join(' ') || undefined;
+    if (plan.fallback)
+        log.notice(plan.fallback);
+    if (carriedNote)
+        log.info(carriedNote);
+    draft.invalidation = { paths: plan.paths, note };
+    const reference = callerReference(context.runIdentity, plan.paths);
+    const deadline = ports.now().getTime() + (ports.invalidationRetryMs ?? 120_000);
+    for (let attempt = 0;; attempt += 1) {
+        try {
+            const id = await cdn.invalidate(plan.paths, reference);
+            if (id === undefined)
+                return 'sent';
+            draft.invalidation = { ...draft.invalidation, id };
+            log.info(`CloudFront invalidation ${id}: ${plan.paths.length} path(s).`);
+            if (inputs.waitForInvalidation) {
+                await cdn.waitFor(id);
+                draft.invalidation = { ...draft.invalidation, note: [note, 'Completed.'].filter(Boolean).join(' ') };
+            }
+            return 'sent';
         }
-        return false;
+        catch (error) {
+            const delay = Math.min(60_000, 5_000 * 2 ** attempt);
+            if (error.code === THROTTLED && ports.now().getTime() + delay <= deadline) {
+                log.info(`CloudFront has too many invalidations in progress; trying again in ${delay / 1000} s.`);
+                await (ports.sleep ?? defaultSleep)(delay);
+                continue;
+            }
+            draft.failures.push({ key: `CloudFront ${inputs.distributionId ?? ''}`.trim(), message: errorMessage(error) });
+            return 'failed';
+        }
     }
-    catch (error) {
-        draft.failures.push({ key: `CloudFront ${inputs.distributionId ?? ''}`.trim(), message: errorMessage(error) });
-        return true;
-    }
+}
+function defaultSleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/dry-run.ts
+
 /**
- * A store for dry runs: reads go to the real store, writes are recorded and never sent. The pipeline runs
- * exactly as it would, so a dry run shows the same plan, counts and invalidation as the real deploy.
+ * A store for dry runs: reads go to the real store, writes are recorded and never sent. Conditional writes
+ * behave as on a store that honours them (against what the real store holds, overlaid with this run's
+ * recorded writes), so the pipeline — release protocol included — runs exactly as it would and a dry run
+ * shows the same plan, counts, refusals and invalidation as the real deploy.
  */
 class DryRunStore {
     store;
     writes = [];
+    /** ETags of the objects this dry run "wrote" (undefined: "deleted"). */
+    overlay = new Map();
     constructor(store) {
         this.store = store;
     }
@@ -86368,13 +86871,28 @@ class DryRunStore {
         this.writes.push(`copy ${file.key}`);
         return file.md5;
     }
-    async putIfUnchanged(key, _body, _headers, expectedEtag) {
+    async currentEtag(key) {
+        if (this.overlay.has(key))
+            return this.overlay.get(key);
+        return (await this.store.head(key))?.etag;
+    }
+    async putObject(key, _body, _headers, condition) {
+        if (condition) {
+            const current = await this.currentEtag(key);
+            const holds = 'ifMatch' in condition ? current === condition.ifMatch : current === undefined;
+            if (!holds)
+                throw new PreconditionFailed(key);
+        }
+        const etag = `dry-run-${this.writes.length + 1}`;
         this.writes.push(`put ${key}`);
-        return expectedEtag ?? 'dry-run';
+        this.overlay.set(key, etag);
+        return etag;
     }
     async deleteKeys(keys) {
-        for (const key of keys)
+        for (const key of keys) {
             this.writes.push(`delete ${key}`);
+            this.overlay.set(key, undefined);
+        }
         return [];
     }
 }
@@ -86835,6 +87353,7 @@ function stoppedBeforeStart(error, durationMs) {
         failures: [],
         kept: { excluded: 0, otherDeployments: [], retained: 0 },
         invalidation: { paths: [] },
+        pendingInvalidation: 0,
         durationMs,
     });
 }

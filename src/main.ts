@@ -105,6 +105,7 @@ function stoppedBeforeStart(error: unknown, durationMs: number): Outcome {
     failures: [],
     kept: { excluded: 0, otherDeployments: [], retained: 0 },
     invalidation: { paths: [] },
+    pendingInvalidation: 0,
     durationMs,
   });
 }

@@ -17,7 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { SiteFile } from '../../src/pipeline/plan.js';
 import { createS3Client } from '../../src/adapters/s3/client.js';
 import { IntegrityError, S3Store } from '../../src/adapters/s3/store.js';
-import { ConcurrentWriteError } from '../../src/pipeline/ports.js';
+import { ConditionsNotSupported, PreconditionFailed } from '../../src/pipeline/ports.js';
 import { PART_SIZE, hashFile } from '../../src/pipeline/scan.js';
 
 const s3 = mockClient(S3Client);
@@ -63,13 +63,12 @@ describe('createS3Client', () => {
   });
 });
 
-describe('putIfUnchanged (the deploy manifest)', () => {
+describe('putObject (the deploy manifest and the probe)', () => {
   const body = Buffer.from('manifest');
 
-  it('creates with If-None-Match: * when there was no manifest', async () => {
-    s3.on(HeadObjectCommand).rejects(serviceError('NotFound', 404));
+  it('creates with If-None-Match: * when asked', async () => {
     s3.on(PutObjectCommand).resolves({ ETag: '"new"' });
-    expect(await store().putIfUnchanged('m', body, HEADERS, undefined)).toBe('new');
+    expect(await store().putObject('m', body, HEADERS, { ifNoneMatch: '*' })).toBe('new');
     const input = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
     expect(input).toMatchObject({
       Bucket: 'bucket',
@@ -82,41 +81,54 @@ describe('putIfUnchanged (the deploy manifest)', () => {
     expect(input.IfMatch).toBeUndefined();
   });
 
-  it('replaces with If-Match on the ETag it was read at', async () => {
-    s3.on(HeadObjectCommand).resolves({ ETag: '"abc"' });
+  it('replaces with If-Match on the given ETag, quoted', async () => {
     s3.on(PutObjectCommand).resolves({ ETag: '"def"' });
-    expect(await store().putIfUnchanged('m', body, HEADERS, 'abc')).toBe('def');
+    expect(await store().putObject('m', body, HEADERS, { ifMatch: 'abc' })).toBe('def');
     const input = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
     expect(input.IfMatch).toBe('"abc"');
     expect(input.IfNoneMatch).toBeUndefined();
   });
 
-  it.each([
-    ['changed', '"other"', 'abc'],
-    ['created meanwhile', '"other"', undefined],
-  ])(
-    'refuses without writing when the manifest was %s (stores that ignore conditional headers)',
-    async (_case, found, expected) => {
-      s3.on(HeadObjectCommand).resolves({ ETag: found });
-      await expect(store().putIfUnchanged('m', body, HEADERS, expected)).rejects.toThrow(ConcurrentWriteError);
-      expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
-    },
-  );
+  it('sends no condition when none is asked', async () => {
+    s3.on(PutObjectCommand).resolves({ ETag: '"x"' });
+    await store().putObject('m', body, HEADERS);
+    const input = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
+    expect(input.IfMatch).toBeUndefined();
+    expect(input.IfNoneMatch).toBeUndefined();
+    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+  });
 
-  it.each([
-    ['PreconditionFailed', 412],
-    ['ConditionalRequestConflict', 409],
-  ])('turns %s (HTTP %i) from S3 into a ConcurrentWriteError', async (name, status) => {
-    s3.on(HeadObjectCommand).resolves({ ETag: '"abc"' });
+  it.each<[string, number, 'ifMatch' | 'ifNoneMatch']>([
+    ['PreconditionFailed', 412, 'ifMatch'],
+    ['ConditionalRequestConflict', 409, 'ifMatch'],
+    ['NoSuchKey', 404, 'ifMatch'],
+    ['NotModified', 304, 'ifNoneMatch'],
+  ])('turns %s (HTTP %i) on %s into PreconditionFailed', async (name, status, kind) => {
     s3.on(PutObjectCommand).rejects(serviceError(name, status));
-    await expect(store().putIfUnchanged('m', body, HEADERS, 'abc')).rejects.toThrow(ConcurrentWriteError);
+    const condition = kind === 'ifMatch' ? { ifMatch: 'abc' } : { ifNoneMatch: '*' as const };
+    await expect(store().putObject('m', body, HEADERS, condition)).rejects.toThrow(PreconditionFailed);
+  });
+
+  it.each<[string, number]>([
+    ['NotImplemented', 501],
+    ['NotImplemented', 400],
+    ['InvalidArgument', 400],
+  ])('turns %s (HTTP %i) on a conditional PUT into ConditionsNotSupported', async (name, status) => {
+    const error = serviceError(name, status);
+    if (name === 'InvalidArgument') error.message = 'The If-Match header is not supported';
+    s3.on(PutObjectCommand).rejects(error);
+    await expect(store().putObject('m', body, HEADERS, { ifMatch: 'abc' })).rejects.toThrow(ConditionsNotSupported);
+  });
+
+  it('a 404 without a condition is an ordinary error, naming the bucket', async () => {
+    s3.on(PutObjectCommand).rejects(serviceError('NoSuchBucket', 404));
+    await expect(store().putObject('m', body, HEADERS)).rejects.toThrow(/bucket 'bucket' does not exist/);
   });
 
   it('describes other errors, naming the input to fix', async () => {
-    s3.on(HeadObjectCommand).resolves({ ETag: '"abc"' });
     s3.on(PutObjectCommand).rejects(serviceError('AccessDenied', 403));
-    await expect(store().putIfUnchanged('m', body, HEADERS, 'abc')).rejects.toThrow(
-      /^S3 PutObject \(deploy manifest\) on s3:\/\/bucket\/ failed: access denied/,
+    await expect(store().putObject('m', body, HEADERS, { ifMatch: 'abc' })).rejects.toThrow(
+      /^S3 PutObject on s3:\/\/bucket\/ failed: access denied/,
     );
   });
 });

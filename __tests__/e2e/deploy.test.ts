@@ -22,7 +22,7 @@ let bucketCount = 0;
 
 beforeAll(async () => {
   server = await startLocalS3({ buckets: ['site'] });
-  proxy = await startS3Proxy({ target: server.endpoint });
+  proxy = await startS3Proxy({ target: server.endpoint, conditional: 'honour' });
   cloudfront = await startCloudFrontStub();
   s3 = localS3Client(server.endpoint);
 });
@@ -149,7 +149,9 @@ describe('changes', () => {
     const run = await deploy(bucket, site, { 'distribution-id': DISTRIBUTION });
     expectSuccess(run);
     expect(run.outputs).toMatchObject({ uploaded: '2', deleted: '1', unchanged: String(listFiles(site).length - 2) });
-    expect(proxy.counts.PutObject).toBe(3); // two files + the manifest
+    // The two files, then the release protocol's writes of the manifest: the conditional-write probe (which
+    // must fail), the claim, the published manifest, and the manifest once the invalidation went through.
+    expect(proxy.counts.PutObject).toBe(2 + 4);
     expect(proxy.counts.DeleteObjects).toBe(1);
     await expectBucketMatches(bucket, site);
 
@@ -189,7 +191,7 @@ describe('changes', () => {
     expectSuccess(run);
     expect(run.outputs).toMatchObject({ uploaded: '2', 'headers-updated': '2', 'bytes-uploaded': '0' });
     expect(proxy.counts.CopyObject).toBe(2);
-    expect(proxy.counts.PutObject).toBe(1); // the manifest
+    expect(proxy.counts.PutObject).toBe(4); // the probe, the claim, the published manifest, the invalidation recorded
     expect((await readObject(s3, bucket, 'images/pattern.png')).cacheControl).toBe('public, max-age=86400');
     expect((await readObject(s3, bucket, 'images/logo.svg')).cacheControl).toBe('public, max-age=600');
     expect(cloudfront.invalidations.at(-1)!.paths.sort()).toEqual(['/images/*']);
@@ -221,7 +223,7 @@ describe('changes', () => {
     const run = await deploy(bucket, site);
     expectSuccess(run);
     expect(run.outputs).toMatchObject({ uploaded: '2', 'headers-updated': '2', 'bytes-uploaded': '0' });
-    expect(proxy.counts.HeadObject).toBe(listFiles(site).length + 1); // each object once, and the manifest before it is written
+    expect(proxy.counts.HeadObject).toBe(listFiles(site).length); // each object once
     await expectBucketMatches(bucket, site);
     const next = await deploy(bucket, site);
     expect(next.outputs.uploaded).toBe('0');

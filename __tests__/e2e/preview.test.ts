@@ -11,6 +11,7 @@ import { type ActionRun, runAction } from '../support/action-runner.js';
 import { listKeys, localS3Client } from '../support/bucket.js';
 import { type CloudFrontStub, startCloudFrontStub } from '../support/cloudfront-stub.js';
 import { type GitHubStub, startGitHubStub } from '../support/github-stub.js';
+import { type S3Proxy, startS3Proxy } from '../support/s3-proxy.mjs';
 import { tempDir, writeSite } from '../support/sites.js';
 
 const REPOSITORY = 'org/site';
@@ -22,10 +23,13 @@ let s3: S3Client;
 let gh: GitHubStub;
 let cloudfront: CloudFrontStub;
 let bucket: string;
+/** In front of s3rver: conditional writes as S3 has them. */
+let proxy: S3Proxy;
 
 beforeAll(async () => {
   server = await startLocalS3({ buckets: ['previews'] });
   s3 = localS3Client(server.endpoint);
+  proxy = await startS3Proxy({ target: server.endpoint, conditional: 'honour' });
   gh = await startGitHubStub();
   cloudfront = await startCloudFrontStub();
   bucket = `preview-${process.pid}`;
@@ -36,6 +40,7 @@ afterAll(async () => {
   s3?.destroy();
   await gh?.close();
   await cloudfront?.close();
+  await proxy?.close();
   await server?.stop();
 });
 
@@ -71,7 +76,7 @@ function run(
     inputs: {
       'source-dir': site,
       bucket,
-      'endpoint-url': server.endpoint,
+      'endpoint-url': proxy.endpoint,
       'force-path-style': 'true',
       preview: 'true',
       'site-url': SITE_URL,

@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../examples/local-s3-server.mjs';
 import { headersFor } from '../../src/pipeline/headers.js';
-import { MANIFEST_NAME } from '../../src/pipeline/manifest.js';
+import { MANIFEST_NAME, decodeManifest } from '../../src/pipeline/manifest.js';
 import { type ActionRun, type RunOptions, runAction } from '../support/action-runner.js';
 import { listKeys, localS3Client, readObject, snapshot } from '../support/bucket.js';
 import { type CloudFrontStub, startCloudFrontStub } from '../support/cloudfront-stub.js';
@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 async function proxy(fault?: (request: ProxiedRequest) => Fault, target = server.endpoint): Promise<S3Proxy> {
-  const started = await startS3Proxy({ target, fault });
+  const started = await startS3Proxy({ target, fault, conditional: 'honour' });
   proxies.push(started);
   return started;
 }
@@ -75,6 +75,11 @@ function deploy(
       ...options.env,
     },
   });
+}
+
+async function readManifestBody(bucket: string): Promise<Buffer> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: MANIFEST_NAME }));
+  return Buffer.from(await response.Body!.transformToByteArray());
 }
 
 function expectSuccess(run: ActionRun): void {
@@ -181,7 +186,7 @@ describe('faults', () => {
   it('persistent faults: non-zero exit, nothing deleted, manifest kept, failures listed; a clean re-run converges', async () => {
     const bucket = await newBucket();
     expectSuccess(await deploy(clean, bucket, versionedSite(1)));
-    const manifestBefore = (await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: MANIFEST_NAME }))).ETag;
+    const manifestBefore = decodeManifest(await readManifestBody(bucket));
     const before = await snapshot(s3, bucket);
 
     const broken = await proxy((request) =>
@@ -193,14 +198,17 @@ describe('faults', () => {
     const run = await deploy(broken, bucket, site);
     expect(run.code).toBe(1);
     expect(run.errors.join('\n')).toMatch(
-      /write\(s\) failed: nothing was deleted and the deploy manifest was not updated/,
+      /write\(s\) failed: nothing was deleted and the deploy manifest records only what was written/,
     );
     expect(broken.counts.DeleteObjects ?? 0).toBe(0);
     const pagesSent = broken.requests.filter(
       (request) => request.operation === 'PutObject' && request.url.endsWith('.html'),
     );
     expect(pagesSent).toEqual([]); // pages wait for their assets
-    expect((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: MANIFEST_NAME }))).ETag).toBe(manifestBefore);
+    // The claim is let go: the manifest records what was written, and still the pages as they were.
+    const manifest = decodeManifest(await readManifestBody(bucket));
+    expect(manifest.claim).toBeUndefined();
+    expect(manifest.entries.get('index.html')).toEqual(manifestBefore.entries.get('index.html'));
     expect(run.summary).toContain('### Failed');
     expect(run.summary).toContain('`img/logo-v2.png`');
     expect(run.summary).toMatch(/`index.html`: not written: pages wait until every asset is uploaded/);
@@ -223,15 +231,16 @@ describe('faults', () => {
     const slow = await proxy((request) => {
       if (request.operation !== 'PutObject') return undefined;
       puts += 1;
-      if (puts === 6) kill?.();
+      if (puts === 8) kill?.(); // the probe, the claim, then six uploads under way
       return { delayMs: 50 };
     });
+    const workflowRun = { GITHUB_RUN_ID: `${Date.now()}`, GITHUB_RUN_ATTEMPT: '1' };
     const killed = await deploy(
       slow,
       bucket,
       site,
       { concurrency: '2' },
-      { onStart: (child) => (kill = () => child.kill('SIGKILL')) },
+      { onStart: (child) => (kill = () => child.kill('SIGKILL')), env: workflowRun },
     );
     expect(killed.signal).toBe('SIGKILL');
     const keys = await listKeys(s3, bucket);
@@ -239,8 +248,17 @@ describe('faults', () => {
     expect((await readObject(s3, bucket, 'index.html')).body.toString()).toContain('app.1a2b3c4d.css'); // …before any page
     await expectNoBrokenPages(bucket);
 
-    const rerun = await deploy(clean, bucket, site);
+    // The killed run's claim is live for 'lock-timeout': another deploy is refused, naming it…
+    const other = await deploy(clean, bucket, site);
+    expect(other.outputs.result).toBe('refused');
+    expect(other.errors.join('\n')).toMatch(
+      new RegExp(`Another deploy is publishing .*run-${workflowRun.GITHUB_RUN_ID} \\(attempt 1`),
+    );
+    expect(clean.writes()).toBe(0);
+    // …while a re-run of the same workflow run (the "Re-run jobs" button) takes its claim over.
+    const rerun = await deploy(clean, bucket, site, {}, { env: { ...workflowRun, GITHUB_RUN_ATTEMPT: '2' } });
     expectSuccess(rerun);
+    expect(rerun.stdout).toContain('Taking over the claim of an earlier attempt of this workflow run');
     await expectConverged(bucket, site);
     await expectNoBrokenPages(bucket);
     // The objects the killed run wrote are recognised (one HEAD each), not sent again.
@@ -249,14 +267,14 @@ describe('faults', () => {
 });
 
 describe('concurrent deploys', () => {
-  it("a deploy whose manifest changed under it fails clearly and does not overwrite the other deploy's manifest", async () => {
+  it('a deploy that planned against a manifest another deploy has since published refuses, writing no object', async () => {
     const bucket = await newBucket();
     expectSuccess(await deploy(clean, bucket, versionedSite(1)));
     let release: () => void = () => undefined;
     const held = new Promise((resolve) => (release = () => resolve(undefined)));
     let holding: () => void = () => undefined;
     const holdingStarted = new Promise<void>((resolve) => (holding = resolve));
-    // Deploy A's first upload is held until deploy B has finished.
+    // Deploy A's first write (the conditional-write probe, before its claim) is held until deploy B has finished.
     const slowA = await proxy((request) => {
       if (request.operation !== 'PutObject') return undefined;
       holding();
@@ -273,8 +291,10 @@ describe('concurrent deploys', () => {
     const resultA = await runA;
     expect(resultA.code).toBe(1);
     expect(resultA.errors.join('\n')).toMatch(
-      /Another deploy to s3:\/\/rel-\d+-\d+\/ saved its deploy manifest while this one ran .*nothing was deleted.*`concurrency` group/,
+      /took s3:\/\/rel-\d+-\d+\/ while this deploy was planning: nothing was written.*`concurrency:` group/,
     );
+    expect(resultA.outputs.result).toBe('refused');
+    expect(slowA.counts.PutObject).toBe(2); // the probe and the claim that lost: no content object
     expect(slowA.counts.DeleteObjects ?? 0).toBe(0);
     expect((await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: MANIFEST_NAME }))).ETag).toBe(manifestB);
     // Re-running the deploy that should be live converges.

@@ -2,6 +2,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from '@jest/globals';
 import {
   MANIFEST_NAME,
+  NewerManifestError,
   type Manifest,
   type ManifestEntry,
   decodeManifest,
@@ -36,7 +37,7 @@ const PNG_ENTRY: ManifestEntry = {
 };
 
 function manifestOf(entries: Array<[string, ManifestEntry]>): Manifest {
-  return { entries: new Map(entries), retained: new Map() };
+  return { entries: new Map(entries), retained: new Map(), pendingInvalidation: [] };
 }
 
 function gzipJson(value: unknown): Buffer {
@@ -90,7 +91,7 @@ describe('encodeManifest / decodeManifest', () => {
     const document = JSON.parse(gunzipSync(encoded).toString('utf8')) as Record<string, unknown>;
     expect(document).toEqual({
       format: 'parlai-site-deploy/manifest',
-      version: 1,
+      version: 2,
       updatedAt: '2024-05-01T12:34:56.789Z',
       entries: { 'B.js': JS_ENTRY, 'a.png': PNG_ENTRY, 'b.html': HTML_ENTRY },
       retained: {},
@@ -133,7 +134,7 @@ describe('encodeManifest / decodeManifest', () => {
   it.each<[string, Buffer]>([
     ['wrong format', gzipJson({ ...VALID_DOCUMENT, format: 'something-else' })],
     ['no format', gzipJson({ version: 1, entries: {} })],
-    ['wrong version', gzipJson({ ...VALID_DOCUMENT, version: 2 })],
+    ['an unknown older version', gzipJson({ ...VALID_DOCUMENT, version: 0 })],
     ['version as a string', gzipJson({ ...VALID_DOCUMENT, version: '1' })],
     ['no entries', gzipJson({ format: VALID_DOCUMENT.format, version: 1 })],
     ['null entries', gzipJson({ ...VALID_DOCUMENT, entries: null })],
@@ -200,7 +201,7 @@ describe('retained assets', () => {
   it('round-trip with their dates, and drop unreadable dates', () => {
     const since = new Date('2026-03-04T05:06:07.000Z');
     const body = encodeManifest(
-      { entries: new Map(), retained: new Map([['assets/app.3f2a9c1b.js', since]]) },
+      { entries: new Map(), retained: new Map([['assets/app.3f2a9c1b.js', since]]), pendingInvalidation: [] },
       new Date(),
     );
     expect(decodeManifest(body).retained).toEqual(new Map([['assets/app.3f2a9c1b.js', since]]));
@@ -220,7 +221,11 @@ describe('retained assets', () => {
 
 describe('sameManifest', () => {
   const entry = { md5: 'a', etag: 'e', size: 1, contentType: 't', cacheControl: 'c' };
-  const base = () => ({ entries: new Map([['x', { ...entry }]]), retained: new Map([['old.js', new Date(1000)]]) });
+  const base = (): Manifest => ({
+    entries: new Map([['x', { ...entry }]]),
+    retained: new Map([['old.js', new Date(1000)]]),
+    pendingInvalidation: [],
+  });
   it('is true for equal state in a fresh copy', () => {
     expect(sameManifest(base(), base())).toBe(true);
   });
@@ -236,5 +241,57 @@ describe('sameManifest', () => {
     const changed = base();
     change(changed);
     expect(sameManifest(base(), changed)).toBe(false);
+  });
+});
+
+describe('version 2: claims, pending invalidations, limits', () => {
+  const claim = {
+    run: 'run-7',
+    attempt: '2',
+    runUrl: 'https://github.com/o/r/actions/runs/7',
+    started: '2024-05-01T12:00:00.000Z',
+    expires: '2024-05-01T12:10:00.000Z',
+    planDigest: 'ab'.repeat(32),
+  };
+
+  it('round-trips a claim and pending invalidation paths', () => {
+    const manifest: Manifest = { ...manifestOf([['a.png', PNG_ENTRY]]), claim, pendingInvalidation: ['/b', '/a'] };
+    const decoded = decodeManifest(encodeManifest(manifest, DATE));
+    expect(decoded.claim).toEqual(claim);
+    expect(decoded.pendingInvalidation).toEqual(['/a', '/b']);
+  });
+
+  it('reads a version 1 manifest (written by the previous release) as it is', () => {
+    const decoded = decodeManifest(gzipJson({ ...VALID_DOCUMENT, version: 1 }));
+    expect(decoded.claim).toBeUndefined();
+    expect(decoded.pendingInvalidation).toEqual([]);
+  });
+
+  it('refuses a newer format with NewerManifestError, naming its version', () => {
+    expect(() => decodeManifest(gzipJson({ ...VALID_DOCUMENT, version: 3 }))).toThrow(NewerManifestError);
+    expect(() => decodeManifest(gzipJson({ ...VALID_DOCUMENT, version: 3 }))).toThrow('format 3');
+  });
+
+  it('drops pending paths that are not paths, and a malformed claim', () => {
+    const decoded = decodeManifest(
+      gzipJson({ ...VALID_DOCUMENT, pendingInvalidation: ['/ok', 'no-slash', 7], claim: { run: 'x' } }),
+    );
+    expect(decoded.pendingInvalidation).toEqual(['/ok']);
+    expect(decoded.claim).toBeUndefined();
+  });
+
+  it('refuses a body over the size limit, and a gzip bomb past the unzipped limit, without unzipping it all', () => {
+    const bomb = gzipSync(Buffer.alloc(4 * 1024 * 1024, 32));
+    expect(bomb.length).toBeLessThan(16 * 1024);
+    expect(() => decodeManifest(bomb, { bytes: 1024 * 1024, unzipped: 64 * 1024 })).toThrow(
+      /unzips to more than 65536/,
+    );
+    expect(() => decodeManifest(bomb, { bytes: 1024, unzipped: 64 * 1024 })).toThrow(/larger than 1024 bytes/);
+  });
+
+  it('a manifest with a claim is never the same state as one without', () => {
+    const plain = manifestOf([['a.png', PNG_ENTRY]]);
+    expect(sameManifest({ ...plain, claim }, plain)).toBe(false);
+    expect(sameManifest({ ...plain, pendingInvalidation: ['/a'] }, plain)).toBe(false);
   });
 });

@@ -41,7 +41,7 @@ function entry(md5: string, etag: string, headers: ObjectHeaders, size = 10): Ma
 }
 
 function manifest(entries: Record<string, ManifestEntry> = {}): Manifest {
-  return { entries: new Map(Object.entries(entries)), retained: new Map() };
+  return { entries: new Map(Object.entries(entries)), retained: new Map(), pendingInvalidation: [] };
 }
 
 const nothingExcluded = () => false;

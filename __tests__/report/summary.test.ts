@@ -20,12 +20,13 @@ function report({ status = 'deployed', changes = [], ...overrides }: Fields = {}
     prefix: '',
     planned: true,
     durationMs: 12_345,
-    counts: { new: 3, changed: 5, headers: 7, deleted: 2, unchanged: 11 },
+    counts: { new: 3, changed: 5, headers: 7, deleted: 2, unchanged: 11, repaired: 0 },
     bytesUploaded: 2048,
     changes: changes.map((change) => ({ ...change, bytes: 0 })),
     failures: [],
     kept: { excluded: 0, otherDeployments: [], retained: 0 },
     invalidation: { paths: [] },
+    pendingInvalidation: 0,
     ...overrides,
   };
 }
@@ -339,7 +340,9 @@ describe('outputsOf', () => {
   });
 
   it('sets an empty invalidation ID and an empty JSON list when nothing was invalidated', () => {
-    const outputs = outputsOf(report({ counts: { new: 0, changed: 0, headers: 0, deleted: 0, unchanged: 9 } }));
+    const outputs = outputsOf(
+      report({ counts: { new: 0, changed: 0, headers: 0, deleted: 0, unchanged: 9, repaired: 0 } }),
+    );
     expect(outputs).toMatchObject({ uploaded: '0', 'invalidation-id': '', 'invalidation-paths': '[]', url: '' });
   });
 

@@ -30,6 +30,7 @@ export function anOutcome(overrides: Partial<Outcome> = {}): Outcome {
     failures: [],
     kept: { excluded: 0, otherDeployments: [], retained: 0 },
     invalidation: { paths: [] },
+    pendingInvalidation: 0,
     durationMs: 1000,
     ...overrides,
     changes,

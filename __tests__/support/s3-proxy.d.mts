@@ -18,4 +18,9 @@ export interface S3Proxy {
 }
 export const WRITE_OPERATIONS: Set<string>;
 export function classify(method: string, url: string, headers: Record<string, unknown>): string;
-export function startS3Proxy(options: { target: string; fault?: (request: ProxiedRequest) => Fault }): Promise<S3Proxy>;
+export function startS3Proxy(options: {
+  target: string;
+  fault?: (request: ProxiedRequest) => Fault;
+  /** How conditional writes are treated: as S3 does (`honour`), 501 (`refuse`), or not at all (`ignore`, s3rver's way). */
+  conditional?: 'honour' | 'refuse' | 'ignore';
+}): Promise<S3Proxy>;

@@ -2,6 +2,8 @@
 // inject faults (status codes, connection resets, delays) into a chosen share of requests. Test and
 // benchmark code only; it listens on 127.0.0.1 and forwards to 127.0.0.1.
 import http from 'node:http';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { LOCAL_S3_CREDENTIALS } from '../../examples/local-s3-server.mjs';
 
 /** The S3 operation a request performs, from its method, query and headers. */
 export function classify(method, url, headers) {
@@ -32,13 +34,85 @@ export const WRITE_OPERATIONS = new Set([
   'DeleteObject',
 ]);
 
+function errorBody(code, message) {
+  return `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+}
+
 /**
- * startS3Proxy({ target: 'http://127.0.0.1:PORT', fault?: (request) => undefined | { status, code } | 'reset' | { delayMs } | { until: Promise } })
+ * Conditional writes as the S3 API reference describes them, for a server (s3rver) that has none: a PUT or
+ * CompleteMultipartUpload with `If-None-Match: *` fails with 412 when the object exists; with `If-Match` it
+ * fails with 412 when the ETag differs and 404 NoSuchKey when there is no object. Conditional writes to one
+ * key are serialised (check, then write, one at a time), so two racing writes cannot both pass.
+ * `refuse` answers 501 NotImplemented instead (Backblaze B2, Aliyun OSS); `ignore` forwards them as they are
+ * (s3rver, and stores that return 200 and ignore the headers).
+ */
+function conditionalWrites(target, mode) {
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint: target,
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: LOCAL_S3_CREDENTIALS.AWS_ACCESS_KEY_ID,
+      secretAccessKey: LOCAL_S3_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+    },
+  });
+  const queues = new Map();
+  const currentEtag = async (bucket, key) => {
+    try {
+      const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return (head.ETag ?? '').replace(/"/g, '');
+    } catch (error) {
+      if (error?.$metadata?.httpStatusCode === 404) return undefined;
+      throw error;
+    }
+  };
+  return {
+    /** undefined: forward now; otherwise { status, code } to answer, or { release } to call when done. */
+    async check(operation, req) {
+      const ifMatch = req.headers['if-match'];
+      const ifNoneMatch = req.headers['if-none-match'];
+      if ((operation !== 'PutObject' && operation !== 'CompleteMultipartUpload') || (!ifMatch && !ifNoneMatch)) {
+        return undefined;
+      }
+      if (mode === 'ignore') return undefined;
+      if (mode === 'refuse') return { status: 501, code: 'NotImplemented', message: 'conditional writes' };
+      const path = new URL(req.url, 'http://x').pathname;
+      const [, bucket, ...rest] = path.split('/');
+      const key = decodeURIComponent(rest.join('/'));
+      const id = `${bucket}/${key}`;
+      const previous = queues.get(id) ?? Promise.resolve();
+      let release;
+      const mine = new Promise((resolve) => (release = resolve));
+      queues.set(
+        id,
+        previous.then(() => mine),
+      );
+      await previous;
+      const etag = await currentEtag(bucket, key);
+      let failure;
+      if (ifNoneMatch === '*' && etag !== undefined) failure = { status: 412, code: 'PreconditionFailed' };
+      if (ifMatch !== undefined) {
+        if (etag === undefined) failure = { status: 404, code: 'NoSuchKey' };
+        else if (String(ifMatch).replace(/"/g, '') !== etag) failure = { status: 412, code: 'PreconditionFailed' };
+      }
+      if (failure) {
+        release();
+        return { ...failure, message: 'At least one of the pre-conditions you specified did not hold' };
+      }
+      return { release };
+    },
+    close: () => client.destroy(),
+  };
+}
+
+/**
+ * startS3Proxy({ target: 'http://127.0.0.1:PORT', conditional?: 'honour' | 'refuse' | 'ignore', fault?: (request) => undefined | { status, code } | 'reset' | { delayMs } | { until: Promise } })
  * → { endpoint, counts, bytesIn, requests, writes(), reset(), close() }
  * `request` passed to fault is { operation, method, url, headers, index } (index counts all requests).
  */
-export async function startS3Proxy({ target, fault } = {}) {
+export async function startS3Proxy({ target, fault, conditional = 'ignore' } = {}) {
   const upstream = new URL(target);
+  const conditions = conditionalWrites(target, conditional);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const state = { counts: {}, bytesIn: 0, requests: [] };
   let index = 0;
@@ -64,7 +138,7 @@ export async function startS3Proxy({ target, fault } = {}) {
         return;
       }
       if (injected && injected.status) {
-        const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${injected.code}</Code><Message>injected by the test proxy</Message></Error>`;
+        const body = errorBody(injected.code, 'injected by the test proxy');
         res.writeHead(injected.status, {
           'content-type': 'application/xml',
           'content-length': Buffer.byteLength(body),
@@ -72,17 +146,39 @@ export async function startS3Proxy({ target, fault } = {}) {
         res.end(body);
         return;
       }
-      const forward = () => {
+      const send = (release) => {
         const headers = { ...req.headers, host: upstream.host };
         const proxied = http.request(
           { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
           (upstreamResponse) => {
             res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
             upstreamResponse.pipe(res);
+            upstreamResponse.on('end', () => release?.());
+            upstreamResponse.on('error', () => release?.());
           },
         );
-        proxied.on('error', () => res.destroy());
+        proxied.on('error', () => {
+          release?.();
+          res.destroy();
+        });
         proxied.end(Buffer.concat(chunks));
+      };
+      const forward = () => {
+        conditions.check(operation, req).then(
+          (verdict) => {
+            if (verdict && verdict.status) {
+              const body = errorBody(verdict.code, verdict.message);
+              res.writeHead(verdict.status, {
+                'content-type': 'application/xml',
+                'content-length': Buffer.byteLength(body),
+              });
+              res.end(body);
+              return;
+            }
+            send(verdict?.release);
+          },
+          () => res.destroy(),
+        );
       };
       if (injected && injected.until) injected.until.then(forward, forward);
       else if (injected && injected.delayMs) setTimeout(forward, injected.delayMs);
@@ -116,6 +212,7 @@ export async function startS3Proxy({ target, fault } = {}) {
       state.requests = [];
     },
     close() {
+      conditions.close();
       agent.destroy();
       server.closeAllConnections();
       return new Promise((resolve) => server.close(resolve));

@@ -9,6 +9,8 @@ interface AwsErrorShape {
   Code?: string;
   code?: string;
   message?: string;
+  /** DeleteObjects reports per-key errors with capitalised fields. */
+  Message?: string;
   $metadata?: { httpStatusCode?: number };
 }
 
@@ -57,7 +59,8 @@ export function httpStatus(error: unknown): number | undefined {
 
 /** The service's message as one bounded line of printable text. */
 export function serviceDetail(error: unknown, max = 300): string {
-  const message = ((error ?? {}) as AwsErrorShape).message ?? '';
+  const shape = (error ?? {}) as AwsErrorShape;
+  const message = shape.message ?? shape.Message ?? '';
   // eslint-disable-next-line no-control-regex -- control characters are what is removed
   const line = (message.split(/\r?\n|\r/)[0] ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
   return line.length > max ? `${line.slice(0, max)}…` : line;

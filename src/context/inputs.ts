@@ -22,6 +22,10 @@ export interface DeployInputs {
   deleteRemoved: boolean;
   maxDeletes: number;
   assetGracePeriodMs: number;
+  /** How long a deploy's claim on the prefix lasts without a refresh (release.ts). */
+  lockTimeoutMs: number;
+  /** Refuse to deploy to a store that does not honour conditional writes. */
+  requireConditionalWrites: boolean;
   excludePatterns: string[];
   exclude: PathMatcher;
   headerRules: HeaderRules;
@@ -275,6 +279,20 @@ export function parseGracePeriod(value: string): number {
   return Number(match[1]) * DURATION_UNITS[match[2]!]!;
 }
 
+/** How long a claim on a prefix lasts without a refresh: `30s` to `24h`. */
+export function parseLockTimeout(value: string): number {
+  const text = value.trim();
+  const match = /^(\d+)\s*([smh])$/.exec(text);
+  const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : NaN;
+  if (!(ms >= 30_000 && ms <= 86_400_000)) {
+    throw new InputError(
+      'lock-timeout',
+      `'${text}' is not a duration from 30s to 24h: write a whole number with a unit (s, m, h), like '10m'.`,
+    );
+  }
+  return ms;
+}
+
 export function parseDistributionId(value: string): string | undefined {
   const id = value.trim();
   if (id === '') return undefined;
@@ -361,6 +379,8 @@ export function readInputs(
     distributionId: parseDistributionId(get('distribution-id')),
     deleteRemoved: readBoolean(get, 'delete'),
     assetGracePeriodMs: parseGracePeriod(get('asset-grace-period')),
+    lockTimeoutMs: parseLockTimeout(get('lock-timeout')),
+    requireConditionalWrites: readBoolean(get, 'require-conditional-writes'),
     maxDeletes: readPositiveInteger(
       get,
       'max-deletes',

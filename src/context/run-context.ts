@@ -19,6 +19,8 @@ export interface RunContext {
   runUrl?: string;
   /** Identifies the run (and attempt) in CloudFront caller references; unique for local runs. */
   runIdentity: string;
+  /** The workflow run, as a deploy's claim names it: its re-runs share `id` (`run-<id>`; `local-<time>`). */
+  run: { id: string; attempt: string; url?: string };
   /** Whether the SDK's credential chain yields AWS credentials. */
   credentials: boolean;
   /** Why this run gets no secrets (a fork's or Dependabot's pull request), if so: it then skips, not fails. */
@@ -33,15 +35,16 @@ export function resolveRunContext(
   now: Date,
 ): RunContext {
   const target = resolveTarget(inputs, pullRequestOf(event.eventName, event.payload), event.sha ?? '');
+  const id = env.GITHUB_RUN_ID ? `run-${env.GITHUB_RUN_ID}` : `local-${now.getTime()}`;
+  const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
   return {
     inputs: { ...inputs, prefix: target.prefix },
     target,
     url: inputs.siteUrl ? publicUrl(inputs.siteUrl, target.prefix) : undefined,
     repository: event.repository,
     runUrl: runUrl(env),
-    runIdentity: env.GITHUB_RUN_ID
-      ? `run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
-      : `local-${now.getTime()}`,
+    runIdentity: `${id}-${attempt}`,
+    run: { id, attempt, url: runUrl(env) },
     credentials,
     withoutSecrets: pullRequestWithoutSecrets(event.eventName, event.payload, event.actor),
   };

@@ -1,18 +1,17 @@
 import { stat } from 'node:fs/promises';
 import pMap from 'p-map';
 import type { RunContext } from '../context/run-context.js';
-import { DeployError, Refusal, errorMessage, isRefusal } from '../shared/errors.js';
+import { DeployError, Refusal, type ServiceError, errorMessage, isRefusal } from '../shared/errors.js';
 import { type ObjectHeaders, headersFor } from './headers.js';
-import { callerReference, invalidationPaths } from './invalidation.js';
 import {
-  MANIFEST_NAME,
-  type Manifest,
-  type ManifestEntry,
-  decodeManifest,
-  emptyManifest,
-  encodeManifest,
-  sameManifest,
-} from './manifest.js';
+  type InvalidationPlan,
+  MAX_INVALIDATION_PATHS,
+  MAX_WILDCARD_PATHS,
+  callerReference,
+  encodeInvalidationPath,
+  invalidationPaths,
+} from './invalidation.js';
+import { type Manifest, type ManifestEntry, sameManifest } from './manifest.js';
 import {
   type Change,
   type Failure,
@@ -22,15 +21,17 @@ import {
   countChanges,
   finalOutcome,
 } from './outcome.js';
-import { type Plan, type SiteFile, keysToVerify, planDeploy, planRemoval, planChanges } from './plan.js';
+import { type Plan, type SiteFile, keysToVerify, planChanges, planDeploy, planRemoval } from './plan.js';
 import { planLines } from './plan-text.js';
-import { type Builder, type Cdn, ConcurrentWriteError, type Log, type ObjectStore } from './ports.js';
+import type { Builder, Cdn, Log, ObjectStore } from './ports.js';
+import { type ConditionalSupport, Release, planDigest } from './release.js';
 import { checkSourceDir, scanSource } from './scan.js';
 import { uploadAll } from './upload.js';
 
 // The deploy pipeline, in order:
-//   build → scan (beside the listing and the manifest) → plan → upload assets → upload pages → delete →
-//   save the manifest → invalidate
+//   build → scan (beside the listing and the manifest) → plan → claim → upload assets → upload pages →
+//   publish the manifest → delete → invalidate → record the invalidation
+// (the steps from "claim" on are the release protocol: release.ts)
 // Removing a closed pull request's preview is the same pipeline with nothing built: every object under its
 // prefix is planned for deletion. Decisions are made by the pure modules beside this one (scan, headers,
 // plan, invalidation); this file only sequences them and the calls to the store and the CDN it is given.
@@ -42,11 +43,13 @@ export interface Ports {
   build: Builder;
   log: Log;
   now: () => Date;
+  /** Waits (between retries of a throttled invalidation); tests pass a fake. */
+  sleep?: (ms: number) => Promise<void>;
+  /** How long a throttled invalidation is retried before its paths are left pending (default 2 minutes). */
+  invalidationRetryMs?: number;
   /** Called once, right before the first write (to record a GitHub deployment). */
   beforeWrite?: () => Promise<void>;
 }
-
-const MANIFEST_HEADERS: ObjectHeaders = { contentType: 'application/gzip', cacheControl: 'no-store' };
 
 export const NO_CREDENTIALS =
   'No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.';
@@ -62,6 +65,9 @@ interface Draft {
   bytesUploaded: number;
   failures: Failure[];
   invalidation: InvalidationOutcome;
+  conditionalWrites?: ConditionalSupport;
+  /** Invalidation paths left pending for the next run. */
+  pendingInvalidation?: number;
 }
 
 export function targetOf(bucket: string, prefix: string): string {
@@ -110,6 +116,8 @@ function finish(context: RunContext, draft: Draft, durationMs: number): Readonly
     failures: draft.failures,
     kept,
     invalidation: draft.invalidation,
+    pendingInvalidation: draft.pendingInvalidation ?? 0,
+    conditionalWrites: draft.conditionalWrites,
     durationMs,
   });
 }
@@ -129,20 +137,6 @@ async function build(context: RunContext, ports: Ports): Promise<void> {
     throw new DeployError(
       `Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`,
     );
-  }
-}
-
-/** The manifest, and the ETag it was read at, for the conditional write at the end. */
-async function readManifest(ports: Ports, key: string): Promise<{ manifest: Manifest; etag?: string }> {
-  const stored = await ports.store.get(key);
-  if (!stored) return { manifest: emptyManifest() };
-  try {
-    return { manifest: decodeManifest(stored.body), etag: stored.etag };
-  } catch (error) {
-    ports.log.warning(
-      `The deploy manifest ${key} is unreadable (${errorMessage(error)}); every object will be checked once and the manifest rewritten.`,
-    );
-    return { manifest: emptyManifest(), etag: stored.etag };
   }
 }
 
@@ -168,7 +162,6 @@ async function deploySite(context: RunContext, ports: Ports, draft: Draft): Prom
   await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
   if (!context.credentials && !context.withoutSecrets) throw new Refusal(NO_CREDENTIALS);
 
-  const manifestKey = `${inputs.prefix}${MANIFEST_NAME}`;
   const scanning = scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix });
   if (!context.credentials) {
     const files = await scanning;
@@ -179,10 +172,11 @@ async function deploySite(context: RunContext, ports: Ports, draft: Draft): Prom
     return;
   }
   // Hashing the build overlaps with listing the bucket and reading the manifest.
-  const [localFiles, remote, { manifest, etag: manifestEtag }] = await Promise.all([
+  const release = newRelease(context, ports);
+  const [localFiles, remote, { manifest, opaqueEtags }] = await Promise.all([
     scanning,
     ports.store.list(inputs.prefix),
-    readManifest(ports, manifestKey),
+    release.read(),
   ]);
   if (localFiles.length === 0) {
     const excluded = inputs.excludePatterns.length > 0 ? " (or 'exclude' matches every file in it)" : '';
@@ -197,7 +191,7 @@ async function deploySite(context: RunContext, ports: Ports, draft: Draft): Prom
     headers: headersFor(file.relativePath, inputs.headerRules),
   }));
 
-  const verify = keysToVerify(files, remote, manifest, inputs.prefix);
+  const verify = keysToVerify(files, remote, manifest, inputs.prefix, opaqueEtags);
   const observed = await readObservedHeaders(ports, verify, inputs.concurrency);
   const plan = planDeploy({
     prefix: inputs.prefix,
@@ -209,6 +203,7 @@ async function deploySite(context: RunContext, ports: Ports, draft: Draft): Prom
     deleteRemoved: inputs.deleteRemoved,
     gracePeriodMs: inputs.assetGracePeriodMs,
     now: ports.now(),
+    opaqueEtags,
   });
   draft.plan = plan;
   logPlan(ports.log, plan, `deletes allowed: ${inputs.maxDeletes}`);
@@ -218,7 +213,24 @@ async function deploySite(context: RunContext, ports: Ports, draft: Draft): Prom
       'max-deletes',
     );
   }
-  await apply(context, ports, draft, plan, { key: manifestKey, manifest, etag: manifestEtag });
+  try {
+    await apply(context, ports, draft, plan, { release, manifest });
+  } finally {
+    await release.close();
+    draft.conditionalWrites = release.conditionalWrites;
+  }
+}
+
+function newRelease(context: RunContext, ports: Ports): Release {
+  const { inputs } = context;
+  return new Release(ports.store, ports.log, {
+    prefix: inputs.prefix,
+    target: targetOf(inputs.bucket, inputs.prefix),
+    run: context.run,
+    lockTimeoutMs: inputs.lockTimeoutMs,
+    requireConditionalWrites: inputs.requireConditionalWrites,
+    now: ports.now,
+  });
 }
 
 /**
@@ -252,122 +264,173 @@ function logPlan(log: Log, plan: Plan, limits: string): void {
   log.group(title, lines);
 }
 
-interface ManifestState {
-  key: string;
-  /** The manifest as read at the start, and its ETag then (undefined when there was none). */
+interface ReleaseState {
+  release: Release;
+  /** The manifest as read at the start. */
   manifest: Manifest;
-  etag?: string;
 }
 
-function concurrentDeployError(target: string, error: ConcurrentWriteError, consequence: string): DeployError {
-  return new DeployError(
-    `Another deploy to ${target} saved its deploy manifest while this one ran (${error.message}): ${consequence} Re-run the deploy you want live, and give deploys of one site a \`concurrency\` group so they cannot overlap.`,
-  );
-}
-
-function entryFor(file: SiteFile, etag: string): ManifestEntry {
+function entryFor(file: SiteFile, etag: string, writtenAt: Date): ManifestEntry {
   return {
     md5: file.md5,
     etag,
     size: file.size,
     contentType: file.headers.contentType,
     cacheControl: file.headers.cacheControl,
+    // Not the store's LastModified (a PUT does not return it) but no earlier: the next listing's value is
+    // recorded from then on, and only a later change (out of band) moves past it.
+    lastModified: writtenAt.toISOString(),
   };
 }
 
 /**
- * Upload (assets, then pages), delete, save the manifest — each step only if every one before succeeded —
- * then invalidate whatever was overwritten, even after a failure: it is live at the origin either way.
- * `state` is undefined when removing a preview: its manifest is deleted with it, not saved.
+ * The release protocol (release.ts) around the writes: claim → upload assets → upload pages → publish the
+ * manifest → delete → invalidate → record the invalidation. `state` is undefined when removing a preview:
+ * its manifest is deleted with it. Whatever was overwritten is invalidated even after a failure: it is live at
+ * the origin either way.
  */
 async function apply(
   context: RunContext,
   ports: Ports,
   draft: Draft,
   plan: Plan,
-  state: ManifestState | undefined,
+  state: ReleaseState | undefined,
 ): Promise<void> {
   const { inputs } = context;
   const { store } = ports;
-  const target = targetOf(inputs.bucket, inputs.prefix);
+  const planned = planChanges(plan);
+  const byKey = new Map(planned.map((change) => [change.key, change]));
+  const contentWrites = planned.length > 0;
   const applied: Change[] = [];
   draft.applied = applied;
   let failure: string | undefined;
-  await ports.beforeWrite?.();
 
-  const uploaded = await uploadAll(store, plan, { concurrency: inputs.concurrency, log: ports.log.info });
+  // What this run overwrites or deletes, plus what earlier runs could not invalidate.
+  const overwrittenPlanned = planned.filter((change) => change.kind !== 'new').map((change) => change.key);
+  const pendingBefore = state?.manifest.pendingInvalidation ?? [];
+  const invalidation = ports.cdn
+    ? mergeInvalidation(
+        invalidationPaths({ changed: overwrittenPlanned, remoteKeys: plan.remoteKeys, prefix: inputs.prefix }),
+        pendingBefore,
+        inputs.prefix,
+      )
+    : undefined;
+
+  if (contentWrites) {
+    await ports.beforeWrite?.();
+    if (state) await state.release.claim(state.manifest, planDigest(planned));
+  }
+
+  const writtenAt = new Map<string, Date>();
+  const uploaded = await uploadAll(store, plan, {
+    concurrency: inputs.concurrency,
+    log: ports.log.info,
+    onWritten: (write) => writtenAt.set(write.file.key, ports.now()),
+    stopBefore: () => state?.release.lost,
+  });
   draft.bytesUploaded = uploaded.bytesUploaded;
-  const planned = new Map(planChanges(plan).map((change) => [change.key, change]));
-  for (const { write } of uploaded.written) applied.push(planned.get(write.file.key)!);
+  for (const { write } of uploaded.written) applied.push(byKey.get(write.file.key)!);
   draft.failures.push(
     ...uploaded.failed.map(({ write, message }) => ({ key: write.file.key, message })),
     ...uploaded.notAttempted.map(({ file }) => ({
       key: file.key,
-      message: 'not written: pages wait until every asset is uploaded',
+      message: state?.release.lost
+        ? `not written: ${state.release.lost}`
+        : 'not written: pages wait until every asset is uploaded',
     })),
   );
+  const entries = (): Map<string, ManifestEntry> => {
+    const next = new Map(state?.manifest.entries ?? []);
+    for (const [relativePath, entry] of plan.unchangedEntries) next.set(relativePath, entry);
+    for (const { write, etag } of uploaded.written) {
+      next.set(write.file.relativePath, entryFor(write.file, etag, writtenAt.get(write.file.key) ?? ports.now()));
+    }
+    return next;
+  };
+
+  const overwritten = uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key);
+  let published: Manifest | undefined;
   if (draft.failures.length > 0) {
-    failure = `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest was not updated. Re-run the deploy: it converges.`;
+    failure = `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest records only what was written. Re-run the deploy: it converges.`;
+    if (state) {
+      // Release the claim, keeping what was written (and its invalidation, not yet sent) on record.
+      const partialPaths = invalidationPaths({
+        changed: overwritten,
+        remoteKeys: plan.remoteKeys,
+        prefix: inputs.prefix,
+      });
+      await state.release.abandon({
+        ...state.manifest,
+        entries: entries(),
+        pendingInvalidation: ports.cdn
+          ? mergeInvalidation(partialPaths, pendingBefore, inputs.prefix).paths
+          : pendingBefore,
+      });
+    }
+  } else if (state) {
+    const next: Manifest = {
+      entries: new Map(plan.unchangedEntries),
+      retained: new Map(plan.retained.map(({ key, since }) => [key.slice(inputs.prefix.length), since])),
+      pendingInvalidation: invalidation?.paths ?? pendingBefore,
+    };
+    for (const { write, etag } of uploaded.written) {
+      next.entries.set(
+        write.file.relativePath,
+        entryFor(write.file, etag, writtenAt.get(write.file.key) ?? ports.now()),
+      );
+    }
+    if (contentWrites || state.manifest.claim || !sameManifest(next, state.manifest)) {
+      try {
+        await state.release.publish(next);
+        published = next;
+      } catch (error) {
+        failure = errorMessage(error);
+      }
+    }
   }
 
+  // Deletes only once the new manifest is published (a preview being removed has none to publish).
   let deleted: string[] = [];
   if (!failure && plan.deletes.length > 0) {
     try {
-      if (state) {
-        // Deletes only while the manifest is still the one this deploy planned against.
-        const found = (await store.head(state.key))?.etag;
-        if (found !== state.etag) {
-          throw concurrentDeployError(
-            target,
-            new ConcurrentWriteError(state.etag, found),
-            "nothing was deleted, and this deploy's uploads may be mixed with the other one's.",
-          );
-        }
-      }
       const refused = await store.deleteKeys(plan.deletes);
       const refusedKeys = new Set(refused.map((item) => item.key));
       deleted = plan.deletes.filter((key) => !refusedKeys.has(key));
       draft.failures.push(...refused);
       if (refused.length > 0) {
-        failure = `${refused.length} delete(s) failed: the deploy manifest was not updated. Re-run the deploy: it converges.`;
+        failure = `${refused.length} delete(s) failed; the manifest is published, so a re-run deletes them.`;
       }
     } catch (error) {
       failure = errorMessage(error);
     }
-    for (const key of deleted) applied.push(planned.get(key) ?? { key, kind: 'deleted', bytes: 0 });
+    for (const key of deleted) applied.push(byKey.get(key) ?? { key, kind: 'deleted', bytes: 0 });
   }
 
-  if (!failure && state) {
-    const next: Manifest = {
-      entries: new Map(plan.unchangedEntries),
-      retained: new Map(plan.retained.map(({ key, since }) => [key.slice(inputs.prefix.length), since])),
-    };
-    for (const { write, etag } of uploaded.written)
-      next.entries.set(write.file.relativePath, entryFor(write.file, etag));
-    if (state.etag === undefined || !sameManifest(next, state.manifest)) {
-      try {
-        await store.putIfUnchanged(state.key, encodeManifest(next, ports.now()), MANIFEST_HEADERS, state.etag);
-      } catch (error) {
-        failure =
-          error instanceof ConcurrentWriteError
-            ? concurrentDeployError(
-                target,
-                error,
-                'this deploy did not overwrite its manifest, and the bucket holds a mix of both deploys.',
-              ).message
-            : errorMessage(error);
-      }
-    }
-  }
-
-  const overwritten = [
-    ...uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key),
-    ...deleted,
-  ];
-  const invalidationFailed = await invalidate(context, ports, draft, plan.remoteKeys, overwritten);
-  if (!failure && invalidationFailed) {
-    failure =
-      'The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends.';
+  // Invalidate what reached the origin: all that was planned once published, else what was written.
+  const sent =
+    !failure || published
+      ? invalidation
+      : ports.cdn
+        ? mergeInvalidation(
+            invalidationPaths({
+              changed: [...overwritten, ...deleted],
+              remoteKeys: plan.remoteKeys,
+              prefix: inputs.prefix,
+            }),
+            pendingBefore,
+            inputs.prefix,
+          )
+        : undefined;
+  const invalidated = await invalidate(context, ports, draft, sent, pendingBefore.length);
+  if (invalidated === 'failed') {
+    draft.pendingInvalidation = sent?.paths.length ?? 0;
+    failure ??= `The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends. The ${sent?.paths.length ?? 0} path(s) are recorded in the deploy manifest, and the next deploy sends them.`;
+  } else if (invalidated === 'sent' && published && published.pendingInvalidation.length > 0 && state) {
+    await state.release.recordInvalidated(published);
+  } else if (invalidated === 'sent' && !published && pendingBefore.length > 0 && state && !failure) {
+    await state.release
+      .publish({ ...state.manifest, entries: entries(), pendingInvalidation: [] })
+      .catch(() => undefined);
   }
   if (failure) {
     draft.result = 'failed';
@@ -375,36 +438,73 @@ async function apply(
   }
 }
 
-/** One invalidation for what was overwritten or deleted. Returns whether it failed (reported, not thrown). */
+/** This run's paths and those earlier runs left pending, within CloudFront's limits. */
+function mergeInvalidation(own: InvalidationPlan, pending: string[], prefix: string): InvalidationPlan {
+  if (pending.length === 0) return own;
+  const paths = [...new Set([...own.paths, ...pending])].sort();
+  const wildcards = paths.filter((path) => path.endsWith('*')).length;
+  if (paths.length > MAX_INVALIDATION_PATHS || wildcards > MAX_WILDCARD_PATHS) {
+    const everything = `${encodeInvalidationPath(prefix)}*`;
+    return {
+      paths: [everything],
+      fallback: `${paths.length} paths (with those pending from earlier deploys) are more than one invalidation may hold: invalidating ${everything} instead`,
+    };
+  }
+  return { paths, fallback: own.fallback };
+}
+
+const THROTTLED = 'TooManyInvalidationsInProgress';
+
+/**
+ * One invalidation of the given paths. CloudFront's TooManyInvalidationsInProgress is waited out with
+ * backoff for a bounded time; any other failure is reported, not thrown (the paths stay pending).
+ */
 async function invalidate(
   context: RunContext,
   ports: Ports,
   draft: Draft,
-  remoteKeys: string[],
-  overwritten: string[],
-): Promise<boolean> {
+  plan: InvalidationPlan | undefined,
+  carried: number,
+): Promise<'none' | 'sent' | 'failed'> {
   const { cdn, log } = ports;
   const { inputs } = context;
-  if (!cdn) return false;
-  if (overwritten.length === 0) {
+  if (!cdn || !plan) return 'none';
+  if (plan.paths.length === 0) {
     draft.invalidation = { paths: [], note: 'Nothing cached was overwritten or deleted: no invalidation needed.' };
-    return false;
+    return 'none';
   }
-  const { paths, fallback } = invalidationPaths({ changed: overwritten, remoteKeys, prefix: inputs.prefix });
-  if (fallback) log.notice(fallback);
-  draft.invalidation = { paths, note: fallback };
-  try {
-    const id = await cdn.invalidate(paths, callerReference(context.runIdentity, paths));
-    if (id === undefined) return false;
-    draft.invalidation = { ...draft.invalidation, id };
-    log.info(`CloudFront invalidation ${id}: ${paths.length} path(s).`);
-    if (inputs.waitForInvalidation) {
-      await cdn.waitFor(id);
-      draft.invalidation = { ...draft.invalidation, note: [fallback, 'Completed.'].filter(Boolean).join(' ') };
+  const carriedNote =
+    carried > 0 ? `${carried} path(s) left pending by an earlier deploy are sent with this one.` : undefined;
+  const note = [plan.fallback, carriedNote].filter(Boolean).join(' ') || undefined;
+  if (plan.fallback) log.notice(plan.fallback);
+  if (carriedNote) log.info(carriedNote);
+  draft.invalidation = { paths: plan.paths, note };
+  const reference = callerReference(context.runIdentity, plan.paths);
+  const deadline = ports.now().getTime() + (ports.invalidationRetryMs ?? 120_000);
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const id = await cdn.invalidate(plan.paths, reference);
+      if (id === undefined) return 'sent';
+      draft.invalidation = { ...draft.invalidation, id };
+      log.info(`CloudFront invalidation ${id}: ${plan.paths.length} path(s).`);
+      if (inputs.waitForInvalidation) {
+        await cdn.waitFor(id);
+        draft.invalidation = { ...draft.invalidation, note: [note, 'Completed.'].filter(Boolean).join(' ') };
+      }
+      return 'sent';
+    } catch (error) {
+      const delay = Math.min(60_000, 5_000 * 2 ** attempt);
+      if ((error as ServiceError).code === THROTTLED && ports.now().getTime() + delay <= deadline) {
+        log.info(`CloudFront has too many invalidations in progress; trying again in ${delay / 1000} s.`);
+        await (ports.sleep ?? defaultSleep)(delay);
+        continue;
+      }
+      draft.failures.push({ key: `CloudFront ${inputs.distributionId ?? ''}`.trim(), message: errorMessage(error) });
+      return 'failed';
     }
-    return false;
-  } catch (error) {
-    draft.failures.push({ key: `CloudFront ${inputs.distributionId ?? ''}`.trim(), message: errorMessage(error) });
-    return true;
   }
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

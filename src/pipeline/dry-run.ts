@@ -1,13 +1,17 @@
 import type { ObjectHeaders } from './headers.js';
-import type { Cdn, ObjectStore } from './ports.js';
 import type { SiteFile } from './plan.js';
+import { type Cdn, type ObjectStore, PreconditionFailed, type WriteCondition } from './ports.js';
 
 /**
- * A store for dry runs: reads go to the real store, writes are recorded and never sent. The pipeline runs
- * exactly as it would, so a dry run shows the same plan, counts and invalidation as the real deploy.
+ * A store for dry runs: reads go to the real store, writes are recorded and never sent. Conditional writes
+ * behave as on a store that honours them (against what the real store holds, overlaid with this run's
+ * recorded writes), so the pipeline — release protocol included — runs exactly as it would and a dry run
+ * shows the same plan, counts, refusals and invalidation as the real deploy.
  */
 export class DryRunStore implements ObjectStore {
   readonly writes: string[] = [];
+  /** ETags of the objects this dry run "wrote" (undefined: "deleted"). */
+  private readonly overlay = new Map<string, string | undefined>();
 
   constructor(private readonly store: ObjectStore) {}
 
@@ -33,13 +37,28 @@ export class DryRunStore implements ObjectStore {
     return file.md5;
   }
 
-  async putIfUnchanged(key: string, _body: Buffer, _headers: ObjectHeaders, expectedEtag: string | undefined) {
+  private async currentEtag(key: string): Promise<string | undefined> {
+    if (this.overlay.has(key)) return this.overlay.get(key);
+    return (await this.store.head(key))?.etag;
+  }
+
+  async putObject(key: string, _body: Buffer, _headers: ObjectHeaders, condition?: WriteCondition): Promise<string> {
+    if (condition) {
+      const current = await this.currentEtag(key);
+      const holds = 'ifMatch' in condition ? current === condition.ifMatch : current === undefined;
+      if (!holds) throw new PreconditionFailed(key);
+    }
+    const etag = `dry-run-${this.writes.length + 1}`;
     this.writes.push(`put ${key}`);
-    return expectedEtag ?? 'dry-run';
+    this.overlay.set(key, etag);
+    return etag;
   }
 
   async deleteKeys(keys: string[]) {
-    for (const key of keys) this.writes.push(`delete ${key}`);
+    for (const key of keys) {
+      this.writes.push(`delete ${key}`);
+      this.overlay.set(key, undefined);
+    }
     return [];
   }
 }

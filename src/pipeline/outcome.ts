@@ -18,6 +18,8 @@ export interface Change {
   previous?: ObjectHeaders;
   /** Bytes sent for it: the file's size for new and changed objects, else 0. */
   bytes: number;
+  /** It had been changed out of band since the last deploy, and this write puts it right. */
+  repair?: boolean;
 }
 
 export interface Counts {
@@ -26,6 +28,8 @@ export interface Counts {
   headers: number;
   deleted: number;
   unchanged: number;
+  /** Of the writes: objects changed out of band since the last deploy, put right. */
+  repaired: number;
 }
 
 export interface Failure {
@@ -71,16 +75,23 @@ export interface Outcome {
   failures: readonly Failure[];
   kept: Kept;
   invalidation: InvalidationOutcome;
+  /** Invalidation paths recorded for the next deploy to send (this one's failed). */
+  pendingInvalidation: number;
+  /** How the store treated conditional writes, when this run wrote and had to find out. */
+  conditionalWrites?: 'honoured' | 'refused' | 'ignored';
   durationMs: number;
 }
 
 export function emptyCounts(): Counts {
-  return { new: 0, changed: 0, headers: 0, deleted: 0, unchanged: 0 };
+  return { new: 0, changed: 0, headers: 0, deleted: 0, unchanged: 0, repaired: 0 };
 }
 
 export function countChanges(changes: readonly Change[], unchanged: number): Counts {
   const counts = { ...emptyCounts(), unchanged };
-  for (const change of changes) counts[change.kind] += 1;
+  for (const change of changes) {
+    counts[change.kind] += 1;
+    if (change.repair) counts.repaired += 1;
+  }
   return counts;
 }
 

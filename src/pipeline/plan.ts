@@ -1,6 +1,6 @@
 import type { PathMatcher } from './globs.js';
 import { type ObjectHeaders, isFingerprinted, isHtml, sameHeaders } from './headers.js';
-import { MANIFEST_NAME, type Manifest, type ManifestEntry, isManifestPath } from './manifest.js';
+import { MANIFEST_NAME, type Manifest, type ManifestEntry, isDeploymentManifest, isManifestPath } from './manifest.js';
 import type { Change } from './outcome.js';
 import type { LocalFile } from './scan.js';
 
@@ -9,6 +9,7 @@ export interface RemoteObject {
   key: string;
   etag: string;
   size: number;
+  lastModified?: Date;
 }
 
 /** A local file with the key and headers it should have in the bucket. */
@@ -25,6 +26,8 @@ export interface PlannedWrite {
   reason: WriteReason;
   /** For a header-only change: the headers the object has now, when known. */
   previous?: ObjectHeaders;
+  /** The object was changed out of band (its LastModified moved since the manifest recorded it). */
+  repair?: boolean;
 }
 
 export interface Plan {
@@ -60,34 +63,75 @@ export interface PlanInput {
   /** How long a deleted fingerprinted (or `immutable`) asset is kept; 0 deletes it at once. */
   gracePeriodMs: number;
   now: Date;
+  /**
+   * The bucket's ETags are not MD5s (SSE-KMS): only then may the manifest vouch for a plain-looking ETag.
+   * Otherwise a listed ETag of 32 hex digits is the object's MD5 and is compared with the file directly.
+   */
+  opaqueEtags?: boolean;
 }
 
 /** S3's CopyObject limit; a larger object whose headers change is uploaded again instead. */
 export const MAX_COPY_BYTES = 5 * 1024 ** 3;
 
-function contentMatchesEtag(file: LocalFile, etag: string): boolean {
-  return etag === file.md5 || (file.multipartEtag !== undefined && etag === file.multipartEtag);
+const PLAIN_MD5 = /^[0-9a-f]{32}$/;
+
+/**
+ * The manifest entry, when the listing confirms it: same ETag, same size, and not modified since the manifest
+ * recorded it. A LastModified that moved means someone rewrote the object (maybe only its headers).
+ */
+function confirmedEntry(manifest: Manifest, relativePath: string, remote: RemoteObject): ManifestEntry | undefined {
+  const entry = manifest.entries.get(relativePath);
+  if (!entry || entry.etag !== remote.etag || entry.size !== remote.size) return undefined;
+  if (entry.lastModified && remote.lastModified && remote.lastModified.getTime() > Date.parse(entry.lastModified)) {
+    return undefined;
+  }
+  return entry;
 }
 
-/** The manifest vouches for an object when the object still carries the ETag the action recorded. */
-function vouchedEntry(manifest: Manifest, relativePath: string, remote: RemoteObject): ManifestEntry | undefined {
+/** An object the manifest recorded with this ETag whose LastModified moved since: touched out of band. */
+function touchedOutOfBand(manifest: Manifest, relativePath: string, remote: RemoteObject): boolean {
   const entry = manifest.entries.get(relativePath);
-  return entry && entry.etag === remote.etag && entry.size === remote.size ? entry : undefined;
+  return !!entry && entry.etag === remote.etag && !confirmedEntry(manifest, relativePath, remote);
 }
 
 /**
- * Keys whose content matches but whose headers nobody has vouched for: objects uploaded by another tool, or
- * written by a run that failed before it saved the manifest. They are read once with HEAD; the next manifest
- * then knows them.
+ * Whether the object holds the file's bytes. A plain MD5 ETag is compared with the file itself: the manifest
+ * (which a bucket writer can forge) never vouches for bytes the listing can show. A multipart or opaque
+ * ETag is compared with the file's multipart ETag, or else vouched for by a confirmed manifest entry.
  */
-export function keysToVerify(files: SiteFile[], remote: RemoteObject[], manifest: Manifest, prefix: string): string[] {
+function sameContent(
+  file: LocalFile,
+  remote: RemoteObject,
+  entry: ManifestEntry | undefined,
+  opaque: boolean,
+): boolean {
+  if (remote.size !== file.size) return false;
+  if (remote.etag === file.md5) return true;
+  if (file.multipartEtag !== undefined && remote.etag === file.multipartEtag) return true;
+  if (PLAIN_MD5.test(remote.etag) && !opaque) return false;
+  return entry !== undefined && entry.md5 === file.md5 && entry.size === file.size;
+}
+
+/**
+ * Keys whose content matches but whose headers nobody has vouched for: objects uploaded by another tool,
+ * written by a run that failed before it saved the manifest, or touched out of band since. They are read once
+ * with HEAD; the next manifest then knows them.
+ */
+export function keysToVerify(
+  files: SiteFile[],
+  remote: RemoteObject[],
+  manifest: Manifest,
+  prefix: string,
+  opaqueEtags = false,
+): string[] {
   const remoteByKey = new Map(remote.map((object) => [object.key, object]));
   const keys: string[] = [];
   for (const file of files) {
     const object = remoteByKey.get(file.key);
-    if (!object || object.size !== file.size) continue;
-    if (vouchedEntry(manifest, file.key.slice(prefix.length), object)) continue;
-    if (contentMatchesEtag(file, object.etag)) keys.push(file.key);
+    if (!object) continue;
+    const entry = confirmedEntry(manifest, file.key.slice(prefix.length), object);
+    if (entry) continue;
+    if (sameContent(file, object, undefined, opaqueEtags)) keys.push(file.key);
   }
   return keys;
 }
@@ -105,7 +149,7 @@ export function otherDeploymentRoots(remote: RemoteObject[], prefix: string): st
   const roots: string[] = [];
   for (const { key } of remote) {
     const relativePath = key.slice(prefix.length);
-    if (relativePath !== MANIFEST_NAME && isManifestPath(relativePath)) {
+    if (relativePath !== MANIFEST_NAME && isDeploymentManifest(relativePath)) {
       roots.push(relativePath.slice(0, -MANIFEST_NAME.length));
     }
   }
@@ -135,17 +179,15 @@ export function planDeploy(input: PlanInput): Plan {
       plan.uploads.push({ file, reason: 'new' });
       continue;
     }
-    let current: { md5: string; headers: ObjectHeaders | undefined } | undefined;
-    const entry = vouchedEntry(manifest, relativePath, object);
-    if (entry) current = { md5: entry.md5, headers: entry };
-    else if (object.size === file.size && contentMatchesEtag(file, object.etag)) {
-      current = { md5: file.md5, headers: input.observed.get(file.key) };
-    }
-    if (!current || current.md5 !== file.md5) {
-      plan.uploads.push({ file, reason: 'changed' });
-    } else if (!current.headers || !sameHeaders(current.headers, file.headers)) {
-      if (file.size > MAX_COPY_BYTES) plan.uploads.push({ file, reason: 'changed' });
-      else plan.headerUpdates.push({ file, reason: 'headers', previous: current.headers });
+    const entry = confirmedEntry(manifest, relativePath, object);
+    const repair = touchedOutOfBand(manifest, relativePath, object) || undefined;
+    const headers = entry ?? input.observed.get(file.key);
+    if (!sameContent(file, object, entry, input.opaqueEtags ?? false)) {
+      plan.uploads.push({ file, reason: 'changed', repair });
+    } else if (!headers || !sameHeaders(headers, file.headers)) {
+      const previous = headers ? { contentType: headers.contentType, cacheControl: headers.cacheControl } : undefined;
+      if (file.size > MAX_COPY_BYTES) plan.uploads.push({ file, reason: 'changed', previous, repair });
+      else plan.headerUpdates.push({ file, reason: 'headers', previous, repair });
     } else {
       plan.unchanged.push(file);
       plan.unchangedEntries.set(relativePath, {
@@ -154,6 +196,9 @@ export function planDeploy(input: PlanInput): Plan {
         size: file.size,
         contentType: file.headers.contentType,
         cacheControl: file.headers.cacheControl,
+        // A confirmed entry keeps its date (no manifest write for a redeploy that changes nothing); one
+        // verified with HEAD records the listing's, which later listings are compared with.
+        lastModified: entry ? entry.lastModified : object.lastModified?.toISOString(),
       });
     }
   }
@@ -170,7 +215,9 @@ export function planDeploy(input: PlanInput): Plan {
     }
     if (!input.deleteRemoved) continue;
     if (input.gracePeriodMs > 0 && isLongCached(relativePath, manifest.entries.get(relativePath))) {
-      const since = manifest.retained.get(relativePath) ?? input.now;
+      // A date in the future (a forged manifest) would keep the object forever: none is later than now.
+      const recorded = manifest.retained.get(relativePath) ?? input.now;
+      const since = recorded > input.now ? input.now : recorded;
       const until = new Date(since.getTime() + input.gracePeriodMs);
       if (input.now < until) {
         plan.retained.push({ key, since, until });
@@ -199,6 +246,7 @@ export function planChanges(plan: Plan): Change[] {
     kind: write.reason,
     headers: write.file.headers,
     previous: write.previous,
+    repair: write.repair,
     bytes: write.reason === 'headers' ? 0 : write.file.size,
   }));
   return [...writes, ...plan.deletes.map((key): Change => ({ key, kind: 'deleted', bytes: 0 }))];

@@ -14,6 +14,10 @@ export interface ObjectHead {
 export interface StoredObject {
   body: Buffer;
   etag: string;
+  /** x-amz-server-side-encryption: with `aws:kms`, ETags are not MD5s. */
+  encryption?: string;
+  /** The object was larger than the store adapter reads; `body` is empty. */
+  tooLarge?: boolean;
 }
 
 /** The bucket, seen through the calls a deploy makes and nothing else. Keys are full keys. */
@@ -28,10 +32,12 @@ export interface ObjectStore {
   /** Rewrites an object's headers in place (server-side copy): no bytes are sent. */
   copyWithHeaders(file: SiteFile): Promise<string>;
   /**
-   * Writes `body` only if the object is still the one read before (`expectedEtag`, or absent); throws a
-   * ConcurrentWriteError otherwise.
+   * Writes a small object of the action's own (the deploy manifest). With a condition, the store writes only
+   * if the object still has that ETag (`ifMatch`) or does not exist (`ifNoneMatch`), and otherwise throws a
+   * PreconditionFailed; a store without conditional writes throws ConditionsNotSupported (or, the worst
+   * kind, ignores the condition — see release.ts for how that is found out).
    */
-  putIfUnchanged(key: string, body: Buffer, headers: ObjectHeaders, expectedEtag: string | undefined): Promise<string>;
+  putObject(key: string, body: Buffer, headers: ObjectHeaders, condition?: WriteCondition): Promise<string>;
   /** Deletes the keys; returns those the store refused, with why. */
   deleteKeys(keys: string[]): Promise<Array<{ key: string; message: string }>>;
 }
@@ -53,6 +59,24 @@ export interface Log {
   notice(line: string): void;
   /** A collapsible group of lines (a log group on the runner). */
   group(title: string, lines: string[]): void;
+}
+
+export type WriteCondition = { ifMatch: string } | { ifNoneMatch: '*' };
+
+/** A conditional write was refused because its condition failed (HTTP 412, or 409 for a concurrent one). */
+export class PreconditionFailed extends Error {
+  constructor(key: string) {
+    super(`the store refused to write ${key}: it changed since it was read`);
+    this.name = 'PreconditionFailed';
+  }
+}
+
+/** The store does not implement conditional writes (HTTP 501 NotImplemented, or a 400 that says so). */
+export class ConditionsNotSupported extends Error {
+  constructor(detail: string) {
+    super(`the store does not support conditional writes (${detail})`);
+    this.name = 'ConditionsNotSupported';
+  }
 }
 
 /** The object changed since this deploy read it: another deploy wrote it meanwhile. */

@@ -29,6 +29,10 @@ export interface UploadOptions {
   concurrency: number;
   log: (line: string) => void;
   progressIntervalMs?: number;
+  /** Called as each write completes (the manifest records when). */
+  onWritten?: (write: PlannedWrite) => void;
+  /** Checked before each write: a reason to stop (the claim was lost), or undefined to go on. */
+  stopBefore?: () => string | undefined;
 }
 
 const sentBytes = (write: PlannedWrite): number => (write.reason === 'headers' ? 0 : write.file.size);
@@ -56,11 +60,17 @@ export async function uploadAll(store: ObjectWriter, plan: Plan, options: Upload
   timer.unref();
 
   const writeOne = async (write: PlannedWrite): Promise<void> => {
+    if (options.stopBefore?.()) {
+      result.notAttempted.push(write);
+      done += 1;
+      return;
+    }
     try {
       const etag =
         write.reason === 'headers' ? await store.copyWithHeaders(write.file) : await store.putFile(write.file);
       result.written.push({ write, etag });
       result.bytesUploaded += sentBytes(write);
+      options.onWritten?.(write);
     } catch (error) {
       result.failed.push({ write, message: errorMessage(error) });
     } finally {
@@ -72,7 +82,7 @@ export async function uploadAll(store: ObjectWriter, plan: Plan, options: Upload
   const each = { concurrency: options.concurrency };
   try {
     await pMap(assets, writeOne, each);
-    if (result.failed.length > 0) result.notAttempted.push(...pages);
+    if (result.failed.length > 0 || result.notAttempted.length > 0) result.notAttempted.push(...pages);
     else await pMap(pages, writeOne, each);
   } finally {
     clearInterval(timer);

@@ -25,12 +25,25 @@ export function isNotFound(error: unknown): boolean {
 
 /**
  * A conditional write lost: 412 PreconditionFailed; 409 ConditionalRequestConflict when a concurrent
- * conditional write to the same key won.
+ * conditional write to the same key won; 404 for `If-Match` on an object that is gone; 304, which older
+ * MinIO versions answered to a failed `If-None-Match`.
  */
-export function isPreconditionFailed(error: unknown): boolean {
+export function isPreconditionFailed(error: unknown, conditional: 'ifMatch' | 'ifNoneMatch'): boolean {
   const name = (error as { name?: string }).name;
   const status = statusOf(error);
-  return status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'ConditionalRequestConflict';
+  if (status === 412 || status === 409 || status === 304) return true;
+  if (name === 'PreconditionFailed' || name === 'ConditionalRequestConflict') return true;
+  return conditional === 'ifMatch' && (status === 404 || name === 'NoSuchKey');
+}
+
+/**
+ * The store does not implement conditional writes: 501 NotImplemented (Backblaze B2, Aliyun OSS), or a 400
+ * whose code or message names NotImplemented or the header (older Ceph and MinIO).
+ */
+export function isConditionsNotSupported(error: unknown): boolean {
+  const { name, message } = error as { name?: string; message?: string };
+  if (statusOf(error) === 501 || name === 'NotImplemented') return true;
+  return statusOf(error) === 400 && /NotImplemented|If-(None-)?Match/i.test(`${name ?? ''} ${message ?? ''}`);
 }
 
 /**

@@ -18,15 +18,24 @@ import {
 import pLimit from 'p-limit';
 import type { ObjectHeaders } from '../../pipeline/headers.js';
 import type { RemoteObject, SiteFile } from '../../pipeline/plan.js';
-import { ConcurrentWriteError, type ObjectHead, type ObjectStore, type StoredObject } from '../../pipeline/ports.js';
+import {
+  ConditionsNotSupported,
+  type ObjectHead,
+  type ObjectStore,
+  PreconditionFailed,
+  type StoredObject,
+  type WriteCondition,
+} from '../../pipeline/ports.js';
+import { MAX_MANIFEST_BYTES } from '../../pipeline/manifest.js';
 import { PART_SIZE } from '../../pipeline/scan.js';
-import { type S3Target, describeS3Error } from '../aws-errors.js';
+import { type S3Target, describeS3Error, errorCode, httpStatus, serviceDetail } from '../aws-errors.js';
 import { PARTS_IN_FLIGHT } from './client.js';
 import {
   acceptedMultipartEtags,
   encodeCopySource,
   etagIsOpaque,
   isNotFound,
+  isConditionsNotSupported,
   isPreconditionFailed,
   unquote,
 } from './compat.js';
@@ -86,7 +95,7 @@ export class S3Store implements ObjectStore {
     try {
       return await send();
     } catch (error) {
-      if (error instanceof IntegrityError || error instanceof ConcurrentWriteError) throw error;
+      if (error instanceof IntegrityError) throw error;
       throw describeS3Error(error, action, this.target);
     }
   }
@@ -102,7 +111,12 @@ export class S3Store implements ObjectStore {
       for await (const page of pages as AsyncIterable<ListObjectsV2CommandOutput>) {
         for (const object of page.Contents ?? []) {
           if (object.Key === undefined) continue;
-          objects.push({ key: object.Key, etag: unquote(object.ETag), size: object.Size ?? 0 });
+          objects.push({
+            key: object.Key,
+            etag: unquote(object.ETag),
+            size: object.Size ?? 0,
+            lastModified: object.LastModified,
+          });
         }
       }
       return objects;
@@ -129,8 +143,15 @@ export class S3Store implements ObjectStore {
     return this.call('GetObject', async () => {
       try {
         const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+        // The manifest can be forged by anyone who can write the bucket: never read an unbounded body.
+        if ((response.ContentLength ?? 0) > MAX_MANIFEST_BYTES) {
+          response.Body?.transformToWebStream()
+            .cancel()
+            .catch(() => undefined);
+          return { body: Buffer.alloc(0), etag: unquote(response.ETag), tooLarge: true };
+        }
         const body = Buffer.from(await response.Body!.transformToByteArray());
-        return { body, etag: unquote(response.ETag) };
+        return { body, etag: unquote(response.ETag), encryption: response.ServerSideEncryption };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
@@ -272,19 +293,8 @@ export class S3Store implements ObjectStore {
     return unquote(response.CopyObjectResult?.ETag);
   }
 
-  /**
-   * Writes `body` only if the object is still the one read before (`expectedEtag`, or absent): a conditional
-   * PUT (If-Match / If-None-Match), which S3 enforces atomically. Stores that ignore conditional headers are
-   * covered by reading the ETag first, which catches all but a race within those two requests.
-   */
-  async putIfUnchanged(
-    key: string,
-    body: Buffer,
-    headers: ObjectHeaders,
-    expectedEtag: string | undefined,
-  ): Promise<string> {
-    const found = (await this.head(key))?.etag;
-    if (found !== expectedEtag) throw new ConcurrentWriteError(expectedEtag, found);
+  /** One PUT of a small object of the action's own, conditional when asked (see ObjectStore.putObject). */
+  async putObject(key: string, body: Buffer, headers: ObjectHeaders, condition?: WriteCondition): Promise<string> {
     try {
       const response = await this.client.send(
         new PutObjectCommand({
@@ -295,13 +305,23 @@ export class S3Store implements ObjectStore {
           ContentMD5: createHash('md5').update(body).digest('base64'),
           ContentType: headers.contentType,
           CacheControl: headers.cacheControl,
-          ...(expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: `"${expectedEtag}"` }),
+          ...(condition && 'ifMatch' in condition ? { IfMatch: `"${condition.ifMatch}"` } : {}),
+          ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
         }),
       );
       return unquote(response.ETag);
     } catch (error) {
-      if (isPreconditionFailed(error)) throw new ConcurrentWriteError(expectedEtag, undefined);
-      throw describeS3Error(error, 'PutObject (deploy manifest)', this.target);
+      if (condition) {
+        if (isPreconditionFailed(error, 'ifMatch' in condition ? 'ifMatch' : 'ifNoneMatch')) {
+          throw new PreconditionFailed(key);
+        }
+        if (isConditionsNotSupported(error)) {
+          throw new ConditionsNotSupported(
+            `${errorCode(error)}${httpStatus(error) ? `, HTTP ${httpStatus(error)}` : ''}`,
+          );
+        }
+      }
+      throw describeS3Error(error, 'PutObject', this.target);
     }
   }
 
@@ -319,7 +339,7 @@ export class S3Store implements ObjectStore {
         ),
       );
       for (const error of response.Errors ?? []) {
-        failed.push({ key: error.Key ?? '?', message: `${error.Code ?? 'Error'}: ${error.Message ?? ''}`.trim() });
+        failed.push({ key: error.Key ?? '?', message: `${error.Code ?? 'Error'}: ${serviceDetail(error)}`.trim() });
       }
     }
     return failed;
