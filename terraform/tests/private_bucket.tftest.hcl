@@ -29,6 +29,16 @@ run "versioned_bucket" {
   }
 
   assert {
+    condition = output.public_access_block == {
+      block_public_acls       = true
+      block_public_policy     = true
+      ignore_public_acls      = true
+      restrict_public_buckets = true
+    }
+    error_message = "All four public access block flags are on."
+  }
+
+  assert {
     condition = (
       aws_s3_bucket_public_access_block.this.bucket == "example-bucket" &&
       aws_s3_bucket_ownership_controls.this.bucket == "example-bucket" &&
