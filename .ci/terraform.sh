@@ -14,6 +14,8 @@
 # The committed .terraform.lock.hcl files are honoured, so init also checks the provider against them.
 # TF_AWS_PROVIDER_VERSION (e.g. "~> 6.0" or "5.100.0") instead tests against another provider version of
 # the allowed range: an override file pins it and init runs with -upgrade (CI's matrix uses this).
+# TF_EXPECT_AWS_PROVIDER (e.g. "5.100.0" or "6.") fails the check unless the provider version in use
+# starts with it, so a matrix leg cannot silently test another version than its name says.
 #
 # Nothing is written to the checkout: the modules are copied to a temporary folder that a trap removes.
 # Every terraform command is bounded by TF_CHECK_TIMEOUT seconds (default 300).
@@ -112,7 +114,12 @@ for module in terraform terraform/bootstrap; do
       exit 1
     }
   fi
-  echo "   aws provider in use: $(sed -n '/hashicorp\/aws/,/}/s/^ *version *= *"\(.*\)"/\1/p' "$dir/.terraform.lock.hcl")"
+  in_use=$(sed -n '/hashicorp\/aws/,/}/s/^ *version *= *"\(.*\)"/\1/p' "$dir/.terraform.lock.hcl")
+  echo "   aws provider in use: $in_use"
+  if [ -n "${TF_EXPECT_AWS_PROVIDER:-}" ] && [ "${in_use#"$TF_EXPECT_AWS_PROVIDER"}" = "$in_use" ]; then
+    echo "::error::$module: aws provider $in_use is in use, expected $TF_EXPECT_AWS_PROVIDER*." >&2
+    exit 1
+  fi
   (cd "$dir" && tf validate -no-color) || {
     echo "::error::$module: terraform validate failed." >&2
     exit 1
