@@ -168,6 +168,46 @@ resource "aws_cloudfront_function" "preview_viewer_request" {
   code    = local.preview_function_code
 }
 
+# The production security headers, plus X-Robots-Tag: previews are unreviewed work in progress and must
+# not be indexed by search engines.
+resource "aws_cloudfront_response_headers_policy" "preview" {
+  count = var.preview_distribution ? 1 : 0
+
+  name    = "${var.site_name}-preview-headers"
+  comment = "parlai-site-deploy: security headers and noindex for ${var.site_name} previews"
+
+  security_headers_config {
+    strict_transport_security {
+      access_control_max_age_sec = local.hsts_max_age_seconds
+      include_subdomains         = true
+      preload                    = true
+      override                   = true
+    }
+
+    content_type_options {
+      override = true
+    }
+
+    frame_options {
+      frame_option = "DENY"
+      override     = true
+    }
+
+    referrer_policy {
+      referrer_policy = "strict-origin-when-cross-origin"
+      override        = true
+    }
+  }
+
+  custom_headers_config {
+    items {
+      header   = "X-Robots-Tag"
+      value    = "noindex, nofollow"
+      override = true
+    }
+  }
+}
+
 resource "aws_cloudfront_distribution" "preview" {
   count = var.preview_distribution ? 1 : 0
 
@@ -192,7 +232,7 @@ resource "aws_cloudfront_distribution" "preview" {
     cached_methods             = ["GET", "HEAD"]
     compress                   = true
     cache_policy_id            = data.aws_cloudfront_cache_policy.caching_optimized.id
-    response_headers_policy_id = aws_cloudfront_response_headers_policy.security.id
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.preview[0].id
 
     function_association {
       event_type   = "viewer-request"

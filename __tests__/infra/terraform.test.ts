@@ -337,7 +337,9 @@ describe('terraform/ (site module)', () => {
           expect([name, behavior.target_origin_id]).toEqual([name, block(distribution, 'origin').origin_id]);
           expect([name, behavior.response_headers_policy_id]).toEqual([
             name,
-            '${aws_cloudfront_response_headers_policy.security.id}',
+            name === 'site'
+              ? '${aws_cloudfront_response_headers_policy.security.id}'
+              : '${aws_cloudfront_response_headers_policy.preview[0].id}',
           ]);
           expect(blocks(behavior, 'function_association').map((association) => association.event_type)).toEqual([
             'viewer-request',
@@ -349,27 +351,29 @@ describe('terraform/ (site module)', () => {
       },
     ],
     [
-      'response headers: HSTS >= 1 year with includeSubdomains, preload, override; nosniff; frame options; referrer policy',
+      'response headers (both distributions): HSTS >= 1 year with includeSubdomains, preload, override; nosniff; frame options; referrer policy',
       () => {
-        const behavior = block(resource(site, 'aws_cloudfront_distribution', 'site'), 'default_cache_behavior');
-        const ref = /^\$\{aws_cloudfront_response_headers_policy\.([a-z0-9_]+)\.id\}$/.exec(
-          behavior.response_headers_policy_id as string,
-        );
-        expect(ref).not.toBeNull();
-        const config = block(
-          resource(site, 'aws_cloudfront_response_headers_policy', ref?.[1] as string),
-          'security_headers_config',
-        );
-        const hsts = block(config, 'strict_transport_security');
-        expect(Number(resolve(site, hsts.access_control_max_age_sec))).toBeGreaterThanOrEqual(31536000);
-        expect(hsts.include_subdomains).toBe(true);
-        expect(hsts.preload).toBe(true);
-        expect(hsts.override).toBe(true);
-        expect(block(config, 'content_type_options').override).toBe(true);
-        expect(['DENY', 'SAMEORIGIN']).toContain(block(config, 'frame_options').frame_option);
-        expect(block(config, 'frame_options').override).toBe(true);
-        expect(block(config, 'referrer_policy').referrer_policy).toBe('strict-origin-when-cross-origin');
-        expect(block(config, 'referrer_policy').override).toBe(true);
+        for (const name of DISTRIBUTIONS) {
+          const behavior = block(resource(site, 'aws_cloudfront_distribution', name), 'default_cache_behavior');
+          const ref = /^\$\{aws_cloudfront_response_headers_policy\.([a-z0-9_]+)(\[0\])?\.id\}$/.exec(
+            behavior.response_headers_policy_id as string,
+          );
+          expect(ref).not.toBeNull();
+          const config = block(
+            resource(site, 'aws_cloudfront_response_headers_policy', ref?.[1] as string),
+            'security_headers_config',
+          );
+          const hsts = block(config, 'strict_transport_security');
+          expect(Number(resolve(site, hsts.access_control_max_age_sec))).toBeGreaterThanOrEqual(31536000);
+          expect(hsts.include_subdomains).toBe(true);
+          expect(hsts.preload).toBe(true);
+          expect(hsts.override).toBe(true);
+          expect(block(config, 'content_type_options').override).toBe(true);
+          expect(['DENY', 'SAMEORIGIN']).toContain(block(config, 'frame_options').frame_option);
+          expect(block(config, 'frame_options').override).toBe(true);
+          expect(block(config, 'referrer_policy').referrer_policy).toBe('strict-origin-when-cross-origin');
+          expect(block(config, 'referrer_policy').override).toBe(true);
+        }
       },
     ],
     [

@@ -121,6 +121,14 @@ override_resource {
 }
 
 override_resource {
+  target          = aws_cloudfront_response_headers_policy.preview
+  override_during = plan
+  values = {
+    id = "7e6b7b3a-preview-headers"
+  }
+}
+
+override_resource {
   target          = aws_cloudfront_function.preview_viewer_request
   override_during = plan
   values = {
@@ -393,6 +401,15 @@ run "preview_distribution" {
       [association.event_type, association.function_arn]
     ] == [["viewer-request", "arn:aws:cloudfront::123456789012:function/parlai-preview-viewer-request"]]
     error_message = "The preview distribution runs its own viewer-request function."
+  }
+
+  assert {
+    condition = (
+      aws_cloudfront_distribution.preview[0].default_cache_behavior[0].response_headers_policy_id == "7e6b7b3a-preview-headers" &&
+      [for item in aws_cloudfront_response_headers_policy.preview[0].custom_headers_config[0].items : [item.header, item.value]] == [["X-Robots-Tag", "noindex, nofollow"]] &&
+      aws_cloudfront_response_headers_policy.preview[0].security_headers_config[0].strict_transport_security[0].override == true
+    )
+    error_message = "Previews get the security headers plus X-Robots-Tag: noindex."
   }
 
   assert {
