@@ -90,8 +90,10 @@ if ! tf fmt -check -recursive -diff terraform; then
   exit 1
 fi
 
-cp -R terraform "$work/terraform"
-rm -rf "$work/terraform/.terraform" "$work/terraform/bootstrap/.terraform"
+# The modules only: no .terraform/ folders (providers of a local init can be hundreds of MB) and no state
+# (bootstrap/ keeps its local terraform.tfstate next to the code).
+tar -C . --exclude=.terraform --exclude='*.tfstate' --exclude='*.tfstate.*' --exclude='*.tfplan' -cf - terraform |
+  tar -C "$work" -xf -
 
 init_args=(init -backend=false -input=false -no-color)
 [ -n "$plugin_dir" ] && init_args+=("-plugin-dir=$plugin_dir")
