@@ -72,9 +72,19 @@ export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 unset TF_PLUGIN_CACHE_DIR
 export TF_DATA_DIR=.terraform
 
+# GNU coreutils' timeout (gtimeout where Homebrew installs it on macOS).
+timeout_cmd=$(command -v timeout || command -v gtimeout || true)
+if [ -z "$timeout_cmd" ]; then
+  echo "::warning::No timeout command (GNU coreutils): terraform commands run without a time bound."
+fi
+
 tf() {
-  # --kill-after: a terraform that ignores SIGTERM is killed outright.
-  timeout --kill-after=10 "$timeout_seconds" terraform "$@"
+  if [ -n "$timeout_cmd" ]; then
+    # --kill-after: a terraform that ignores SIGTERM is killed outright.
+    "$timeout_cmd" --kill-after=10 "$timeout_seconds" terraform "$@"
+  else
+    terraform "$@"
+  fi
 }
 
 echo "== terraform $(terraform version | head -n 1 | sed 's/^Terraform //')"

@@ -38,6 +38,8 @@ const args = process.argv.slice(2);
 const overrideFile = path.join(process.cwd(), 'ci_provider_override.tf');
 const override = fs.existsSync(overrideFile) ? fs.readFileSync(overrideFile, 'utf8') : null;
 fs.appendFileSync(process.env.STANDIN_LOG, JSON.stringify({ args, cwd: process.cwd(), override }) + '\\n');
+const [sleeping, seconds] = (process.env.STANDIN_SLEEP || ':').split(':');
+if (sleeping === args[0]) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(seconds) * 1000);
 const [failing, code] = (process.env.STANDIN_FAIL || ':').split(':');
 if (failing === args[0]) {
   process.stderr.write('Error: stand-in terraform told to fail ' + args[0] + '\\n');
@@ -167,6 +169,21 @@ describe('.ci/terraform.sh', () => {
     expect(run.stderr).toContain('::error::terraform: terraform test failed.');
     expect(sequence(run)).not.toContain('init terraform/bootstrap');
     expect(run.tmpLeft).toEqual([]);
+  });
+
+  it('bounds every terraform command by TF_CHECK_TIMEOUT', () => {
+    const started = Date.now();
+    const run = runCheck({ STANDIN_SLEEP: 'validate:20', TF_CHECK_TIMEOUT: '1' });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('::error::terraform: terraform validate failed.');
+    expect(run.tmpLeft).toEqual([]);
+  });
+
+  it('rejects a TF_CHECK_TIMEOUT that is not a number of seconds', () => {
+    const run = runCheck({ TF_CHECK_TIMEOUT: '5m' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('TF_CHECK_TIMEOUT must be a whole number of seconds');
   });
 
   it('unformatted files fail the check before anything else runs', () => {
