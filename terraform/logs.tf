@@ -6,8 +6,10 @@
 # CloudFront's legacy standard logging would not allow). Logs expire after access_log_retention_days.
 
 locals {
-  # At most 26 + 6 + 12 + 1 + 14 = 59 characters.
-  log_bucket_name = "${substr(var.site_name, 0, 26)}-logs-${data.aws_caller_identity.current.account_id}-${var.aws_region}"
+  # <site>-<account>-<region>-logs: at most 26 + 1 + 12 + 1 + 14 + 5 = 59 characters, and (for a site_name of
+  # up to 26 characters) inside the same <site>-<account>-* name pattern as the content bucket, which IAM
+  # policies can scope to.
+  log_bucket_name = "${substr(var.site_name, 0, 26)}-${data.aws_caller_identity.current.account_id}-${var.aws_region}-logs"
 
   # Every distribution of this module whose logs are kept.
   logged_distributions = var.access_logs ? merge(

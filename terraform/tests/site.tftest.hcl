@@ -140,8 +140,8 @@ override_resource {
   target          = aws_s3_bucket.logs
   override_during = plan
   values = {
-    id  = "parlai-logs-123456789012-us-east-1"
-    arn = "arn:aws:s3:::parlai-logs-123456789012-us-east-1"
+    id  = "parlai-123456789012-us-east-1-logs"
+    arn = "arn:aws:s3:::parlai-123456789012-us-east-1-logs"
   }
 }
 
@@ -533,7 +533,7 @@ run "access_logs" {
 
   assert {
     condition = (
-      aws_s3_bucket.logs[0].bucket == "parlai-logs-123456789012-us-east-1" &&
+      aws_s3_bucket.logs[0].bucket == "parlai-123456789012-us-east-1-logs" &&
       module.log_bucket[0].public_access_block == {
         block_public_acls       = true
         block_public_policy     = true
@@ -549,7 +549,7 @@ run "access_logs" {
   assert {
     condition = (
       aws_s3_bucket_logging.site[0].bucket == "parlai-123456789012-us-east-1" &&
-      aws_s3_bucket_logging.site[0].target_bucket == "parlai-logs-123456789012-us-east-1" &&
+      aws_s3_bucket_logging.site[0].target_bucket == "parlai-123456789012-us-east-1-logs" &&
       aws_s3_bucket_logging.site[0].target_prefix == "s3/"
     )
     error_message = "S3 server access logs of the content bucket go to s3/ in the log bucket."
@@ -560,7 +560,7 @@ run "access_logs" {
       aws_cloudwatch_log_delivery_source.cloudfront["site"].resource_arn == "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE" &&
       aws_cloudwatch_log_delivery_source.cloudfront["preview"].resource_arn == "arn:aws:cloudfront::123456789012:distribution/E3PREVIEW" &&
       aws_cloudwatch_log_delivery_source.cloudfront["site"].log_type == "ACCESS_LOGS" &&
-      one(aws_cloudwatch_log_delivery_destination.logs[0].delivery_destination_configuration).destination_resource_arn == "arn:aws:s3:::parlai-logs-123456789012-us-east-1" &&
+      one(aws_cloudwatch_log_delivery_destination.logs[0].delivery_destination_configuration).destination_resource_arn == "arn:aws:s3:::parlai-123456789012-us-east-1-logs" &&
       length(aws_cloudwatch_log_delivery.cloudfront) == 2
     )
     error_message = "CloudFront standard logs v2 of both distributions are delivered to the log bucket."
@@ -575,7 +575,7 @@ run "access_logs" {
       Effect    = "Allow"
       Principal = { Service = "logging.s3.amazonaws.com" }
       Action    = "s3:PutObject"
-      Resource  = "arn:aws:s3:::parlai-logs-123456789012-us-east-1/s3/*"
+      Resource  = "arn:aws:s3:::parlai-123456789012-us-east-1-logs/s3/*"
       Condition = {
         ArnLike      = { "aws:SourceArn" = "arn:aws:s3:::parlai-123456789012-us-east-1" }
         StringEquals = { "aws:SourceAccount" = "123456789012" }
@@ -596,7 +596,7 @@ run "access_logs" {
   }
 
   assert {
-    condition     = output.log_bucket_name == "parlai-logs-123456789012-us-east-1"
+    condition     = output.log_bucket_name == "parlai-123456789012-us-east-1-logs"
     error_message = "log_bucket_name names the log bucket."
   }
 }
