@@ -28,7 +28,7 @@ if ! command -v terraform >/dev/null 2>&1; then
     echo "::error::$message" >&2
     exit 1
   fi
-  echo "::warning::$message Install Terraform >= 1.10 to check it (this is not a pass)."
+  echo "::warning::$message Install Terraform >= 1.11 to check it (this is not a pass)."
   exit 0
 fi
 
@@ -87,7 +87,14 @@ tf() {
   fi
 }
 
-echo "== terraform $(terraform version | head -n 1 | sed 's/^Terraform //')"
+tf_version=$(terraform version | head -n 1 | sed -n 's/^Terraform v\([0-9][0-9.]*\).*/\1/p')
+echo "== terraform ${tf_version:-(unknown version)}"
+# The module needs 1.10 (S3 lock files); its tests need 1.11 (override_during in mock providers).
+IFS=. read -r tf_major tf_minor _ <<<"${tf_version:-0.0.0}"
+if [ "${tf_major:-0}" -lt 1 ] || { [ "${tf_major:-0}" -eq 1 ] && [ "${tf_minor:-0}" -lt 11 ]; }; then
+  echo "::error::Terraform ${tf_version:-of unknown version} is too old: the tests need Terraform 1.11 or later." >&2
+  exit 1
+fi
 if [ -n "$plugin_dir" ]; then
   echo "== providers from the filesystem mirror $plugin_dir (no registry access)"
 else

@@ -45,7 +45,7 @@ if (failing === args[0]) {
   process.stderr.write('Error: stand-in terraform told to fail ' + args[0] + '\\n');
   process.exit(Number(code));
 }
-if (args[0] === 'version') process.stdout.write('Terraform v1.11.4\\non linux_amd64\\n');
+if (args[0] === 'version') process.stdout.write('Terraform v' + (process.env.STANDIN_VERSION || '1.11.4') + '\\non linux_amd64\\n');
 else if (args[0] === 'test') process.stdout.write(process.env.STANDIN_TEST_OUTPUT || 'Success! 3 passed, 0 failed.\\n');
 else if (args[0] === 'init') fs.mkdirSync(path.join(process.cwd(), '.terraform'), { recursive: true });
 `;
@@ -178,6 +178,14 @@ describe('.ci/terraform.sh', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('::error::terraform: terraform validate failed.');
     expect(run.tmpLeft).toEqual([]);
+  });
+
+  it('refuses a Terraform older than 1.11 (the tests need override_during), before running anything else', () => {
+    const run = runCheck({ STANDIN_VERSION: '1.10.5' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Terraform 1.10.5 is too old: the tests need Terraform 1.11 or later.');
+    expect(sequence(run)).toEqual(['version']);
+    expect(runCheck({ STANDIN_VERSION: '1.14.0' }).status).toBe(0);
   });
 
   it('rejects a TF_CHECK_TIMEOUT that is not a number of seconds', () => {
