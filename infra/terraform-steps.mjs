@@ -14,6 +14,12 @@
 //   INPUT_DOMAIN_NAME         -var domain_name           (default '')
 //   INPUT_HOSTED_ZONE_ID      -var hosted_zone_id        (default '')
 //   INPUT_AWS_REGION          -var aws_region            (default us-east-1)
+//   INPUT_PREVIEW_DISTRIBUTION 'true' -> -var preview_distribution=true   (default false)
+//   INPUT_PREVIEW_DOMAIN_NAME  -var preview_domain_name    (default '')
+//   INPUT_PREVIEW_HOSTED_ZONE_ID -var preview_hosted_zone_id (default '')
+//   INPUT_ACCESS_LOGS         'true' -> -var access_logs=true            (default false)
+//                             These four are passed only when set, so a custom working-directory module
+//                             without them keeps working.
 //   INPUT_APPLY               'true' applies the saved plan; 'false' (default) only plans
 //   INPUT_WORKING_DIRECTORY   the Terraform root module  (default: ../terraform next to this script)
 //   INPUT_LOCK_TIMEOUT        how long plan/apply wait for the state lock (default 5m)
@@ -36,6 +42,8 @@ export const OUTPUT_NAMES = {
   distribution_id: 'distribution-id',
   distribution_domain_name: 'distribution-domain',
   site_url: 'site-url',
+  preview_distribution_id: 'preview-distribution-id',
+  preview_url: 'preview-url',
 };
 
 class StepError extends Error {
@@ -82,6 +90,10 @@ export function readConfig(env = process.env, scriptDir = path.dirname(fileURLTo
     domainName: input(env, 'DOMAIN_NAME'),
     hostedZoneId: input(env, 'HOSTED_ZONE_ID'),
     awsRegion: input(env, 'AWS_REGION', 'us-east-1'),
+    previewDistribution: parseBoolean('preview-distribution', input(env, 'PREVIEW_DISTRIBUTION', 'false')),
+    previewDomainName: input(env, 'PREVIEW_DOMAIN_NAME'),
+    previewHostedZoneId: input(env, 'PREVIEW_HOSTED_ZONE_ID'),
+    accessLogs: parseBoolean('access-logs', input(env, 'ACCESS_LOGS', 'false')),
     apply: parseBoolean('apply', input(env, 'APPLY', 'false')),
     workingDirectory: path.resolve(input(env, 'WORKING_DIRECTORY') || path.join(scriptDir, '..', 'terraform')),
     lockTimeout: input(env, 'LOCK_TIMEOUT', '5m'),
@@ -124,6 +136,11 @@ export function planArgs(config) {
     `-var=domain_name=${config.domainName}`,
     `-var=hosted_zone_id=${config.hostedZoneId}`,
     `-var=aws_region=${config.awsRegion}`,
+    // Optional features: only when asked for (their module defaults are off / empty).
+    ...(config.previewDistribution ? ['-var=preview_distribution=true'] : []),
+    ...(config.previewDomainName ? [`-var=preview_domain_name=${config.previewDomainName}`] : []),
+    ...(config.previewHostedZoneId ? [`-var=preview_hosted_zone_id=${config.previewHostedZoneId}`] : []),
+    ...(config.accessLogs ? ['-var=access_logs=true'] : []),
   ];
 }
 

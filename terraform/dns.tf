@@ -74,3 +74,59 @@ resource "aws_route53_record" "alias_aaaa" {
     evaluate_target_health = false
   }
 }
+
+# ---- Preview domain (preview_distribution with preview_domain_name) ----
+
+resource "aws_acm_certificate" "preview" {
+  count    = local.preview_custom_domain ? 1 : 0
+  provider = aws.us_east_1
+
+  domain_name       = var.preview_domain_name
+  validation_method = "DNS"
+  key_algorithm     = "RSA_2048"
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+locals {
+  preview_validation_options = {
+    for option in flatten(aws_acm_certificate.preview[*].domain_validation_options) : option.domain_name => option
+  }
+}
+
+resource "aws_route53_record" "preview_certificate_validation" {
+  for_each = toset(local.preview_domains)
+
+  zone_id         = local.preview_zone_id
+  name            = local.preview_validation_options[each.value].resource_record_name
+  type            = local.preview_validation_options[each.value].resource_record_type
+  ttl             = 300
+  records         = [local.preview_validation_options[each.value].resource_record_value]
+  allow_overwrite = true
+}
+
+resource "aws_acm_certificate_validation" "preview" {
+  count    = local.preview_custom_domain ? 1 : 0
+  provider = aws.us_east_1
+
+  certificate_arn         = aws_acm_certificate.preview[0].arn
+  validation_record_fqdns = [for record in aws_route53_record.preview_certificate_validation : record.fqdn]
+}
+
+resource "aws_route53_record" "preview_alias" {
+  for_each = {
+    for pair in setproduct(local.preview_domains, ["A", "AAAA"]) : "${pair[0]} ${pair[1]}" => { name = pair[0], type = pair[1] }
+  }
+
+  zone_id = local.preview_zone_id
+  name    = each.value.name
+  type    = each.value.type
+
+  alias {
+    name                   = aws_cloudfront_distribution.preview[0].domain_name
+    zone_id                = aws_cloudfront_distribution.preview[0].hosted_zone_id
+    evaluate_target_health = false
+  }
+}

@@ -32,3 +32,26 @@ output "certificate_arn" {
   description = "ARN of the ACM certificate (us-east-1), or null without a custom domain."
   value       = one(aws_acm_certificate.site[*].arn)
 }
+
+output "preview_distribution_id" {
+  description = "ID of the pull-request preview distribution (the deploy action's `distribution-id` for previews), or null without preview_distribution."
+  value       = one(aws_cloudfront_distribution.preview[*].id)
+}
+
+output "preview_distribution_arn" {
+  description = "ARN of the preview distribution (for the preview role's cloudfront:CreateInvalidation), or null."
+  value       = one(aws_cloudfront_distribution.preview[*].arn)
+}
+
+output "preview_url" {
+  description = "Base URL previews are served on (a preview lives at <preview_url>/pr-<number>/): https://<preview_domain_name>, else https://<preview distribution domain>; null without preview_distribution."
+  value = (
+    !var.preview_distribution ? null :
+    local.preview_custom_domain ? "https://${var.preview_domain_name}" : "https://${aws_cloudfront_distribution.preview[0].domain_name}"
+  )
+}
+
+output "log_bucket_name" {
+  description = "Name of the access-log bucket, or null without access_logs."
+  value       = one(aws_s3_bucket.logs[*].id)
+}

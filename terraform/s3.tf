@@ -4,170 +4,130 @@ locals {
   # At most 32 + 1 + 12 + 1 + 14 = 60 characters, inside S3's 63.
   bucket_name = var.bucket_name != "" ? var.bucket_name : "${var.site_name}-${data.aws_caller_identity.current.account_id}-${var.aws_region}"
 
-  # Basename of the deploy action's bookkeeping object (see src/manifest.ts). Not site content: the
-  # viewer-request function answers it with 404 and the bucket policy denies it to CloudFront.
+  # Basename of the deploy action's bookkeeping object (see the action's manifest code). Not site content:
+  # the viewer-request function answers it with 404 and the bucket policy denies it to CloudFront.
   manifest_name = ".parlai-site-deploy.json.gz"
+
+  # Keys of pull-request previews: pr-<number>/... at the bucket root (the deploy action's preview prefix).
+  preview_key_pattern = "pr-*"
 }
 
-# The content bucket. Private: only this distribution reads it, through origin access control. It has no
-# website configuration (the S3 website endpoint is public-only and HTTP-only); index documents and
+# The content bucket. Private: only this module's distributions read it, through origin access control. It
+# has no website configuration (the S3 website endpoint is public-only and HTTP-only); index documents and
 # redirects are done by the CloudFront function instead.
 resource "aws_s3_bucket" "site" {
   bucket        = local.bucket_name
   force_destroy = var.force_destroy
 }
 
-resource "aws_s3_bucket_public_access_block" "site" {
-  bucket = aws_s3_bucket.site.id
+# Public access block, ACLs off, SSE-S3, versioning, lifecycle and the TLS-only policy: shared with the
+# state bucket (bootstrap/) and the log bucket, see modules/private-bucket.
+module "content_bucket" {
+  source = "./modules/private-bucket"
 
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
+  bucket                            = aws_s3_bucket.site.id
+  bucket_arn                        = aws_s3_bucket.site.arn
+  versioning                        = true
+  noncurrent_version_retention_days = var.noncurrent_version_retention_days
+  lifecycle_rule_id                 = "expire-noncurrent-versions"
+  policy_statements                 = local.site_bucket_statements
 }
 
-# ACLs disabled: the bucket owner owns every object, whoever uploads it.
-resource "aws_s3_bucket_ownership_controls" "site" {
-  bucket = aws_s3_bucket.site.id
+locals {
+  cloudfront_service = { Service = "cloudfront.amazonaws.com" }
 
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
+  site_bucket_statements = concat(
+    [
+      # CloudFront (the production distribution only, signed with SigV4 by the origin access control) may
+      # read objects.
+      {
+        Sid       = "AllowCloudFrontReadObjects"
+        Effect    = "Allow"
+        Principal = local.cloudfront_service
+        Action    = "s3:GetObject"
+        Resource  = "${aws_s3_bucket.site.arn}/*"
+        Condition = { StringEquals = { "aws:SourceArn" = aws_cloudfront_distribution.site.arn } }
+      },
+      # ListBucket lets S3 answer a missing key with 404 instead of 403, so CloudFront logs and metrics tell
+      # "not found" from "access denied". It exposes no listing: the cache policy forwards no query string
+      # to the origin (a list request needs one) and the function rewrites "/" to "/index.html".
+      {
+        Sid       = "AllowCloudFrontListForNotFound"
+        Effect    = "Allow"
+        Principal = local.cloudfront_service
+        Action    = "s3:ListBucket"
+        Resource  = aws_s3_bucket.site.arn
+        Condition = { StringEquals = { "aws:SourceArn" = aws_cloudfront_distribution.site.arn } }
+      },
+    ],
+    # One pass per preview distribution, i.e. none without one.
+    flatten([for preview_arn in aws_cloudfront_distribution.preview[*].arn : [
+      # The preview distribution reads preview keys only, plus the site's 404 page for its error
+      # responses: even a function bug on that distribution cannot serve production content from it.
+      {
+        Sid       = "AllowPreviewCloudFrontReadPreviews"
+        Effect    = "Allow"
+        Principal = local.cloudfront_service
+        Action    = "s3:GetObject"
+        Resource  = ["${aws_s3_bucket.site.arn}/${local.preview_key_pattern}", "${aws_s3_bucket.site.arn}/404.html"]
+        Condition = { StringEquals = { "aws:SourceArn" = preview_arn } }
+      },
+      # ... and the production distribution may not read them: whatever path spelling gets past its
+      # function, previews never come from the production domain.
+      {
+        Sid       = "DenyProductionCloudFrontPreviews"
+        Effect    = "Deny"
+        Principal = local.cloudfront_service
+        Action    = "s3:GetObject"
+        Resource  = "${aws_s3_bucket.site.arn}/${local.preview_key_pattern}"
+        Condition = { StringEquals = { "aws:SourceArn" = aws_cloudfront_distribution.site.arn } }
+      },
+    ]]),
+    [
+      # The deploy manifest is never served, whatever path reaches the origin (the function already
+      # answers it with 404; this also covers percent-encoded spellings of the key).
+      {
+        Sid       = "DenyCloudFrontDeployManifest"
+        Effect    = "Deny"
+        Principal = local.cloudfront_service
+        Action    = "s3:GetObject"
+        Resource = [
+          "${aws_s3_bucket.site.arn}/${local.manifest_name}",
+          "${aws_s3_bucket.site.arn}/*/${local.manifest_name}",
+        ]
+      },
+    ],
+  )
 }
 
-resource "aws_s3_bucket_server_side_encryption_configuration" "site" {
-  bucket = aws_s3_bucket.site.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      # SSE-S3. SSE-KMS would need a key policy granting CloudFront's OAC kms:Decrypt, for no real gain on
-      # public content.
-      sse_algorithm = "AES256"
-    }
-    bucket_key_enabled = true
-  }
+# Addresses before the hardening moved into modules/private-bucket: existing states follow the move
+# instead of destroying and re-creating the resources.
+moved {
+  from = aws_s3_bucket_public_access_block.site
+  to   = module.content_bucket.aws_s3_bucket_public_access_block.this
 }
 
-# Versioning keeps every overwritten or deleted object as a noncurrent version: a bad deploy can be rolled
-# back by restoring the previous versions.
-resource "aws_s3_bucket_versioning" "site" {
-  bucket = aws_s3_bucket.site.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
+moved {
+  from = aws_s3_bucket_ownership_controls.site
+  to   = module.content_bucket.aws_s3_bucket_ownership_controls.this
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "site" {
-  bucket = aws_s3_bucket.site.id
-
-  rule {
-    id     = "expire-noncurrent-versions"
-    status = "Enabled"
-
-    # Empty filter: the rule applies to every object.
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_retention_days
-    }
-
-    # Delete markers left with no versions behind them are removed too.
-    expiration {
-      expired_object_delete_marker = true
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  # A lifecycle rule about noncurrent versions only makes sense once versioning is on.
-  depends_on = [aws_s3_bucket_versioning.site]
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.site
+  to   = module.content_bucket.aws_s3_bucket_server_side_encryption_configuration.this
 }
 
-data "aws_iam_policy_document" "site_bucket" {
-  # CloudFront (this distribution only, signed with SigV4 by the origin access control) may read objects.
-  statement {
-    sid       = "AllowCloudFrontReadObjects"
-    effect    = "Allow"
-    actions   = ["s3:GetObject"]
-    resources = ["${aws_s3_bucket.site.arn}/*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["cloudfront.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_cloudfront_distribution.site.arn]
-    }
-  }
-
-  # ListBucket lets S3 answer a missing key with 404 instead of 403, so CloudFront logs and metrics tell
-  # "not found" from "access denied". It exposes no listing: the cache policy forwards no query string to
-  # the origin (a list request needs one) and the function rewrites "/" to "/index.html".
-  statement {
-    sid       = "AllowCloudFrontListForNotFound"
-    effect    = "Allow"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.site.arn]
-
-    principals {
-      type        = "Service"
-      identifiers = ["cloudfront.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_cloudfront_distribution.site.arn]
-    }
-  }
-
-  # The deploy manifest is never served, whatever path reaches the origin (the function already answers
-  # it with 404; this also covers percent-encoded spellings of the key).
-  statement {
-    sid     = "DenyCloudFrontDeployManifest"
-    effect  = "Deny"
-    actions = ["s3:GetObject"]
-    resources = [
-      "${aws_s3_bucket.site.arn}/${local.manifest_name}",
-      "${aws_s3_bucket.site.arn}/*/${local.manifest_name}",
-    ]
-
-    principals {
-      type        = "Service"
-      identifiers = ["cloudfront.amazonaws.com"]
-    }
-  }
-
-  # Nobody may use the bucket over plain HTTP.
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.site.arn, "${aws_s3_bucket.site.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+moved {
+  from = aws_s3_bucket_versioning.site
+  to   = module.content_bucket.aws_s3_bucket_versioning.this[0]
 }
 
-resource "aws_s3_bucket_policy" "site" {
-  bucket = aws_s3_bucket.site.id
-  policy = data.aws_iam_policy_document.site_bucket.json
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.site
+  to   = module.content_bucket.aws_s3_bucket_lifecycle_configuration.this
+}
 
-  # Writing a bucket policy while the public access block is still being applied can race it.
-  depends_on = [aws_s3_bucket_public_access_block.site]
+moved {
+  from = aws_s3_bucket_policy.site
+  to   = module.content_bucket.aws_s3_bucket_policy.this
 }

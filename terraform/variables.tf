@@ -103,3 +103,66 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "preview_distribution" {
+  description = "Create a second CloudFront distribution for pull-request previews: same bucket and origin access control, but it serves only /pr-<number>/ paths (and may read only pr-* keys), so a preview's scripts never run on the production domain. The production distribution then answers /pr-<number>/ with 404 and may not read pr-* keys: with this on, keys starting with pr- are reserved for previews."
+  type        = bool
+  default     = false
+}
+
+variable "preview_domain_name" {
+  description = "Domain the preview distribution answers on (e.g. \"preview.parl.ai\", or better a separate registrable domain, which shares no cookies with the site). Empty (the default) uses the preview distribution's own *.cloudfront.net domain. Needs preview_distribution = true; its ACM certificate is validated in preview_hosted_zone_id (default: hosted_zone_id)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition = var.preview_domain_name == "" || (
+      length(var.preview_domain_name) <= 253 &&
+      can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$", var.preview_domain_name))
+    )
+    error_message = "preview_domain_name must be empty or a lowercase DNS name such as \"preview.example.org\" (no scheme, no trailing dot, no path)."
+  }
+
+  validation {
+    condition     = var.preview_domain_name == "" || var.preview_distribution
+    error_message = "preview_domain_name needs preview_distribution = true."
+  }
+
+  validation {
+    condition     = var.preview_domain_name == "" || (var.preview_domain_name != var.domain_name && var.preview_domain_name != "www.${var.domain_name}")
+    error_message = "preview_domain_name must differ from domain_name and www.<domain_name>: previews must not run on the production origin."
+  }
+
+  validation {
+    condition     = var.preview_domain_name == "" || var.preview_hosted_zone_id != "" || var.hosted_zone_id != ""
+    error_message = "preview_domain_name needs a Route 53 zone: preview_hosted_zone_id, or hosted_zone_id when the preview domain is in the site's zone."
+  }
+}
+
+variable "preview_hosted_zone_id" {
+  description = "Route 53 public zone of preview_domain_name when it is not in hosted_zone_id (e.g. a separate preview domain). Empty: hosted_zone_id."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = can(regex("^(Z[A-Z0-9]{1,31})?$", var.preview_hosted_zone_id))
+    error_message = "preview_hosted_zone_id must be empty or a Route 53 zone ID such as \"Z0123456789ABCDEFGHIJ\"."
+  }
+}
+
+variable "access_logs" {
+  description = "Keep access logs in a separate private log bucket: S3 server access logs of the content bucket (under s3/) and CloudFront standard logs v2 of every distribution of this module (under AWSLogs/<account>/CloudFront/, delivered through CloudWatch Logs vended-log delivery, so the log bucket needs no ACLs). Off by default: logs cost storage and delivery fees."
+  type        = bool
+  default     = false
+}
+
+variable "access_log_retention_days" {
+  description = "Days access logs are kept in the log bucket before they expire (with access_logs = true)."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.access_log_retention_days >= 1 && floor(var.access_log_retention_days) == var.access_log_retention_days
+    error_message = "access_log_retention_days must be a whole number of days, at least 1."
+  }
+}

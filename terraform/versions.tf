@@ -6,11 +6,11 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # 6.x is the current major of the AWS provider. "~> 6.0" takes its minor and patch releases
-      # (fixes, new attributes) but never 7.0, whose breaking changes need a deliberate upgrade.
-      # Everything used here (origin access control, cloudfront-js-2.0 functions, http2and3,
-      # response headers policies, the split S3 bucket resources) exists throughout 6.x.
-      version = "~> 6.0"
+      # 5.100 (the last 5.x release) and every 6.x, never 7.0 and its breaking changes. Nothing used here
+      # differs between the two majors (checked against the v6 upgrade guide: no removed or renamed
+      # argument; the module never reads aws_s3_bucket.region nor data.aws_region.name), and CI validates
+      # and tests the module on both ends of the range: 5.100.0 and the newest 6.x.
+      version = ">= 5.100, < 7.0"
     }
   }
 

@@ -58,6 +58,9 @@ const OUTPUT_JSON = JSON.stringify({
   distribution_id: { sensitive: false, type: 'string', value: 'E2EXAMPLE123' },
   distribution_domain_name: { sensitive: false, type: 'string', value: 'd111111abcdef8.cloudfront.net' },
   site_url: { sensitive: false, type: 'string', value: 'https://parl.ai' },
+  preview_distribution_id: { sensitive: false, type: 'string', value: 'E3PREVIEW456' },
+  preview_url: { sensitive: false, type: 'string', value: 'https://d222222abcdef8.cloudfront.net' },
+  log_bucket_name: { sensitive: false, type: 'string', value: null },
 });
 
 let work: string;
@@ -218,8 +221,56 @@ describe('infra/terraform-steps.mjs', () => {
       'distribution-id': 'E2EXAMPLE123',
       'distribution-domain': 'd111111abcdef8.cloudfront.net',
       'site-url': 'https://parl.ai',
+      'preview-distribution-id': 'E3PREVIEW456',
+      'preview-url': 'https://d222222abcdef8.cloudfront.net',
       'has-changes': 'true',
     });
+  });
+
+  it('maps a null output (a feature that is off) to an empty step output', () => {
+    const outputs = JSON.parse(OUTPUT_JSON) as Record<string, { value: unknown }>;
+    (outputs.preview_distribution_id as { value: unknown }).value = null;
+    (outputs.preview_url as { value: unknown }).value = null;
+    const run = runSteps(
+      { ...BASE_INPUTS, APPLY: 'true', WORKING_DIRECTORY: moduleDir },
+      { STANDIN_OUTPUT_JSON: JSON.stringify(outputs) },
+    );
+    expect(run.status).toBe(0);
+    expect(run.outputs['preview-distribution-id']).toBe('');
+    expect(run.outputs['preview-url']).toBe('');
+    expect(run.outputs['distribution-id']).toBe('E2EXAMPLE123');
+  });
+
+  it('passes the preview and access-log variables only when they are set', () => {
+    const run = runSteps({
+      ...BASE_INPUTS,
+      PREVIEW_DISTRIBUTION: 'true',
+      PREVIEW_DOMAIN_NAME: 'parlai-previews.net',
+      PREVIEW_HOSTED_ZONE_ID: 'Z9PREVIEWZONE',
+      ACCESS_LOGS: 'true',
+      WORKING_DIRECTORY: moduleDir,
+    });
+    expect(run.status).toBe(0);
+    expect(run.calls[1]?.args.slice(-4)).toEqual([
+      '-var=preview_distribution=true',
+      '-var=preview_domain_name=parlai-previews.net',
+      '-var=preview_hosted_zone_id=Z9PREVIEWZONE',
+      '-var=access_logs=true',
+    ]);
+    const defaults = runSteps({ ...BASE_INPUTS, PREVIEW_DISTRIBUTION: 'false', WORKING_DIRECTORY: moduleDir });
+    expect(defaults.calls[1]?.args.some((arg) => /preview|access_logs/.test(arg))).toBe(false);
+  });
+
+  it('rejects a preview-distribution or access-logs value that is not a boolean', () => {
+    for (const [name, input] of [
+      ['preview-distribution', 'PREVIEW_DISTRIBUTION'],
+      ['access-logs', 'ACCESS_LOGS'],
+    ] as const) {
+      const run = runSteps({ ...BASE_INPUTS, [input]: 'on', WORKING_DIRECTORY: moduleDir });
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain(`::error::Input '${name}' must be true or false, not 'on'.`);
+      expect(run.calls).toEqual([]);
+    }
   });
 
   it('renders the plan in the job summary inside <details>, with add/change/destroy counts', () => {
@@ -302,6 +353,8 @@ describe('infra/terraform-steps.mjs', () => {
       'distribution-id': '',
       'distribution-domain': '',
       'site-url': '',
+      'preview-distribution-id': '',
+      'preview-url': '',
       'has-changes': 'true',
     });
     expect(run.stdout).toContain('::notice::No site infrastructure in the state yet');

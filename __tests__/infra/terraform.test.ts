@@ -1,6 +1,13 @@
-// Security and shape invariants of the Terraform module in terraform/ (and terraform/bootstrap/), checked
-// offline: every .tf file is parsed with @cdktn/hcl2json and the assertions read the actual attribute
-// values. No Terraform binary, provider or AWS account is involved.
+// Shape invariants of the Terraform modules in terraform/ (and terraform/bootstrap/, terraform/modules/),
+// checked offline: every .tf file is parsed with @cdktn/hcl2json and the assertions read the attribute
+// values as written. No Terraform binary, provider or AWS account is involved, so this runs everywhere.
+//
+// What a plan shows (the bucket hardening, the bucket policy's real statements, the custom-domain and
+// preview wiring, the outputs) is tested by Terraform itself, with mocked providers: terraform/tests/ and
+// terraform/bootstrap/tests/, run by .ci/terraform.sh. What stays here is what a plan cannot see or what
+// must hold for every future edit: no bucket without the shared hardening, no legacy origin access identity,
+// both distributions configured alike, the provider range and its lock files, the variables' validation
+// patterns against sample inputs.
 //
 // hcl2json shapes: blocks are arrays of objects (`rule: [{...}]`), labelled blocks are nested maps
 // (`resource.aws_s3_bucket.site: [{...}]`), and expressions are strings wrapped in "${...}".
@@ -22,10 +29,22 @@ interface Module {
   locals: Record<string, unknown>;
   terraform: Body[];
   providers: Record<string, Body[]>;
+  modules: Record<string, Body>;
 }
 
 const ROOT = path.resolve(process.cwd(), 'terraform');
 const BOOTSTRAP = path.join(ROOT, 'bootstrap');
+const PRIVATE_BUCKET = path.join(ROOT, 'modules', 'private-bucket');
+
+/** The hardening resources that live in modules/private-bucket only. */
+const HARDENING_TYPES = [
+  'aws_s3_bucket_public_access_block',
+  'aws_s3_bucket_ownership_controls',
+  'aws_s3_bucket_server_side_encryption_configuration',
+  'aws_s3_bucket_versioning',
+  'aws_s3_bucket_lifecycle_configuration',
+  'aws_s3_bucket_policy',
+];
 
 /** Parses and merges every .tf file of one module directory (not its subdirectories). */
 async function loadModule(dir: string): Promise<Module> {
@@ -42,6 +61,7 @@ async function loadModule(dir: string): Promise<Module> {
     locals: {},
     terraform: [],
     providers: {},
+    modules: {},
   };
   for (const file of files) {
     const parsed = await hcl.parse(file, readFileSync(path.join(dir, file), 'utf8'));
@@ -76,6 +96,10 @@ async function loadModule(dir: string): Promise<Module> {
     module.terraform.push(...((parsed.terraform ?? []) as Body[]));
     for (const [name, bodies] of Object.entries((parsed.provider ?? {}) as Record<string, Body[]>)) {
       (module.providers[name] ??= []).push(...bodies);
+    }
+    for (const [name, bodies] of Object.entries((parsed.module ?? {}) as Record<string, Body[]>)) {
+      if (module.modules[name]) throw new Error(`module ${name} is declared twice`);
+      module.modules[name] = bodies[0] as Body;
     }
   }
   return module;
@@ -135,99 +159,85 @@ function regexOf(condition: string): RegExp {
   return new RegExp(pattern);
 }
 
-function policyStatement(document: Body, sid: string): Body {
-  const statement = blocks(document, 'statement').find((candidate) => candidate.sid === sid);
-  if (!statement) throw new Error(`policy statement ${sid} not found`);
-  return statement;
-}
-
-function expectPublicAccessBlocked(module: Module, bucketRef: string): void {
-  const [, pab] = onlyResource(module, 'aws_s3_bucket_public_access_block');
-  expect(pab.bucket).toBe(`\${${bucketRef}.id}`);
-  expect({
-    block_public_acls: pab.block_public_acls,
-    block_public_policy: pab.block_public_policy,
-    ignore_public_acls: pab.ignore_public_acls,
-    restrict_public_buckets: pab.restrict_public_buckets,
-  }).toEqual({
-    block_public_acls: true,
-    block_public_policy: true,
-    ignore_public_acls: true,
-    restrict_public_buckets: true,
-  });
-}
-
-function expectOwnerEnforced(module: Module, bucketRef: string): void {
-  const [, ownership] = onlyResource(module, 'aws_s3_bucket_ownership_controls');
-  expect(ownership.bucket).toBe(`\${${bucketRef}.id}`);
-  expect(block(ownership, 'rule').object_ownership).toBe('BucketOwnerEnforced');
-}
-
-function expectEncrypted(module: Module, bucketRef: string): void {
-  const [, sse] = onlyResource(module, 'aws_s3_bucket_server_side_encryption_configuration');
-  expect(sse.bucket).toBe(`\${${bucketRef}.id}`);
-  const rule = block(sse, 'rule');
-  expect(block(rule, 'apply_server_side_encryption_by_default').sse_algorithm).toBe('AES256');
-  expect(rule.bucket_key_enabled).toBe(true);
-}
-
-function expectVersioned(module: Module, bucketRef: string): void {
-  const [, versioning] = onlyResource(module, 'aws_s3_bucket_versioning');
-  expect(versioning.bucket).toBe(`\${${bucketRef}.id}`);
-  expect(block(versioning, 'versioning_configuration').status).toBe('Enabled');
-}
-
-function expectDenyInsecureTransport(document: Body, bucketRef: string): void {
-  const deny = blocks(document, 'statement').find(
-    (statement) =>
-      statement.effect === 'Deny' &&
-      blocks(statement, 'condition').some(
-        (condition) =>
-          condition.test === 'Bool' &&
-          condition.variable === 'aws:SecureTransport' &&
-          JSON.stringify(condition.values) === '["false"]',
-      ),
+/**
+ * Every aws_s3_bucket of a root module is hardened by a modules/private-bucket call naming it, and the
+ * root module declares none of the hardening resources itself (they live in the shared module only).
+ */
+function expectEveryBucketHardened(module: Module): void {
+  const buckets = Object.keys(module.resources.aws_s3_bucket ?? {});
+  expect(buckets.length).toBeGreaterThan(0);
+  const calls = Object.values(module.modules).filter((call) =>
+    /(^|\/)modules\/private-bucket$/.test(call.source as string),
   );
-  expect(deny).toBeDefined();
-  expect(deny?.actions).toEqual(['s3:*']);
-  expect(deny?.resources).toEqual(expect.arrayContaining([`\${${bucketRef}.arn}`, `\${${bucketRef}.arn}/*`]));
-  expect(blocks(deny as Body, 'principals')).toEqual([{ type: '*', identifiers: ['*'] }]);
+  for (const name of buckets) {
+    const pattern = new RegExp(`^\\$\\{aws_s3_bucket\\.${name}(\\[0\\])?\\.id\\}$`);
+    const call = calls.find((candidate) => pattern.test(candidate.bucket as string));
+    expect([name, call !== undefined]).toEqual([name, true]);
+    expect(call?.bucket_arn).toMatch(new RegExp(`^\\$\\{aws_s3_bucket\\.${name}(\\[0\\])?\\.arn\\}$`));
+  }
+  for (const type of HARDENING_TYPES) expect([type, module.resources[type]]).toEqual([type, undefined]);
+}
+
+/** `version` constraint of hashicorp/aws in a module's required_providers. */
+function awsConstraint(module: Module): string {
+  const settings = module.terraform.find((candidate) => candidate.required_providers);
+  const aws = block(settings as Body, 'required_providers').aws as Body;
+  expect(aws.source).toBe('hashicorp/aws');
+  return aws.version as string;
+}
+
+/** The provider versions recorded in a root module's .terraform.lock.hcl. */
+function lockedAwsVersion(dir: string): string {
+  const file = path.join(dir, '.terraform.lock.hcl');
+  expect(existsSync(file)).toBe(true);
+  const text = readFileSync(file, 'utf8');
+  const match = /provider "registry\.terraform\.io\/hashicorp\/aws" \{\s*version\s*=\s*"([0-9.]+)"/.exec(text);
+  if (!match) throw new Error(`no hashicorp/aws entry in ${file}`);
+  expect(text).toMatch(/"h1:[A-Za-z0-9+/=]+"/);
+  return match[1] as string;
+}
+
+function versionParts(version: string): number[] {
+  return version.split('.').map(Number);
+}
+
+function atLeast(version: string, minimum: string): boolean {
+  const [a = 0, b = 0, c = 0] = versionParts(version);
+  const [x = 0, y = 0, z = 0] = versionParts(minimum);
+  return a !== x ? a > x : b !== y ? b > y : c >= z;
 }
 
 let site: Module;
 let bootstrap: Module;
+let privateBucket: Module;
 
 beforeAll(async () => {
   site = await loadModule(ROOT);
   bootstrap = await loadModule(BOOTSTRAP);
+  privateBucket = await loadModule(PRIVATE_BUCKET);
 });
+
+/** Both distributions of the site module (the preview one has count = preview_distribution). */
+const DISTRIBUTIONS = ['site', 'preview'] as const;
 
 describe('terraform/ (site module)', () => {
   it('parses every .tf file', () => {
-    expect(site.files).toEqual(expect.arrayContaining(['versions.tf', 'variables.tf', 'outputs.tf']));
+    expect(site.files).toEqual(expect.arrayContaining(['versions.tf', 'variables.tf', 'outputs.tf', 'logs.tf']));
     expect(Object.keys(site.resources).length).toBeGreaterThan(5);
   });
 
   const invariants: Array<[string, () => void]> = [
-    // ---- content bucket ----
     [
-      'content bucket: public access block has all four flags on',
-      () => expectPublicAccessBlocked(site, 'aws_s3_bucket.site'),
+      'buckets: the content and log buckets are hardened by modules/private-bucket, nothing declared twice',
+      () => expectEveryBucketHardened(site),
     ],
-    ['content bucket: ownership BucketOwnerEnforced (ACLs off)', () => expectOwnerEnforced(site, 'aws_s3_bucket.site')],
-    ['content bucket: SSE-S3 AES256 with bucket key', () => expectEncrypted(site, 'aws_s3_bucket.site')],
-    ['content bucket: versioning Enabled', () => expectVersioned(site, 'aws_s3_bucket.site')],
     [
-      'content bucket: noncurrent versions expire after var days (default 30); multipart aborted after 7 days',
+      'buckets: the content bucket passes its CloudFront statements to the shared policy',
       () => {
-        const lifecycle = resource(site, 'aws_s3_bucket_lifecycle_configuration', 'site');
-        const rule = block(lifecycle, 'rule');
-        expect(rule.status).toBe('Enabled');
-        expect(block(rule, 'noncurrent_version_expiration').noncurrent_days).toBe(
-          '${var.noncurrent_version_retention_days}',
-        );
-        expect(block(rule, 'abort_incomplete_multipart_upload').days_after_initiation).toBe(7);
-        expect(site.variables.noncurrent_version_retention_days?.default).toBe(30);
+        const call = site.modules.content_bucket as Body;
+        expect(call.source).toBe('./modules/private-bucket');
+        expect(call.policy_statements).toBe('${local.site_bucket_statements}');
+        expect(call.versioning).toBe(true);
       },
     ],
     [
@@ -240,67 +250,6 @@ describe('terraform/ (site module)', () => {
         expect(JSON.stringify(site)).not.toMatch(/website_endpoint|website_domain|s3-website/);
       },
     ],
-    // ---- bucket policy ----
-    [
-      'bucket policy: s3:GetObject only for the cloudfront.amazonaws.com service, only from this distribution (aws:SourceArn)',
-      () => {
-        const document = data(site, 'aws_iam_policy_document', 'site_bucket');
-        const get = policyStatement(document, 'AllowCloudFrontReadObjects');
-        expect(get.effect).toBe('Allow');
-        expect(get.actions).toEqual(['s3:GetObject']);
-        expect(get.resources).toEqual(['${aws_s3_bucket.site.arn}/*']);
-        expect(blocks(get, 'principals')).toEqual([{ type: 'Service', identifiers: ['cloudfront.amazonaws.com'] }]);
-        expect(blocks(get, 'condition')).toEqual([
-          { test: 'StringEquals', variable: 'aws:SourceArn', values: ['${aws_cloudfront_distribution.site.arn}'] },
-        ]);
-      },
-    ],
-    [
-      'bucket policy: every Allow is for the CloudFront service principal with the aws:SourceArn condition',
-      () => {
-        const document = data(site, 'aws_iam_policy_document', 'site_bucket');
-        const allows = blocks(document, 'statement').filter((statement) => (statement.effect ?? 'Allow') === 'Allow');
-        expect(allows.length).toBeGreaterThan(0);
-        for (const allow of allows) {
-          expect(blocks(allow, 'principals')).toEqual([{ type: 'Service', identifiers: ['cloudfront.amazonaws.com'] }]);
-          expect(blocks(allow, 'condition')).toContainEqual({
-            test: 'StringEquals',
-            variable: 'aws:SourceArn',
-            values: ['${aws_cloudfront_distribution.site.arn}'],
-          });
-          for (const action of allow.actions as string[]) expect(['s3:GetObject', 's3:ListBucket']).toContain(action);
-        }
-      },
-    ],
-    [
-      'bucket policy: denies any request without TLS (aws:SecureTransport = false)',
-      () => expectDenyInsecureTransport(data(site, 'aws_iam_policy_document', 'site_bucket'), 'aws_s3_bucket.site'),
-    ],
-    [
-      'bucket policy: denies CloudFront the deploy manifest at any depth',
-      () => {
-        const deny = policyStatement(
-          data(site, 'aws_iam_policy_document', 'site_bucket'),
-          'DenyCloudFrontDeployManifest',
-        );
-        expect(deny.effect).toBe('Deny');
-        expect(deny.actions).toEqual(['s3:GetObject']);
-        expect(resolve(site, '${local.manifest_name}')).toBe('.parlai-site-deploy.json.gz');
-        expect(deny.resources).toEqual([
-          '${aws_s3_bucket.site.arn}/${local.manifest_name}',
-          '${aws_s3_bucket.site.arn}/*/${local.manifest_name}',
-        ]);
-      },
-    ],
-    [
-      'bucket policy: attached to the content bucket from the policy document',
-      () => {
-        const policy = resource(site, 'aws_s3_bucket_policy', 'site');
-        expect(policy.bucket).toBe('${aws_s3_bucket.site.id}');
-        expect(policy.policy).toBe('${data.aws_iam_policy_document.site_bucket.json}');
-      },
-    ],
-    // ---- origin access ----
     [
       'origin access control: s3, signing always, sigv4',
       () => {
@@ -318,191 +267,158 @@ describe('terraform/ (site module)', () => {
       },
     ],
     [
-      'origin: the bucket REST endpoint (bucket_regional_domain_name) with the OAC, no s3_origin_config/custom_origin_config',
+      'origin: both distributions read the bucket REST endpoint through the one OAC (no s3_origin_config/custom_origin_config)',
       () => {
-        const origin = block(resource(site, 'aws_cloudfront_distribution', 'site'), 'origin');
-        expect(origin.domain_name).toBe('${aws_s3_bucket.site.bucket_regional_domain_name}');
-        expect(origin.origin_access_control_id).toBe('${aws_cloudfront_origin_access_control.site.id}');
-        expect(origin.s3_origin_config).toBeUndefined();
-        expect(origin.custom_origin_config).toBeUndefined();
+        for (const name of DISTRIBUTIONS) {
+          const origin = block(resource(site, 'aws_cloudfront_distribution', name), 'origin');
+          expect([name, origin.domain_name]).toEqual([name, '${aws_s3_bucket.site.bucket_regional_domain_name}']);
+          expect([name, origin.origin_access_control_id]).toEqual([
+            name,
+            '${aws_cloudfront_origin_access_control.site.id}',
+          ]);
+          expect(origin.s3_origin_config).toBeUndefined();
+          expect(origin.custom_origin_config).toBeUndefined();
+        }
       },
     ],
-    // ---- function ----
     [
-      'function: cloudfront-js-2.0, published, code loaded with file() from functions/viewer-request.js',
+      'functions: cloudfront-js-2.0 and published; the code is functions/viewer-request.js, rewritten per distribution',
       () => {
-        const fn = resource(site, 'aws_cloudfront_function', 'viewer_request');
-        expect(fn.runtime).toBe('cloudfront-js-2.0');
-        expect(fn.publish).toBe(true);
-        expect(fn.code).toBe('${file("${path.module}/functions/viewer-request.js")}');
+        const production = resource(site, 'aws_cloudfront_function', 'viewer_request');
+        const preview = resource(site, 'aws_cloudfront_function', 'preview_viewer_request');
+        for (const fn of [production, preview]) {
+          expect(fn.runtime).toBe('cloudfront-js-2.0');
+          expect(fn.publish).toBe(true);
+        }
+        expect(production.code).toBe('${local.site_function_code}');
+        expect(preview.code).toBe('${local.preview_function_code}');
+        expect(site.locals.function_source).toBe('${file("${path.module}/functions/viewer-request.js")}');
         expect(existsSync(path.join(ROOT, 'functions', 'viewer-request.js'))).toBe(true);
       },
     ],
     [
-      'function: associated as viewer-request on the default behavior',
+      'distributions: enabled, index.html root, HTTP/2 and HTTP/3, IPv6, 403/404 -> /404.html with status 404',
       () => {
-        const behavior = block(resource(site, 'aws_cloudfront_distribution', 'site'), 'default_cache_behavior');
-        expect(blocks(behavior, 'function_association')).toEqual([
-          { event_type: 'viewer-request', function_arn: '${aws_cloudfront_function.viewer_request.arn}' },
-        ]);
-      },
-    ],
-    // ---- distribution ----
-    [
-      'distribution: default root object index.html; enabled',
-      () => {
-        const distribution = resource(site, 'aws_cloudfront_distribution', 'site');
-        expect(distribution.default_root_object).toBe('index.html');
-        expect(distribution.enabled).toBe(true);
-      },
-    ],
-    [
-      'distribution: 403 and 404 both become /404.html with status 404, cached 10 s',
-      () => {
-        const responses = blocks(resource(site, 'aws_cloudfront_distribution', 'site'), 'custom_error_response');
-        const byCode = Object.fromEntries(responses.map((response) => [response.error_code, response]));
-        for (const code of [403, 404]) {
-          expect(byCode[code]).toEqual({
-            error_code: code,
-            response_code: 404,
-            response_page_path: '/404.html',
-            error_caching_min_ttl: 10,
-          });
+        for (const name of DISTRIBUTIONS) {
+          const distribution = resource(site, 'aws_cloudfront_distribution', name);
+          expect([name, distribution.enabled, distribution.default_root_object]).toEqual([name, true, 'index.html']);
+          expect([name, distribution.http_version, distribution.is_ipv6_enabled]).toEqual([name, 'http2and3', true]);
+          const byCode = Object.fromEntries(
+            blocks(distribution, 'custom_error_response').map((response) => [response.error_code, response]),
+          );
+          for (const code of [403, 404]) {
+            expect([name, byCode[code]]).toEqual([
+              name,
+              { error_code: code, response_code: 404, response_page_path: '/404.html', error_caching_min_ttl: 10 },
+            ]);
+          }
         }
-      },
-    ],
-    [
-      'distribution: default behavior uses the managed CachingOptimized policy, compresses, GET/HEAD only, redirects to HTTPS',
-      () => {
-        const behavior = block(resource(site, 'aws_cloudfront_distribution', 'site'), 'default_cache_behavior');
-        const ref = /^\$\{data\.aws_cloudfront_cache_policy\.([a-z0-9_]+)\.id\}$/.exec(
-          behavior.cache_policy_id as string,
-        );
-        expect(ref).not.toBeNull();
-        expect(data(site, 'aws_cloudfront_cache_policy', ref?.[1] as string).name).toBe('Managed-CachingOptimized');
-        expect(behavior.compress).toBe(true);
-        expect(behavior.allowed_methods).toEqual(['GET', 'HEAD']);
-        expect(behavior.cached_methods).toEqual(['GET', 'HEAD']);
-        expect(behavior.viewer_protocol_policy).toBe('redirect-to-https');
-        expect(behavior.target_origin_id).toBe(
-          block(resource(site, 'aws_cloudfront_distribution', 'site'), 'origin').origin_id,
-        );
-        // No legacy forwarded_values / TTLs next to a cache policy.
-        expect(behavior.forwarded_values).toBeUndefined();
-      },
-    ],
-    [
-      'distribution: HTTP/2 and HTTP/3, IPv6, price class from a variable defaulting to PriceClass_100',
-      () => {
-        const distribution = resource(site, 'aws_cloudfront_distribution', 'site');
-        expect(distribution.http_version).toBe('http2and3');
-        expect(distribution.is_ipv6_enabled).toBe(true);
-        expect(distribution.price_class).toBe('${var.price_class}');
+        expect(resource(site, 'aws_cloudfront_distribution', 'site').price_class).toBe('${var.price_class}');
         expect(site.variables.price_class?.default).toBe('PriceClass_100');
       },
     ],
     [
-      'response headers: HSTS >= 1 year with includeSubdomains, preload, override; nosniff; frame options; referrer policy',
+      'distributions: managed CachingOptimized policy, compression, GET/HEAD only, HTTPS only, security headers, a viewer-request function',
       () => {
-        const behavior = block(resource(site, 'aws_cloudfront_distribution', 'site'), 'default_cache_behavior');
-        const ref = /^\$\{aws_cloudfront_response_headers_policy\.([a-z0-9_]+)\.id\}$/.exec(
-          behavior.response_headers_policy_id as string,
-        );
-        expect(ref).not.toBeNull();
-        const config = block(
-          resource(site, 'aws_cloudfront_response_headers_policy', ref?.[1] as string),
-          'security_headers_config',
-        );
-        const hsts = block(config, 'strict_transport_security');
-        expect(Number(resolve(site, hsts.access_control_max_age_sec))).toBeGreaterThanOrEqual(31536000);
-        expect(hsts.include_subdomains).toBe(true);
-        expect(hsts.preload).toBe(true);
-        expect(hsts.override).toBe(true);
-        expect(block(config, 'content_type_options').override).toBe(true);
-        expect(['DENY', 'SAMEORIGIN']).toContain(block(config, 'frame_options').frame_option);
-        expect(block(config, 'frame_options').override).toBe(true);
-        expect(block(config, 'referrer_policy').referrer_policy).toBe('strict-origin-when-cross-origin');
-        expect(block(config, 'referrer_policy').override).toBe(true);
-      },
-    ],
-    // ---- custom domain ----
-    [
-      'custom domain: the switch is domain_name != ""',
-      () => {
-        expect(site.locals.custom_domain).toBe('${var.domain_name != ""}');
-        expect(site.variables.domain_name?.default).toBe('');
-      },
-    ],
-    [
-      'custom domain: ACM certificate in us-east-1 (provider alias) for apex + www, DNS validated, only with a domain',
-      () => {
-        const alias = (site.providers.aws ?? []).find((provider) => provider.alias === 'us_east_1');
-        expect(alias?.region).toBe('us-east-1');
-        const certificate = resource(site, 'aws_acm_certificate', 'site');
-        expect(certificate.provider).toBe('${aws.us_east_1}');
-        expect(certificate.count).toBe('${local.custom_domain ? 1 : 0}');
-        expect(certificate.domain_name).toBe('${var.domain_name}');
-        expect(certificate.subject_alternative_names).toEqual(['www.${var.domain_name}']);
-        expect(certificate.validation_method).toBe('DNS');
-        expect(block(certificate, 'lifecycle').create_before_destroy).toBe(true);
-      },
-    ],
-    [
-      'custom domain: validation CNAMEs in the hosted zone and an aws_acm_certificate_validation in us-east-1',
-      () => {
-        const records = resource(site, 'aws_route53_record', 'certificate_validation');
-        expect(records.zone_id).toBe('${var.hosted_zone_id}');
-        expect(records.for_each).toBe('${toset(local.site_domains)}');
-        expect(records.name).toMatch(/resource_record_name/);
-        expect(records.type).toMatch(/resource_record_type/);
-        expect(JSON.stringify(records.records)).toMatch(/resource_record_value/);
-        expect(site.locals.certificate_validation_options).toMatch(
-          /aws_acm_certificate\.site\[\*\]\.domain_validation_options/,
-        );
-        const validation = resource(site, 'aws_acm_certificate_validation', 'site');
-        expect(validation.provider).toBe('${aws.us_east_1}');
-        expect(validation.count).toBe('${local.custom_domain ? 1 : 0}');
-        expect(validation.certificate_arn).toBe('${aws_acm_certificate.site[0].arn}');
-        expect(validation.validation_record_fqdns).toMatch(/aws_route53_record\.certificate_validation/);
-      },
-    ],
-    [
-      'custom domain: aliases apex + www; viewer certificate is the validated ACM one, sni-only, TLSv1.2_2021; else the default certificate',
-      () => {
-        const distribution = resource(site, 'aws_cloudfront_distribution', 'site');
-        expect(distribution.aliases).toBe('${local.site_domains}');
-        expect(site.locals.site_domains).toBe(
-          '${local.custom_domain ? [var.domain_name, "www.${var.domain_name}"] : []}',
-        );
-        const certificate = block(distribution, 'viewer_certificate');
-        expect(certificate.cloudfront_default_certificate).toBe('${!local.custom_domain}');
-        expect(certificate.acm_certificate_arn).toBe(
-          '${local.custom_domain ? one(aws_acm_certificate_validation.site[*].certificate_arn) : null}',
-        );
-        expect(certificate.ssl_support_method).toBe('${local.custom_domain ? "sni-only" : null}');
-        expect(certificate.minimum_protocol_version).toBe('${local.custom_domain ? "TLSv1.2_2021" : null}');
-      },
-    ],
-    [
-      'custom domain: A and AAAA alias records to the distribution for apex and www',
-      () => {
-        const aliasRecords = Object.values(site.resources.aws_route53_record ?? {}).filter(
-          (record) => blocks(record, 'alias').length > 0,
-        );
-        expect(aliasRecords.map((record) => record.type).sort()).toEqual(['A', 'AAAA']);
-        for (const record of aliasRecords) {
-          expect(record.for_each).toBe('${toset(local.site_domains)}');
-          expect(record.name).toBe('${each.value}');
-          expect(record.zone_id).toBe('${var.hosted_zone_id}');
-          expect(block(record, 'alias')).toEqual({
-            name: '${aws_cloudfront_distribution.site.domain_name}',
-            zone_id: '${aws_cloudfront_distribution.site.hosted_zone_id}',
-            evaluate_target_health: false,
-          });
+        for (const name of DISTRIBUTIONS) {
+          const distribution = resource(site, 'aws_cloudfront_distribution', name);
+          const behavior = block(distribution, 'default_cache_behavior');
+          const ref = /^\$\{data\.aws_cloudfront_cache_policy\.([a-z0-9_]+)\.id\}$/.exec(
+            behavior.cache_policy_id as string,
+          );
+          expect([name, ref !== null]).toEqual([name, true]);
+          expect(data(site, 'aws_cloudfront_cache_policy', ref?.[1] as string).name).toBe('Managed-CachingOptimized');
+          expect([name, behavior.compress, behavior.viewer_protocol_policy]).toEqual([name, true, 'redirect-to-https']);
+          expect([name, behavior.allowed_methods, behavior.cached_methods]).toEqual([
+            name,
+            ['GET', 'HEAD'],
+            ['GET', 'HEAD'],
+          ]);
+          expect([name, behavior.target_origin_id]).toEqual([name, block(distribution, 'origin').origin_id]);
+          expect([name, behavior.response_headers_policy_id]).toEqual([
+            name,
+            name === 'site'
+              ? '${aws_cloudfront_response_headers_policy.security.id}'
+              : '${aws_cloudfront_response_headers_policy.preview[0].id}',
+          ]);
+          expect(blocks(behavior, 'function_association').map((association) => association.event_type)).toEqual([
+            'viewer-request',
+          ]);
+          // No legacy forwarded_values / TTLs next to a cache policy; no legacy (ACL-based) logging.
+          expect(behavior.forwarded_values).toBeUndefined();
+          expect(distribution.logging_config).toBeUndefined();
         }
       },
     ],
-    // ---- state, versions ----
+    [
+      'response headers (both distributions): HSTS >= 1 year with includeSubdomains, preload, override; nosniff; frame options; referrer policy',
+      () => {
+        for (const name of DISTRIBUTIONS) {
+          const behavior = block(resource(site, 'aws_cloudfront_distribution', name), 'default_cache_behavior');
+          const ref = /^\$\{aws_cloudfront_response_headers_policy\.([a-z0-9_]+)(\[0\])?\.id\}$/.exec(
+            behavior.response_headers_policy_id as string,
+          );
+          expect(ref).not.toBeNull();
+          const config = block(
+            resource(site, 'aws_cloudfront_response_headers_policy', ref?.[1] as string),
+            'security_headers_config',
+          );
+          const hsts = block(config, 'strict_transport_security');
+          expect(Number(resolve(site, hsts.access_control_max_age_sec))).toBeGreaterThanOrEqual(31536000);
+          expect(hsts.include_subdomains).toBe(true);
+          expect(hsts.preload).toBe(true);
+          expect(hsts.override).toBe(true);
+          expect(block(config, 'content_type_options').override).toBe(true);
+          expect(['DENY', 'SAMEORIGIN']).toContain(block(config, 'frame_options').frame_option);
+          expect(block(config, 'frame_options').override).toBe(true);
+          expect(block(config, 'referrer_policy').referrer_policy).toBe('strict-origin-when-cross-origin');
+          expect(block(config, 'referrer_policy').override).toBe(true);
+        }
+      },
+    ],
+    [
+      'preview distribution: only with preview_distribution (default false); its own function, certificate and records',
+      () => {
+        expect(site.variables.preview_distribution?.default).toBe(false);
+        for (const [type, name] of [
+          ['aws_cloudfront_distribution', 'preview'],
+          ['aws_cloudfront_function', 'preview_viewer_request'],
+        ]) {
+          expect([name, resource(site, type as string, name as string).count]).toEqual([
+            name,
+            '${var.preview_distribution ? 1 : 0}',
+          ]);
+        }
+        expect(resource(site, 'aws_acm_certificate', 'preview').count).toBe('${local.preview_custom_domain ? 1 : 0}');
+        expect(resource(site, 'aws_acm_certificate', 'preview').provider).toBe('${aws.us_east_1}');
+      },
+    ],
+    [
+      'access logs: off by default; S3 server access logs and CloudFront standard logs v2 (no ACL-based legacy logging)',
+      () => {
+        expect(site.variables.access_logs?.default).toBe(false);
+        expect(resource(site, 'aws_s3_bucket', 'logs').count).toBe('${var.access_logs ? 1 : 0}');
+        expect(resource(site, 'aws_s3_bucket_logging', 'site').count).toBe('${var.access_logs ? 1 : 0}');
+        expect(resource(site, 'aws_cloudwatch_log_delivery_source', 'cloudfront').log_type).toBe('ACCESS_LOGS');
+        expect(resource(site, 'aws_cloudwatch_log_delivery_source', 'cloudfront').provider).toBe('${aws.us_east_1}');
+        expect(site.resources.aws_s3_bucket_acl).toBeUndefined();
+      },
+    ],
+    [
+      'moved blocks: the hardening that moved into modules/private-bucket keeps its state (no destroy and re-create)',
+      () => {
+        for (const [dir, bucket, call] of [
+          ['s3.tf', 'site', 'content_bucket'],
+          ['bootstrap/main.tf', 'state', 'state_bucket'],
+        ] as const) {
+          const text = readFileSync(path.join(ROOT, dir), 'utf8');
+          for (const type of HARDENING_TYPES) {
+            const target = `module.${call}.${type}.this${type === 'aws_s3_bucket_versioning' ? '[0]' : ''}`;
+            expect(text).toContain(`from = ${type}.${bucket}\n  to   = ${target}\n`);
+          }
+        }
+      },
+    ],
     [
       'state: s3 backend with use_lockfile and encrypt, no DynamoDB, bucket/key/region left to -backend-config',
       () => {
@@ -519,15 +435,23 @@ describe('terraform/ (site module)', () => {
       },
     ],
     [
-      'versions: Terraform >= 1.10, AWS provider pinned with a pessimistic (~>) constraint',
+      'versions: Terraform >= 1.10; AWS provider >= 5.100, < 7.0 (5.100 and every 6.x)',
       () => {
         const settings = site.terraform.find((candidate) => candidate.required_version);
         const match = /^>=\s*(\d+)\.(\d+)/.exec(settings?.required_version as string);
         expect(match).not.toBeNull();
         expect(Number(match?.[1]) * 1000 + Number(match?.[2])).toBeGreaterThanOrEqual(1010);
-        const providers = block(settings as Body, 'required_providers');
-        expect(providers.aws.source).toBe('hashicorp/aws');
-        expect(providers.aws.version).toMatch(/^~>\s*\d+\.\d+$/);
+        expect(awsConstraint(site)).toBe('>= 5.100, < 7.0');
+      },
+    ],
+    [
+      'lock files: committed for both root modules, on one provider version inside the allowed range',
+      () => {
+        const version = lockedAwsVersion(ROOT);
+        expect(lockedAwsVersion(BOOTSTRAP)).toBe(version);
+        expect(atLeast(version, '5.100.0')).toBe(true);
+        expect(atLeast(version, '7.0.0')).toBe(false);
+        expect(readFileSync(path.join(ROOT, '.gitignore'), 'utf8')).not.toMatch(/lock\.hcl/);
       },
     ],
     [
@@ -539,7 +463,6 @@ describe('terraform/ (site module)', () => {
         expect(aws.find((provider) => provider.alias === 'us_east_1')?.region).toBe('us-east-1');
       },
     ],
-    // ---- variables and outputs ----
     [
       'variables: every variable has a description and a type',
       () => {
@@ -647,16 +570,49 @@ describe('terraform/ (site module)', () => {
       },
     ],
     [
-      'outputs: bucket_name, distribution_id, distribution_domain_name, site_url (https://domain or https://cloudfront domain)',
+      'variables: preview_domain_name is a DNS name, needs preview_distribution and differs from the site',
       () => {
-        expect(site.outputs.bucket_name?.value).toBe('${aws_s3_bucket.site.id}');
-        expect(site.outputs.distribution_id?.value).toBe('${aws_cloudfront_distribution.site.id}');
-        expect(site.outputs.distribution_domain_name?.value).toBe('${aws_cloudfront_distribution.site.domain_name}');
-        expect(site.outputs.site_url?.value).toBe(
-          '${local.custom_domain ? "https://${var.domain_name}" : "https://${aws_cloudfront_distribution.site.domain_name}"}',
+        const validations = blocks(site.variables.preview_domain_name as Body, 'validation');
+        const pattern = regexOf((validations[0] as Body).condition as string);
+        for (const good of ['preview.parl.ai', 'parlai-previews.net'])
+          expect([good, pattern.test(good)]).toEqual([good, true]);
+        for (const bad of ['https://preview.parl.ai', 'Preview.parl.ai', 'preview']) {
+          expect([bad, pattern.test(bad)]).toEqual([bad, false]);
+        }
+        const conditions = validations.map((validation) => validation.condition as string);
+        expect(conditions).toContain('${var.preview_domain_name == "" || var.preview_distribution}');
+        expect(conditions.some((condition) => condition.includes('var.preview_domain_name != var.domain_name'))).toBe(
+          true,
         );
-        for (const output of Object.values(site.outputs)) expect(typeof output.description).toBe('string');
       },
+    ],
+  ];
+
+  it.each(invariants)('%s', (_name, check) => check());
+});
+
+describe('terraform/modules/private-bucket (shared bucket hardening)', () => {
+  const invariants: Array<[string, () => void]> = [
+    [
+      'one of each hardening resource, each on var.bucket',
+      () => {
+        for (const type of HARDENING_TYPES) {
+          const [, body] = onlyResource(privateBucket, type);
+          expect([type, body.bucket]).toEqual([type, '${var.bucket}']);
+        }
+      },
+    ],
+    [
+      'the bucket resource itself stays with the caller (prevent_destroy cannot be a variable)',
+      () => {
+        expect(privateBucket.resources.aws_s3_bucket).toBeUndefined();
+        expect(privateBucket.terraform.some((settings) => settings.backend)).toBe(false);
+        expect(privateBucket.providers.aws).toBeUndefined();
+      },
+    ],
+    [
+      'the module states a provider floor only; the root modules pin the range',
+      () => expect(awsConstraint(privateBucket)).toBe('>= 5.100'),
     ],
   ];
 
@@ -665,23 +621,7 @@ describe('terraform/ (site module)', () => {
 
 describe('terraform/bootstrap (state bucket)', () => {
   const invariants: Array<[string, () => void]> = [
-    [
-      'state bucket: public access block has all four flags on',
-      () => expectPublicAccessBlocked(bootstrap, 'aws_s3_bucket.state'),
-    ],
-    ['state bucket: ownership BucketOwnerEnforced', () => expectOwnerEnforced(bootstrap, 'aws_s3_bucket.state')],
-    ['state bucket: SSE-S3 AES256 with bucket key', () => expectEncrypted(bootstrap, 'aws_s3_bucket.state')],
-    ['state bucket: versioning Enabled', () => expectVersioned(bootstrap, 'aws_s3_bucket.state')],
-    [
-      'state bucket: policy denies non-TLS access and is attached',
-      () => {
-        const [name, document] = Object.entries(bootstrap.data.aws_iam_policy_document ?? {})[0] ?? [];
-        expect(name).toBeDefined();
-        expectDenyInsecureTransport(document as Body, 'aws_s3_bucket.state');
-        const [, policy] = onlyResource(bootstrap, 'aws_s3_bucket_policy');
-        expect(policy.policy).toBe(`\${data.aws_iam_policy_document.${name}.json}`);
-      },
-    ],
+    ['state bucket: hardened by modules/private-bucket', () => expectEveryBucketHardened(bootstrap)],
     [
       'state bucket: named by a variable, protected from destroy',
       () => {
@@ -715,6 +655,10 @@ describe('terraform/bootstrap (state bucket)', () => {
         }
         expect(bootstrap.outputs.state_bucket_name?.value).toBe('${aws_s3_bucket.state.id}');
       },
+    ],
+    [
+      'bootstrap: same AWS provider range as the site module',
+      () => expect(awsConstraint(bootstrap)).toBe(awsConstraint(site)),
     ],
   ];
 

@@ -34,8 +34,23 @@ type Handler = (event: {
 }) => CloudFrontRequest | CloudFrontResponse;
 
 const FUNCTION_FILE = path.resolve(process.cwd(), 'terraform', 'functions', 'viewer-request.js');
+const CLOUDFRONT_TF = path.resolve(process.cwd(), 'terraform', 'cloudfront.tf');
 let code = '';
 let handler: Handler;
+
+/** The role line Terraform looks for and rewrites per distribution (local.function_role_line). */
+function roleLine(): string {
+  const match = /function_role_line\s*=\s*"((?:[^"\\]|\\.)*)"/.exec(readFileSync(CLOUDFRONT_TF, 'utf8'));
+  if (!match) throw new Error('local.function_role_line not found in terraform/cloudfront.tf');
+  return match[1] as string;
+}
+
+/** The function as Terraform deploys it for a distribution with this role (the same replace()). */
+function handlerFor(role: 'site-and-previews' | 'site' | 'previews'): Handler {
+  const source = code.replace(roleLine(), `var DISTRIBUTION_ROLE = '${role}';`);
+  if (role !== 'site-and-previews' && source === code) throw new Error('the role line was not replaced');
+  return vm.runInNewContext(`${source}\n;handler`, Object.create(null), { filename: FUNCTION_FILE }) as Handler;
+}
 
 beforeAll(() => {
   code = readFileSync(FUNCTION_FILE, 'utf8');
@@ -190,5 +205,63 @@ describe('viewer-request function', () => {
       statusDescription: 'Not Found',
       body: { encoding: 'text', data: 'Not Found\n' },
     });
+  });
+});
+
+describe('viewer-request function with a preview distribution (DISTRIBUTION_ROLE, rewritten by Terraform)', () => {
+  it('the committed file carries the exact role line terraform/cloudfront.tf replaces', () => {
+    expect(roleLine()).toBe("var DISTRIBUTION_ROLE = 'site-and-previews';");
+    expect(code.split('\n')).toContain(roleLine());
+  });
+
+  const production: Array<[string, ReturnType<typeof event>, string]> = [
+    ['site pages are served', event('/docs/'), 'pass /docs/index.html'],
+    ['the root is served', event('/'), 'pass /index.html'],
+    ['a preview index is 404', event('/pr-42/'), '404'],
+    ['a preview page is 404', event('/pr-42/docs/page.html'), '404'],
+    ['a preview root without slash is 404 (not redirected)', event('/pr-42'), '404'],
+    ['a percent-encoded preview path is 404 too', event('/pr%2D42/index.html'), '404'],
+    ['a page merely starting with pr- is served', event('/pr-guide.html'), 'pass /pr-guide.html'],
+    ['a directory pr-x (not a number) is served', event('/pr-x/'), 'pass /pr-x/index.html'],
+    ['www. still redirects to the apex', event('/pr-1/', 'www.example.com'), '301 https://example.com/pr-1/'],
+  ];
+
+  it.each(production)("production ('site'): %s", (_name, input, expected) => {
+    expect(outcome(handlerFor('site')(input))).toBe(expected);
+  });
+
+  const previews: Array<[string, ReturnType<typeof event>, string]> = [
+    ['a preview index is served', event('/pr-42/', 'd222.cloudfront.net'), 'pass /pr-42/index.html'],
+    ['a preview page is served', event('/pr-42/docs/page.html'), 'pass /pr-42/docs/page.html'],
+    ['a preview root redirects to its slash form', event('/pr-42'), '301 /pr-42/'],
+    ['a preview directory redirects to its slash form', event('/pr-42/docs'), '301 /pr-42/docs/'],
+    ['the site root is 404', event('/'), '404'],
+    ['a site page is 404', event('/docs/page.html'), '404'],
+    ['the site 404 page is not served directly', event('/404.html'), '404'],
+    ['pr- without a number is 404', event('/pr-x/'), '404'],
+    ['a path that only contains a preview prefix is 404', event('/a/pr-1/'), '404'],
+    ['the manifest inside a preview is still 404', event('/pr-42/.parlai-site-deploy.json.gz'), '404'],
+    [
+      'a percent-encoded preview path is served as the key S3 decodes',
+      event('/pr%2D42/x.html'),
+      'pass /pr%2D42/x.html',
+    ],
+  ];
+
+  it.each(previews)("previews ('previews'): %s", (_name, input, expected) => {
+    expect(outcome(handlerFor('previews')(input))).toBe(expected);
+  });
+
+  it("the committed default ('site-and-previews') serves site and previews alike", () => {
+    const both = handlerFor('site-and-previews');
+    expect(outcome(both(event('/pr-42/')))).toBe('pass /pr-42/index.html');
+    expect(outcome(both(event('/docs/')))).toBe('pass /docs/index.html');
+  });
+
+  it('stays inside the CloudFront Functions size limit in every variant', () => {
+    for (const role of ['site', 'previews'] as const) {
+      const source = code.replace(roleLine(), `var DISTRIBUTION_ROLE = '${role}';`);
+      expect(Buffer.byteLength(source, 'utf8')).toBeLessThan(10 * 1024);
+    }
   });
 });

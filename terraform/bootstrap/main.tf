@@ -7,87 +7,46 @@ resource "aws_s3_bucket" "state" {
   }
 }
 
-resource "aws_s3_bucket_public_access_block" "state" {
-  bucket = aws_s3_bucket.state.id
+# Public access block, ACLs off, SSE-S3, versioning (every state write is kept as a version: a corrupted or
+# wrongly applied state can be restored), lifecycle and the TLS-only policy: the same hardening as the
+# content bucket, from one shared module.
+module "state_bucket" {
+  source = "../modules/private-bucket"
 
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
+  bucket                            = aws_s3_bucket.state.id
+  bucket_arn                        = aws_s3_bucket.state.arn
+  versioning                        = true
+  noncurrent_version_retention_days = var.noncurrent_version_retention_days
+  lifecycle_rule_id                 = "expire-old-state-versions"
 }
 
-resource "aws_s3_bucket_ownership_controls" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
+# Addresses before the hardening moved into modules/private-bucket.
+moved {
+  from = aws_s3_bucket_public_access_block.state
+  to   = module.state_bucket.aws_s3_bucket_public_access_block.this
 }
 
-resource "aws_s3_bucket_server_side_encryption_configuration" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-    bucket_key_enabled = true
-  }
+moved {
+  from = aws_s3_bucket_ownership_controls.state
+  to   = module.state_bucket.aws_s3_bucket_ownership_controls.this
 }
 
-# Every state write is kept as a version: a corrupted or wrongly applied state can be restored.
-resource "aws_s3_bucket_versioning" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.state
+  to   = module.state_bucket.aws_s3_bucket_server_side_encryption_configuration.this
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "state" {
-  bucket = aws_s3_bucket.state.id
-
-  rule {
-    id     = "expire-old-state-versions"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_retention_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.state]
+moved {
+  from = aws_s3_bucket_versioning.state
+  to   = module.state_bucket.aws_s3_bucket_versioning.this[0]
 }
 
-data "aws_iam_policy_document" "state" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.state.arn, "${aws_s3_bucket.state.arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.state
+  to   = module.state_bucket.aws_s3_bucket_lifecycle_configuration.this
 }
 
-resource "aws_s3_bucket_policy" "state" {
-  bucket = aws_s3_bucket.state.id
-  policy = data.aws_iam_policy_document.state.json
-
-  depends_on = [aws_s3_bucket_public_access_block.state]
+moved {
+  from = aws_s3_bucket_policy.state
+  to   = module.state_bucket.aws_s3_bucket_policy.this
 }

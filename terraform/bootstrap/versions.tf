@@ -8,8 +8,8 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # Same range as the site module: the current major, without the next one's breaking changes.
-      version = "~> 6.0"
+      # Same range as the site module (see ../versions.tf): 5.100 (the last 5.x) and all of 6.x.
+      version = ">= 5.100, < 7.0"
     }
   }
 }

@@ -7,6 +7,12 @@
 //   2. The deploy manifest (key basename ".parlai-site-deploy.json.gz", at any depth, e.g. under a
 //      preview prefix) is answered with 404: it is bookkeeping for the deploy action, not site content.
 //      The bucket policy denies CloudFront that key as well (defence in depth).
+//   2b. Pull-request previews (/pr-<number> and everything under /pr-<number>/), by DISTRIBUTION_ROLE:
+//      'site-and-previews' serves them like any other path (one distribution for both, the module's
+//      default); 'site' (the production distribution when previews have their own) answers them with
+//      404; 'previews' (the preview distribution) answers everything else with 404. The path is
+//      percent-decoded first, as S3 decodes it ("/pr%2D1/" is the key "pr-1/"), and the bucket policy
+//      enforces the same split on the keys (defence in depth).
 //   3. A URI ending in "/" is served from "<uri>index.html" ("/" -> "/index.html",
 //      "/pr-42/" -> "/pr-42/index.html").
 //   4. A URI whose last segment has no dot ("/docs", "/v1.2/guide") is redirected (301) to the same URI
@@ -21,6 +27,14 @@
 // exported or required.
 
 var MANIFEST_NAME = '.parlai-site-deploy.json.gz';
+
+// Which paths this distribution serves: 'site-and-previews', 'site' or 'previews' (see above). Terraform
+// rewrites this one line for each distribution (cloudfront.tf); the file as committed is the single-
+// distribution default.
+var DISTRIBUTION_ROLE = 'site-and-previews';
+
+// "/pr-42" or "/pr-42/..." (the deploy action's preview prefix pr-<pull request number>/).
+var PREVIEW_PATH = /^\/pr-[0-9]+(\/|$)/;
 
 // Rebuilds "?a=1&b=2&b=3" from the cloudfront-js-2.0 querystring object:
 //   { a: { value: '1' }, b: { value: '2', multiValue: [{ value: '2' }, { value: '3' }] } }
@@ -81,6 +95,15 @@ function notFound() {
   };
 }
 
+// The whole path, percent-decoded when it can be (S3 decodes the key the same way).
+function decodedPath(uri) {
+  try {
+    return decodeURIComponent(uri);
+  } catch (e) {
+    return uri;
+  }
+}
+
 // The last path segment, percent-decoded when it can be ("%2Eparlai-..." names the same S3 key).
 function lastSegment(uri) {
   var segment = uri.substring(uri.lastIndexOf('/') + 1);
@@ -104,6 +127,13 @@ function handler(event) {
   var last = lastSegment(uri);
   if (last === MANIFEST_NAME) {
     return notFound();
+  }
+
+  if (DISTRIBUTION_ROLE !== 'site-and-previews') {
+    var isPreview = PREVIEW_PATH.test(decodedPath(uri));
+    if (isPreview !== (DISTRIBUTION_ROLE === 'previews')) {
+      return notFound();
+    }
   }
 
   if (uri.charAt(uri.length - 1) === '/') {
