@@ -37,11 +37,14 @@ const documentedPolicies: Policies = (role) => JSON.parse(read(`examples/iam/${r
 const CONFIGURE_AWS = /^aws-actions\/configure-aws-credentials@/;
 const CHECKOUT = /^actions\/checkout@/;
 /** Commands that run code (the caller's build, package installs) rather than the workflow's own shell. */
-const RUNS_CODE = /(^|[\s;&|(])(npm|npx|yarn|pnpm|pip|pip3|python|python3|node|make|bash|sh|eval|source|\.)(\s|$)|\.\//m;
+const RUNS_CODE =
+  /(^|[\s;&|(])(npm|npx|yarn|pnpm|pip|pip3|python|python3|node|make|bash|sh|eval|source|\.)(\s|$)|\.\//m;
 
 /** A step or job `env:` that hands AWS keys to the job. */
 function awsKeysIn(env: unknown): boolean {
-  return Object.keys((env ?? {}) as Doc).some((name) => /^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$/.test(name));
+  return Object.keys((env ?? {}) as Doc).some((name) =>
+    /^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$/.test(name),
+  );
 }
 
 /** Does this job run code of the caller's repository (a build, package installs, a checkout of its code)? */
@@ -108,7 +111,12 @@ function dutyRoles(job: JobRun): string[] {
 }
 
 /** Plays one event through a workflow and returns what would go wrong. */
-export function eventProblems(source: string, workflow: Doc, event: GitHubEvent, policies: Policies = documentedPolicies) {
+export function eventProblems(
+  source: string,
+  workflow: Doc,
+  event: GitHubEvent,
+  policies: Policies = documentedPolicies,
+) {
   const problems: string[] = [];
   const result = play(workflow, event);
   const onMain = event.github.ref === 'refs/heads/main';
@@ -128,7 +136,8 @@ export function eventProblems(source: string, workflow: Doc, event: GitHubEvent,
       if (CONFIGURE_AWS.test(step.uses) && step.with['role-to-assume'] !== undefined) {
         const role = ROLES.find((r) => r.name === job.assumed[assumedIndex]);
         assumedIndex += 1;
-        if (!role) problems.push(`${where} assumes a role that is not documented: ${toText(step.with['role-to-assume'])}`);
+        if (!role)
+          problems.push(`${where} assumes a role that is not documented: ${toText(step.with['role-to-assume'])}`);
         else if (!job.sub) problems.push(`${where} assumes the ${role.name} role without an OIDC token`);
         else if (!trusts(policies(role), job.sub))
           problems.push(`${where} assumes the ${role.name} role, whose trust policy rejects ${job.sub}`);

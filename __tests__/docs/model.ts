@@ -6,7 +6,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { parse as parseYaml } from 'yaml';
-import { condition, contextPaths, interpolate, parse, templateExpressions, toText, type Scope, type Value } from './expressions.js';
+import {
+  condition,
+  contextPaths,
+  interpolate,
+  parse,
+  templateExpressions,
+  toText,
+  type Scope,
+  type Value,
+} from './expressions.js';
 
 export const REPO = process.cwd();
 export const read = (file: string) => readFileSync(path.join(REPO, file), 'utf8');
@@ -42,7 +51,7 @@ export function classify(doc: unknown): Snippet['kind'] | null {
       ? 'steps'
       : null;
   }
-  if (doc && typeof doc === 'object' && 'jobs' in doc) return 'on' in doc || true in doc ? 'workflow' : 'jobs';
+  if (doc && typeof doc === 'object' && 'jobs' in doc) return 'on' in doc ? 'workflow' : 'jobs';
   return null;
 }
 
@@ -192,7 +201,12 @@ export const EVENTS: Record<string, GitHubEvent> = {
     oidc: false,
     secrets: false,
   },
-  'tag v1.2.3 pushed': { name: 'tag v1.2.3 pushed', github: onRef('push', 'refs/tags/v1.2.3'), oidc: true, secrets: true },
+  'tag v1.2.3 pushed': {
+    name: 'tag v1.2.3 pushed',
+    github: onRef('push', 'refs/tags/v1.2.3'),
+    oidc: true,
+    secrets: true,
+  },
 };
 
 /** Does the workflow's `on:` start a run for this event? */
@@ -213,7 +227,10 @@ export function triggers(on: unknown, github: Doc): boolean {
     if (ref.startsWith('refs/heads/')) {
       if (hasTagFilter && !hasBranchFilter) return false;
       const name = ref.slice('refs/heads/'.length);
-      return matches(filter.branches, name) && !(filter['branches-ignore'] ?? []).some((p: string) => picomatch.isMatch(name, p));
+      return (
+        matches(filter.branches, name) &&
+        !(filter['branches-ignore'] ?? []).some((p: string) => picomatch.isMatch(name, p))
+      );
     }
     if (ref.startsWith('refs/tags/')) {
       if (hasBranchFilter && !hasTagFilter) return false;
@@ -270,9 +287,24 @@ export interface Role {
 }
 
 export const ROLES: Role[] = [
-  { name: 'deploy', variable: 'AWS_DEPLOY_ROLE_ARN', trust: 'github-oidc-trust-policy.json', policy: 'deploy-policy.json' },
-  { name: 'infra', variable: 'AWS_INFRA_ROLE_ARN', trust: 'github-oidc-trust-policy.json', policy: 'terraform-policy.json' },
-  { name: 'plan', variable: 'AWS_PLAN_ROLE_ARN', trust: 'github-oidc-trust-policy-plan.json', policy: 'plan-policy.json' },
+  {
+    name: 'deploy',
+    variable: 'AWS_DEPLOY_ROLE_ARN',
+    trust: 'github-oidc-trust-policy.json',
+    policy: 'deploy-policy.json',
+  },
+  {
+    name: 'infra',
+    variable: 'AWS_INFRA_ROLE_ARN',
+    trust: 'github-oidc-trust-policy.json',
+    policy: 'terraform-policy.json',
+  },
+  {
+    name: 'plan',
+    variable: 'AWS_PLAN_ROLE_ARN',
+    trust: 'github-oidc-trust-policy-plan.json',
+    policy: 'plan-policy.json',
+  },
   {
     name: 'preview',
     variable: 'AWS_PREVIEW_ROLE_ARN',
@@ -300,7 +332,8 @@ export function trusts(policy: Doc, sub: string): boolean {
   return (policy.Statement as Doc[]).some((statement) => {
     if (statement.Effect !== 'Allow') return false;
     if (toArray(statement.Action).every((action) => action !== 'sts:AssumeRoleWithWebIdentity')) return false;
-    if (!/:oidc-provider\/token\.actions\.githubusercontent\.com$/.test(statement.Principal?.Federated ?? '')) return false;
+    if (!/:oidc-provider\/token\.actions\.githubusercontent\.com$/.test(statement.Principal?.Federated ?? ''))
+      return false;
     const conditions = (statement.Condition ?? {}) as Record<string, Record<string, string | string[]>>;
     if (!conditions.StringEquals && !conditions.StringLike) return false;
     // An unconditioned sub would trust every repository on GitHub.
@@ -314,9 +347,12 @@ export function trusts(policy: Doc, sub: string): boolean {
         if (operator === 'StringEquals') return toArray(expected).includes(actual);
         if (operator === 'StringLike')
           return toArray(expected).some((pattern) =>
-            new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(
-              actual,
-            ),
+            new RegExp(
+              `^${pattern
+                .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+                .replace(/\*/g, '.*')
+                .replace(/\?/g, '.')}$`,
+            ).test(actual),
           );
         throw new Error(`trust policy condition operator ${operator} is not modelled`);
       }),
@@ -343,7 +379,8 @@ export function subjectFor(github: Doc, environment: string | null): string {
 export const OWN = {
   deploy: /^(?:[A-Za-z0-9_.-]+\/parlai-site-deploy@\S+|\.\/\.parlai-site-deploy)$/,
   infra: /^(?:[A-Za-z0-9_.-]+\/parlai-site-deploy\/infra@\S+|\.\/\.parlai-site-deploy\/infra)$/,
-  workflow: /^(?:[A-Za-z0-9_.-]+\/parlai-site-deploy\/\.github\/workflows\/deploy-site\.yml@\S+|\.\/\.github\/workflows\/deploy-site\.yml)$/,
+  workflow:
+    /^(?:[A-Za-z0-9_.-]+\/parlai-site-deploy\/\.github\/workflows\/deploy-site\.yml@\S+|\.\/\.github\/workflows\/deploy-site\.yml)$/,
 };
 
 const CONFIGURE_AWS = /^aws-actions\/configure-aws-credentials@/;
@@ -400,13 +437,16 @@ export function play(
   options: { inputs?: Record<string, Value>; prefix?: string; callerPermissions?: unknown } = {},
 ): Play {
   const github = event.github;
-  const on = doc.on ?? doc[true as unknown as string];
+  const on = doc.on;
   const called = options.inputs !== undefined;
   if (!called && !triggers(on, github)) return { triggered: false, jobs: [] };
   const inputs: Record<string, Value> = {};
   if (called) {
     for (const [name, spec] of Object.entries((on?.workflow_call?.inputs ?? {}) as Record<string, Doc>)) {
-      inputs[name] = name in options.inputs! ? options.inputs![name]! : ((spec.default as Value) ?? (spec.type === 'boolean' ? false : ''));
+      inputs[name] =
+        name in options.inputs!
+          ? options.inputs![name]!
+          : ((spec.default as Value) ?? (spec.type === 'boolean' ? false : ''));
     }
   }
   const jobs = (doc.jobs ?? {}) as Record<string, Doc>;
@@ -442,7 +482,10 @@ export function play(
         prefix: `${fullId}/`,
         callerPermissions: permissions,
       });
-      runs.push({ id: fullId, job, ran, permissions, idToken: false, sub: null, steps: [], assumed: [] }, ...inner.jobs);
+      runs.push(
+        { id: fullId, job, ran, permissions, idToken: false, sub: null, steps: [], assumed: [] },
+        ...inner.jobs,
+      );
       results[id] = { result: 'success', outputs: {} };
       continue;
     }
@@ -471,7 +514,8 @@ export function play(
         const role = roleOf(withValues['role-to-assume']);
         assumed.push(role ? role.name : `unknown role ${toText(withValues['role-to-assume'])}`);
       }
-      if (typeof step.id === 'string') stepsContext[step.id] = { outputs: stepOutputs(uses, step.id), outcome: 'success' };
+      if (typeof step.id === 'string')
+        stepsContext[step.id] = { outputs: stepOutputs(uses, step.id), outcome: 'success' };
     }
     const outputScope: Scope = {
       contexts: contextsFor(github, event, { inputs, needs: needsContext, steps: stepsContext as Value }),
@@ -506,7 +550,10 @@ export function expressionsIn(value: unknown, where = ''): Array<{ where: string
     return Object.entries(value).flatMap(([key, item]) => {
       const here = where ? `${where}.${key}` : key;
       // `if:` may omit ${{ }}.
-      if ((key === 'if' && typeof item === 'string' && !item.includes('${{')) || (key === 'if' && typeof item === 'boolean'))
+      if (
+        (key === 'if' && typeof item === 'string' && !item.includes('${{')) ||
+        (key === 'if' && typeof item === 'boolean')
+      )
         return typeof item === 'string' ? [{ where: here, expression: item.trim() }] : [];
       return expressionsIn(item, here);
     });

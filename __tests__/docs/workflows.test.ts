@@ -102,12 +102,14 @@ describe.each(ALL.map((snippet) => [label(snippet), snippet] as const))('%s', (_
           if (!known.has(root!)) problems.push(`${jobId}.${where}: unknown context ${root}`);
           if (root === 'needs' && !needs.has(name!)) problems.push(`${jobId}.${where}: needs.${name} is not in needs`);
           if (root === 'steps' && !stepIds.includes(name!)) problems.push(`${jobId}.${where}: no earlier step ${name}`);
-          if (root === 'inputs' && !declaredInputs.has(name!)) problems.push(`${jobId}.${where}: undeclared input ${name}`);
+          if (root === 'inputs' && !declaredInputs.has(name!))
+            problems.push(`${jobId}.${where}: undeclared input ${name}`);
           if (root === 'vars' && !new RegExp(`\\b${name}\\b`).test(PROSE + snippet.text.replace(/^(?!\s*#).*$/gm, '')))
             problems.push(`${jobId}.${where}: repository variable ${name} is documented nowhere`);
         }
       };
-      for (const { where, expression } of expressionsIn({ ...job, steps: undefined, outputs: undefined })) check(where, expression);
+      for (const { where, expression } of expressionsIn({ ...job, steps: undefined, outputs: undefined }))
+        check(where, expression);
       for (const [index, step] of ((job.steps ?? []) as Doc[]).entries()) {
         for (const { where, expression } of expressionsIn(step, `steps[${index}]`)) check(where, expression);
         if (typeof step.id === 'string') stepIds.push(step.id);
