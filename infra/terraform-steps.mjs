@@ -23,6 +23,8 @@
 //   INPUT_APPLY               'true' applies the saved plan; 'false' (default) only plans
 //   INPUT_WORKING_DIRECTORY   the Terraform root module  (default: ../terraform next to this script)
 //   INPUT_LOCK_TIMEOUT        how long plan/apply wait for the state lock (default 5m)
+//   INPUT_LOCK                'false' plans without taking the state lock, so a read-only role can plan
+//                             (default 'true'; an apply always locks)
 //   TERRAFORM_BIN             terraform executable       (default 'terraform', looked up on PATH)
 //   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY  files the runner provides; without them outputs go to stdout
 
@@ -97,11 +99,15 @@ export function readConfig(env = process.env, scriptDir = path.dirname(fileURLTo
     apply: parseBoolean('apply', input(env, 'APPLY', 'false')),
     workingDirectory: path.resolve(input(env, 'WORKING_DIRECTORY') || path.join(scriptDir, '..', 'terraform')),
     lockTimeout: input(env, 'LOCK_TIMEOUT', '5m'),
+    lock: parseBoolean('lock', input(env, 'LOCK', 'true')),
     terraform: env.TERRAFORM_BIN || 'terraform',
   };
   if (!config.stateBucket)
     throw new StepError("Input 'state-bucket' is required: the S3 bucket that holds the Terraform state.");
   if (!config.siteName) throw new StepError("Input 'site-name' is required.");
+  if (config.apply && !config.lock) {
+    throw new StepError("Input 'lock' can only be false for a plan: an apply must hold the state lock.");
+  }
   if (!/^[0-9]+(ms|s|m|h)$/.test(config.lockTimeout)) {
     throw new StepError(`Lock timeout '${config.lockTimeout}' is not a duration such as 5m or 300s.`);
   }
@@ -130,7 +136,9 @@ export function planArgs(config) {
   return [
     'plan',
     '-input=false',
-    `-lock-timeout=${config.lockTimeout}`,
+    // Without the lock a plan writes nothing to the state bucket (a read-only role can run it); it may then
+    // read a state that an apply is changing, which only makes that plan stale, never the state wrong.
+    ...(config.lock === false ? ['-lock=false'] : [`-lock-timeout=${config.lockTimeout}`]),
     `-out=${PLAN_FILE}`,
     `-var=site_name=${config.siteName}`,
     `-var=domain_name=${config.domainName}`,

@@ -1,8 +1,12 @@
-// Action and workflow files against GitHub's schemas (@action-validator/cli, offline), plus two supply-chain
+// Action and workflow files against GitHub's schemas (@action-validator/cli, offline), plus the supply-chain
 // and injection rules the schemas do not cover:
-//   - every third-party action is pinned to a full 40-hex commit SHA with a `# vX.Y.Z` comment;
+//   - every third-party action is pinned to a full 40-hex commit SHA with a `# vX.Y.Z` comment, and one
+//     action is pinned to one SHA across all files (Dependabot updates them together);
+//   - this project's own actions are referred to as `YOUR_ORG/parlai-site-deploy…@vN` in examples, and from
+//     this repository's workflows only locally (`./…`, checked out at the called commit), never by a tag;
 //   - no `run:` script interpolates `${{ inputs.* }}` or `${{ github.event.* }}` (script injection): such
 //     values must reach scripts through `env:`.
+// The documentation's workflow snippets get the same schema check in __tests__/docs/workflows.test.ts.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,8 +19,8 @@ const REPO = process.cwd();
 const require = createRequire(path.join(REPO, 'package.json'));
 const VALIDATOR = path.join(path.dirname(require.resolve('@action-validator/cli/package.json')), 'cli.mjs');
 
-/** Our own actions, versioned by tag (a fork changes `org`). */
-const OWN_ACTION = /^org\/parlai-site-deploy(\/[^@]+)?@v\d+$/;
+/** Our own actions as the examples refer to them: the placeholder owner, a release tag. */
+const OWN_ACTION = /^YOUR_ORG\/parlai-site-deploy(\/[^@]+)?@v\d+$/;
 const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[^@\s]+)?@[0-9a-f]{40}$/;
 
 function yamlFiles(dir: string): string[] {
@@ -58,9 +62,13 @@ function usesOf(doc: Doc): string[] {
   return refs;
 }
 
-/** Third-party references that are not pinned to a full commit SHA. */
-function unpinned(refs: string[]): string[] {
-  return refs.filter((ref) => !ref.startsWith('./') && !OWN_ACTION.test(ref) && !PINNED.test(ref));
+/**
+ * References that are neither pinned to a full commit SHA nor local. This project's own actions by tag are
+ * allowed in the examples only: this repository's workflows use the copy checked out at the called commit.
+ */
+function unpinned(refs: string[], file = 'examples/workflows/x.yml'): string[] {
+  const ownByTagAllowed = file.startsWith('examples/');
+  return refs.filter((ref) => !ref.startsWith('./') && !(ownByTagAllowed && OWN_ACTION.test(ref)) && !PINNED.test(ref));
 }
 
 /** Pinned references whose line lacks a `# vX.Y.Z` version comment. */
@@ -115,22 +123,29 @@ describe('GitHub schemas (@action-validator/cli)', () => {
     );
   });
 
-  // The repository's own action.yml is written elsewhere; until it exists only that file is skipped.
-  const itIfExists = (file: string) => (existsSync(path.join(REPO, file)) ? it : it.skip);
-
   for (const file of FILES) {
-    itIfExists(file)(`${file} is valid`, () => {
+    it(`${file} is valid`, () => {
       const result = validate(file);
       expect({ file, status: result.status, errors: result.stderr.trim() }).toEqual({ file, status: 0, errors: '' });
     });
   }
 
-  it('node actions use a runtime GitHub supports', () => {
-    for (const file of FILES.filter((name) => name.endsWith('action.yml') && existsSync(path.join(REPO, name)))) {
-      const using = (parse(readFileSync(path.join(REPO, file), 'utf8')) as Doc)?.runs?.using as string;
-      if (using.startsWith('node')) expect([file, SUPPORTED_NODE_RUNTIMES.includes(using)]).toEqual([file, true]);
-      else expect([file, using]).toEqual([file, 'composite']);
-    }
+  it('the action runs dist/index.js on node24 (the runtime the tests use); the infra action is composite', () => {
+    const action = parse(readFileSync(path.join(REPO, ROOT_ACTION), 'utf8')) as Doc;
+    expect({ using: action.runs.using, main: action.runs.main }).toEqual({ using: 'node24', main: 'dist/index.js' });
+    expect(SUPPORTED_NODE_RUNTIMES).toContain(action.runs.using);
+    expect(existsSync(path.join(REPO, action.runs.main as string))).toBe(true);
+    expect((parse(readFileSync(path.join(REPO, 'infra/action.yml'), 'utf8')) as Doc).runs.using).toBe('composite');
+  });
+
+  it('the node24 shim changes nothing but the runtime line, and the validator needs it only for that', () => {
+    const text = readFileSync(path.join(REPO, ROOT_ACTION), 'utf8');
+    const shimmed = text.replace(NODE24, '$1$2node20$2$3');
+    const changed = text.split('\n').filter((line, index) => line !== shimmed.split('\n')[index]);
+    expect(changed.map((line) => line.trim())).toEqual([expect.stringMatching(/^using:\s*['"]?node24['"]?$/)]);
+    const core = require('@action-validator/core') as { validateAction(text: string): { errors: unknown[] } };
+    expect(core.validateAction(shimmed).errors).toEqual([]);
+    expect(core.validateAction(text.replace(NODE24, '$1$2node99$2$3')).errors.length).toBeGreaterThan(0);
   });
 
   it('rejects an invalid workflow (the validator really validates)', () => {
@@ -147,16 +162,14 @@ describe('GitHub schemas (@action-validator/cli)', () => {
 
 describe('pinning and script injection', () => {
   for (const file of FILES) {
-    const itIfExists = existsSync(path.join(REPO, file)) ? it : it.skip;
-
-    itIfExists(`${file}: third-party actions are pinned to a commit SHA with a version comment`, () => {
+    it(`${file}: third-party actions are pinned to a commit SHA with a version comment`, () => {
       const text = readFileSync(path.join(REPO, file), 'utf8');
       const doc = parse(text) as Doc;
-      expect(unpinned(usesOf(doc))).toEqual([]);
+      expect(unpinned(usesOf(doc), file)).toEqual([]);
       expect(pinnedWithoutVersionComment(text)).toEqual([]);
     });
 
-    itIfExists(`${file}: no run: script interpolates \${{ inputs.* }} or \${{ github.event.* }}`, () => {
+    it(`${file}: no run: script interpolates \${{ inputs.* }} or \${{ github.event.* }}`, () => {
       const doc = parse(readFileSync(path.join(REPO, file), 'utf8')) as Doc;
       expect(injectableRuns(stepsOf(doc))).toEqual([]);
     });
@@ -171,10 +184,11 @@ describe('pinning and script injection', () => {
         'docker://alpine:3',
         'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683',
         './infra',
-        'org/parlai-site-deploy@v1',
-        'org/parlai-site-deploy/infra@v1',
-        'org/parlai-site-deploy/.github/workflows/deploy-site.yml@v1',
+        'YOUR_ORG/parlai-site-deploy@v1',
+        'YOUR_ORG/parlai-site-deploy/infra@v1',
+        'YOUR_ORG/parlai-site-deploy/.github/workflows/deploy-site.yml@v1',
         'evil/parlai-site-deploy@v1',
+        'YOUR_ORG/parlai-site-deploy@main',
       ]),
     ).toEqual([
       'actions/checkout@v4',
@@ -182,7 +196,15 @@ describe('pinning and script injection', () => {
       'actions/checkout@11bd719',
       'docker://alpine:3',
       'evil/parlai-site-deploy@v1',
+      'YOUR_ORG/parlai-site-deploy@main',
     ]);
+    // In this repository's own workflows even the project's tag is refused: they run the checked-out copy.
+    expect(
+      unpinned(
+        ['YOUR_ORG/parlai-site-deploy/infra@v1', './.parlai-site-deploy/infra'],
+        '.github/workflows/deploy-site.yml',
+      ),
+    ).toEqual(['YOUR_ORG/parlai-site-deploy/infra@v1']);
     expect(
       pinnedWithoutVersionComment(
         '- uses: a/b@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n- uses: a/c@11bd71901bbe5b1630ceea73d27597364c9af683\n',
@@ -210,11 +232,28 @@ describe('pinning and script injection', () => {
       'actions/download-artifact',
       'aws-actions/configure-aws-credentials',
       'hashicorp/setup-terraform',
-      'org/parlai-site-deploy',
-      'org/parlai-site-deploy/infra',
-      'org/parlai-site-deploy/.github/workflows/deploy-site.yml',
+      'YOUR_ORG/parlai-site-deploy',
+      'YOUR_ORG/parlai-site-deploy/.github/workflows/deploy-site.yml',
+      './.parlai-site-deploy',
+      './.parlai-site-deploy/infra',
     ]) {
       expect([name, names.has(name)]).toEqual([name, true]);
     }
+  });
+
+  it('pins each third-party action to one commit across all files', () => {
+    const shas = new Map<string, Set<string>>();
+    for (const file of FILES)
+      for (const ref of usesOf(parse(readFileSync(path.join(REPO, file), 'utf8')) as Doc).filter((r) =>
+        PINNED.test(r),
+      )) {
+        const [name, sha] = ref.split('@') as [string, string];
+        shas.set(name, (shas.get(name) ?? new Set()).add(sha));
+      }
+    const inconsistent = [...shas]
+      .filter(([, set]) => set.size > 1)
+      .map(([name, set]) => `${name}: ${[...set].join(', ')}`);
+    expect(inconsistent).toEqual([]);
+    expect(shas.size).toBeGreaterThanOrEqual(6);
   });
 });

@@ -1,0 +1,217 @@
+// The IAM examples (examples/iam) give each duty its own role, trusted only for the runs of that duty and
+// allowed only what it needs (#12.2, #14.1, #14.5, #14.10).
+import { describe, expect, it } from '@jest/globals';
+import { obtainable } from './checks.js';
+import { ROLES, read, toArray, trusts, type Doc, type Role } from './model.js';
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const policy = (file: string) => JSON.parse(read(`examples/iam/${file}`)) as { Statement: Statement[] };
+const role = (name: string) => ROLES.find((r) => r.name === name)!;
+const statements = (r: Role) => policy(r.policy).Statement;
+const actions = (s: Statement) => toArray(s.Action);
+const resources = (s: Statement) => toArray(s.Resource);
+const READ_ONLY = /^[a-z0-9-]+:(Get|List|Describe)[A-Za-z*]*$/;
+
+const SUBJECTS = {
+  main: 'repo:OWNER/REPO:ref:refs/heads/main',
+  branch: 'repo:OWNER/REPO:ref:refs/heads/feature',
+  tag: 'repo:OWNER/REPO:ref:refs/tags/v1.0.0',
+  pullRequest: 'repo:OWNER/REPO:pull_request',
+  production: 'repo:OWNER/REPO:environment:production',
+  otherRepository: 'repo:someone/REPO:ref:refs/heads/main',
+  otherPullRequest: 'repo:someone/REPO:pull_request',
+};
+
+describe('trust: who can assume each role', () => {
+  it('deploy and infra: a run on main of this repository, nothing else', () => {
+    for (const [name, sub] of Object.entries(SUBJECTS))
+      expect({ name, roles: obtainable(sub).map((r) => r.name) }).toEqual({
+        name,
+        roles: name === 'main' ? ['deploy', 'infra'] : name === 'pullRequest' ? ['plan', 'preview'] : [],
+      });
+  });
+
+  it('pins aud and matches sub exactly, through the GitHub OIDC provider only', () => {
+    for (const r of ROLES) {
+      for (const statement of policy(r.trust).Statement as unknown as Doc[]) {
+        expect(Object.keys(statement.Condition)).toEqual(['StringEquals']);
+        expect(statement.Condition.StringEquals['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com');
+        expect(statement.Principal).toEqual({
+          Federated: 'arn:aws:iam::ACCOUNT_ID:oidc-provider/token.actions.githubusercontent.com',
+        });
+      }
+    }
+  });
+
+  it('documents the environment setup (branch rule, reviewers) before any environment is trusted', () => {
+    const environments = ROLES.flatMap((r) =>
+      (policy(r.trust).Statement as unknown as Doc[]).flatMap((s) =>
+        toArray<string>(s.Condition.StringEquals['token.actions.githubusercontent.com:sub']),
+      ),
+    ).filter((sub) => sub.includes(':environment:'));
+    const guide = read('examples/iam/README.md');
+    if (environments.length > 0 || /environment:production/.test(guide)) {
+      expect(guide).toMatch(/Deployment branches and tags[^\n]*\n?[^\n]*only `main`/);
+      expect(guide).toMatch(/Required reviewers/);
+      expect(guide.indexOf('Required reviewers')).toBeLessThan(guide.indexOf('only then replace'));
+    }
+  });
+
+  it('the model of the trust check rejects what IAM would reject', () => {
+    const base = policy('github-oidc-trust-policy.json') as unknown as Doc;
+    expect(trusts(base, SUBJECTS.main)).toBe(true);
+    const noAud = structuredClone(base);
+    delete noAud.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:aud'];
+    expect(trusts(noAud, SUBJECTS.main)).toBe(false);
+    const wildcard = structuredClone(base);
+    wildcard.Statement[0].Condition = {
+      StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+      StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:OWNER/REPO:*' },
+    };
+    expect(trusts(wildcard, SUBJECTS.branch)).toBe(true);
+  });
+});
+
+describe('permissions: what each role may do', () => {
+  it('plan is read-only, and does not write the Terraform lock (#14.10)', () => {
+    for (const statement of statements(role('plan')))
+      for (const action of actions(statement))
+        expect({ action, readOnly: READ_ONLY.test(action) }).toEqual({ action, readOnly: true });
+    const state = statements(role('plan')).filter((s) => resources(s).some((r) => r.includes('STATE_BUCKET/')));
+    expect(state.flatMap(resources)).toEqual(['arn:aws:s3:::STATE_BUCKET/parlai-site-deploy/SITE_NAME.tfstate']);
+  });
+
+  it('preview: only pr-*/ keys, listing only pr-*/ prefixes, invalidating only the preview distribution', () => {
+    const all = statements(role('preview'));
+    for (const s of all) {
+      for (const resource of resources(s)) {
+        if (resource.startsWith('arn:aws:s3:::BUCKET/')) expect(resource).toBe('arn:aws:s3:::BUCKET/pr-*/*');
+        if (resource.startsWith('arn:aws:cloudfront:'))
+          expect(resource).toBe('arn:aws:cloudfront::ACCOUNT_ID:distribution/PREVIEW_DISTRIBUTION_ID');
+        expect(resource).not.toBe('*');
+      }
+      if (actions(s).includes('s3:ListBucket')) expect(s.Condition).toEqual({ StringLike: { 's3:prefix': ['pr-*/'] } });
+    }
+    expect(all.flatMap(actions).sort()).toEqual(
+      [
+        's3:ListBucket',
+        's3:GetObject',
+        's3:PutObject',
+        's3:DeleteObject',
+        's3:AbortMultipartUpload',
+        'cloudfront:CreateInvalidation',
+        'cloudfront:GetInvalidation',
+      ].sort(),
+    );
+  });
+
+  it('deploy: the bucket and the production distribution, nothing of Terraform, DNS or certificates', () => {
+    const all = statements(role('deploy'));
+    expect(
+      all
+        .flatMap(actions)
+        .filter(
+          (a) =>
+            !/^(s3:(ListBucket|GetObject|PutObject|DeleteObject|AbortMultipartUpload)|cloudfront:(Create|Get)Invalidation)$/.test(
+              a,
+            ),
+        ),
+    ).toEqual([]);
+    expect(all.flatMap(resources).sort()).toEqual(
+      [
+        'arn:aws:s3:::BUCKET',
+        'arn:aws:s3:::BUCKET/*',
+        'arn:aws:cloudfront::ACCOUNT_ID:distribution/DISTRIBUTION_ID',
+      ].sort(),
+    );
+  });
+
+  describe('infra (Terraform) is scoped by name and tag (#14.5)', () => {
+    const all = statements(role('infra'));
+
+    it('writes nothing on Resource "*"', () => {
+      const broad = all
+        .filter((s) => resources(s).includes('*'))
+        .flatMap(actions)
+        .filter((a) => !READ_ONLY.test(a) && a !== 'sts:GetCallerIdentity');
+      expect(broad).toEqual([]);
+    });
+
+    it('uses no write wildcard (s3:PutBucket* and the like)', () => {
+      expect(all.flatMap(actions).filter((a) => a.includes('*') && !READ_ONLY.test(a))).toEqual([]);
+    });
+
+    it('only this site’s state object and its lock', () => {
+      const state = all.filter((s) => resources(s).some((r) => r.includes('STATE_BUCKET/'))).flatMap(resources);
+      expect(state.sort()).toEqual([
+        'arn:aws:s3:::STATE_BUCKET/parlai-site-deploy/SITE_NAME.tfstate',
+        'arn:aws:s3:::STATE_BUCKET/parlai-site-deploy/SITE_NAME.tfstate.tflock',
+      ]);
+    });
+
+    it('changes or deletes distributions and certificates only with the site tag', () => {
+      for (const s of all) {
+        const dangerous = actions(s).filter((a) =>
+          /^(cloudfront:(UpdateDistribution|DeleteDistribution|UntagResource)|acm:(DeleteCertificate|RemoveTagsFromCertificate))$/.test(
+            a,
+          ),
+        );
+        if (dangerous.length === 0) continue;
+        expect({ dangerous, condition: s.Condition }).toEqual({
+          dangerous,
+          condition: { StringEquals: { 'aws:ResourceTag/parlai-site-deploy:site': 'SITE_NAME' } },
+        });
+      }
+      const create = all.filter((s) =>
+        actions(s).some((a) => a === 'cloudfront:CreateDistribution' || a === 'acm:RequestCertificate'),
+      );
+      expect(create.length).toBe(2);
+      for (const s of create)
+        expect(s.Condition?.StringEquals?.['aws:RequestTag/parlai-site-deploy:site']).toBe('SITE_NAME');
+    });
+
+    it('the tag it relies on is the one the module puts on everything', () => {
+      expect(read('terraform/providers.tf')).toMatch(/"parlai-site-deploy:site"\s*=\s*var\.site_name/);
+    });
+
+    it('changes only the site’s own DNS names and types in its zone', () => {
+      const change = all.filter((s) => actions(s).includes('route53:ChangeResourceRecordSets'));
+      expect(change.length).toBe(1);
+      expect(resources(change[0]!)).toEqual(['arn:aws:route53:::hostedzone/HOSTED_ZONE_ID']);
+      expect(change[0]!.Condition).toEqual({
+        'ForAllValues:StringLike': {
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['DOMAIN_NAME', 'www.DOMAIN_NAME', '_*.DOMAIN_NAME'],
+        },
+        'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'AAAA', 'CNAME'] },
+      });
+    });
+
+    it('bucket actions only on buckets named for the site', () => {
+      for (const s of all.filter((st) =>
+        actions(st).some((a) => a.startsWith('s3:') && a !== 's3:ListBucket' && !/Object$/.test(a)),
+      ))
+        expect(resources(s)).toEqual(['arn:aws:s3:::SITE_NAME-ACCOUNT_ID-*']);
+    });
+  });
+
+  it('every policy file is valid JSON with Version 2012-10-17, and each role is documented with its files', () => {
+    const guide = read('examples/iam/README.md');
+    for (const r of ROLES) {
+      expect(policy(r.policy)).toMatchObject({ Version: '2012-10-17' });
+      const row = guide.split('\n').find((line) => line.startsWith(`| \`site-${r.name}\``));
+      expect({ role: r.name, row: row ?? '' }).toEqual({
+        role: r.name,
+        row: expect.stringContaining(`\`${r.trust}\``) as unknown as string,
+      });
+      expect(row).toContain(`\`${r.policy}\``);
+      expect(row).toContain(r.variable);
+    }
+  });
+});

@@ -1,0 +1,357 @@
+// Every workflow and workflow snippet of the documentation (README.md, infra/README.md, RELEASING.md,
+// examples/iam/README.md) and every workflow file (.github/workflows, examples/workflows) is extracted,
+// validated against GitHub's schema, its expressions parsed and checked against what they refer to, and
+// played through push to main, pushes and manual runs elsewhere, pull requests from the repository, from a
+// fork and from Dependabot, closed pull requests and a release tag: each job that assumes a role must get an
+// OIDC token whose `sub` the role's trust policy (examples/iam) accepts, a deploy without credentials must be
+// a fork's clean skip, no job may be able to obtain a role beyond its duty, and no job may both run the
+// caller's code and hold AWS credentials.
+import { describe, expect, it } from '@jest/globals';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parse as parseYaml, stringify } from 'yaml';
+import { allEventProblems, asWorkflow, eventProblems, outcome, separationProblems, type Policies } from './checks.js';
+import { contextPaths, parse } from './expressions.js';
+import { EVENTS, OWN, REPO, ROLES, expressionsIn, read, snippets, type Doc, type Snippet } from './model.js';
+
+const require = createRequire(path.join(REPO, 'package.json'));
+const validator = require('@action-validator/core') as {
+  validateWorkflow(text: string): { errors: Array<{ title?: string; detail?: string; path?: string }> };
+};
+
+const ALL = snippets();
+const PLAYABLE = ALL.filter((snippet) => snippet.kind !== 'steps');
+const label = (snippet: Snippet) => `${snippet.source} (${snippet.kind})`;
+
+const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[^@\s]+)?@[0-9a-f]{40}$/;
+/** How the documentation refers to this project: the placeholder owner, a release tag. */
+const DOCUMENTED_OWN = /^YOUR_ORG\/parlai-site-deploy(\/infra|\/\.github\/workflows\/deploy-site\.yml)?@v\d+$/;
+
+function usesOf(workflow: Doc): Array<{ job: string; uses: string; with: Doc }> {
+  const found: Array<{ job: string; uses: string; with: Doc }> = [];
+  for (const [id, job] of Object.entries((workflow.jobs ?? {}) as Record<string, Doc>)) {
+    if (typeof job.uses === 'string') found.push({ job: id, uses: job.uses, with: job.with ?? {} });
+    for (const step of (job.steps ?? []) as Doc[])
+      if (typeof step.uses === 'string') found.push({ job: id, uses: step.uses, with: step.with ?? {} });
+  }
+  return found;
+}
+
+function actionInputs(file: string): Record<string, Doc> {
+  const doc = parseYaml(read(file)) as Doc;
+  return (doc.inputs ?? doc.on?.workflow_call?.inputs ?? {}) as Record<string, Doc>;
+}
+
+const DEPLOY_INPUTS = actionInputs('action.yml');
+const INFRA_INPUTS = actionInputs('infra/action.yml');
+const WORKFLOW_INPUTS = actionInputs('.github/workflows/deploy-site.yml');
+
+/** Text of the documentation outside code blocks, plus the comment lines of the workflow files. */
+const PROSE = [
+  read('README.md').replace(/```[\s\S]*?```/g, ''),
+  read('examples/iam/README.md'),
+  read('infra/README.md').replace(/```[\s\S]*?```/g, ''),
+].join('\n');
+
+describe('the documentation has its workflows', () => {
+  it('finds the workflows and snippets to check', () => {
+    const readme = ALL.filter((snippet) => snippet.source.startsWith('README.md:'));
+    expect(readme.map((snippet) => snippet.kind).sort()).toEqual(
+      ['jobs', 'steps', 'steps', 'workflow', 'workflow', 'workflow'].sort(),
+    );
+    expect(ALL.filter((snippet) => snippet.source.startsWith('infra/README.md:')).map((s) => s.kind)).toEqual([
+      'jobs',
+      'steps',
+    ]);
+    expect(ALL.map((snippet) => snippet.source)).toEqual(
+      expect.arrayContaining([
+        '.github/workflows/deploy-site.yml',
+        '.github/workflows/release.yml',
+        'examples/workflows/parlai-website.yml',
+        'examples/workflows/pr-preview.yml',
+      ]),
+    );
+  });
+});
+
+describe.each(ALL.map((snippet) => [label(snippet), snippet] as const))('%s', (_, snippet) => {
+  const workflow = asWorkflow(snippet);
+
+  it("is valid against GitHub's workflow schema", () => {
+    const result = validator.validateWorkflow(stringify(workflow));
+    expect(result.errors.map((error) => `${error.path ?? ''} ${error.title ?? ''} ${error.detail ?? ''}`)).toEqual([]);
+  });
+
+  it('parses every expression, and each refers to something that exists', () => {
+    const problems: string[] = [];
+    const known = new Set(['github', 'inputs', 'vars', 'secrets', 'needs', 'steps', 'job', 'env', 'runner', 'matrix']);
+    for (const [jobId, job] of Object.entries((workflow.jobs ?? {}) as Record<string, Doc>)) {
+      const needs = new Set<string>([job.needs ?? []].flat());
+      const declaredInputs = new Set(Object.keys((workflow.on?.workflow_call?.inputs ?? {}) as Doc));
+      const stepIds: string[] = [];
+      const check = (where: string, expression: string) => {
+        let paths: string[];
+        try {
+          paths = contextPaths(parse(expression));
+        } catch (error) {
+          problems.push(`${jobId}.${where}: ${(error as Error).message}`);
+          return;
+        }
+        for (const p of paths) {
+          const [root, name] = p.split('.');
+          if (!known.has(root!)) problems.push(`${jobId}.${where}: unknown context ${root}`);
+          if (root === 'needs' && !needs.has(name!)) problems.push(`${jobId}.${where}: needs.${name} is not in needs`);
+          if (root === 'steps' && !stepIds.includes(name!)) problems.push(`${jobId}.${where}: no earlier step ${name}`);
+          if (root === 'inputs' && !declaredInputs.has(name!))
+            problems.push(`${jobId}.${where}: undeclared input ${name}`);
+          if (root === 'vars' && !new RegExp(`\\b${name}\\b`).test(PROSE + snippet.text.replace(/^(?!\s*#).*$/gm, '')))
+            problems.push(`${jobId}.${where}: repository variable ${name} is documented nowhere`);
+        }
+      };
+      for (const { where, expression } of expressionsIn({ ...job, steps: undefined, outputs: undefined }))
+        check(where, expression);
+      for (const [index, step] of ((job.steps ?? []) as Doc[]).entries()) {
+        for (const { where, expression } of expressionsIn(step, `steps[${index}]`)) check(where, expression);
+        if (typeof step.id === 'string') stepIds.push(step.id);
+      }
+      for (const { where, expression } of expressionsIn(job.outputs ?? {}, 'outputs')) check(where, expression);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("pins third-party actions by commit SHA and refers to this project's actions as documented", () => {
+    const problems = usesOf(workflow)
+      .map(({ uses }) => uses)
+      .filter((uses) => !PINNED.test(uses))
+      .filter((uses) => {
+        if (snippet.source.startsWith('.github/')) return !uses.startsWith('./.parlai-site-deploy');
+        return !DOCUMENTED_OWN.test(uses);
+      });
+    expect(problems).toEqual([]);
+  });
+
+  it("passes this project's actions and reusable workflow only inputs they declare, and every required one", () => {
+    const problems: string[] = [];
+    for (const { job, uses, with: given } of usesOf(workflow)) {
+      const declared = OWN.deploy.test(uses)
+        ? DEPLOY_INPUTS
+        : OWN.infra.test(uses)
+          ? INFRA_INPUTS
+          : OWN.workflow.test(uses)
+            ? WORKFLOW_INPUTS
+            : null;
+      if (!declared) continue;
+      for (const name of Object.keys(given))
+        if (!(name in declared)) problems.push(`${job}: ${uses} has no input ${name}`);
+      for (const [name, spec] of Object.entries(declared))
+        if (spec.required === true && spec.default === undefined && !(name in given))
+          problems.push(`${job}: ${uses} needs ${name}`);
+      if (given['domain-name'] && !given['hosted-zone-id'])
+        problems.push(`${job}: ${uses} gets domain-name without hosted-zone-id`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('never runs the caller’s code (build, installs, checkout) in a job that holds AWS credentials', () => {
+    expect(separationProblems(snippet.source, workflow)).toEqual([]);
+  });
+
+  if (snippet.kind !== 'steps') {
+    it('gets each job the role its duty needs under the documented trust policies, or skips cleanly', () => {
+      expect(allEventProblems(snippet.source, workflow)).toEqual([]);
+    });
+  }
+});
+
+describe('what runs where (documented outcomes)', () => {
+  const file = (name: string) => parseYaml(read(name)) as Doc;
+  const readmeWorkflow = (name: string) =>
+    PLAYABLE.find((snippet) => snippet.source.startsWith('README.md:') && snippet.doc.name === name)!.doc;
+
+  it('examples/workflows/parlai-website.yml: main applies and deploys, own pull requests plan, others build', () => {
+    const workflow = file('examples/workflows/parlai-website.yml');
+    expect(outcome(workflow, EVENTS['push to main']!)).toEqual({
+      'site/build': 'ran',
+      'site/infra': 'infra',
+      'site/deploy': 'deploy',
+    });
+    expect(outcome(workflow, EVENTS['workflow_dispatch on main']!)).toEqual(outcome(workflow, EVENTS['push to main']!));
+    expect(outcome(workflow, EVENTS['pull request from the repository']!)).toEqual({
+      'site/build': 'ran',
+      'site/infra': 'plan',
+      'site/deploy': 'plan',
+    });
+    const buildOnly = { 'site/build': 'ran', 'site/infra': 'skipped', 'site/deploy': 'skipped' };
+    expect(outcome(workflow, EVENTS['pull request from a fork']!)).toEqual(buildOnly);
+    expect(outcome(workflow, EVENTS['pull request from Dependabot']!)).toEqual(buildOnly);
+    expect(outcome(workflow, EVENTS['workflow_dispatch on another branch']!)).toEqual(buildOnly);
+    expect(outcome(workflow, EVENTS['pull request closed']!)).toBe('not triggered');
+  });
+
+  it('the reusable workflow without plan-role-arn: pull requests build only', () => {
+    const caller = file('examples/workflows/parlai-website.yml');
+    delete caller.jobs.site.with['plan-role-arn'];
+    expect(outcome(caller, EVENTS['pull request from the repository']!)).toEqual({
+      'site/build': 'ran',
+      'site/infra': 'skipped',
+      'site/deploy': 'skipped',
+    });
+  });
+
+  it('examples/workflows/pr-preview.yml: the preview role deploys and removes; the build has none', () => {
+    const workflow = file('examples/workflows/pr-preview.yml');
+    expect(outcome(workflow, EVENTS['pull request from the repository']!)).toEqual({ build: 'ran', deploy: 'preview' });
+    expect(outcome(workflow, EVENTS['pull request closed']!)).toEqual({ build: 'skipped', deploy: 'preview' });
+    expect(outcome(workflow, EVENTS['pull request from a fork']!)).toEqual({ build: 'ran', deploy: 'skipped' });
+    expect(outcome(workflow, EVENTS['fork pull request closed']!)).toEqual({ build: 'skipped', deploy: 'skipped' });
+    expect(outcome(workflow, EVENTS['push to main']!)).toBe('not triggered');
+  });
+
+  it("README's ParlAI example: main deploys, own pull requests dry-run with the plan role, forks build", () => {
+    const workflow = readmeWorkflow('website');
+    expect(outcome(workflow, EVENTS['push to main']!)).toEqual({ build: 'ran', deploy: 'deploy' });
+    expect(outcome(workflow, EVENTS['pull request from the repository']!)).toEqual({ build: 'ran', deploy: 'plan' });
+    expect(outcome(workflow, EVENTS['pull request from a fork']!)).toEqual({ build: 'ran', deploy: 'skipped' });
+  });
+
+  it('release.yml: only a version tag releases', () => {
+    const workflow = file('.github/workflows/release.yml');
+    expect(outcome(workflow, EVENTS['push to main']!)).toBe('not triggered');
+    expect(outcome(workflow, EVENTS['tag v1.2.3 pushed']!)).toEqual({ verify: 'ran', publish: 'ran' });
+  });
+});
+
+describe('the checks catch the documented setups that were broken (regressions of #12 and #14)', () => {
+  it("#12.1: the old ParlAI example's dry run on a same-repository pull request had no credentials", () => {
+    const old = parseYaml(`
+name: website
+on: { push: { branches: [main] }, pull_request: {} }
+permissions: { id-token: write, contents: read }
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2
+      - uses: aws-actions/configure-aws-credentials@61815dcd50bd041e203e49132bacad1fd04d2708 # v5.1.1
+        if: github.event_name == 'push'
+        with: { role-to-assume: '\${{ vars.AWS_DEPLOY_ROLE_ARN }}', aws-region: us-east-1 }
+      - uses: YOUR_ORG/parlai-site-deploy@v1
+        with:
+          build-command: python generate.py
+          source-dir: build
+          bucket: parl.ai
+          dry-run: \${{ github.event_name == 'pull_request' }}
+`) as Doc;
+    const problems = eventProblems('old', old, EVENTS['pull request from the repository']!).problems;
+    expect(problems).toContain(
+      'old on pull request from the repository: job deploy runs the deploy action without AWS credentials: it fails ("No AWS credentials found")',
+    );
+    // A fork's pull request skips cleanly: no problem for that.
+    expect(eventProblems('old', old, EVENTS['pull request from a fork']!).problems).toEqual([]);
+    // And the build ran in the job that holds the credentials.
+    expect(separationProblems('old', old)).toEqual([
+      "old: job deploy checks out the caller's repository, runs build-command and has id-token: write, configures AWS credentials",
+    ]);
+  });
+
+  it('#12.2/#14.2: the old preview workflow used the deploy role on pull requests, with the build in that job', () => {
+    const old = parseYaml(`
+on: { pull_request: { types: [opened, synchronize, reopened, closed] } }
+permissions: { contents: read, id-token: write, deployments: write, pull-requests: write }
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    if: github.event.pull_request.head.repo.full_name == github.repository
+    steps:
+      - uses: aws-actions/configure-aws-credentials@61815dcd50bd041e203e49132bacad1fd04d2708 # v5.1.1
+        with: { role-to-assume: '\${{ vars.AWS_DEPLOY_ROLE_ARN }}', aws-region: us-east-1 }
+      - uses: YOUR_ORG/parlai-site-deploy@v1
+        with: { build-command: make, source-dir: build, bucket: b, preview: true }
+`) as Doc;
+    expect(eventProblems('old', old, EVENTS['pull request from the repository']!).problems).toEqual([
+      'old on pull request from the repository: job deploy runs build-command with an OIDC token',
+      'old on pull request from the repository: job deploy assumes the deploy role, whose trust policy rejects repo:OWNER/REPO:pull_request',
+      'old on pull request from the repository: job deploy runs the deploy action without AWS credentials: it fails ("No AWS credentials found")',
+    ]);
+  });
+
+  it('#14.1: a trust policy that admits an unprotected environment lets another branch take the deploy role', () => {
+    const environmentTrust: Policies = (role) => {
+      const policy = JSON.parse(read(`examples/iam/${role.trust}`)) as Doc;
+      if (role.name === 'deploy')
+        policy.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub'].push(
+          'repo:OWNER/REPO:environment:production',
+        );
+      return policy;
+    };
+    const branch = parseYaml(`
+on: push
+permissions: { contents: read, id-token: write }
+jobs:
+  steal:
+    runs-on: ubuntu-latest
+    environment: production
+    steps:
+      - uses: aws-actions/configure-aws-credentials@61815dcd50bd041e203e49132bacad1fd04d2708 # v5.1.1
+        with: { role-to-assume: '\${{ vars.AWS_DEPLOY_ROLE_ARN }}', aws-region: us-east-1 }
+`) as Doc;
+    expect(eventProblems('branch', branch, EVENTS['push to another branch']!, environmentTrust).problems).toEqual([
+      'branch on push to another branch: job steal can obtain the deploy role (sub repo:OWNER/REPO:environment:production)',
+    ]);
+    // With the documented trust policy, the same workflow gets nothing.
+    expect(eventProblems('branch', branch, EVENTS['push to another branch']!).problems).toEqual([
+      'branch on push to another branch: job steal assumes the deploy role, whose trust policy rejects repo:OWNER/REPO:environment:production',
+    ]);
+  });
+
+  it('#14.5: a pull-request job that plans must not get the infra role, nor a dry run the deploy role', () => {
+    const wrongDuty = parseYaml(`
+on: pull_request
+permissions: { contents: read, id-token: write }
+jobs:
+  plan:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@61815dcd50bd041e203e49132bacad1fd04d2708 # v5.1.1
+        with: { role-to-assume: '\${{ vars.AWS_PREVIEW_ROLE_ARN }}', aws-region: us-east-1 }
+      - uses: YOUR_ORG/parlai-site-deploy/infra@v1
+        with: { state-bucket: s, site-name: parlai, apply: false, lock: false }
+`) as Doc;
+    expect(eventProblems('wrong', wrongDuty, EVENTS['pull request from the repository']!).problems).toEqual([
+      'wrong on pull request from the repository: job plan assumes the preview role for a duty of plan',
+      'wrong on pull request from the repository: job plan runs the infra action without AWS credentials: terraform fails',
+    ]);
+  });
+
+  it('every role named in the checks is one examples/iam documents', () => {
+    expect(ROLES.map((role) => role.name)).toEqual(['deploy', 'infra', 'plan', 'preview']);
+  });
+});
+
+describe('the reusable workflow runs its own code at the called commit (#14.9)', () => {
+  const workflow = parseYaml(read('.github/workflows/deploy-site.yml')) as Doc;
+
+  it('refers to no published tag of itself', () => {
+    expect(read('.github/workflows/deploy-site.yml')).not.toMatch(/^\s*(-\s*)?uses:\s*\S*parlai-site-deploy\S*@/m);
+  });
+
+  it('checks out job.workflow_repository at job.workflow_sha before each use of ./.parlai-site-deploy', () => {
+    for (const [id, job] of Object.entries(workflow.jobs as Record<string, Doc>)) {
+      const steps = (job.steps ?? []) as Doc[];
+      const local = steps.findIndex((step) => String(step.uses ?? '').startsWith('./.parlai-site-deploy'));
+      if (local === -1) continue;
+      const checkout = steps.findIndex(
+        (step) =>
+          /^actions\/checkout@/.test(step.uses ?? '') &&
+          step.with?.repository === '${{ job.workflow_repository }}' &&
+          step.with?.ref === '${{ job.workflow_sha }}' &&
+          step.with?.path === '.parlai-site-deploy' &&
+          step.with?.['persist-credentials'] === false,
+      );
+      expect({ id, checkoutBeforeUse: checkout !== -1 && checkout < local }).toEqual({ id, checkoutBeforeUse: true });
+      // The guard before it refuses an empty job.workflow_sha (checkout would fall back to the caller's code).
+      const guard = steps.findIndex((step) => step.env?.WORKFLOW_SHA === '${{ job.workflow_sha }}');
+      expect({ id, guardFirst: guard !== -1 && guard < checkout }).toEqual({ id, guardFirst: true });
+    }
+  });
+});
