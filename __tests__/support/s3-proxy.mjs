@@ -81,6 +81,8 @@ export async function startS3Proxy({ target, fault } = {}) {
             upstreamResponse.pipe(res);
           },
         );
+        // A request the upstream does not answer within 30 s fails, so no test waits for ever.
+        proxied.setTimeout(30_000, () => proxied.destroy(new Error('upstream timeout')));
         proxied.on('error', () => res.destroy());
         proxied.end(Buffer.concat(chunks));
       };
