@@ -498,7 +498,7 @@ describe('CloudFront', () => {
     } finally {
       await slow.close();
     }
-  }, 60_000);
+  });
 
   it('a failed invalidation fails the step after the deploy, saying the site is live', async () => {
     const failing = await startCloudFrontStub({ failWith: 'TooManyInvalidationsInProgress' });
