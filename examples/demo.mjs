@@ -122,7 +122,10 @@ function readable(line) {
 }
 
 const options = parseArgs(process.argv.slice(2));
-const source = path.resolve(options.site ?? path.join(repo, 'examples/site'));
+// `npm run demo` runs in the repository root; a relative --site is meant from where the user typed it (INIT_CWD).
+const source = options.site
+  ? path.resolve(process.env.INIT_CWD ?? process.cwd(), options.site)
+  : path.join(repo, 'examples/site');
 if (!existsSync(source) || !statSync(source).isDirectory()) fail(`--site: "${source}" is not a directory.`);
 const files = listFiles(source);
 if (files.length === 0) fail(`--site: "${source}" is empty.`);
@@ -229,7 +232,8 @@ async function main() {
       console.log(`  ${request.method} ${request.url}${served} ${request.status}`);
     },
   });
-  const shownSource = path.relative(process.cwd(), source) || '.';
+  const relative = path.relative(process.env.INIT_CWD ?? process.cwd(), source);
+  const shownSource = relative.startsWith('..') ? source : relative || '.';
   console.log('parlai-site-deploy demo: the bundled action against local stand-ins for S3 and CloudFront');
   console.log(
     `  site        ${shownSource} (${files.length} files), copied into ${work}${options.site ? ': your files are not touched' : ''}`,
