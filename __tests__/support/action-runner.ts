@@ -2,7 +2,7 @@
 // every input from action.yml's defaults as INPUT_<NAME> (overridden per test), and GITHUB_OUTPUT /
 // GITHUB_STEP_SUMMARY files the test reads afterwards.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,9 +69,6 @@ export interface RunOptions {
   timeoutMs?: number;
   /** A command that runs node for us, e.g. ['setpriv', '--bounding-set=-all', ...] to drop privileges. */
   wrapper?: string[];
-  /** Run as another user (to test unreadable files as root). */
-  uid?: number;
-  gid?: number;
   /** Called with the child process once it is spawned (to kill it mid-run). */
   onStart?: (child: ChildProcess) => void;
 }
@@ -90,18 +87,11 @@ async function runIn(work: string, options: RunOptions): Promise<ActionRun> {
   const summaryFile = path.join(work, 'summary');
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
-  if (options.uid !== undefined) {
-    // Another user must be able to write the runner's files.
-    for (const [file, mode] of [
-      [work, 0o777],
-      [outputFile, 0o666],
-      [summaryFile, 0o666],
-    ] as const)
-      chmodSync(file, mode);
-  }
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? os.tmpdir(),
+    // The run's own temp folder (global-setup.mjs): whatever the action leaves there fails the run.
+    TMPDIR: os.tmpdir(),
     AWS_EC2_METADATA_DISABLED: 'true',
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
@@ -119,8 +109,6 @@ async function runIn(work: string, options: RunOptions): Promise<ActionRun> {
     spawn(command!, args, {
       cwd: options.cwd ?? work,
       env,
-      uid: options.uid,
-      gid: options.gid,
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
