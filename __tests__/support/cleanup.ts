@@ -1,6 +1,8 @@
 // Everything a test file starts or creates is undone when the file ends, also when its tests fail:
 // temporary folders are removed, child processes still running are killed, registered servers closed.
-// Importing this module registers the afterAll hook (support modules import it; tests may too).
+// Importing this module registers the afterAll hook (support modules import it; tests may too). Import it
+// statically, at the top of a file: a hook cannot be registered from inside a running test (an `await import`
+// there fails with "Hooks cannot be defined inside tests").
 //
 // The whole run also has its own temp folder (global-setup.mjs sets TMPDIR to it) and global-teardown.mjs
 // fails the run if anything is left in it, so a helper that forgets to clean up is caught.
