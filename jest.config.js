@@ -8,6 +8,12 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
-  // End-to-end suites start their own S3 server and child processes.
-  testTimeout: 120000,
+  // The run gets its own TMPDIR, and fails if the tests leave anything in it (see the files for how).
+  globalSetup: '<rootDir>/__tests__/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/__tests__/support/global-teardown.mjs',
+  // jest's transform cache lives with the dependencies, not in the temp folder.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
+  // End-to-end tests run the bundled action (killed after 30 s, see support/action-runner.ts) a few times each;
+  // the longest take a few seconds.
+  testTimeout: 60000,
 };

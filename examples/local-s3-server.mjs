@@ -6,8 +6,12 @@
 //
 // s3rver needs Node's legacy OpenSSL provider for ListObjectsV2 continuation tokens, so it always runs in
 // its own child process started with --openssl-legacy-provider. Credentials: S3RVER / S3RVER.
+//
+// Without --dir (or `directory`), the data lives in a new temp folder that is removed when the server stops.
+// The server never outlives the process that started it: it stops when its stdin closes, which happens when
+// that process ends, however it ends.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,36 +20,61 @@ import { fileURLToPath } from 'node:url';
 const self = fileURLToPath(import.meta.url);
 export const LOCAL_S3_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
 
+/** How long the server may take to start, and to stop before it is killed. */
+const START_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 5_000;
+
 /** Starts s3rver; resolves to { endpoint, port, directory, stop() } once it listens. */
 export function startLocalS3({ buckets = ['site'], directory, port = 0, allowMismatchedSignatures = false } = {}) {
   const dir = directory ?? mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
+  const removeDir = () => {
+    if (!directory) rmSync(dir, { recursive: true, force: true });
+  };
   const args = ['--openssl-legacy-provider', self, '--child', '--port', String(port), '--dir', dir];
   for (const bucket of buckets) args.push('--bucket', bucket);
   if (allowMismatchedSignatures) args.push('--allow-mismatched-signatures');
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  if (!directory) args.push('--remove-dir');
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise((done) => child.once('exit', done));
+  /** SIGTERM, then SIGKILL if it has not exited within STOP_TIMEOUT_MS; then the temp folder goes. */
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    removeDir();
+  };
   return new Promise((resolve, reject) => {
     let buffered = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      removeDir();
+      reject(new Error(`s3rver did not start within ${START_TIMEOUT_MS / 1000} s`));
+    }, START_TIMEOUT_MS);
     const onData = (chunk) => {
       buffered += chunk;
       const match = /^LISTENING (\d+)$/m.exec(buffered);
       if (!match) return;
+      clearTimeout(timer);
       child.stdout.off('data', onData);
+      child.stdout.resume();
       const listening = Number(match[1]);
-      resolve({
-        endpoint: `http://127.0.0.1:${listening}`,
-        port: listening,
-        directory: dir,
-        stop: () =>
-          new Promise((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
-      });
+      resolve({ endpoint: `http://127.0.0.1:${listening}`, port: listening, directory: dir, stop });
     };
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`s3rver exited early with code ${code}`)));
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      removeDir();
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      removeDir();
+      reject(new Error(`s3rver exited early with code ${code}`));
+    });
   });
 }
 
@@ -67,9 +96,21 @@ async function serve(argv) {
   });
   const { port } = await server.run();
   process.stdout.write(`LISTENING ${port}\n`);
-  const stop = () => server.close().then(() => process.exit(0));
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    const exit = () => {
+      if (argv.includes('--remove-dir')) rmSync(option('--dir'), { recursive: true, force: true });
+      process.exit(0);
+    };
+    server.close().then(exit, exit);
+    setTimeout(exit, 2_000).unref();
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // The parent holds our stdin open: end of input means it is gone, and so should we be.
+  process.stdin.on('end', stop).on('error', stop).resume();
 }
 
 if (process.argv[1] === self) {
@@ -85,8 +126,9 @@ if (process.argv[1] === self) {
       directory: option('--dir'),
       buckets: buckets.length > 0 ? buckets : ['site'],
     });
+    const kept = option('--dir') ? 'kept' : 'removed when it stops';
     console.log(
-      `S3 server at ${server.endpoint} (credentials S3RVER / S3RVER), data in ${server.directory}. Ctrl-C stops it.`,
+      `S3 server at ${server.endpoint} (credentials S3RVER / S3RVER), data in ${server.directory} (${kept}). Ctrl-C stops it.`,
     );
     for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.stop().then(() => process.exit(0)));
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { pullRequestOf, pullRequestWithoutSecrets, readEventContext, runUrl } from '../../src/context/event.js';
+import { tempDir } from '../support/cleanup.js';
 
 type Payload = Parameters<typeof pullRequestWithoutSecrets>[1];
 
@@ -153,10 +154,9 @@ describe('runUrl', () => {
 
 describe('readEventContext', () => {
   it('reads what the runner provides', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const file = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json');
+    const file = join(tempDir('event'), 'event.json');
     writeFileSync(file, JSON.stringify({ action: 'opened', pull_request: { number: 3 } }));
     expect(
       readEventContext({

@@ -501,10 +501,10 @@ describe('CloudFront', () => {
     } finally {
       await slow.close();
     }
-  }, 60_000);
+  });
 
-  it('a failed invalidation fails the step after the deploy, saying the site is live', async () => {
-    const failing = await startCloudFrontStub({ failWith: 'TooManyInvalidationsInProgress' });
+  it('a failed invalidation fails the step after the deploy, and the next run sends its paths', async () => {
+    const failing = await startCloudFrontStub({ failWith: 'AccessDenied' });
     try {
       const bucket = await newBucket();
       const site = sampleSite();
@@ -517,13 +517,46 @@ describe('CloudFront', () => {
         { AWS_ENDPOINT_URL_CLOUDFRONT: failing.endpoint },
       );
       expect(run.code).toBe(1);
+      expect(run.outputs.result).toBe('failed');
       expect(run.errors.join('\n')).toMatch(/The site is deployed, but the CloudFront invalidation failed/);
-      expect(run.errors.join('\n')).toMatch(/too many invalidations in progress/);
+      expect(run.errors.join('\n')).toMatch(/cloudfront:CreateInvalidation/);
+      expect(run.summary).toMatch(/2 path\(s\) are recorded in the deploy manifest, and the next deploy sends them/);
       expect(run.outputs.uploaded).toBe('1');
-      // The manifest was written: the next run has nothing to upload.
-      expect((await deploy(bucket, site)).outputs.uploaded).toBe('0');
+      // The re-run uploads nothing and only invalidates what the failed run could not…
+      const before = cloudfront.invalidations.length;
+      const rerun = await deploy(bucket, site, { 'distribution-id': DISTRIBUTION });
+      expectSuccess(rerun);
+      expect(rerun.outputs).toMatchObject({ result: 'unchanged', uploaded: '0' });
+      expect(cloudfront.invalidations.slice(before).map((i) => i.paths.sort())).toEqual([['/', '/index.html']]);
+      expect(rerun.summary).toContain('left pending by an earlier deploy');
+      // …and once that went through, the paths are no longer pending.
+      const third = await deploy(bucket, site, { 'distribution-id': DISTRIBUTION });
+      expect(third.outputs['invalidation-id']).toBe('');
+      expect(cloudfront.invalidations.length).toBe(before + 1);
     } finally {
       await failing.close();
+    }
+  });
+
+  it('TooManyInvalidationsInProgress is waited out with backoff, not failed at once', async () => {
+    const throttled = await startCloudFrontStub({ failWith: 'TooManyInvalidationsInProgress', failTimes: 1 });
+    try {
+      const bucket = await newBucket();
+      const site = sampleSite();
+      expectSuccess(await deploy(bucket, site));
+      appendFileSync(path.join(site, 'index.html'), 'x');
+      const run = await deploy(
+        bucket,
+        site,
+        { 'distribution-id': DISTRIBUTION },
+        { AWS_ENDPOINT_URL_CLOUDFRONT: throttled.endpoint },
+      );
+      expectSuccess(run);
+      expect(throttled.failures).toBe(1);
+      expect(run.stdout).toMatch(/too many invalidations in progress; trying again in 5 s/);
+      expect(run.outputs['invalidation-id']).toMatch(/^ISTUB\d+$/);
+    } finally {
+      await throttled.close();
     }
   });
 });

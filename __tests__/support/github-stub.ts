@@ -118,6 +118,7 @@ export async function startGitHubStub(): Promise<GitHubStub> {
       }
     });
   });
+  server.requestTimeout = 10_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   stub.close = () =>

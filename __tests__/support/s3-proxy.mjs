@@ -157,6 +157,8 @@ export async function startS3Proxy({ target, fault, conditional = 'ignore' } = {
             upstreamResponse.on('error', () => release?.());
           },
         );
+        // A request the upstream does not answer within 30 s fails, so no test waits for ever.
+        proxied.setTimeout(30_000, () => proxied.destroy(new Error('upstream timeout')));
         proxied.on('error', () => {
           release?.();
           res.destroy();

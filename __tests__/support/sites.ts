@@ -1,24 +1,22 @@
 // Sites to deploy in tests: the ParlAI website fixture when the team's shared fixtures are present, and
 // small generated sites for targeted cases.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO } from './action-runner.js';
+import { tempDir } from './cleanup.js';
+
+export { tempDir };
 
 /** The ParlAI website as its own build produces it (168 files, 31 MiB, MIT): see ../shared/fixtures/README.md. */
 export const PARLAI_FIXTURE =
   process.env.PARLAI_SITE_FIXTURE ?? path.resolve(REPO, '../shared/fixtures/parlai-website.tar.gz');
 
-export function tempDir(name: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `${name}-`));
-}
-
 /** Unpacks the ParlAI site into a new directory; undefined when the fixture is not on this machine. */
 export function parlaiSite(): string | undefined {
   if (!existsSync(PARLAI_FIXTURE)) return undefined;
   const directory = tempDir('parlai');
-  execFileSync('tar', ['-xzf', PARLAI_FIXTURE, '-C', directory]);
+  execFileSync('tar', ['-xzf', PARLAI_FIXTURE, '-C', directory], { timeout: 30_000 });
   return path.join(directory, 'site-build');
 }
 
