@@ -83824,6 +83824,8 @@ function encodeManifest(manifest, updatedAt) {
         document.pendingInvalidation = [...manifest.pendingInvalidation].sort();
     if (manifest.claim)
         document.claim = manifest.claim;
+    if (manifest.publishedBy)
+        document.publishedBy = manifest.publishedBy;
     return (0,external_node_zlib_.gzipSync)(JSON.stringify(document));
 }
 function isEntry(value) {
@@ -83897,7 +83899,22 @@ function decodeManifest(body, limits = { bytes: MAX_MANIFEST_BYTES, unzipped: MA
     const pendingInvalidation = Array.isArray(document.pendingInvalidation)
         ? document.pendingInvalidation.filter((path) => typeof path === 'string' && path.startsWith('/'))
         : [];
-    return { entries, retained, pendingInvalidation, claim: isClaim(document.claim) ? document.claim : undefined };
+    const published = document.publishedBy;
+    const publishedBy = published && typeof published.run === 'string' && typeof published.at === 'string'
+        ? {
+            run: published.run,
+            attempt: typeof published.attempt === 'string' ? published.attempt : '1',
+            ...(typeof published.runUrl === 'string' ? { runUrl: published.runUrl } : {}),
+            at: published.at,
+        }
+        : undefined;
+    return {
+        entries,
+        retained,
+        pendingInvalidation,
+        claim: isClaim(document.claim) ? document.claim : undefined,
+        ...(publishedBy ? { publishedBy } : {}),
+    };
 }
 function sameEntry(a, b) {
     return (a.md5 === b.md5 &&
@@ -84748,9 +84765,31 @@ function parseRegion(value, env, customEndpoint) {
     }
     return region;
 }
-/** The text with any `user:password@` part of a URL hidden, for messages. */
+/**
+ * The text with any `user:password@` part of a URL hidden, for messages. A password may hold `/`, `?`, `#`
+ * or `@` (escaped or not), which end the authority for a URL parser: everything from `://` to the last `@`
+ * goes, which can hide more than the credentials but never less.
+ */
 function redactUserInfo(text) {
-    return text.replace(/\/\/[^/?#]*@/g, '//***@');
+    return text.replace(/^(\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/)(.*)@/s, '$1***@');
+}
+/** The credential parts of a URL input, raw and percent-decoded: what the runner must mask. */
+function urlSecrets(text) {
+    const match = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/(.*)@/s.exec(text);
+    if (!match)
+        return [];
+    const userinfo = match[1];
+    const colon = userinfo.indexOf(':');
+    const parts = [userinfo, colon >= 0 ? userinfo.slice(colon + 1) : ''];
+    const decoded = parts.map((part) => {
+        try {
+            return decodeURIComponent(part);
+        }
+        catch {
+            return part;
+        }
+    });
+    return [...new Set([...parts, ...decoded])].filter((secret) => secret.length >= 3);
 }
 /** An http(s) URL input, or undefined when empty. Messages never show a `user:password@` part. */
 function parseHttpUrl(input, value, example) {
@@ -86164,6 +86203,7 @@ class Release {
     claimed;
     refresher;
     refreshing;
+    publishedBy;
     /** Set when a refresh found the claim taken over: this run must not publish. */
     lost;
     constructor(store, log, options) {
@@ -86306,14 +86346,18 @@ class Release {
         const stored = await this.store.get(this.key).catch(() => undefined);
         let winner = 'another deploy';
         try {
-            const claim = stored && !stored.tooLarge ? decodeManifest(stored.body).claim : undefined;
-            if (claim)
-                winner = describeClaim(claim);
+            const manifest = stored && !stored.tooLarge ? decodeManifest(stored.body) : undefined;
+            if (manifest?.claim)
+                winner = `another deploy, ${describeClaim(manifest.claim)},`;
+            else if (manifest?.publishedBy) {
+                const { run, attempt, runUrl, at } = manifest.publishedBy;
+                winner = `another deploy, ${runUrl ?? run} (attempt ${attempt}, published ${at}),`;
+            }
         }
         catch {
             // unreadable: say no more than "another deploy"
         }
-        return new Refusal(`${winner} took ${this.options.target} while this deploy was planning: nothing was written. Re-run this deploy once it has finished, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`);
+        return new Refusal(`${winner.charAt(0).toUpperCase()}${winner.slice(1)} took ${this.options.target} while this deploy was planning: nothing was written. Re-run this deploy once it has finished, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`);
     }
     /** Extends the claim while uploads run; a claim found taken over stops this run from publishing. */
     async refresh(base) {
@@ -86344,9 +86388,12 @@ class Release {
         await this.stopRefreshing();
         if (this.lost)
             throw new DeployError(`Not published: ${this.lost}. Nothing was deleted.`);
+        const { id: run, attempt, url: runUrl } = this.options.run;
+        const publishedBy = { run, attempt, ...(runUrl ? { runUrl } : {}), at: this.options.now().toISOString() };
         try {
-            this.etag = await this.write({ ...next, claim: undefined });
+            this.etag = await this.write({ ...next, claim: undefined, publishedBy });
             this.claimed = undefined;
+            this.publishedBy = publishedBy;
         }
         catch (error) {
             if (!(error instanceof PreconditionFailed))
@@ -86357,7 +86404,7 @@ class Release {
     /** Step 8: the invalidation went through; a later deploy that published meanwhile carries on. */
     async recordInvalidated(next) {
         try {
-            this.etag = await this.write({ ...next, pendingInvalidation: [] });
+            this.etag = await this.write({ ...next, pendingInvalidation: [], publishedBy: this.publishedBy });
         }
         catch (error) {
             if (!(error instanceof PreconditionFailed))
@@ -87286,6 +87333,10 @@ async function run(actionYamlPath, env = process.env) {
     for (const message of unknownInputVariables(env, specs))
         channel.warning(message);
     const get = inputs_withDefaults((name) => env[inputVariableName(name)] ?? '', specs);
+    // A URL input with a password in it: masked before anything could print it.
+    for (const name of ['endpoint-url', 'site-url'])
+        for (const secret of urlSecrets(get(name)))
+            channel.mask(secret);
     const event = readEventContext(env);
     let inputs;
     try {

@@ -12,6 +12,7 @@ import {
   inputVariableName,
   readInputs,
   unknownInputVariables,
+  urlSecrets,
   withDefaults,
 } from './context/inputs.js';
 import { type RunContext, resolveRunContext } from './context/run-context.js';
@@ -37,6 +38,8 @@ export async function run(actionYamlPath: string, env: NodeJS.ProcessEnv = proce
   const specs = inputSpecs(readFileSync(actionYamlPath, 'utf8'));
   for (const message of unknownInputVariables(env, specs)) channel.warning(message);
   const get = withDefaults((name) => env[inputVariableName(name)] ?? '', specs);
+  // A URL input with a password in it: masked before anything could print it.
+  for (const name of ['endpoint-url', 'site-url']) for (const secret of urlSecrets(get(name))) channel.mask(secret);
   const event = readEventContext(env);
 
   let inputs: DeployInputs;

@@ -6,6 +6,7 @@ import {
   type InputReader,
   inputSpecs,
   unknownInputVariables,
+  urlSecrets,
   withDefaults,
   parseBucket,
   parseDistributionId,
@@ -14,6 +15,7 @@ import {
   parsePrefix,
   parseRegion,
   readInputs,
+  redactUserInfo,
 } from '../../src/context/inputs.js';
 
 const CWD = path.resolve('/repo');
@@ -590,5 +592,28 @@ describe('unknownInputVariables', () => {
   it('is quiet when every INPUT_ variable names an input', () => {
     const env = Object.fromEntries(SPECS.map((spec) => [`INPUT_${spec.name.toUpperCase()}`, '']));
     expect(unknownInputVariables({ ...env, PATH: '/bin' }, SPECS)).toEqual([]);
+  });
+});
+
+describe('URL inputs with credentials in them', () => {
+  const PASSWORDS = ['p/ss', 'p?ss', 'p#ss', 'p%2Fss%23', 'p@ss', 'pa:ss'];
+
+  it.each(PASSWORDS)('endpoint-url with password %j: refused, and the message never shows it', (password) => {
+    const url = `https://user:${password}@s3.example.com/`;
+    const error = expectInputError(() => read({ 'endpoint-url': url }), 'endpoint-url');
+    const decoded = decodeURIComponent(password.replace(/%(?![0-9A-F]{2})/g, '%25'));
+    expect(error.message).not.toContain(password);
+    expect(error.message).not.toContain(decoded);
+    expect(error.message).not.toContain('ss@');
+  });
+
+  it.each(PASSWORDS)('redactUserInfo hides password %j whatever it holds', (password) => {
+    const shown = redactUserInfo(`https://user:${password}@host.example/path`);
+    expect(shown).toBe('https://***@host.example/path');
+  });
+
+  it('lists the raw and decoded secrets of a URL for the runner to mask', () => {
+    expect(urlSecrets('https://user:p%2Fss@host/')).toEqual(expect.arrayContaining(['user:p%2Fss', 'p%2Fss', 'p/ss']));
+    expect(urlSecrets('https://host/')).toEqual([]);
   });
 });

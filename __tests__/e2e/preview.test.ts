@@ -284,3 +284,109 @@ describe('missing GitHub permissions', () => {
     expect((await listKeys(s3, bucket)).some((key) => key.startsWith('pr-9/'))).toBe(false);
   });
 });
+
+describe('a deploy stopped before any write still publishes: summary, outputs, and the preview comment', () => {
+  // Each case first deploys a good preview (the comment says "Preview ready"), then a run that is stopped.
+  it.each<
+    [
+      string,
+      number,
+      () => { site: string; inputs?: Record<string, string>; env?: Record<string, string> },
+      string,
+      RegExp,
+    ]
+  >([
+    ['an empty build', 61, () => ({ site: writeSite({}) }), 'refused', /is empty/],
+    [
+      'too many deletions',
+      62,
+      () => ({ site: writeSite({ 'index.html': 'x' }), inputs: { 'max-deletes': '1' } }),
+      'refused',
+      /more than 'max-deletes'/,
+    ],
+    [
+      'a bad input value',
+      63,
+      () => ({ site: siteFor(63), inputs: { concurrency: 'lots' } }),
+      'refused',
+      /Input 'concurrency'/,
+    ],
+    [
+      'a missing bucket',
+      64,
+      () => ({ site: siteFor(64), inputs: { bucket: 'no-such-bucket-here' } }),
+      'failed',
+      /does not exist/,
+    ],
+    [
+      'wrong credentials',
+      65,
+      () => ({ site: siteFor(65), env: { AWS_ACCESS_KEY_ID: 'AKIAWRONGKEY', AWS_SECRET_ACCESS_KEY: 'wrong-secret' } }),
+      'failed',
+      /credentials were rejected|SignatureDoesNotMatch|InvalidAccessKeyId/,
+    ],
+    [
+      'a failing build',
+      66,
+      () => ({ site: siteFor(66), inputs: { 'build-command': 'exit 3' } }),
+      'failed',
+      /exited with code 3/,
+    ],
+  ])('%s', async (_title, number, given, result, reason) => {
+    expectSuccess(
+      await run(siteFor(number), { name: 'pull_request', path: pullRequestEvent(number, 'opened', 'good') }),
+    );
+    expect(commentsOn(number)[0]!.body).toContain('### Preview ready');
+
+    const { site, inputs, env } = given();
+    const stopped = await runWithEnv(site, pullRequestEvent(number, 'synchronize', 'badcommit0'), inputs, env);
+    expect(stopped.code).toBe(1);
+    expect(stopped.outputs.result).toBe(result);
+    expect(stopped.outputs).toHaveProperty('uploaded', '0');
+    expect(stopped.summary).toMatch(new RegExp(`Deploy ${result}`));
+    expect(stopped.summary).toMatch(reason);
+    expect(stopped.errors.join('\n')).toMatch(reason);
+    const comments = commentsOn(number);
+    expect(comments).toHaveLength(1); // edited, not repeated
+    expect(comments[0]!.body).toContain(`### Preview deploy ${result}`);
+    expect(comments[0]!.body).toContain('`badcomm`');
+    expect(comments[0]!.body).not.toContain('Preview ready');
+  });
+});
+
+function siteFor(number: number): string {
+  return writeSite({ 'index.html': `<h1>PR ${number}</h1>`, 'a.html': 'a', 'b.html': 'b' });
+}
+
+function runWithEnv(
+  site: string,
+  eventPath: string,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Promise<ActionRun> {
+  return runAction({
+    inputs: {
+      'source-dir': site,
+      bucket,
+      'endpoint-url': proxy.endpoint,
+      'force-path-style': 'true',
+      preview: 'true',
+      'site-url': SITE_URL,
+      'github-token': TOKEN,
+      ...inputs,
+    },
+    env: {
+      ...LOCAL_S3_CREDENTIALS,
+      AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.endpoint,
+      GITHUB_API_URL: gh.url,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: REPOSITORY,
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_SHA: 'mergecommit0000000000000000000000000000000',
+      GITHUB_RUN_ID: '4343',
+      GITHUB_RUN_ATTEMPT: '1',
+      ...env,
+    },
+  });
+}

@@ -268,6 +268,66 @@ describe('faults', () => {
 });
 
 describe('concurrent deploys', () => {
+  // Three runs of the bundled action started together on one prefix, through a proxy that gives s3rver S3's
+  // conditional writes. Each run's claim waits until all three have read the manifest (they started in the
+  // same second); every other request gets a seeded random delay, so each seed is another interleaving.
+  const SEEDS = (process.env.E2E_RACE_SEEDS ?? '1,2,3').split(',').map(Number);
+  it.each(SEEDS)(
+    'seed %i: exactly one of three racing runs publishes; the bucket is exactly its build',
+    async (seed) => {
+      const bucket = await newBucket();
+      expectSuccess(await deploy(clean, bucket, versionedSite(1)));
+      let state = seed;
+      const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+      let reads = 0;
+      let allRead: () => void = () => undefined;
+      const barrier = new Promise<void>((resolve) => (allRead = resolve));
+      const racing = await proxy((request) => {
+        const manifest = request.url.includes(MANIFEST_NAME);
+        if (manifest && request.operation === 'GetObject' && ++reads === 3) allRead();
+        if (
+          manifest &&
+          request.operation === 'PutObject' &&
+          (request.headers['if-match'] || request.headers['if-none-match'])
+        )
+          return { until: barrier };
+        return { delayMs: Math.floor(next() * 30) };
+      });
+      const sites = [0, 1, 2].map((index) =>
+        writeSite({ 'index.html': `<p>run ${index}</p>`, [`only-${index}.css`]: `${index}` }),
+      );
+      const results = await Promise.all(
+        sites.map((site, index) =>
+          deploy(
+            racing,
+            bucket,
+            site,
+            { 'max-deletes': '50' },
+            {
+              env: {
+                GITHUB_RUN_ID: `${seed}00${index}`,
+                GITHUB_SERVER_URL: 'https://github.com',
+                GITHUB_REPOSITORY: 'o/r',
+              },
+            },
+          ),
+        ),
+      );
+      const winners = results.flatMap((result, index) => (result.outputs.result === 'deployed' ? [index] : []));
+      expect(winners).toHaveLength(1);
+      const winner = winners[0]!;
+      for (const [index, result] of results.entries()) {
+        if (index === winner) continue;
+        expect(result.code).toBe(1);
+        expect(result.outputs.result).toBe('refused');
+        expect(result.errors.join('\n')).toContain(`https://github.com/o/r/actions/runs/${seed}00${winner}`);
+        expect(result.summary).toContain('Nothing was written to the bucket.');
+      }
+      // No object of a losing build, none of the winner's missing.
+      await expectConverged(bucket, sites[winner]!);
+    },
+  );
+
   it('a deploy that planned against a manifest another deploy has since published refuses, writing no object', async () => {
     const bucket = await newBucket();
     expectSuccess(await deploy(clean, bucket, versionedSite(1)));
@@ -301,6 +361,44 @@ describe('concurrent deploys', () => {
     // Re-running the deploy that should be live converges.
     expectSuccess(await deploy(clean, bucket, siteB, { 'max-deletes': '20' }));
     await expectConverged(bucket, siteB);
+  });
+});
+
+describe('stores without conditional writes', () => {
+  it('one that answers 501 NotImplemented: one warning naming it and a concurrency group, then deploys', async () => {
+    const bucket = await newBucket();
+    const refusing = await startS3Proxy({ target: server.endpoint, conditional: 'refuse' });
+    proxies.push(refusing);
+    const site = versionedSite(1);
+    const run = await deploy(refusing, bucket, site);
+    expectSuccess(run);
+    const warnings = run.warnings.filter((line) => /conditional writes/.test(line));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/does not support conditional writes.*`concurrency:` group/);
+    await expectConverged(bucket, site);
+  });
+
+  it('one that ignores them (s3rver as it is): found out by the probe, which leaves nothing behind', async () => {
+    const bucket = await newBucket();
+    const ignoring = await startS3Proxy({ target: server.endpoint, conditional: 'ignore' });
+    proxies.push(ignoring);
+    const site = versionedSite(1);
+    const run = await deploy(ignoring, bucket, site);
+    expectSuccess(run);
+    expect(run.warnings.join('\n')).toMatch(/ignores conditional writes/);
+    await expectConverged(bucket, site);
+  });
+
+  it("with 'require-conditional-writes: true': refused before any content is written, with a summary", async () => {
+    const bucket = await newBucket();
+    const refusing = await startS3Proxy({ target: server.endpoint, conditional: 'refuse' });
+    proxies.push(refusing);
+    const run = await deploy(refusing, bucket, versionedSite(1), { 'require-conditional-writes': 'true' });
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('refused');
+    expect(run.errors.join('\n')).toMatch(/'require-conditional-writes' is true: refusing/);
+    expect(run.summary).toContain('To fix: change the input `require-conditional-writes`.');
+    expect(await listKeys(s3, bucket)).toEqual([]);
   });
 });
 

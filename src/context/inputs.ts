@@ -207,9 +207,30 @@ export function parseRegion(value: string, env: NodeJS.ProcessEnv, customEndpoin
   return region;
 }
 
-/** The text with any `user:password@` part of a URL hidden, for messages. */
+/**
+ * The text with any `user:password@` part of a URL hidden, for messages. A password may hold `/`, `?`, `#`
+ * or `@` (escaped or not), which end the authority for a URL parser: everything from `://` to the last `@`
+ * goes, which can hide more than the credentials but never less.
+ */
 export function redactUserInfo(text: string): string {
-  return text.replace(/\/\/[^/?#]*@/g, '//***@');
+  return text.replace(/^(\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/)(.*)@/s, '$1***@');
+}
+
+/** The credential parts of a URL input, raw and percent-decoded: what the runner must mask. */
+export function urlSecrets(text: string): string[] {
+  const match = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/(.*)@/s.exec(text);
+  if (!match) return [];
+  const userinfo = match[1]!;
+  const colon = userinfo.indexOf(':');
+  const parts = [userinfo, colon >= 0 ? userinfo.slice(colon + 1) : ''];
+  const decoded = parts.map((part) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  });
+  return [...new Set([...parts, ...decoded])].filter((secret) => secret.length >= 3);
 }
 
 /** An http(s) URL input, or undefined when empty. Messages never show a `user:password@` part. */

@@ -53,6 +53,8 @@ export interface Manifest {
   /** Invalidation paths a deploy published but could not get CloudFront to take: the next run sends them. */
   pendingInvalidation: string[];
   claim?: Claim;
+  /** The run that published this manifest (named to a run that lost a race to it). */
+  publishedBy?: { run: string; attempt: string; runUrl?: string; at: string };
 }
 
 /** The manifest was written by a newer version of the action: never overwrite what it recorded. */
@@ -98,6 +100,7 @@ export function encodeManifest(manifest: Manifest, updatedAt: Date): Buffer {
   };
   if (manifest.pendingInvalidation.length > 0) document.pendingInvalidation = [...manifest.pendingInvalidation].sort();
   if (manifest.claim) document.claim = manifest.claim;
+  if (manifest.publishedBy) document.publishedBy = manifest.publishedBy;
   return gzipSync(JSON.stringify(document));
 }
 
@@ -144,6 +147,7 @@ export function decodeManifest(
     retained?: unknown;
     pendingInvalidation?: unknown;
     claim?: unknown;
+    publishedBy?: unknown;
   };
   if (document.format !== FORMAT) throw new Error('not a deploy manifest');
   if (typeof document.version === 'number' && document.version > MANIFEST_VERSION) {
@@ -177,7 +181,23 @@ export function decodeManifest(
   const pendingInvalidation = Array.isArray(document.pendingInvalidation)
     ? document.pendingInvalidation.filter((path): path is string => typeof path === 'string' && path.startsWith('/'))
     : [];
-  return { entries, retained, pendingInvalidation, claim: isClaim(document.claim) ? document.claim : undefined };
+  const published = document.publishedBy as Record<string, unknown> | undefined;
+  const publishedBy =
+    published && typeof published.run === 'string' && typeof published.at === 'string'
+      ? {
+          run: published.run,
+          attempt: typeof published.attempt === 'string' ? published.attempt : '1',
+          ...(typeof published.runUrl === 'string' ? { runUrl: published.runUrl } : {}),
+          at: published.at,
+        }
+      : undefined;
+  return {
+    entries,
+    retained,
+    pendingInvalidation,
+    claim: isClaim(document.claim) ? document.claim : undefined,
+    ...(publishedBy ? { publishedBy } : {}),
+  };
 }
 
 function sameEntry(a: ManifestEntry, b: ManifestEntry): boolean {

@@ -64,6 +64,7 @@ export class Release {
   private claimed?: Claim;
   private refresher?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
+  private publishedBy?: Manifest['publishedBy'];
   /** Set when a refresh found the claim taken over: this run must not publish. */
   lost?: string;
 
@@ -220,13 +221,17 @@ export class Release {
     const stored = await this.store.get(this.key).catch(() => undefined);
     let winner = 'another deploy';
     try {
-      const claim = stored && !stored.tooLarge ? decodeManifest(stored.body).claim : undefined;
-      if (claim) winner = describeClaim(claim);
+      const manifest = stored && !stored.tooLarge ? decodeManifest(stored.body) : undefined;
+      if (manifest?.claim) winner = `another deploy, ${describeClaim(manifest.claim)},`;
+      else if (manifest?.publishedBy) {
+        const { run, attempt, runUrl, at } = manifest.publishedBy;
+        winner = `another deploy, ${runUrl ?? run} (attempt ${attempt}, published ${at}),`;
+      }
     } catch {
       // unreadable: say no more than "another deploy"
     }
     return new Refusal(
-      `${winner} took ${this.options.target} while this deploy was planning: nothing was written. Re-run this deploy once it has finished, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`,
+      `${winner.charAt(0).toUpperCase()}${winner.slice(1)} took ${this.options.target} while this deploy was planning: nothing was written. Re-run this deploy once it has finished, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`,
     );
   }
 
@@ -257,9 +262,12 @@ export class Release {
   async publish(next: Manifest): Promise<void> {
     await this.stopRefreshing();
     if (this.lost) throw new DeployError(`Not published: ${this.lost}. Nothing was deleted.`);
+    const { id: run, attempt, url: runUrl } = this.options.run;
+    const publishedBy = { run, attempt, ...(runUrl ? { runUrl } : {}), at: this.options.now().toISOString() };
     try {
-      this.etag = await this.write({ ...next, claim: undefined });
+      this.etag = await this.write({ ...next, claim: undefined, publishedBy });
       this.claimed = undefined;
+      this.publishedBy = publishedBy;
     } catch (error) {
       if (!(error instanceof PreconditionFailed)) throw error;
       throw new DeployError(
@@ -271,7 +279,7 @@ export class Release {
   /** Step 8: the invalidation went through; a later deploy that published meanwhile carries on. */
   async recordInvalidated(next: Manifest): Promise<void> {
     try {
-      this.etag = await this.write({ ...next, pendingInvalidation: [] });
+      this.etag = await this.write({ ...next, pendingInvalidation: [], publishedBy: this.publishedBy });
     } catch (error) {
       if (!(error instanceof PreconditionFailed)) throw error;
       this.log.info('The deploy manifest changed after this deploy published; the next deploy invalidates again.');
