@@ -9,6 +9,7 @@
 // installs the packages).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   PARLAI_PYTHON,
@@ -68,9 +69,11 @@ export async function benchParlaiBuild({ work, log = console.log, rounds = 3 } =
   mkdirSync(directory, { recursive: true });
   try {
     const { checkout, pythonPath } = prepareParlaiCheckout(directory);
-    const results = { rounds, python: PARLAI_PYTHON, versions: versions(), runs: [] };
+    const results = { rounds, python: PARLAI_PYTHON, versions: versions(), cores: os.cpus().length, runs: [] };
     for (let round = 0; round < rounds; round += 1) {
       for (const kind of ['clean', 'incremental']) {
+        // The machine may be shared: its load when the run starts explains a wall time far above the CPU time.
+        const load = os.loadavg()[0];
         const run = await runBuildSite(checkout, {
           pythonPath,
           env: kind === 'clean' ? { CLEAN: '1' } : {},
@@ -86,6 +89,7 @@ export async function benchParlaiBuild({ work, log = console.log, rounds = 3 } =
           cpuS: run.cpuS,
           peakRssMB: run.rssKb / 1024,
           files,
+          load,
           steps: stepSeconds(run.log),
         };
         results.runs.push(record);
@@ -118,7 +122,7 @@ export function parlaiMarkdown(parlai) {
   const lines = ['## ParlAI preset build (presets/parlai/build-site.sh, the whole site without torch)', ''];
   if (parlai.skipped) return [...lines, `Skipped: ${parlai.skipped}.`, ''];
   lines.push(
-    `From \`../shared/fixtures/parlai-source.tar.gz\` (ParlAI a29567f7), \`PYTHON=${parlai.python}\`: ${parlai.versions}, Debian 12's packages standing in for \`presets/parlai/requirements.txt\`. ${parlai.rounds} rounds of a clean build (\`CLEAN=1\`) then an incremental one (no change; Sphinx reuses its doctrees). GNU time: CPU = user + system of everything the script ran; peak RSS = the largest single process (sphinx-build).`,
+    `From \`../shared/fixtures/parlai-source.tar.gz\` (ParlAI a29567f7), \`PYTHON=${parlai.python}\`: ${parlai.versions}, Debian 12's packages standing in for \`presets/parlai/requirements.txt\`. ${parlai.rounds} rounds of a clean build (\`CLEAN=1\`) then an incremental one (no change; Sphinx reuses its doctrees). GNU time: CPU = user + system of everything the script ran; peak RSS = the largest single process (sphinx-build). ${parlai.cores} cores; the build is mostly single-threaded, so on an idle machine wall ≈ CPU, and a wall time far above the CPU time means other processes had the cores (the load average at the start of each run is in the last table).`,
     '',
     '| build | wall s (median) | CPU s (median) | peak RSS MB (median / max) | sphinx-build s (median) |',
     '|---|---:|---:|---:|---:|',
@@ -133,15 +137,15 @@ export function parlaiMarkdown(parlai) {
     '',
     'Every run:',
     '',
-    '| build | round | wall s | CPU s | peak RSS MB | files | steps (s) |',
-    '|---|---:|---:|---:|---:|---:|---|',
+    '| build | round | wall s | CPU s | peak RSS MB | files | load at start | steps (s) |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
   );
   for (const run of parlai.runs) {
     const steps = Object.entries(run.steps)
       .map(([name, seconds]) => `${name} ${seconds}`)
       .join(', ');
     lines.push(
-      `| ${run.kind} | ${run.round + 1} | ${fmt(run.wallS)} | ${fmt(run.cpuS)} | ${fmt(run.peakRssMB, 0)} | ${run.files} | ${steps} |`,
+      `| ${run.kind} | ${run.round + 1} | ${fmt(run.wallS)} | ${fmt(run.cpuS)} | ${fmt(run.peakRssMB, 0)} | ${run.files} | ${fmt(run.load, 1)} | ${steps} |`,
     );
   }
   lines.push('');
