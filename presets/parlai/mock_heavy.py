@@ -66,10 +66,10 @@ TORCH_OPTIMIZERS = [
     'LBFGS',
 ]
 
-# Version strings the mocked packages report: torch as ParlAI's requirements.txt pins it, transformers as a
-# release ParlAI's hugging_face agents accept (>= 4.3).
+# Version strings the mocked packages report: what ParlAI's CircleCI website job installs (torch==2.0.0 from
+# requirements.txt, transformers~=4.29.0).
 TORCH_VERSION = '2.0.0'
-TRANSFORMERS_VERSION = '4.26.1'
+TRANSFORMERS_VERSION = '4.29.2'
 
 
 class _Hidden:
