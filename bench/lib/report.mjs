@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONCURRENCY, TOOL_DEFAULTS, TOOL_LABELS } from './tools.mjs';
+import { parlaiMarkdown } from './parlai-build.mjs';
 
 const TOOLS = ['action', 'aws', 'rclone'];
 const SCENARIOS = ['first', 'nochange', 'fresh', 'edit1'];
@@ -432,6 +433,7 @@ export function resultsMarkdown(results) {
     }
   }
 
+  lines.push(...parlaiMarkdown(results.parlai));
   lines.push(...readingNotes(results));
   if (results.notes?.length) lines.push('## Notes', '', ...results.notes.map((note) => `- ${note}`), '');
   if (results.error) lines.push('## Error', '', '```', results.error, '```', '');
