@@ -75097,7 +75097,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8877);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1704);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(868);
 // The action's entry point (bundled by ncc into dist/index.js).
 
 
@@ -75118,7 +75118,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1704:
+/***/ 868:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78079,11 +78079,13 @@ function getIDToken(aud) {
 
 /**
  * Runs `build-command` with bash (`-e -o pipefail`, as a workflow `run:` step does) in a log group, its output
- * streamed; resolves to the exit code.
+ * streamed; resolves to the exit code. The command gets `env` and nothing else (not this process's
+ * environment): see context/build-env.ts.
  */
-async function runBuild(command, workingDirectory) {
+async function runBuild(command, workingDirectory, env) {
     return group(`Build: ${command}`, () => exec_exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
         cwd: workingDirectory,
+        env,
         ignoreReturnCode: true,
     }));
 }
@@ -84555,6 +84557,67 @@ function runUrl(env = process.env) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/context/build-env.ts
+
+// The environment `build-command` runs in: the step's environment without what could deploy, sign in or
+// speak for this step — AWS credentials and settings, tokens, the OIDC request variables, the action's own
+// inputs and file commands — unless `build-env` names a variable to pass through. Not a sandbox: the build
+// runs as the same user and can read any file that user can (see the README's Security section).
+/** Variable names kept from the build whatever their name, by prefix: */
+const WITHHELD_PREFIXES = [
+    // AWS credentials and where the SDKs find them (keys, session token, web identity token file, role,
+    // profile, shared files, container credential endpoints), and every other AWS setting.
+    'AWS_',
+    // The runner's own: ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN / _URL, ACTIONS_RESULTS_URL, …
+    'ACTIONS_',
+    // This action's inputs, `github-token` among them.
+    'INPUT_',
+];
+/**
+ * The action's file commands: what the build wrote there would be taken as this step's outputs, state,
+ * summary, or the next steps' environment and PATH.
+ */
+const WITHHELD_NAMES = new Set(['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']);
+/** Any other name holding a secret by its name: GITHUB_TOKEN, GH_TOKEN, NPM_TOKEN, NODE_AUTH_TOKEN, …_PASSWORD. */
+const SECRET_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|PRIVATE_KEY)(_|$)/i;
+/** Whether `name` is withheld from the build unless `build-env` names it. */
+function withheldFromBuild(name) {
+    const upper = name.toUpperCase();
+    return (WITHHELD_PREFIXES.some((prefix) => upper.startsWith(prefix)) || WITHHELD_NAMES.has(upper) || SECRET_NAME.test(name));
+}
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** `build-env`: variable names, one a line (or separated by spaces or commas); `#` starts a comment line. */
+function parseBuildEnv(text) {
+    const names = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'))
+        .flatMap((line) => line.split(/[\s,]+/))
+        .filter((name) => name !== '');
+    for (const name of names) {
+        if (!VARIABLE_NAME.test(name)) {
+            throw new InputError('build-env', `'${name}' is not an environment variable name: list names only, one a line, like 'AWS_REGION' (no '=' or values).`);
+        }
+    }
+    return [...new Set(names)];
+}
+/**
+ * The environment for `build-command`: `env` without the withheld variables, except those `passThrough`
+ * names (exactly, case included). Pure: `env` is not changed.
+ */
+function buildEnvironment(env, passThrough) {
+    const allowed = new Set(passThrough);
+    const result = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined)
+            continue;
+        if (withheldFromBuild(name) && !allowed.has(name))
+            continue;
+        result[name] = value;
+    }
+    return result;
+}
+
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
@@ -84609,6 +84672,7 @@ function anyMatcher(matchers) {
 }
 
 ;// CONCATENATED MODULE: ./src/context/inputs.ts
+
 
 
 
@@ -84875,6 +84939,7 @@ function readInputs(get, env = process.env, cwd = process.cwd()) {
     const { patterns: excludePatterns, matcher: exclude } = parseGlobs('exclude', get('exclude'));
     return {
         buildCommand: get('build-command').trim(),
+        buildEnv: parseBuildEnv(get('build-env')),
         workingDirectory,
         sourceDir: external_node_path_default().resolve(workingDirectory, sourceDirInput),
         sourceDirInput,
@@ -84944,6 +85009,7 @@ function resolveTarget(options, pullRequest, sha) {
 
 
 
+
 function resolveRunContext(inputs, event, env, credentials, now) {
     const target = resolveTarget(inputs, pullRequestOf(event.eventName, event.payload), event.sha ?? '');
     const id = env.GITHUB_RUN_ID ? `run-${env.GITHUB_RUN_ID}` : `local-${now.getTime()}`;
@@ -84957,6 +85023,7 @@ function resolveRunContext(inputs, event, env, credentials, now) {
         runIdentity: `${id}-${attempt}`,
         run: { id, attempt, url: runUrl(env) },
         credentials,
+        buildEnv: buildEnvironment(env, inputs.buildEnv),
         withoutSecrets: pullRequestWithoutSecrets(event.eventName, event.payload, event.actor),
     };
 }
@@ -86512,7 +86579,7 @@ async function build(context, ports) {
     if (!directory?.isDirectory()) {
         throw new Refusal(`Input 'working-directory': '${workingDirectory}' is not a directory: give a path relative to the repository root.`, 'working-directory');
     }
-    const exitCode = await ports.build(buildCommand, workingDirectory);
+    const exitCode = await ports.build(buildCommand, workingDirectory, context.buildEnv);
     if (exitCode !== 0) {
         throw new DeployError(`Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`);
     }

@@ -1,12 +1,15 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../shared/errors.js';
+import { parseBuildEnv } from './build-env.js';
 import { GlobError, type PathMatcher, anyMatcher, compileGlob, inputLines } from '../pipeline/globs.js';
 import type { HeaderRule, HeaderRules } from '../pipeline/headers.js';
 
 /** Every input of action.yml, parsed and validated before anything runs. */
 export interface DeployInputs {
   buildCommand: string;
+  /** Variables passed to `build-command` although they are withheld by default (build-env.ts). */
+  buildEnv: string[];
   /** Absolute. */
   workingDirectory: string;
   /** Absolute; `sourceDirInput` is what the user wrote, for messages. */
@@ -368,6 +371,7 @@ export function readInputs(
   const { patterns: excludePatterns, matcher: exclude } = parseGlobs('exclude', get('exclude'));
   return {
     buildCommand: get('build-command').trim(),
+    buildEnv: parseBuildEnv(get('build-env')),
     workingDirectory,
     sourceDir: path.resolve(workingDirectory, sourceDirInput),
     sourceDirInput,

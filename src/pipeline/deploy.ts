@@ -132,7 +132,7 @@ async function build(context: RunContext, ports: Ports): Promise<void> {
       'working-directory',
     );
   }
-  const exitCode = await ports.build(buildCommand, workingDirectory);
+  const exitCode = await ports.build(buildCommand, workingDirectory, context.buildEnv);
   if (exitCode !== 0) {
     throw new DeployError(
       `Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`,

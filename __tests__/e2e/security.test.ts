@@ -1,0 +1,129 @@
+// End to end, security: what `build-command` can see, where `source-dir` may point, and what a key from the
+// bucket can do to the log — the bundled action run as the runner runs it, against s3rver on 127.0.0.1.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../examples/local-s3-server.mjs';
+import { type ActionRun, runAction } from '../support/action-runner.js';
+import { listKeys, localS3Client } from '../support/bucket.js';
+import { tempDir } from '../support/sites.js';
+
+let server: LocalS3;
+let s3: S3Client;
+let bucketCount = 0;
+
+beforeAll(async () => {
+  server = await startLocalS3({ buckets: [] });
+  s3 = localS3Client(server.endpoint);
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await server?.stop();
+});
+
+async function newBucket(): Promise<string> {
+  bucketCount += 1;
+  const bucket = `security-${process.pid}-${bucketCount}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+}
+
+function run(
+  bucket: string,
+  inputs: Record<string, string>,
+  env: Record<string, string | undefined> = {},
+  cwd?: string,
+): Promise<ActionRun> {
+  return runAction({
+    inputs: { bucket, 'endpoint-url': server.endpoint, 'force-path-style': 'true', ...inputs },
+    env: { ...LOCAL_S3_CREDENTIALS, ...env },
+    cwd,
+  });
+}
+
+function expectSuccess(result: ActionRun): void {
+  if (result.code !== 0) throw new Error(`action failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+}
+
+describe('build-command gets no credentials, tokens or inputs', () => {
+  // What a deploy job's step holds after configure-aws-credentials (OIDC), with the runner's tokens.
+  const STEP_SECRETS = {
+    AWS_SESSION_TOKEN: 'session-token-value',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token-value',
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token',
+    ACTIONS_RUNTIME_TOKEN: 'runtime-token-value',
+    GITHUB_TOKEN: 'ghs_env_token_value',
+    PLAIN_SETTING: 'visible',
+  };
+  // Prints every variable name the build sees, then the values of the interesting ones.
+  const BUILD =
+    'mkdir -p out && echo "<h1>hi</h1>" > out/index.html && env | cut -d= -f1 | sed "s/^/BUILD-SEES /" && ' +
+    'echo "BUILD-VALUE secret=${AWS_SECRET_ACCESS_KEY:-none} oidc=${ACTIONS_ID_TOKEN_REQUEST_TOKEN:-none} ' +
+    'other=${PLAIN_SETTING:-none}"';
+
+  const seen = (result: ActionRun) =>
+    result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('BUILD-SEES '))
+      .map((line) => line.slice('BUILD-SEES '.length));
+
+  it('by default: no AWS_*, ACTIONS_*, INPUT_* or token variable reaches the build, and the deploy still works', async () => {
+    const bucket = await newBucket();
+    const project = tempDir('build-env');
+    const result = await run(
+      bucket,
+      { 'build-command': BUILD, 'working-directory': project, 'source-dir': 'out', 'github-token': 'ghs_input_token' },
+      STEP_SECRETS,
+      project,
+    );
+    expectSuccess(result);
+    const names = seen(result);
+    expect(names).toContain('PATH');
+    expect(names).toContain('PLAIN_SETTING');
+    for (const name of [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_SESSION_TOKEN',
+      'AWS_EC2_METADATA_DISABLED',
+      'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+      'ACTIONS_ID_TOKEN_REQUEST_URL',
+      'ACTIONS_RUNTIME_TOKEN',
+      'GITHUB_TOKEN',
+      'GITHUB_OUTPUT',
+      'GITHUB_STEP_SUMMARY',
+      'INPUT_GITHUB-TOKEN',
+      'INPUT_BUCKET',
+    ]) {
+      expect(names).not.toContain(name);
+    }
+    expect(names.filter((name) => /^(AWS|ACTIONS|INPUT)_/.test(name))).toEqual([]);
+    expect(result.stdout).toContain('BUILD-VALUE secret=none oidc=none other=visible');
+    expect(await listKeys(s3, bucket)).toContain('index.html');
+  });
+
+  it('passes the variables build-env names, and only those', async () => {
+    const bucket = await newBucket();
+    const project = tempDir('build-env');
+    const result = await run(
+      bucket,
+      {
+        'build-command': BUILD,
+        'working-directory': project,
+        'source-dir': 'out',
+        'github-token': 'ghs_input_token',
+        'build-env': 'AWS_SECRET_ACCESS_KEY\nINPUT_GITHUB-TOKEN',
+      },
+      STEP_SECRETS,
+      project,
+    );
+    expectSuccess(result);
+    const names = seen(result);
+    expect(names).toContain('AWS_SECRET_ACCESS_KEY');
+    expect(names).toContain('INPUT_GITHUB-TOKEN');
+    expect(names).not.toContain('AWS_ACCESS_KEY_ID');
+    expect(names).not.toContain('ACTIONS_ID_TOKEN_REQUEST_TOKEN');
+    expect(result.stdout).toContain(
+      `BUILD-VALUE secret=${LOCAL_S3_CREDENTIALS.AWS_SECRET_ACCESS_KEY} oidc=none other=visible`,
+    );
+  });
+});
