@@ -75097,7 +75097,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8877);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(868);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1577);
 // The action's entry point (bundled by ncc into dist/index.js).
 
 
@@ -75118,7 +75118,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 868:
+/***/ 1577:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -84618,6 +84618,67 @@ function buildEnvironment(env, passThrough) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/context/source-dir.ts
+
+
+
+const FILE_COMMANDS = ['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'];
+/** The bounds from the environment: `cwd` is the workspace of a local run. */
+function sourceBounds(env, cwd, allowOutsideWorkspace) {
+    const workspace = external_node_path_default().resolve(cwd, env.GITHUB_WORKSPACE?.trim() || '.');
+    const runnerTemp = env.RUNNER_TEMP?.trim() ? external_node_path_default().resolve(cwd, env.RUNNER_TEMP.trim()) : undefined;
+    const runnerFiles = FILE_COMMANDS.flatMap((name) => {
+        const file = env[name]?.trim();
+        return file ? [external_node_path_default().resolve(cwd, file)] : [];
+    });
+    return { workspace, allowOutsideWorkspace, runnerTemp, runnerFiles };
+}
+/** `inner` is `outer` or below it (both absolute and normalised). */
+function isWithin(inner, outer) {
+    const relative = external_node_path_default().relative(outer, inner);
+    return relative === '' || (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== '..' && !external_node_path_default().isAbsolute(relative));
+}
+/**
+ * Why `source` (absolute) may not be deployed under `bounds`, as an InputError naming the input and the fix;
+ * undefined when it may. Pure: the caller resolves symlinks first, or checks the path as written.
+ */
+function sourceDirProblem(source, shownAs, bounds) {
+    const shown = shownAs === source ? `'${source}'` : `'${shownAs}' (${source})`;
+    if (!bounds.allowOutsideWorkspace && !isWithin(source, bounds.workspace)) {
+        return new InputError('source-dir', `${shown} is outside the workspace ${bounds.workspace} (GITHUB_WORKSPACE, or the current directory in a local run): give the build's output folder inside the checkout, like 'website/build' (relative to 'working-directory'). To deploy a folder outside the workspace on purpose, set 'allow-source-outside-workspace: true'.`);
+    }
+    const { runnerTemp } = bounds;
+    // Below RUNNER_TEMP is allowed with allow-source-outside-workspace (a downloaded artifact), as long as
+    // no runner file is in it; RUNNER_TEMP itself, or a folder holding it, never.
+    if (runnerTemp && isWithin(runnerTemp, source)) {
+        return new InputError('source-dir', `${shown} is or holds the runner's temp folder (RUNNER_TEMP ${runnerTemp}), where the runner keeps the files behind GITHUB_ENV and GITHUB_OUTPUT: it is never deployed. Give the folder your build writes the site to, like 'website/build'.`);
+    }
+    const runnerFile = bounds.runnerFiles.find((file) => isWithin(file, source));
+    if (runnerFile) {
+        return new InputError('source-dir', `${shown} holds a file of the runner's workflow commands (${runnerFile}): it is never deployed. Give the folder your build writes the site to, like 'website/build'.`);
+    }
+    return undefined;
+}
+async function realOrSame(file) {
+    return (0,promises_.realpath)(file).catch(() => file);
+}
+/**
+ * The check on real paths (symlinks followed, in `source-dir` and in the bounds), once `source-dir` exists:
+ * throws the InputError of `sourceDirProblem`.
+ */
+async function confineSourceDir(source, shownAs, bounds) {
+    const real = await realOrSame(source);
+    const realBounds = {
+        workspace: await realOrSame(bounds.workspace),
+        allowOutsideWorkspace: bounds.allowOutsideWorkspace,
+        runnerTemp: bounds.runnerTemp === undefined ? undefined : await realOrSame(bounds.runnerTemp),
+        runnerFiles: await Promise.all(bounds.runnerFiles.map(realOrSame)),
+    };
+    const problem = sourceDirProblem(real, shownAs, realBounds);
+    if (problem)
+        throw problem;
+}
+
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
@@ -84672,6 +84733,7 @@ function anyMatcher(matchers) {
 }
 
 ;// CONCATENATED MODULE: ./src/context/inputs.ts
+
 
 
 
@@ -84935,14 +84997,20 @@ function readInputs(get, env = process.env, cwd = process.cwd()) {
     if (sourceDirInput === '') {
         throw new InputError('source-dir', "is required: give the directory the build writes the site to, like 'website/build'.");
     }
+    const sourceDir = external_node_path_default().resolve(workingDirectory, sourceDirInput);
+    const bounds = sourceBounds(env, cwd, readBoolean(get, 'allow-source-outside-workspace'));
+    const problem = sourceDirProblem(sourceDir, sourceDirInput, bounds);
+    if (problem)
+        throw problem;
     const endpointUrl = parseEndpoint(get('endpoint-url'));
     const { patterns: excludePatterns, matcher: exclude } = parseGlobs('exclude', get('exclude'));
     return {
         buildCommand: get('build-command').trim(),
         buildEnv: parseBuildEnv(get('build-env')),
         workingDirectory,
-        sourceDir: external_node_path_default().resolve(workingDirectory, sourceDirInput),
+        sourceDir,
         sourceDirInput,
+        sourceBounds: bounds,
         bucket: parseBucket(get('bucket')),
         prefix: parsePrefix(get('prefix')),
         region: parseRegion(get('region'), env, endpointUrl !== undefined),
@@ -86518,6 +86586,7 @@ async function uploadAll(store, plan, options) {
 
 
 
+
 const NO_CREDENTIALS = 'No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.';
 function targetOf(bucket, prefix) {
     return `s3://${bucket}/${prefix}`;
@@ -86600,6 +86669,7 @@ async function deploySite(context, ports, draft) {
     const { inputs } = context;
     await build(context, ports);
     await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
+    await confineSourceDir(inputs.sourceDir, inputs.sourceDirInput, inputs.sourceBounds);
     if (!context.credentials && !context.withoutSecrets)
         throw new Refusal(NO_CREDENTIALS);
     const scanning = scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix });

@@ -189,6 +189,7 @@ async function deploy(title) {
     AWS_EC2_METADATA_DISABLED: 'true',
     GITHUB_OUTPUT: output,
     GITHUB_STEP_SUMMARY: summary,
+    GITHUB_WORKSPACE: project, // the checkout, as on the runner: 'source-dir' must be inside it
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   console.log(`\n━━━ ${title} ━━━\n`);

@@ -1,11 +1,13 @@
 // End to end, security: what `build-command` can see, where `source-dir` may point, and what a key from the
 // bucket can do to the log — the bundled action run as the runner runs it, against s3rver on 127.0.0.1.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../examples/local-s3-server.mjs';
 import { type ActionRun, runAction } from '../support/action-runner.js';
 import { listKeys, localS3Client } from '../support/bucket.js';
-import { tempDir } from '../support/sites.js';
+import { tempDir, writeSite } from '../support/sites.js';
 
 let server: LocalS3;
 let s3: S3Client;
@@ -125,5 +127,88 @@ describe('build-command gets no credentials, tokens or inputs', () => {
     expect(result.stdout).toContain(
       `BUILD-VALUE secret=${LOCAL_S3_CREDENTIALS.AWS_SECRET_ACCESS_KEY} oidc=none other=visible`,
     );
+  });
+});
+
+describe('source-dir stays in the workspace', () => {
+  /** A refusal: one ::error:: naming the input, result=refused with a summary, and the bucket untouched. */
+  async function expectRefused(result: ActionRun, bucket: string, message: RegExp): Promise<void> {
+    expect(result.code).toBe(1);
+    expect(result.errors.join('\n')).toMatch(message);
+    expect(result.outputs.result).toBe('refused');
+    expect(result.summary).toMatch(/refused/i);
+    expect(result.summary).toContain('source-dir');
+    expect(await listKeys(s3, bucket)).toEqual([]);
+  }
+
+  it.each([['../..'], ['/tmp'], ['..']])(
+    'a typo like %s is refused before anything runs (the build does not run)',
+    async (sourceDir) => {
+      const bucket = await newBucket();
+      const workspace = writeSite({ 'public/index.html': '<h1>site</h1>' });
+      const marker = path.join(workspace, 'built');
+      const result = await run(
+        bucket,
+        { 'source-dir': sourceDir, 'build-command': `touch ${JSON.stringify(marker)}` },
+        { GITHUB_WORKSPACE: workspace },
+        workspace,
+      );
+      await expectRefused(
+        result,
+        bucket,
+        /^Input 'source-dir': '.*'.* is outside the workspace .*set 'allow-source-outside-workspace: true'/,
+      );
+      expect(existsSync(marker)).toBe(false);
+    },
+  );
+
+  it('a build output that is a symlink leading out of the workspace is refused after the build, before any read', async () => {
+    const bucket = await newBucket();
+    const workspace = tempDir('workspace');
+    const elsewhere = writeSite({ 'index.html': '<h1>not the site</h1>' });
+    const result = await run(
+      bucket,
+      { 'source-dir': 'public', 'build-command': `ln -s ${JSON.stringify(elsewhere)} public` },
+      { GITHUB_WORKSPACE: workspace },
+      workspace,
+    );
+    await expectRefused(result, bucket, /^Input 'source-dir': 'public' \(.*\) is outside the workspace/);
+    // With the input that allows it, the same build deploys.
+    const allowed = await run(
+      bucket,
+      {
+        'source-dir': 'public',
+        'build-command': `rm -f public && ln -s ${JSON.stringify(elsewhere)} public`,
+        'allow-source-outside-workspace': 'true',
+      },
+      { GITHUB_WORKSPACE: workspace },
+      workspace,
+    );
+    expectSuccess(allowed);
+    expect(await listKeys(s3, bucket)).toContain('index.html');
+  });
+
+  it("the runner's temp folder is never deployed, even with allow-source-outside-workspace", async () => {
+    const bucket = await newBucket();
+    const workspace = tempDir('workspace');
+    const runnerTemp = tempDir('runner-temp');
+    mkdirSync(path.join(runnerTemp, '_runner_file_commands'));
+    const githubEnv = path.join(runnerTemp, '_runner_file_commands', 'set_env_1');
+    writeFileSync(githubEnv, '');
+    writeFileSync(path.join(runnerTemp, 'index.html'), '<h1>temp</h1>');
+    const env = { GITHUB_WORKSPACE: workspace, RUNNER_TEMP: runnerTemp, GITHUB_ENV: githubEnv };
+    for (const sourceDir of [runnerTemp, path.dirname(runnerTemp)]) {
+      const result = await run(bucket, { 'source-dir': sourceDir, 'allow-source-outside-workspace': 'true' }, env);
+      await expectRefused(result, bucket, /is or holds the runner's temp folder \(RUNNER_TEMP /);
+    }
+    // Through a symlink in the workspace too.
+    symlinkSync(runnerTemp, path.join(workspace, 'site'));
+    const linked = await run(
+      bucket,
+      { 'source-dir': 'site', 'allow-source-outside-workspace': 'true' },
+      env,
+      workspace,
+    );
+    await expectRefused(linked, bucket, /^Input 'source-dir': 'site' \(.*\) is or holds the runner's temp folder/);
   });
 });

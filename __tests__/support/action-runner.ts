@@ -95,6 +95,9 @@ async function runIn(work: string, options: RunOptions): Promise<ActionRun> {
     AWS_EC2_METADATA_DISABLED: 'true',
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
+    // The runner always sets the workspace, and 'source-dir' must be inside it: the tests' sites are all
+    // under the run's temp folder. A test of the confinement itself sets its own.
+    GITHUB_WORKSPACE: os.tmpdir(),
   };
   // The runner evaluates expressions in defaults (`${{ github.token }}`); a test has none of those values.
   for (const [name, spec] of Object.entries(actionYaml.inputs))

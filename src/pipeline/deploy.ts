@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import pMap from 'p-map';
 import type { RunContext } from '../context/run-context.js';
+import { confineSourceDir } from '../context/source-dir.js';
 import { DeployError, Refusal, type ServiceError, errorMessage, isRefusal } from '../shared/errors.js';
 import { type ObjectHeaders, headersFor } from './headers.js';
 import {
@@ -160,6 +161,7 @@ async function deploySite(context: RunContext, ports: Ports, draft: Draft): Prom
   const { inputs } = context;
   await build(context, ports);
   await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
+  await confineSourceDir(inputs.sourceDir, inputs.sourceDirInput, inputs.sourceBounds);
   if (!context.credentials && !context.withoutSecrets) throw new Refusal(NO_CREDENTIALS);
 
   const scanning = scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix });
