@@ -83339,6 +83339,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 ;// CONCATENATED MODULE: ./src/adapters/github/reporter.ts
 
 
+/** The author of what the workflow's GITHUB_TOKEN writes. */
+const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
 function statusOf(error) {
     return error.status;
 }
@@ -83360,6 +83362,7 @@ function payloadOf(raw) {
 class GitHubReporter {
     octokit;
     repo;
+    login;
     constructor(octokit, repository) {
         this.octokit = octokit;
         const [owner = '', repo = ''] = repository.split('/');
@@ -83450,15 +83453,33 @@ class GitHubReporter {
         });
         return count ?? 0;
     }
-    /** Creates the comment with this marker on the pull request, or edits it in place when it exists. */
+    /**
+     * The login the token comments as: `GET /user` for a personal access token; the workflow's GITHUB_TOKEN
+     * (an installation token, which `GET /user` refuses) comments as `github-actions[bot]`.
+     */
+    async identity() {
+        this.login ??= this.octokit.rest.users.getAuthenticated().then(({ data }) => data.login, (error) => {
+            const status = statusOf(error);
+            if (status === 403 || status === 401 || status === 404)
+                return GITHUB_ACTIONS_BOT;
+            throw error;
+        });
+        return this.login;
+    }
+    /**
+     * Creates the comment with this marker on the pull request, or edits it in place when it exists. Only a
+     * comment written by the token's own identity counts: anyone can post a comment holding the marker, and
+     * such a comment is never edited (a new one is posted instead).
+     */
     async upsertComment(number, marker, body) {
         await this.tolerate('pull-requests: write', 'comment on the pull request', async () => {
+            const self = await this.identity();
             const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
                 ...this.repo,
                 issue_number: number,
                 per_page: 100,
             });
-            const existing = comments.find((comment) => comment.body?.includes(marker));
+            const existing = comments.find((comment) => comment.user?.login === self && comment.body?.includes(marker));
             if (existing)
                 await this.octokit.rest.issues.updateComment({ ...this.repo, comment_id: existing.id, body });
             else
@@ -85052,18 +85073,26 @@ function publicUrl(siteUrl, key) {
 ;// CONCATENATED MODULE: ./src/context/target.ts
 // Where a run deploys: the given prefix, or a pull request's preview under `pr-<number>/`; and whether it
 // removes that preview instead (the pull request was closed).
-function previewPrefix(number) {
-    return `pr-${number}/`;
+/**
+ * A pull request's own preview prefix: `pr-<number>/`, nested under `prefix` when one is given
+ * (`previews/` → `previews/pr-42/`). Never shared by two pull requests.
+ */
+function previewPrefix(number, prefix = '') {
+    return `${prefix}pr-${number}/`;
+}
+/** Whether `prefix` is pull request `number`'s preview prefix (`pr-<number>/`, under any parent prefix). */
+function isPreviewPrefix(prefix, number) {
+    return (Number.isSafeInteger(number) && number > 0 && (prefix === `pr-${number}/` || prefix.endsWith(`/pr-${number}/`)));
 }
 /**
- * Where this run deploys. With `preview` on a pull_request event: under `pr-<number>/` (unless a prefix was
- * given), in the `preview` environment (unless one was given), removed when the pull request is closed.
- * Otherwise: `prefix` as given, in `production` (or the given environment).
+ * Where this run deploys. With `preview` on a pull_request event: under `<prefix>pr-<number>/` (just
+ * `pr-<number>/` without a prefix), in the `preview` environment (unless one was given), removed when the
+ * pull request is closed. Otherwise: `prefix` as given, in `production` (or the given environment).
  */
 function resolveTarget(options, pullRequest, sha) {
     if (options.preview && pullRequest) {
         return {
-            prefix: options.prefix || previewPrefix(pullRequest.number),
+            prefix: previewPrefix(pullRequest.number, options.prefix),
             environment: options.environment || 'preview',
             ref: pullRequest.headSha || sha,
             pullRequest,
@@ -86587,6 +86616,7 @@ async function uploadAll(store, plan, options) {
 
 
 
+
 const NO_CREDENTIALS = 'No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.';
 function targetOf(bucket, prefix) {
     return `s3://${bucket}/${prefix}`;
@@ -86741,8 +86771,10 @@ function newRelease(context, ports) {
  */
 async function removePreview(context, ports, draft) {
     const { inputs } = context;
-    if (inputs.prefix === '') {
-        throw new Refusal('Refusing to remove a deployment at the bucket root: a preview is removed by its prefix (pr-<number>/).', 'prefix');
+    const number = context.target.pullRequest?.number ?? 0;
+    if (!isPreviewPrefix(inputs.prefix, number)) {
+        const where = inputs.prefix === '' ? 'the bucket root' : `'${inputs.prefix}'`;
+        throw new Refusal(`Refusing to remove ${where}: only a pull request's own preview prefix (pr-${number}/, under 'prefix' when set) is removed when it closes.`, 'prefix');
     }
     if (!context.credentials) {
         if (!context.withoutSecrets)
@@ -87527,7 +87559,14 @@ async function commentOnInputError(outcome, get, event, env, channel) {
     if (/^true$/i.test(get('dry-run').trim()))
         return;
     try {
-        const prefix = previewPrefix(pullRequest.number);
+        let parent = '';
+        try {
+            parent = parsePrefix(get('prefix'));
+        }
+        catch {
+            parent = ''; // the invalid input may be 'prefix' itself: no valid preview prefix to name
+        }
+        const prefix = previewPrefix(pullRequest.number, parent);
         const body = previewCommentBody(outcome, {
             prefix,
             sha: pullRequest.headSha || (event.sha ?? ''),

@@ -10,6 +10,7 @@ import {
   type DeployInputs,
   inputSpecs,
   inputVariableName,
+  parsePrefix,
   readInputs,
   unknownInputVariables,
   withDefaults,
@@ -153,7 +154,13 @@ async function commentOnInputError(
   if (!pullRequest || !event.repository || !token || !/^true$/i.test(get('preview').trim())) return;
   if (/^true$/i.test(get('dry-run').trim())) return;
   try {
-    const prefix = previewPrefix(pullRequest.number);
+    let parent = '';
+    try {
+      parent = parsePrefix(get('prefix'));
+    } catch {
+      parent = ''; // the invalid input may be 'prefix' itself: no valid preview prefix to name
+    }
+    const prefix = previewPrefix(pullRequest.number, parent);
     const body = previewCommentBody(outcome, {
       prefix,
       sha: pullRequest.headSha || (event.sha ?? ''),

@@ -29,6 +29,12 @@ export interface GitHubStub {
   requests: Array<{ method: string; path: string; authorization?: string }>;
   /** Routes answered with 403, matched against `METHOD /path` (e.g. /^POST .*\/deployments$/). */
   forbid: RegExp[];
+  /**
+   * Who the token is: a personal access token's user (`GET /user` answers with it, and comments are
+   * theirs), or undefined for the workflow's GITHUB_TOKEN (`GET /user` is refused with 403, as GitHub does
+   * for an installation token, and comments are by `github-actions[bot]`).
+   */
+  viewer?: string;
   close(): Promise<void>;
 }
 
@@ -94,6 +100,15 @@ export async function startGitHubStub(): Promise<GitHubStub> {
             .filter((d) => !environment || d.environment === environment)
             .map(({ statuses: _statuses, ...d }) => d),
         );
+      } else if (route === 'GET /user') {
+        if (stub.viewer === undefined) {
+          reply(403, {
+            message: 'Resource not accessible by integration',
+            documentation_url: 'https://docs.github.com/rest',
+          });
+        } else {
+          reply(200, { login: stub.viewer, type: 'User' });
+        }
       } else if ((match = /^GET \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(route))) {
         reply(
           200,
@@ -104,7 +119,7 @@ export async function startGitHubStub(): Promise<GitHubStub> {
           id: nextId++,
           issue: Number(match[1]),
           body: body.body as string,
-          user: { login: 'github-actions[bot]' },
+          user: { login: stub.viewer ?? 'github-actions[bot]' },
         };
         stub.comments.push(comment);
         reply(201, comment);

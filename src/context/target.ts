@@ -21,14 +21,25 @@ export interface Target {
   cleanup: boolean;
 }
 
-export function previewPrefix(number: number): string {
-  return `pr-${number}/`;
+/**
+ * A pull request's own preview prefix: `pr-<number>/`, nested under `prefix` when one is given
+ * (`previews/` → `previews/pr-42/`). Never shared by two pull requests.
+ */
+export function previewPrefix(number: number, prefix = ''): string {
+  return `${prefix}pr-${number}/`;
+}
+
+/** Whether `prefix` is pull request `number`'s preview prefix (`pr-<number>/`, under any parent prefix). */
+export function isPreviewPrefix(prefix: string, number: number): boolean {
+  return (
+    Number.isSafeInteger(number) && number > 0 && (prefix === `pr-${number}/` || prefix.endsWith(`/pr-${number}/`))
+  );
 }
 
 /**
- * Where this run deploys. With `preview` on a pull_request event: under `pr-<number>/` (unless a prefix was
- * given), in the `preview` environment (unless one was given), removed when the pull request is closed.
- * Otherwise: `prefix` as given, in `production` (or the given environment).
+ * Where this run deploys. With `preview` on a pull_request event: under `<prefix>pr-<number>/` (just
+ * `pr-<number>/` without a prefix), in the `preview` environment (unless one was given), removed when the
+ * pull request is closed. Otherwise: `prefix` as given, in `production` (or the given environment).
  */
 export function resolveTarget(
   options: { preview: boolean; prefix: string; environment: string },
@@ -37,7 +48,7 @@ export function resolveTarget(
 ): Target {
   if (options.preview && pullRequest) {
     return {
-      prefix: options.prefix || previewPrefix(pullRequest.number),
+      prefix: previewPrefix(pullRequest.number, options.prefix),
       environment: options.environment || 'preview',
       ref: pullRequest.headSha || sha,
       pullRequest,

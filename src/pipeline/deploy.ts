@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import pMap from 'p-map';
 import type { RunContext } from '../context/run-context.js';
 import { confineSourceDir } from '../context/source-dir.js';
+import { isPreviewPrefix } from '../context/target.js';
 import { DeployError, Refusal, type ServiceError, errorMessage, isRefusal } from '../shared/errors.js';
 import { type ObjectHeaders, headersFor } from './headers.js';
 import {
@@ -241,9 +242,11 @@ function newRelease(context: RunContext, ports: Ports): Release {
  */
 async function removePreview(context: RunContext, ports: Ports, draft: Draft): Promise<void> {
   const { inputs } = context;
-  if (inputs.prefix === '') {
+  const number = context.target.pullRequest?.number ?? 0;
+  if (!isPreviewPrefix(inputs.prefix, number)) {
+    const where = inputs.prefix === '' ? 'the bucket root' : `'${inputs.prefix}'`;
     throw new Refusal(
-      'Refusing to remove a deployment at the bucket root: a preview is removed by its prefix (pr-<number>/).',
+      `Refusing to remove ${where}: only a pull request's own preview prefix (pr-${number}/, under 'prefix' when set) is removed when it closes.`,
       'prefix',
     );
   }
