@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../examples/local-s3-server.mjs';
 import { type ActionRun, runAction } from '../support/action-runner.js';
 import { listKeys, localS3Client } from '../support/bucket.js';
@@ -210,5 +210,49 @@ describe('source-dir stays in the workspace', () => {
       workspace,
     );
     await expectRefused(linked, bucket, /^Input 'source-dir': 'site' \(.*\) is or holds the runner's temp folder/);
+  });
+});
+
+describe('a key from the bucket cannot inject a workflow command', () => {
+  // Anyone who can write to the bucket chooses its keys; S3 keys may hold newlines.
+  const EVIL_KEYS = [
+    'docs/a\n::error::pwned-error.html',
+    'docs/b\n::warning::pwned-warning.html',
+    'docs/c\n::set-output name=result::pwned',
+    'docs/d\n::add-mask::pwned-mask',
+    'docs/e\n::stop-commands::pwnedtoken',
+    'docs/f\u2028::error::pwned-separator',
+    '::error::pwned-start.html',
+  ];
+
+  it('in the log, the summary, the annotations and the outputs, when the plan deletes them', async () => {
+    const bucket = await newBucket();
+    for (const key of EVIL_KEYS) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'planted' }));
+    }
+    // s3rver keeps the keys as given: the listing the action reads holds them.
+    expect(await listKeys(s3, bucket)).toEqual([...EVIL_KEYS].sort());
+    const site = writeSite({ 'index.html': '<h1>site</h1>', 'docs/index.html': '<h1>docs</h1>' });
+    const result = await run(bucket, { 'source-dir': site, 'max-deletes': '1' });
+    // More deletions than allowed: refused, and the refusal, plan and summary all name keys.
+    expect(result.outputs.result).toBe('refused');
+    const again = await run(bucket, { 'source-dir': site });
+    expectSuccess(again);
+    expect(again.outputs.deleted).toBe(String(EVIL_KEYS.length));
+    expect(await listKeys(s3, bucket)).not.toContain(EVIL_KEYS[0]);
+
+    for (const output of [result, again]) {
+      const lines = output.stdout.split(/\r\n|\r|\n/);
+      // Only the action's own commands start a line; none of them is a planted one.
+      expect(lines.filter((line) => /pwned/.test(line) && line.startsWith('::'))).toEqual([]);
+      expect(output.errors.filter((error) => error.startsWith('pwned'))).toEqual([]);
+      expect(output.warnings.filter((warning) => warning.startsWith('pwned'))).toEqual([]);
+      expect(output.stdout).not.toMatch(/^::(stop-commands|add-mask|set-output)::pwned/m);
+      // The planted names are still shown (escaped), so the plan says what is deleted.
+      expect(output.stdout).toContain('pwned-error.html');
+      expect(output.summary.split('\n').filter((line) => line.startsWith('::'))).toEqual([]);
+      expect(output.outputs.result).not.toBe('pwned');
+    }
+    expect(again.summary).toContain('pwned-error.html');
   });
 });
