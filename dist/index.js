@@ -83454,15 +83454,23 @@ class GitHubReporter {
         return count ?? 0;
     }
     /**
-     * The login the token comments as: `GET /user` for a personal access token; the workflow's GITHUB_TOKEN
-     * (an installation token, which `GET /user` refuses) comments as `github-actions[bot]`.
+     * The login the token comments as. A personal access token: its user, from `GET /user`. An installation
+     * token — the workflow's GITHUB_TOKEN, or a GitHub App's — is refused there; it writes as its app's bot,
+     * `<viewer>[bot]` where GraphQL's `viewer` names the app (`github-actions` for the GITHUB_TOKEN), and
+     * `github-actions[bot]` when that cannot be asked either.
      */
     async identity() {
-        this.login ??= this.octokit.rest.users.getAuthenticated().then(({ data }) => data.login, (error) => {
+        this.login ??= this.octokit.rest.users.getAuthenticated().then(({ data }) => data.login, async (error) => {
             const status = statusOf(error);
-            if (status === 403 || status === 401 || status === 404)
+            if (status !== 403 && status !== 401 && status !== 404)
+                throw error;
+            try {
+                const { viewer } = await this.octokit.graphql('query { viewer { login } }');
+                return `${viewer.login.replace(/\[bot\]$/, '')}[bot]`;
+            }
+            catch {
                 return GITHUB_ACTIONS_BOT;
-            throw error;
+            }
         });
         return this.login;
     }

@@ -347,6 +347,30 @@ describe('the preview comment is found only among the token identity’s own com
     );
   });
 
+  it('with a GitHub App’s installation token: the app bot’s own comment is found and edited, once', async () => {
+    gh.app = 'site-deploy-app';
+    try {
+      const planted = {
+        id: 9_000_004,
+        issue: 62,
+        body: `${marker(62)}\nplanted`,
+        user: { login: 'github-actions[bot]' },
+      };
+      gh.comments.push({ ...planted });
+      const site = writeSite({ 'index.html': '<h1>PR 62</h1>' });
+      for (const sha of ['head62aaaaaaaaaa', 'head62bbbbbbbbbb']) {
+        expectSuccess(await run(site, { name: 'pull_request', path: pullRequestEvent(62, 'synchronize', sha) }));
+      }
+      const comments = commentsOn(62);
+      expect(comments.find((comment) => comment.id === planted.id)).toEqual(planted);
+      const apps = comments.filter((comment) => comment.user.login === 'site-deploy-app[bot]');
+      expect(apps).toHaveLength(1);
+      expect(apps[0]!.body).toContain('Commit `head62b`');
+    } finally {
+      gh.app = 'github-actions';
+    }
+  });
+
   it('with a personal access token: its user’s comment is edited, the bot’s and others’ are not', async () => {
     gh.viewer = 'alice';
     try {

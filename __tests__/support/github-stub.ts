@@ -35,6 +35,8 @@ export interface GitHubStub {
    * for an installation token, and comments are by `github-actions[bot]`).
    */
   viewer?: string;
+  /** The app an installation token (viewer undefined) belongs to, as GraphQL's `viewer` names it. */
+  app: string;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startGitHubStub(): Promise<GitHubStub> {
     comments: [],
     requests: [],
     forbid: [],
+    app: 'github-actions',
     close: async () => undefined,
   };
   const server = http.createServer((req, res) => {
@@ -100,6 +103,9 @@ export async function startGitHubStub(): Promise<GitHubStub> {
             .filter((d) => !environment || d.environment === environment)
             .map(({ statuses: _statuses, ...d }) => d),
         );
+      } else if (route === 'POST /graphql' && String(body.query).includes('viewer')) {
+        // An installation token's viewer is its app (GitHub answers `github-actions` for the GITHUB_TOKEN).
+        reply(200, { data: { viewer: { login: stub.viewer ?? stub.app } } });
       } else if (route === 'GET /user') {
         if (stub.viewer === undefined) {
           reply(403, {
@@ -119,7 +125,7 @@ export async function startGitHubStub(): Promise<GitHubStub> {
           id: nextId++,
           issue: Number(match[1]),
           body: body.body as string,
-          user: { login: stub.viewer ?? 'github-actions[bot]' },
+          user: { login: stub.viewer ?? `${stub.app}[bot]` },
         };
         stub.comments.push(comment);
         reply(201, comment);
