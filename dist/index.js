@@ -75097,7 +75097,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8877);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1704);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2977);
 // The action's entry point (bundled by ncc into dist/index.js).
 
 
@@ -75118,7 +75118,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1704:
+/***/ 2977:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78079,11 +78079,13 @@ function getIDToken(aud) {
 
 /**
  * Runs `build-command` with bash (`-e -o pipefail`, as a workflow `run:` step does) in a log group, its output
- * streamed; resolves to the exit code.
+ * streamed; resolves to the exit code. The command gets `env` and nothing else (not this process's
+ * environment): see context/build-env.ts.
  */
-async function runBuild(command, workingDirectory) {
+async function runBuild(command, workingDirectory, env) {
     return group(`Build: ${command}`, () => exec_exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
         cwd: workingDirectory,
+        env,
         ignoreReturnCode: true,
     }));
 }
@@ -83337,6 +83339,8 @@ function getOctokit(token, options, ...additionalPlugins) {
 ;// CONCATENATED MODULE: ./src/adapters/github/reporter.ts
 
 
+/** The author of what the workflow's GITHUB_TOKEN writes. */
+const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
 function statusOf(error) {
     return error.status;
 }
@@ -83358,6 +83362,7 @@ function payloadOf(raw) {
 class GitHubReporter {
     octokit;
     repo;
+    login;
     constructor(octokit, repository) {
         this.octokit = octokit;
         const [owner = '', repo = ''] = repository.split('/');
@@ -83448,15 +83453,41 @@ class GitHubReporter {
         });
         return count ?? 0;
     }
-    /** Creates the comment with this marker on the pull request, or edits it in place when it exists. */
+    /**
+     * The login the token comments as. A personal access token: its user, from `GET /user`. An installation
+     * token — the workflow's GITHUB_TOKEN, or a GitHub App's — is refused there; it writes as its app's bot,
+     * `<viewer>[bot]` where GraphQL's `viewer` names the app (`github-actions` for the GITHUB_TOKEN), and
+     * `github-actions[bot]` when that cannot be asked either.
+     */
+    async identity() {
+        this.login ??= this.octokit.rest.users.getAuthenticated().then(({ data }) => data.login, async (error) => {
+            const status = statusOf(error);
+            if (status !== 403 && status !== 401 && status !== 404)
+                throw error;
+            try {
+                const { viewer } = await this.octokit.graphql('query { viewer { login } }');
+                return `${viewer.login.replace(/\[bot\]$/, '')}[bot]`;
+            }
+            catch {
+                return GITHUB_ACTIONS_BOT;
+            }
+        });
+        return this.login;
+    }
+    /**
+     * Creates the comment with this marker on the pull request, or edits it in place when it exists. Only a
+     * comment written by the token's own identity counts: anyone can post a comment holding the marker, and
+     * such a comment is never edited (a new one is posted instead).
+     */
     async upsertComment(number, marker, body) {
         await this.tolerate('pull-requests: write', 'comment on the pull request', async () => {
+            const self = await this.identity();
             const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
                 ...this.repo,
                 issue_number: number,
                 per_page: 100,
             });
-            const existing = comments.find((comment) => comment.body?.includes(marker));
+            const existing = comments.find((comment) => comment.user?.login === self && comment.body?.includes(marker));
             if (existing)
                 await this.octokit.rest.issues.updateComment({ ...this.repo, comment_id: existing.id, body });
             else
@@ -84572,6 +84603,128 @@ function runUrl(env = process.env) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/context/build-env.ts
+
+// The environment `build-command` runs in: the step's environment without what could deploy, sign in or
+// speak for this step — AWS credentials and settings, tokens, the OIDC request variables, the action's own
+// inputs and file commands — unless `build-env` names a variable to pass through. Not a sandbox: the build
+// runs as the same user and can read any file that user can (see the README's Security section).
+/** Variable names kept from the build whatever their name, by prefix: */
+const WITHHELD_PREFIXES = [
+    // AWS credentials and where the SDKs find them (keys, session token, web identity token file, role,
+    // profile, shared files, container credential endpoints), and every other AWS setting.
+    'AWS_',
+    // The runner's own: ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN / _URL, ACTIONS_RESULTS_URL, …
+    'ACTIONS_',
+    // This action's inputs, `github-token` among them.
+    'INPUT_',
+];
+/**
+ * The action's file commands: what the build wrote there would be taken as this step's outputs, state,
+ * summary, or the next steps' environment and PATH.
+ */
+const WITHHELD_NAMES = new Set(['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']);
+/** Any other name holding a secret by its name: GITHUB_TOKEN, GH_TOKEN, NPM_TOKEN, NODE_AUTH_TOKEN, …_PASSWORD. */
+const SECRET_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|PRIVATE_KEY)(_|$)/i;
+/** Whether `name` is withheld from the build unless `build-env` names it. */
+function withheldFromBuild(name) {
+    const upper = name.toUpperCase();
+    return (WITHHELD_PREFIXES.some((prefix) => upper.startsWith(prefix)) || WITHHELD_NAMES.has(upper) || SECRET_NAME.test(name));
+}
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** `build-env`: variable names, one a line (or separated by spaces or commas); `#` starts a comment line. */
+function parseBuildEnv(text) {
+    const names = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'))
+        .flatMap((line) => line.split(/[\s,]+/))
+        .filter((name) => name !== '');
+    for (const name of names) {
+        if (!VARIABLE_NAME.test(name)) {
+            throw new InputError('build-env', `'${name}' is not an environment variable name: list names only, one a line, like 'AWS_REGION' (no '=' or values).`);
+        }
+    }
+    return [...new Set(names)];
+}
+/**
+ * The environment for `build-command`: `env` without the withheld variables, except those `passThrough`
+ * names (exactly, case included). Pure: `env` is not changed.
+ */
+function buildEnvironment(env, passThrough) {
+    const allowed = new Set(passThrough);
+    const result = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined)
+            continue;
+        if (withheldFromBuild(name) && !allowed.has(name))
+            continue;
+        result[name] = value;
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/source-dir.ts
+
+
+
+const FILE_COMMANDS = ['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'];
+/** The bounds from the environment: `cwd` is the workspace of a local run. */
+function sourceBounds(env, cwd, allowOutsideWorkspace) {
+    const workspace = external_node_path_default().resolve(cwd, env.GITHUB_WORKSPACE?.trim() || '.');
+    const runnerTemp = env.RUNNER_TEMP?.trim() ? external_node_path_default().resolve(cwd, env.RUNNER_TEMP.trim()) : undefined;
+    const runnerFiles = FILE_COMMANDS.flatMap((name) => {
+        const file = env[name]?.trim();
+        return file ? [external_node_path_default().resolve(cwd, file)] : [];
+    });
+    return { workspace, allowOutsideWorkspace, runnerTemp, runnerFiles };
+}
+/** `inner` is `outer` or below it (both absolute and normalised). */
+function isWithin(inner, outer) {
+    const relative = external_node_path_default().relative(outer, inner);
+    return relative === '' || (!relative.startsWith(`..${(external_node_path_default()).sep}`) && relative !== '..' && !external_node_path_default().isAbsolute(relative));
+}
+/**
+ * Why `source` (absolute) may not be deployed under `bounds`, as an InputError naming the input and the fix;
+ * undefined when it may. Pure: the caller resolves symlinks first, or checks the path as written.
+ */
+function sourceDirProblem(source, shownAs, bounds) {
+    const shown = shownAs === source ? `'${source}'` : `'${shownAs}' (${source})`;
+    if (!bounds.allowOutsideWorkspace && !isWithin(source, bounds.workspace)) {
+        return new InputError('source-dir', `${shown} is outside the workspace ${bounds.workspace} (GITHUB_WORKSPACE, or the current directory in a local run): give the build's output folder inside the checkout, like 'website/build' (relative to 'working-directory'). To deploy a folder outside the workspace on purpose, set 'allow-source-outside-workspace: true'.`);
+    }
+    const { runnerTemp } = bounds;
+    // Below RUNNER_TEMP is allowed with allow-source-outside-workspace (a downloaded artifact), as long as
+    // no runner file is in it; RUNNER_TEMP itself, or a folder holding it, never.
+    if (runnerTemp && isWithin(runnerTemp, source)) {
+        return new InputError('source-dir', `${shown} is or holds the runner's temp folder (RUNNER_TEMP ${runnerTemp}), where the runner keeps the files behind GITHUB_ENV and GITHUB_OUTPUT: it is never deployed. Give the folder your build writes the site to, like 'website/build'.`);
+    }
+    const runnerFile = bounds.runnerFiles.find((file) => isWithin(file, source));
+    if (runnerFile) {
+        return new InputError('source-dir', `${shown} holds a file of the runner's workflow commands (${runnerFile}): it is never deployed. Give the folder your build writes the site to, like 'website/build'.`);
+    }
+    return undefined;
+}
+async function realOrSame(file) {
+    return (0,promises_.realpath)(file).catch(() => file);
+}
+/**
+ * The check on real paths (symlinks followed, in `source-dir` and in the bounds), once `source-dir` exists:
+ * throws the InputError of `sourceDirProblem`.
+ */
+async function confineSourceDir(source, shownAs, bounds) {
+    const real = await realOrSame(source);
+    const realBounds = {
+        workspace: await realOrSame(bounds.workspace),
+        allowOutsideWorkspace: bounds.allowOutsideWorkspace,
+        runnerTemp: bounds.runnerTemp === undefined ? undefined : await realOrSame(bounds.runnerTemp),
+        runnerFiles: await Promise.all(bounds.runnerFiles.map(realOrSame)),
+    };
+    const problem = sourceDirProblem(real, shownAs, realBounds);
+    if (problem)
+        throw problem;
+}
+
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
@@ -84626,6 +84779,8 @@ function anyMatcher(matchers) {
 }
 
 ;// CONCATENATED MODULE: ./src/context/inputs.ts
+
+
 
 
 
@@ -84910,13 +85065,20 @@ function readInputs(get, env = process.env, cwd = process.cwd()) {
     if (sourceDirInput === '') {
         throw new InputError('source-dir', "is required: give the directory the build writes the site to, like 'website/build'.");
     }
+    const sourceDir = external_node_path_default().resolve(workingDirectory, sourceDirInput);
+    const bounds = sourceBounds(env, cwd, readBoolean(get, 'allow-source-outside-workspace'));
+    const problem = sourceDirProblem(sourceDir, sourceDirInput, bounds);
+    if (problem)
+        throw problem;
     const endpointUrl = parseEndpoint(get('endpoint-url'));
     const { patterns: excludePatterns, matcher: exclude } = parseGlobs('exclude', get('exclude'));
     return {
         buildCommand: get('build-command').trim(),
+        buildEnv: parseBuildEnv(get('build-env')),
         workingDirectory,
-        sourceDir: external_node_path_default().resolve(workingDirectory, sourceDirInput),
+        sourceDir,
         sourceDirInput,
+        sourceBounds: bounds,
         bucket: parseBucket(get('bucket')),
         prefix: parsePrefix(get('prefix')),
         region: parseRegion(get('region'), env, endpointUrl !== undefined),
@@ -84955,21 +85117,31 @@ function publicUrl(siteUrl, key) {
     return `${siteUrl.replace(/\/+$/, '')}/${path.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-;// CONCATENATED MODULE: ./src/context/target.ts
-// Where a run deploys: the given prefix, or a pull request's preview under `pr-<number>/`; and whether it
-// removes that preview instead (the pull request was closed).
-function previewPrefix(number) {
-    return `pr-${number}/`;
-}
+;// CONCATENATED MODULE: ./src/shared/previews.ts
+// The names of pull-request previews: one prefix per pull request, so one is never shared or removed by another.
 /**
- * Where this run deploys. With `preview` on a pull_request event: under `pr-<number>/` (unless a prefix was
- * given), in the `preview` environment (unless one was given), removed when the pull request is closed.
- * Otherwise: `prefix` as given, in `production` (or the given environment).
+ * A pull request's own preview prefix: `pr-<number>/`, nested under `prefix` when one is given
+ * (`previews/` → `previews/pr-42/`). Never shared by two pull requests.
+ */
+function previewPrefix(number, prefix = '') {
+    return `${prefix}pr-${number}/`;
+}
+/** Whether `prefix` is pull request `number`'s preview prefix (`pr-<number>/`, under any parent prefix). */
+function isPreviewPrefix(prefix, number) {
+    return (Number.isSafeInteger(number) && number > 0 && (prefix === `pr-${number}/` || prefix.endsWith(`/pr-${number}/`)));
+}
+
+;// CONCATENATED MODULE: ./src/context/target.ts
+
+/**
+ * Where this run deploys. With `preview` on a pull_request event: under `<prefix>pr-<number>/` (just
+ * `pr-<number>/` without a prefix), in the `preview` environment (unless one was given), removed when the
+ * pull request is closed. Otherwise: `prefix` as given, in `production` (or the given environment).
  */
 function resolveTarget(options, pullRequest, sha) {
     if (options.preview && pullRequest) {
         return {
-            prefix: options.prefix || previewPrefix(pullRequest.number),
+            prefix: previewPrefix(pullRequest.number, options.prefix),
             environment: options.environment || 'preview',
             ref: pullRequest.headSha || sha,
             pullRequest,
@@ -84980,6 +85152,7 @@ function resolveTarget(options, pullRequest, sha) {
 }
 
 ;// CONCATENATED MODULE: ./src/context/run-context.ts
+
 
 
 
@@ -84996,6 +85169,7 @@ function resolveRunContext(inputs, event, env, credentials, now) {
         runIdentity: `${id}-${attempt}`,
         run: { id, attempt, url: runUrl(env) },
         credentials,
+        buildEnv: buildEnvironment(env, inputs.buildEnv),
         withoutSecrets: pullRequestWithoutSecrets(event.eventName, event.payload, event.actor),
     };
 }
@@ -86498,6 +86672,8 @@ async function uploadAll(store, plan, options) {
 
 
 
+
+
 const NO_CREDENTIALS = 'No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.';
 function targetOf(bucket, prefix) {
     return `s3://${bucket}/${prefix}`;
@@ -86559,7 +86735,7 @@ async function build(context, ports) {
     if (!directory?.isDirectory()) {
         throw new Refusal(`Input 'working-directory': '${workingDirectory}' is not a directory: give a path relative to the repository root.`, 'working-directory');
     }
-    const exitCode = await ports.build(buildCommand, workingDirectory);
+    const exitCode = await ports.build(buildCommand, workingDirectory, context.buildEnv);
     if (exitCode !== 0) {
         throw new DeployError(`Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`);
     }
@@ -86580,6 +86756,7 @@ async function deploySite(context, ports, draft) {
     const { inputs } = context;
     await build(context, ports);
     await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
+    await confineSourceDir(inputs.sourceDir, inputs.sourceDirInput, inputs.sourceBounds);
     if (!context.credentials && !context.withoutSecrets)
         throw new Refusal(NO_CREDENTIALS);
     const scanning = scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix });
@@ -86651,8 +86828,10 @@ function newRelease(context, ports) {
  */
 async function removePreview(context, ports, draft) {
     const { inputs } = context;
-    if (inputs.prefix === '') {
-        throw new Refusal('Refusing to remove a deployment at the bucket root: a preview is removed by its prefix (pr-<number>/).', 'prefix');
+    const number = context.target.pullRequest?.number ?? 0;
+    if (!isPreviewPrefix(inputs.prefix, number)) {
+        const where = inputs.prefix === '' ? 'the bucket root' : `'${inputs.prefix}'`;
+        throw new Refusal(`Refusing to remove ${where}: only a pull request's own preview prefix (pr-${number}/, under 'prefix' when set) is removed when it closes.`, 'prefix');
     }
     if (!context.credentials) {
         if (!context.withoutSecrets)
@@ -87441,7 +87620,14 @@ async function commentOnInputError(outcome, get, event, env, channel) {
     if (/^true$/i.test(get('dry-run').trim()))
         return;
     try {
-        const prefix = previewPrefix(pullRequest.number);
+        let parent = '';
+        try {
+            parent = parsePrefix(get('prefix'));
+        }
+        catch {
+            parent = ''; // the invalid input may be 'prefix' itself: no valid preview prefix to name
+        }
+        const prefix = previewPrefix(pullRequest.number, parent);
         const body = previewCommentBody(outcome, {
             prefix,
             sha: pullRequest.headSha || (event.sha ?? ''),

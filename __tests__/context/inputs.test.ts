@@ -199,7 +199,12 @@ describe('readInputs: paths', () => {
     ['blank working-directory means cwd', '   ', 'build', '/repo', '/repo/build'],
     ['dot source-dir is working-directory itself', 'website', '.', '/repo/website', '/repo/website'],
   ])('%s', (_title, workingDirectory, sourceDir, expectedWorking, expectedSource) => {
-    const inputs = read({ 'working-directory': workingDirectory, 'source-dir': sourceDir });
+    // Resolution only: where source-dir may be is tested below ("source-dir stays in the workspace").
+    const inputs = read({
+      'working-directory': workingDirectory,
+      'source-dir': sourceDir,
+      'allow-source-outside-workspace': 'true',
+    });
     expect(inputs.workingDirectory).toBe(path.resolve(expectedWorking));
     expect(inputs.sourceDir).toBe(path.resolve(expectedSource));
     expect(path.isAbsolute(inputs.sourceDir)).toBe(true);

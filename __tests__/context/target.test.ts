@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { previewPrefix, resolveTarget } from '../../src/context/target.js';
+import { resolveTarget } from '../../src/context/target.js';
+import { isPreviewPrefix, previewPrefix } from '../../src/shared/previews.js';
 
 const pr = (action = 'synchronize') => ({ number: 42, headSha: 'aaaaaaa1111111', action });
 
@@ -18,10 +19,16 @@ describe('resolveTarget', () => {
       { prefix: 'pr-42/', cleanup: true },
     ],
     [
-      'a preview with its own prefix and environment',
+      'a preview with a prefix is nested under it, in its own environment',
       { preview: true, prefix: 'previews/x/', environment: 'staging' },
       pr(),
-      { prefix: 'previews/x/', environment: 'staging' },
+      { prefix: 'previews/x/pr-42/', environment: 'staging' },
+    ],
+    [
+      'closing a preview under a prefix removes only its own nested prefix',
+      { preview: true, prefix: 'previews/', environment: '' },
+      pr('closed'),
+      { prefix: 'previews/pr-42/', cleanup: true },
     ],
     [
       'preview on a push: a production deploy',
@@ -54,5 +61,32 @@ describe('resolveTarget', () => {
 
   it('names the prefix after the pull request', () => {
     expect(previewPrefix(7)).toBe('pr-7/');
+  });
+
+  it('never gives two pull requests one prefix, with or without a parent prefix', () => {
+    for (const parent of ['', 'previews/', 'site/previews/']) {
+      const prefixes = [1, 2, 10, 42].map(
+        (n) => resolveTarget({ preview: true, prefix: parent, environment: '' }, { ...pr(), number: n }, 'x').prefix,
+      );
+      expect(new Set(prefixes).size).toBe(4);
+      for (const prefix of prefixes) expect(prefix.startsWith(`${parent}pr-`)).toBe(true);
+    }
+  });
+});
+
+describe('isPreviewPrefix', () => {
+  it.each([
+    ['pr-42/', 42, true],
+    ['previews/pr-42/', 42, true],
+    ['a/b/pr-42/', 42, true],
+    ['', 42, false],
+    ['previews/', 42, false],
+    ['pr-4/', 42, false],
+    ['pr-42/', 4, false],
+    ['xpr-42/', 42, false],
+    ['pr-42/docs/', 42, false],
+    ['pr-0/', 0, false],
+  ])('%s for #%i: %s', (prefix, number, expected) => {
+    expect(isPreviewPrefix(prefix, number)).toBe(expected);
   });
 });

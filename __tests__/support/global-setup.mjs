@@ -4,9 +4,12 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureNode24 } from '../../tools/node24/ensure.mjs';
 import { removeStaleRunFolders, RUN_PREFIX } from './run-folder.mjs';
 
 export default function globalSetup() {
+  // Node 24 for running dist/index.js as the runner does (installed once, outside node_modules/.bin).
+  ensureNode24();
   const parent = os.tmpdir();
   removeStaleRunFolders(parent);
   const run = mkdtempSync(path.join(parent, `${RUN_PREFIX}${process.pid}-`));

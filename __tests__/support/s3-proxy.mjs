@@ -57,6 +57,14 @@ function conditionalWrites(target, mode) {
     },
   });
   const queues = new Map();
+  // S3 is strongly consistent; s3rver may answer a HEAD right after a PUT with the previous metadata under
+  // load. So a conditional write holds its key until a HEAD shows the new ETag (bounded: 2 s).
+  const settled = async (bucket, key, etag) => {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      if ((await currentEtag(bucket, key).catch(() => undefined)) === etag) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
   const currentEtag = async (bucket, key) => {
     try {
       const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -99,7 +107,12 @@ function conditionalWrites(target, mode) {
         release();
         return { ...failure, message: 'At least one of the pre-conditions you specified did not hold' };
       }
-      return { release };
+      return {
+        release: (status, responseEtag) => {
+          if (status !== 200 || !responseEtag) return release();
+          settled(bucket, key, String(responseEtag).replace(/"/g, '')).then(release, release);
+        },
+      };
     },
     close: () => client.destroy(),
   };
@@ -153,7 +166,7 @@ export async function startS3Proxy({ target, fault, conditional = 'ignore' } = {
           (upstreamResponse) => {
             res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
             upstreamResponse.pipe(res);
-            upstreamResponse.on('end', () => release?.());
+            upstreamResponse.on('end', () => release?.(upstreamResponse.statusCode, upstreamResponse.headers.etag));
             upstreamResponse.on('error', () => release?.());
           },
         );

@@ -61,7 +61,8 @@ export function makeTools({ repo, node24, work, endpoint }) {
     const summaryFile = `${logFile}.summary.md`;
     writeFileSync(outputFile, '');
     writeFileSync(summaryFile, '');
-    const env = { ...baseEnv, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile };
+    // The sites are under `work`: it is the workspace 'source-dir' must be inside.
+    const env = { ...baseEnv, GITHUB_WORKSPACE: work, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile };
     // The runner evaluates expressions in defaults (`${{ github.token }}`); outside a workflow there are none.
     for (const [name, spec] of Object.entries(actionYaml.inputs)) {
       const value = spec.default ?? '';

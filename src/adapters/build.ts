@@ -3,12 +3,18 @@ import * as exec from '@actions/exec';
 
 /**
  * Runs `build-command` with bash (`-e -o pipefail`, as a workflow `run:` step does) in a log group, its output
- * streamed; resolves to the exit code.
+ * streamed; resolves to the exit code. The command gets `env` and nothing else (not this process's
+ * environment): see context/build-env.ts.
  */
-export async function runBuild(command: string, workingDirectory: string): Promise<number> {
+export async function runBuild(
+  command: string,
+  workingDirectory: string,
+  env: Record<string, string>,
+): Promise<number> {
   return core.group(`Build: ${command}`, () =>
     exec.exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
       cwd: workingDirectory,
+      env,
       ignoreReturnCode: true,
     }),
   );

@@ -1,17 +1,23 @@
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../shared/errors.js';
+import { parseBuildEnv } from './build-env.js';
+import { type SourceBounds, sourceBounds, sourceDirProblem } from '../pipeline/source-dir.js';
 import { GlobError, type PathMatcher, anyMatcher, compileGlob, inputLines } from '../pipeline/globs.js';
 import type { HeaderRule, HeaderRules } from '../pipeline/headers.js';
 
 /** Every input of action.yml, parsed and validated before anything runs. */
 export interface DeployInputs {
   buildCommand: string;
+  /** Variables passed to `build-command` although they are withheld by default (build-env.ts). */
+  buildEnv: string[];
   /** Absolute. */
   workingDirectory: string;
   /** Absolute; `sourceDirInput` is what the user wrote, for messages. */
   sourceDir: string;
   sourceDirInput: string;
+  /** Where `source-dir` may be (source-dir.ts): checked here as written, and after the build on real paths. */
+  sourceBounds: SourceBounds;
   bucket: string;
   /** '' or a key prefix ending in '/'. */
   prefix: string;
@@ -385,13 +391,19 @@ export function readInputs(
       "is required: give the directory the build writes the site to, like 'website/build'.",
     );
   }
+  const sourceDir = path.resolve(workingDirectory, sourceDirInput);
+  const bounds = sourceBounds(env, cwd, readBoolean(get, 'allow-source-outside-workspace'));
+  const problem = sourceDirProblem(sourceDir, sourceDirInput, bounds);
+  if (problem) throw problem;
   const endpointUrl = parseEndpoint(get('endpoint-url'));
   const { patterns: excludePatterns, matcher: exclude } = parseGlobs('exclude', get('exclude'));
   return {
     buildCommand: get('build-command').trim(),
+    buildEnv: parseBuildEnv(get('build-env')),
     workingDirectory,
-    sourceDir: path.resolve(workingDirectory, sourceDirInput),
+    sourceDir,
     sourceDirInput,
+    sourceBounds: bounds,
     bucket: parseBucket(get('bucket')),
     prefix: parsePrefix(get('prefix')),
     region: parseRegion(get('region'), env, endpointUrl !== undefined),

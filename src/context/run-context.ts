@@ -1,4 +1,5 @@
 import { publicUrl } from '../shared/urls.js';
+import { buildEnvironment } from './build-env.js';
 import { type EventContext, pullRequestOf, pullRequestWithoutSecrets, runUrl } from './event.js';
 import type { DeployInputs } from './inputs.js';
 import { type Target, resolveTarget } from './target.js';
@@ -23,6 +24,8 @@ export interface RunContext {
   run: { id: string; attempt: string; url?: string };
   /** Whether the SDK's credential chain yields AWS credentials. */
   credentials: boolean;
+  /** The environment `build-command` runs in: no credentials, tokens or inputs unless `build-env` names them. */
+  buildEnv: Record<string, string>;
   /** Why this run gets no secrets (a fork's or Dependabot's pull request), if so: it then skips, not fails. */
   withoutSecrets?: string;
 }
@@ -46,6 +49,7 @@ export function resolveRunContext(
     runIdentity: `${id}-${attempt}`,
     run: { id, attempt, url: runUrl(env) },
     credentials,
+    buildEnv: buildEnvironment(env, inputs.buildEnv),
     withoutSecrets: pullRequestWithoutSecrets(event.eventName, event.payload, event.actor),
   };
 }

@@ -1,3 +1,4 @@
+import { previewPrefix } from '../shared/previews.js';
 // Where a run deploys: the given prefix, or a pull request's preview under `pr-<number>/`; and whether it
 // removes that preview instead (the pull request was closed).
 
@@ -21,14 +22,10 @@ export interface Target {
   cleanup: boolean;
 }
 
-export function previewPrefix(number: number): string {
-  return `pr-${number}/`;
-}
-
 /**
- * Where this run deploys. With `preview` on a pull_request event: under `pr-<number>/` (unless a prefix was
- * given), in the `preview` environment (unless one was given), removed when the pull request is closed.
- * Otherwise: `prefix` as given, in `production` (or the given environment).
+ * Where this run deploys. With `preview` on a pull_request event: under `<prefix>pr-<number>/` (just
+ * `pr-<number>/` without a prefix), in the `preview` environment (unless one was given), removed when the
+ * pull request is closed. Otherwise: `prefix` as given, in `production` (or the given environment).
  */
 export function resolveTarget(
   options: { preview: boolean; prefix: string; environment: string },
@@ -37,7 +34,7 @@ export function resolveTarget(
 ): Target {
   if (options.preview && pullRequest) {
     return {
-      prefix: options.prefix || previewPrefix(pullRequest.number),
+      prefix: previewPrefix(pullRequest.number, options.prefix),
       environment: options.environment || 'preview',
       ref: pullRequest.headSha || sha,
       pullRequest,

@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises';
 import pMap from 'p-map';
 import type { RunContext } from '../context/run-context.js';
+import { confineSourceDir } from './source-dir.js';
+import { isPreviewPrefix } from '../shared/previews.js';
 import { DeployError, Refusal, type ServiceError, errorMessage, isRefusal } from '../shared/errors.js';
 import { type ObjectHeaders, headersFor } from './headers.js';
 import {
@@ -132,7 +134,7 @@ async function build(context: RunContext, ports: Ports): Promise<void> {
       'working-directory',
     );
   }
-  const exitCode = await ports.build(buildCommand, workingDirectory);
+  const exitCode = await ports.build(buildCommand, workingDirectory, context.buildEnv);
   if (exitCode !== 0) {
     throw new DeployError(
       `Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`,
@@ -160,6 +162,7 @@ async function deploySite(context: RunContext, ports: Ports, draft: Draft): Prom
   const { inputs } = context;
   await build(context, ports);
   await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
+  await confineSourceDir(inputs.sourceDir, inputs.sourceDirInput, inputs.sourceBounds);
   if (!context.credentials && !context.withoutSecrets) throw new Refusal(NO_CREDENTIALS);
 
   const scanning = scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix });
@@ -239,9 +242,11 @@ function newRelease(context: RunContext, ports: Ports): Release {
  */
 async function removePreview(context: RunContext, ports: Ports, draft: Draft): Promise<void> {
   const { inputs } = context;
-  if (inputs.prefix === '') {
+  const number = context.target.pullRequest?.number ?? 0;
+  if (!isPreviewPrefix(inputs.prefix, number)) {
+    const where = inputs.prefix === '' ? 'the bucket root' : `'${inputs.prefix}'`;
     throw new Refusal(
-      'Refusing to remove a deployment at the bucket root: a preview is removed by its prefix (pr-<number>/).',
+      `Refusing to remove ${where}: only a pull request's own preview prefix (pr-${number}/, under 'prefix' when set) is removed when it closes.`,
       'prefix',
     );
   }

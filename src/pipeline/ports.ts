@@ -50,8 +50,8 @@ export interface Cdn {
   waitFor(invalidationId: string): Promise<void>;
 }
 
-/** Runs the site's build command; resolves to its exit code. */
-export type Builder = (command: string, workingDirectory: string) => Promise<number>;
+/** Runs the site's build command in exactly the environment given (nothing else); resolves to its exit code. */
+export type Builder = (command: string, workingDirectory: string, env: Record<string, string>) => Promise<number>;
 
 export interface Log {
   info(line: string): void;

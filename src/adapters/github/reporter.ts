@@ -6,6 +6,9 @@ import type { Target } from '../../context/target.js';
 
 type Octokit = ReturnType<typeof github.getOctokit>;
 
+/** The author of what the workflow's GITHUB_TOKEN writes. */
+export const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
+
 function statusOf(error: unknown): number | undefined {
   return (error as { status?: number }).status;
 }
@@ -33,6 +36,7 @@ function payloadOf(raw: unknown): DeploymentPayload {
  */
 export class GitHubReporter {
   private readonly repo: { owner: string; repo: string };
+  private login: Promise<string> | undefined;
 
   constructor(
     private readonly octokit: Octokit,
@@ -136,15 +140,43 @@ export class GitHubReporter {
     return count ?? 0;
   }
 
-  /** Creates the comment with this marker on the pull request, or edits it in place when it exists. */
+  /**
+   * The login the token comments as. A personal access token: its user, from `GET /user`. An installation
+   * token — the workflow's GITHUB_TOKEN, or a GitHub App's — is refused there; it writes as its app's bot,
+   * `<viewer>[bot]` where GraphQL's `viewer` names the app (`github-actions` for the GITHUB_TOKEN), and
+   * `github-actions[bot]` when that cannot be asked either.
+   */
+  async identity(): Promise<string> {
+    this.login ??= this.octokit.rest.users.getAuthenticated().then(
+      ({ data }) => data.login,
+      async (error: unknown) => {
+        const status = statusOf(error);
+        if (status !== 403 && status !== 401 && status !== 404) throw error;
+        try {
+          const { viewer } = await this.octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }');
+          return `${viewer.login.replace(/\[bot\]$/, '')}[bot]`;
+        } catch {
+          return GITHUB_ACTIONS_BOT;
+        }
+      },
+    );
+    return this.login;
+  }
+
+  /**
+   * Creates the comment with this marker on the pull request, or edits it in place when it exists. Only a
+   * comment written by the token's own identity counts: anyone can post a comment holding the marker, and
+   * such a comment is never edited (a new one is posted instead).
+   */
   async upsertComment(number: number, marker: string, body: string): Promise<void> {
     await this.tolerate('pull-requests: write', 'comment on the pull request', async () => {
+      const self = await this.identity();
       const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
         ...this.repo,
         issue_number: number,
         per_page: 100,
       });
-      const existing = comments.find((comment) => comment.body?.includes(marker));
+      const existing = comments.find((comment) => comment.user?.login === self && comment.body?.includes(marker));
       if (existing) await this.octokit.rest.issues.updateComment({ ...this.repo, comment_id: existing.id, body });
       else await this.octokit.rest.issues.createComment({ ...this.repo, issue_number: number, body });
     });
