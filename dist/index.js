@@ -85712,27 +85712,79 @@ function defaultContentType(relativePath) {
     }
     return contentType;
 }
-function defaultCacheControl(relativePath, contentType) {
+/** The labels of the built-in defaults, as the plan and the job summary name them. */
+const DEFAULT_RULES = {
+    page: 'default: HTML page',
+    document: 'default: XML or feed',
+    fingerprinted: 'default: fingerprinted asset',
+    other: 'default: other',
+};
+const PAGE = { label: DEFAULT_RULES.page, value: CACHE_REVALIDATE };
+const DOCUMENT = { label: DEFAULT_RULES.document, value: CACHE_REVALIDATE };
+const FINGERPRINTED = { label: DEFAULT_RULES.fingerprinted, value: CACHE_IMMUTABLE };
+const OTHER = { label: DEFAULT_RULES.other, value: CACHE_DEFAULT };
+function cacheDefault(relativePath, contentType) {
     if (isNavigable(contentType))
-        return CACHE_REVALIDATE;
+        return isHtml(contentType) ? PAGE : DOCUMENT;
     if (isFingerprinted(relativePath))
-        return CACHE_IMMUTABLE;
-    return CACHE_DEFAULT;
+        return FINGERPRINTED;
+    return OTHER;
+}
+function defaultCacheControl(relativePath, contentType) {
+    return cacheDefault(relativePath, contentType).value;
+}
+// Labels of user rules, made once per rule (the rules live for the whole run).
+const ruleLabels = new WeakMap();
+function ruleLabel(input, rule) {
+    let label = ruleLabels.get(rule);
+    if (label === undefined) {
+        label = `${input} '${rule.pattern}'`;
+        ruleLabels.set(rule, label);
+    }
+    return label;
+}
+const sharedChoices = new Map();
+/**
+ * The headers a file gets — the user's rules first (first match wins), then the defaults above — and the rule
+ * that produced them. Called once per file (50,000 on a large site): no allocation for a pair already seen.
+ */
+function headerChoice(relativePath, rules) {
+    const typeRule = rules.contentType.length > 0 ? firstMatch(rules.contentType, relativePath) : undefined;
+    const contentType = typeRule?.value ?? defaultContentType(relativePath);
+    const cacheRule = rules.cacheControl.length > 0 ? firstMatch(rules.cacheControl, relativePath) : undefined;
+    let cacheControl;
+    let rule;
+    if (cacheRule) {
+        cacheControl = cacheRule.value;
+        rule = ruleLabel('cache-control', cacheRule);
+    }
+    else {
+        const fallback = cacheDefault(relativePath, contentType);
+        cacheControl = fallback.value;
+        rule = fallback.label;
+    }
+    if (typeRule)
+        rule = `${ruleLabel('content-type', typeRule)} + ${rule}`;
+    const key = `${rule}\n${contentType}\n${cacheControl}`;
+    let choice = sharedChoices.get(key);
+    if (!choice) {
+        const pair = `${contentType}\n${cacheControl}`;
+        let headers = sharedHeaders.get(pair);
+        if (!headers) {
+            headers = Object.freeze({ contentType, cacheControl });
+            sharedHeaders.set(pair, headers);
+        }
+        choice = Object.freeze({ headers, rule });
+        sharedChoices.set(key, choice);
+    }
+    return choice;
 }
 function firstMatch(rules, relativePath) {
-    return rules.find((rule) => rule.matches(relativePath))?.value;
+    return rules.find((rule) => rule.matches(relativePath));
 }
 /** The headers a file gets: the user's rules first (first match wins), then the defaults above. */
 function headersFor(relativePath, rules) {
-    const contentType = firstMatch(rules.contentType, relativePath) ?? defaultContentType(relativePath);
-    const cacheControl = firstMatch(rules.cacheControl, relativePath) ?? defaultCacheControl(relativePath, contentType);
-    const key = `${contentType}\n${cacheControl}`;
-    let headers = sharedHeaders.get(key);
-    if (!headers) {
-        headers = Object.freeze({ contentType, cacheControl });
-        sharedHeaders.set(key, headers);
-    }
-    return headers;
+    return headerChoice(relativePath, rules).headers;
 }
 function sameHeaders(a, b) {
     return a.contentType === b.contentType && a.cacheControl === b.cacheControl;
@@ -86043,6 +86095,7 @@ function planChanges(plan) {
         key: write.file.key,
         kind: write.reason,
         headers: write.file.headers,
+        rule: write.file.rule,
         previous: write.previous,
         repair: write.repair,
         bytes: write.reason === 'headers' ? 0 : write.file.size,
@@ -86067,7 +86120,7 @@ function planRemoval(remote, prefix) {
 ;// CONCATENATED MODULE: ./src/pipeline/plan-text.ts
 
 // The plan as lines of text, printed before any write: per change its key (and, for a header-only change,
-// old → new), then the headers each group of files gets.
+// old → new, and the rule behind the new ones), then, per rule, the headers the files it covers get.
 const LISTED_PER_KIND = 500;
 const KIND_COUNT = {
     new: 'new',
@@ -86088,21 +86141,36 @@ function headerDifference(previous, next) {
     }
     return parts.join('; ');
 }
-/** Written objects grouped by the headers they get, largest group first. */
+/** Shown for a change whose rule was not recorded. */
+const UNKNOWN_RULE = 'rule not recorded';
+/**
+ * Written objects grouped by the rule that gave them their headers (and, within a rule, by the headers: one
+ * default covers several content types). The rule with the most files first; within it, the largest group.
+ */
 function headerGroups(changes) {
     const groups = new Map();
+    const perRule = new Map();
     for (const change of changes) {
         if (!change.headers)
             continue;
-        const id = `${change.headers.contentType}\n${change.headers.cacheControl}`;
+        const rule = change.rule ?? UNKNOWN_RULE;
+        const id = `${rule}\n${change.headers.contentType}\n${change.headers.cacheControl}`;
         let group = groups.get(id);
         if (!group)
-            groups.set(id, (group = { headers: change.headers, count: 0, examples: [] }));
+            groups.set(id, (group = { rule, headers: change.headers, count: 0, examples: [] }));
         group.count += 1;
+        perRule.set(rule, (perRule.get(rule) ?? 0) + 1);
         if (group.examples.length < 3)
             group.examples.push(change.key);
     }
-    return [...groups.values()].sort((a, b) => b.count - a.count);
+    return [...groups.values()].sort((a, b) => perRule.get(b.rule) - perRule.get(a.rule) ||
+        (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
+        b.count - a.count);
+}
+/** `rule     default: HTML page — 5 file(s) get Content-Type: … · Cache-Control: … (a.html, b.html, …)` */
+function headerGroupLine(group) {
+    const more = group.count > group.examples.length ? ', …' : '';
+    return `rule     ${group.rule} — ${group.count} file(s) get Content-Type: ${group.headers.contentType} · Cache-Control: ${group.headers.cacheControl} (${group.examples.join(', ')}${more})`;
 }
 function planLines(plan, limits) {
     const changes = planChanges(plan);
@@ -86114,16 +86182,15 @@ function planLines(plan, limits) {
     for (const kind of kinds) {
         const listed = byKind(kind);
         for (const change of listed.slice(0, LISTED_PER_KIND)) {
-            const detail = kind === 'headers' ? `: ${headerDifference(change.previous, change.headers)}` : '';
+            const rule = change.rule ? ` (${change.rule})` : '';
+            const detail = kind === 'headers' ? `: ${headerDifference(change.previous, change.headers)}${rule}` : '';
             lines.push(`${kind.padEnd(8)} ${change.key}${detail}`);
         }
         if (listed.length > LISTED_PER_KIND)
             lines.push(`${kind.padEnd(8)} … and ${listed.length - LISTED_PER_KIND} more`);
     }
-    for (const group of headerGroups(changes)) {
-        const more = group.count > group.examples.length ? ', …' : '';
-        lines.push(`headers  ${group.count} file(s) get Content-Type: ${group.headers.contentType} · Cache-Control: ${group.headers.cacheControl} (${group.examples.join(', ')}${more})`);
-    }
+    for (const group of headerGroups(changes))
+        lines.push(headerGroupLine(group));
     if (plan.otherDeployments.length > 0) {
         lines.push(`kept     other deployments under: ${plan.otherDeployments.join(', ')}`);
     }
@@ -86555,11 +86622,10 @@ async function deploySite(context, ports, draft) {
         const excluded = inputs.excludePatterns.length > 0 ? " (or 'exclude' matches every file in it)" : '';
         throw new Refusal(`'source-dir' ${JSON.stringify(inputs.sourceDirInput)} is empty${excluded}: refusing to deploy, as that would delete the whole site. Check that the build wrote its output there.`, 'source-dir');
     }
-    const files = localFiles.map((file) => ({
-        ...file,
-        key: inputs.prefix + file.relativePath,
-        headers: headersFor(file.relativePath, inputs.headerRules),
-    }));
+    const files = localFiles.map((file) => {
+        const { headers, rule } = headerChoice(file.relativePath, inputs.headerRules);
+        return { ...file, key: inputs.prefix + file.relativePath, headers, rule };
+    });
     const verify = keysToVerify(files, remote, manifest, inputs.prefix, opaqueEtags);
     const observed = await readObservedHeaders(ports, verify, inputs.concurrency);
     const plan = planDeploy({
@@ -87074,13 +87140,18 @@ function keptLine(outcome) {
         parts.push(`other deployments under ${kept.otherDeployments.map(code).join(', ')}`);
     return parts.length > 0 ? ['', `Left alone: ${parts.join('; ')}.`] : [];
 }
+/** A code span in a table cell: GitHub ends a cell at any unescaped `|`, even inside a code span. */
+function cell(text) {
+    return code(text).replace(/\|/g, '\\|');
+}
+/** The headers this run wrote (or would write), per rule: which default or which of the user's globs. */
 function headersTable(outcome) {
     const groups = headerGroups(outcome.changes);
     if (groups.length === 0)
         return [];
-    const lines = ['', '### Headers', '', '| files | Content-Type | Cache-Control | for example |', '|---:|---|---|---|'];
+    const lines = ['', '### Headers', '', '| rule | count | Content-Type | Cache-Control |', '|---|---:|---|---|'];
     for (const group of groups) {
-        lines.push(`| ${group.count} | ${code(group.headers.contentType)} | ${code(group.headers.cacheControl)} | ${group.examples.map(code).join(' ')} |`);
+        lines.push(`| ${plain(group.rule)} | ${group.count} | ${cell(group.headers.contentType)} | ${cell(group.headers.cacheControl)} |`);
     }
     return lines;
 }
