@@ -35,7 +35,8 @@ describe('the bundle runs on the runner’s Node', () => {
   });
 
   it('.ci/run and check-dist.yml bundle through .ci/bundle.sh', () => {
-    expect(read('.ci/run')).toMatch(/^bash \.ci\/bundle\.sh$/m);
+    // With the machine's own node on PATH again (.ci/run may have put tools/node24 first for the tests).
+    expect(read('.ci/run')).toMatch(/^PATH=\$system_path bash \.ci\/bundle\.sh$/m);
     const workflow = parse(read('.github/workflows/check-dist.yml')) as {
       jobs: Record<string, { steps: Array<{ run?: string }> }>;
     };

@@ -75095,10 +75095,13 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8877);
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2977);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8877);
+/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2977);
 // The action's entry point (bundled by ncc into dist/index.js).
+
 
 
 
@@ -75108,10 +75111,42 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 // measured with `npm run bench`, this halves peak RSS at 50,000 files (409 → 231 MB on a first upload,
 // 379 → 200 MB on a redeploy) for 5-12% more CPU time. The runner gives no other way to pass V8 options to
 // a JavaScript action; if a Node version ignores the flag, the action runs as it would without it.
-node_v8__WEBPACK_IMPORTED_MODULE_2___default().setFlagsFromString('--optimize-for-size');
+node_v8__WEBPACK_IMPORTED_MODULE_3___default().setFlagsFromString('--optimize-for-size');
 // action.yml — the one list of inputs and their defaults — sits one level above both src/ and dist/.
 const here = node_path__WEBPACK_IMPORTED_MODULE_0___default().dirname((0,node_url__WEBPACK_IMPORTED_MODULE_1__.fileURLToPath)(import.meta.url));
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)(node_path__WEBPACK_IMPORTED_MODULE_0___default().join(here, '..', 'action.yml'));
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .eF)(node_path__WEBPACK_IMPORTED_MODULE_0___default().join(here, '..', 'action.yml'), process.env, localFiles(process.argv.slice(2)));
+/**
+ * Command-line flags, for local runs (the runner passes none): where to write the job summary and the
+ * outputs instead of printing them on the terminal.
+ */
+function localFiles(args) {
+    const usage = `Usage: node dist/index.js [--summary-file FILE] [--outputs-file FILE]
+  Inputs come from INPUT_<NAME> variables (e.g. env INPUT_SOURCE-DIR=build INPUT_BUCKET=my-bucket node dist/index.js).
+  Without a runner (no GITHUB_OUTPUT), the outputs and the job summary are printed, or written to:
+  --summary-file FILE   the job summary (Markdown)
+  --outputs-file FILE   the outputs, one name=value a line`;
+    try {
+        const { values } = (0,node_util__WEBPACK_IMPORTED_MODULE_2__.parseArgs)({
+            args,
+            options: {
+                'summary-file': { type: 'string' },
+                'outputs-file': { type: 'string' },
+                help: { type: 'boolean', short: 'h' },
+            },
+            strict: true,
+            allowPositionals: false,
+        });
+        if (values.help) {
+            process.stdout.write(`${usage}\n`);
+            process.exit(0);
+        }
+        return { summary: values['summary-file'], outputs: values['outputs-file'] };
+    }
+    catch (error) {
+        process.stderr.write(`${error.message}\n${usage}\n`);
+        process.exit(2);
+    }
+}
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -75124,8 +75159,10 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  eF: () => (/* binding */ run)
 });
+
+// UNUSED EXPORTS: MIN_NODE_MAJOR, unsupportedNode
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -85925,27 +85962,79 @@ function defaultContentType(relativePath) {
     }
     return contentType;
 }
-function defaultCacheControl(relativePath, contentType) {
+/** The labels of the built-in defaults, as the plan and the job summary name them. */
+const DEFAULT_RULES = {
+    page: 'default: HTML page',
+    document: 'default: XML or feed',
+    fingerprinted: 'default: fingerprinted asset',
+    other: 'default: other',
+};
+const PAGE = { label: DEFAULT_RULES.page, value: CACHE_REVALIDATE };
+const DOCUMENT = { label: DEFAULT_RULES.document, value: CACHE_REVALIDATE };
+const FINGERPRINTED = { label: DEFAULT_RULES.fingerprinted, value: CACHE_IMMUTABLE };
+const OTHER = { label: DEFAULT_RULES.other, value: CACHE_DEFAULT };
+function cacheDefault(relativePath, contentType) {
     if (isNavigable(contentType))
-        return CACHE_REVALIDATE;
+        return isHtml(contentType) ? PAGE : DOCUMENT;
     if (isFingerprinted(relativePath))
-        return CACHE_IMMUTABLE;
-    return CACHE_DEFAULT;
+        return FINGERPRINTED;
+    return OTHER;
+}
+function defaultCacheControl(relativePath, contentType) {
+    return cacheDefault(relativePath, contentType).value;
+}
+// Labels of user rules, made once per rule (the rules live for the whole run).
+const ruleLabels = new WeakMap();
+function ruleLabel(input, rule) {
+    let label = ruleLabels.get(rule);
+    if (label === undefined) {
+        label = `${input} '${rule.pattern}'`;
+        ruleLabels.set(rule, label);
+    }
+    return label;
+}
+const sharedChoices = new Map();
+/**
+ * The headers a file gets — the user's rules first (first match wins), then the defaults above — and the rule
+ * that produced them. Called once per file (50,000 on a large site): no allocation for a pair already seen.
+ */
+function headerChoice(relativePath, rules) {
+    const typeRule = rules.contentType.length > 0 ? firstMatch(rules.contentType, relativePath) : undefined;
+    const contentType = typeRule?.value ?? defaultContentType(relativePath);
+    const cacheRule = rules.cacheControl.length > 0 ? firstMatch(rules.cacheControl, relativePath) : undefined;
+    let cacheControl;
+    let rule;
+    if (cacheRule) {
+        cacheControl = cacheRule.value;
+        rule = ruleLabel('cache-control', cacheRule);
+    }
+    else {
+        const fallback = cacheDefault(relativePath, contentType);
+        cacheControl = fallback.value;
+        rule = fallback.label;
+    }
+    if (typeRule)
+        rule = `${ruleLabel('content-type', typeRule)} + ${rule}`;
+    const key = `${rule}\n${contentType}\n${cacheControl}`;
+    let choice = sharedChoices.get(key);
+    if (!choice) {
+        const pair = `${contentType}\n${cacheControl}`;
+        let headers = sharedHeaders.get(pair);
+        if (!headers) {
+            headers = Object.freeze({ contentType, cacheControl });
+            sharedHeaders.set(pair, headers);
+        }
+        choice = Object.freeze({ headers, rule });
+        sharedChoices.set(key, choice);
+    }
+    return choice;
 }
 function firstMatch(rules, relativePath) {
-    return rules.find((rule) => rule.matches(relativePath))?.value;
+    return rules.find((rule) => rule.matches(relativePath));
 }
 /** The headers a file gets: the user's rules first (first match wins), then the defaults above. */
 function headersFor(relativePath, rules) {
-    const contentType = firstMatch(rules.contentType, relativePath) ?? defaultContentType(relativePath);
-    const cacheControl = firstMatch(rules.cacheControl, relativePath) ?? defaultCacheControl(relativePath, contentType);
-    const key = `${contentType}\n${cacheControl}`;
-    let headers = sharedHeaders.get(key);
-    if (!headers) {
-        headers = Object.freeze({ contentType, cacheControl });
-        sharedHeaders.set(key, headers);
-    }
-    return headers;
+    return headerChoice(relativePath, rules).headers;
 }
 function sameHeaders(a, b) {
     return a.contentType === b.contentType && a.cacheControl === b.cacheControl;
@@ -86256,6 +86345,7 @@ function planChanges(plan) {
         key: write.file.key,
         kind: write.reason,
         headers: write.file.headers,
+        rule: write.file.rule,
         previous: write.previous,
         repair: write.repair,
         bytes: write.reason === 'headers' ? 0 : write.file.size,
@@ -86280,7 +86370,7 @@ function planRemoval(remote, prefix) {
 ;// CONCATENATED MODULE: ./src/pipeline/plan-text.ts
 
 // The plan as lines of text, printed before any write: per change its key (and, for a header-only change,
-// old → new), then the headers each group of files gets.
+// old → new, and the rule behind the new ones), then, per rule, the headers the files it covers get.
 const LISTED_PER_KIND = 500;
 const KIND_COUNT = {
     new: 'new',
@@ -86301,21 +86391,36 @@ function headerDifference(previous, next) {
     }
     return parts.join('; ');
 }
-/** Written objects grouped by the headers they get, largest group first. */
+/** Shown for a change whose rule was not recorded. */
+const UNKNOWN_RULE = 'rule not recorded';
+/**
+ * Written objects grouped by the rule that gave them their headers (and, within a rule, by the headers: one
+ * default covers several content types). The rule with the most files first; within it, the largest group.
+ */
 function headerGroups(changes) {
     const groups = new Map();
+    const perRule = new Map();
     for (const change of changes) {
         if (!change.headers)
             continue;
-        const id = `${change.headers.contentType}\n${change.headers.cacheControl}`;
+        const rule = change.rule ?? UNKNOWN_RULE;
+        const id = `${rule}\n${change.headers.contentType}\n${change.headers.cacheControl}`;
         let group = groups.get(id);
         if (!group)
-            groups.set(id, (group = { headers: change.headers, count: 0, examples: [] }));
+            groups.set(id, (group = { rule, headers: change.headers, count: 0, examples: [] }));
         group.count += 1;
+        perRule.set(rule, (perRule.get(rule) ?? 0) + 1);
         if (group.examples.length < 3)
             group.examples.push(change.key);
     }
-    return [...groups.values()].sort((a, b) => b.count - a.count);
+    return [...groups.values()].sort((a, b) => perRule.get(b.rule) - perRule.get(a.rule) ||
+        (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
+        b.count - a.count);
+}
+/** `rule     default: HTML page — 5 file(s) get Content-Type: … · Cache-Control: … (a.html, b.html, …)` */
+function headerGroupLine(group) {
+    const more = group.count > group.examples.length ? ', …' : '';
+    return `rule     ${group.rule} — ${group.count} file(s) get Content-Type: ${group.headers.contentType} · Cache-Control: ${group.headers.cacheControl} (${group.examples.join(', ')}${more})`;
 }
 function planLines(plan, limits) {
     const changes = planChanges(plan);
@@ -86327,16 +86432,15 @@ function planLines(plan, limits) {
     for (const kind of kinds) {
         const listed = byKind(kind);
         for (const change of listed.slice(0, LISTED_PER_KIND)) {
-            const detail = kind === 'headers' ? `: ${headerDifference(change.previous, change.headers)}` : '';
+            const rule = change.rule ? ` (${change.rule})` : '';
+            const detail = kind === 'headers' ? `: ${headerDifference(change.previous, change.headers)}${rule}` : '';
             lines.push(`${kind.padEnd(8)} ${change.key}${detail}`);
         }
         if (listed.length > LISTED_PER_KIND)
             lines.push(`${kind.padEnd(8)} … and ${listed.length - LISTED_PER_KIND} more`);
     }
-    for (const group of headerGroups(changes)) {
-        const more = group.count > group.examples.length ? ', …' : '';
-        lines.push(`headers  ${group.count} file(s) get Content-Type: ${group.headers.contentType} · Cache-Control: ${group.headers.cacheControl} (${group.examples.join(', ')}${more})`);
-    }
+    for (const group of headerGroups(changes))
+        lines.push(headerGroupLine(group));
     if (plan.otherDeployments.length > 0) {
         lines.push(`kept     other deployments under: ${plan.otherDeployments.join(', ')}`);
     }
@@ -86779,11 +86883,10 @@ async function deploySite(context, ports, draft) {
         const excluded = inputs.excludePatterns.length > 0 ? " (or 'exclude' matches every file in it)" : '';
         throw new Refusal(`'source-dir' ${JSON.stringify(inputs.sourceDirInput)} is empty${excluded}: refusing to deploy, as that would delete the whole site. Check that the build wrote its output there.`, 'source-dir');
     }
-    const files = localFiles.map((file) => ({
-        ...file,
-        key: inputs.prefix + file.relativePath,
-        headers: headersFor(file.relativePath, inputs.headerRules),
-    }));
+    const files = localFiles.map((file) => {
+        const { headers, rule } = headerChoice(file.relativePath, inputs.headerRules);
+        return { ...file, key: inputs.prefix + file.relativePath, headers, rule };
+    });
     const verify = keysToVerify(files, remote, manifest, inputs.prefix, opaqueEtags);
     const observed = await readObservedHeaders(ports, verify, inputs.concurrency);
     const plan = planDeploy({
@@ -87170,10 +87273,32 @@ function runnerChannel() {
         fail: (message) => setFailed(message),
     };
 }
-/** Local runs. `--summary-file` / `--outputs-file` style destinations come in as paths (optional). */
+/**
+ * Local runs: plain text on the terminal (the summary as the Markdown it is, line by line), or the
+ * outputs and the summary in the files given by `--outputs-file` / `--summary-file` (overwritten).
+ */
 function terminalChannel(files = {}) {
     const out = (line) => process.stdout.write(`${printable(line)}\n`);
     const err = (line) => process.stderr.write(`${printable(line)}\n`);
+    /** A text of ours that has several lines (the summary): each printed as its own line. */
+    const outLines = (text) => {
+        for (const line of text.split('\n'))
+            out(line);
+    };
+    /** Writes the file; if it cannot, says so (the run fails) and prints the text instead. */
+    const toFile = (flag, file, text, fallback) => {
+        try {
+            (0,external_node_fs_.writeFileSync)(file, text);
+            out(`${flag === '--summary-file' ? 'Job summary' : 'Outputs'} written to ${file} (${flag}).`);
+        }
+        catch (error) {
+            err(`Error: could not write ${flag} ${file}: ${error.message}`);
+            process.exitCode = 1;
+            fallback();
+        }
+    };
+    const printOutputs = (lines) => outLines(['Outputs:', ...lines.map((line) => `  ${line}`)].join('\n'));
+    const printSummary = (markdown) => outLines(`\nJob summary:\n\n${markdown}`);
     return {
         info: out,
         warning: (line) => err(`Warning: ${line}`),
@@ -87184,19 +87309,21 @@ function terminalChannel(files = {}) {
             for (const line of lines)
                 out(`  ${line}`);
         },
+        // Nothing to register: no runner reads this output, and an `::add-mask::` line would print the secret.
         mask: () => undefined,
         setOutputs: (outputs) => {
-            const lines = Object.entries(outputs).map(([name, value]) => `${name}=${value}`);
+            // One line each: a value is shown with its control characters escaped, so it cannot start another line.
+            const lines = Object.entries(outputs).map(([name, value]) => printable(`${name}=${value}`));
             if (files.outputs)
-                (0,external_node_fs_.appendFileSync)(files.outputs, `${lines.join('\n')}\n`);
+                toFile('--outputs-file', files.outputs, `${lines.join('\n')}\n`, () => printOutputs(lines));
             else
-                out(['Outputs:', ...lines.map((line) => `  ${line}`)].join('\n'));
+                printOutputs(lines);
         },
         writeSummary: async (markdown) => {
             if (files.summary)
-                (0,external_node_fs_.appendFileSync)(files.summary, markdown);
+                toFile('--summary-file', files.summary, markdown, () => printSummary(markdown));
             else
-                out(`\nJob summary:\n\n${markdown}`);
+                printSummary(markdown);
         },
         fail: (message) => {
             err(`Error: ${message}`);
@@ -87300,13 +87427,18 @@ function keptLine(outcome) {
         parts.push(`other deployments under ${kept.otherDeployments.map(code).join(', ')}`);
     return parts.length > 0 ? ['', `Left alone: ${parts.join('; ')}.`] : [];
 }
+/** A code span in a table cell: GitHub ends a cell at any unescaped `|`, even inside a code span. */
+function cell(text) {
+    return code(text).replace(/\|/g, '\\|');
+}
+/** The headers this run wrote (or would write), per rule: which default or which of the user's globs. */
 function headersTable(outcome) {
     const groups = headerGroups(outcome.changes);
     if (groups.length === 0)
         return [];
-    const lines = ['', '### Headers', '', '| files | Content-Type | Cache-Control | for example |', '|---:|---|---|---|'];
+    const lines = ['', '### Headers', '', '| rule | count | Content-Type | Cache-Control |', '|---|---:|---|---|'];
     for (const group of groups) {
-        lines.push(`| ${group.count} | ${code(group.headers.contentType)} | ${code(group.headers.cacheControl)} | ${group.examples.map(code).join(' ')} |`);
+        lines.push(`| ${plain(group.rule)} | ${group.count} | ${cell(group.headers.contentType)} | ${cell(group.headers.cacheControl)} |`);
     }
     return lines;
 }
@@ -87503,11 +87635,17 @@ async function publishOutcome(outcome, channel, siteUrl) {
  * GitHub; read-only wrappers for a dry run), run the pipeline, and publish its one Outcome — summary,
  * outputs, annotations, the GitHub deployment and the pull-request comment — whatever the result.
  */
-async function run(actionYamlPath, env = process.env) {
+async function run(actionYamlPath, env = process.env, localFiles = {}) {
     const started = Date.now();
     // On the runner, GITHUB_OUTPUT is always set; without it this is a local run in a terminal.
-    const channel = env.GITHUB_OUTPUT ? runnerChannel() : terminalChannel();
+    const channel = env.GITHUB_OUTPUT ? runnerChannel() : terminalChannel(localFiles);
     maskSecrets(env, channel.mask);
+    if (env.GITHUB_OUTPUT && (localFiles.summary || localFiles.outputs)) {
+        channel.warning('--summary-file and --outputs-file are for local runs: on the runner the summary and the outputs go to GITHUB_STEP_SUMMARY and GITHUB_OUTPUT.');
+    }
+    const oldNode = unsupportedNode(process.version);
+    if (oldNode)
+        channel.warning(oldNode);
     const specs = inputSpecs((0,external_node_fs_.readFileSync)(actionYamlPath, 'utf8'));
     for (const message of unknownInputVariables(env, specs))
         channel.warning(message);
@@ -87532,7 +87670,8 @@ async function run(actionYamlPath, env = process.env) {
     let reporter;
     let deploymentId;
     try {
-        const client = createS3Client(inputs);
+        // The SDK's own warning for an old Node (several lines on stderr) is replaced by the one line above.
+        const client = oldNode ? withoutSdkNodeWarning(() => createS3Client(inputs)) : createS3Client(inputs);
         const credentials = await haveCredentials(() => client.config.credentials(), channel.mask);
         context = resolveRunContext(inputs, event, env, credentials, new Date(started));
         const store = new S3Store(client, inputs);
@@ -87565,6 +87704,37 @@ async function run(actionYamlPath, env = process.env) {
     }
     await publishOutcome(outcome, channel, inputs.siteUrl);
     return outcome;
+}
+/** The oldest Node major this action's dependencies support (`engines` in package.json). */
+const MIN_NODE_MAJOR = 22;
+/**
+ * A warning for a Node older than the dependencies support (a local run with an old `node`); undefined on the
+ * runner, which runs the action on Node 24 (`runs.using: node24`).
+ */
+function unsupportedNode(version) {
+    const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? NaN);
+    if (!(major < MIN_NODE_MAJOR))
+        return undefined;
+    return `Node ${version} is older than this action supports: the runner runs it on Node 24, and its dependencies (the AWS SDK among them) need Node ${MIN_NODE_MAJOR} or later. Locally, run it with Node 24: \`npm ci\` installs one as node_modules/.bin/node.`;
+}
+/**
+ * Runs `create` (which makes the first AWS SDK client) with the SDK's Node-version warning turned off; the
+ * SDK decides once per process, so later clients stay quiet too. The variable is set only meanwhile, so the
+ * build command's environment is left as it was.
+ */
+function withoutSdkNodeWarning(create) {
+    const name = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+    const before = process.env[name];
+    process.env[name] = 'true';
+    try {
+        return create();
+    }
+    finally {
+        if (before === undefined)
+            delete process.env[name];
+        else
+            process.env[name] = before;
+    }
 }
 /** The outcome of a run that could not start (an invalid input): refused, with nothing planned or written. */
 function stoppedBeforeStart(error, durationMs) {

@@ -1,8 +1,10 @@
 // The action's entry point (bundled by ncc into dist/index.js).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { run } from './main.js';
+import type { LocalFiles } from './report/channel.js';
 
 // Favour memory over speed in V8's heap sizing. A deploy allocates briskly (per file, per request) but keeps
 // little (48 MB live at 50,000 files), and V8's default growth lets the heap swell to several times that:
@@ -13,4 +15,36 @@ v8.setFlagsFromString('--optimize-for-size');
 
 // action.yml — the one list of inputs and their defaults — sits one level above both src/ and dist/.
 const here = path.dirname(fileURLToPath(import.meta.url));
-await run(path.join(here, '..', 'action.yml'));
+await run(path.join(here, '..', 'action.yml'), process.env, localFiles(process.argv.slice(2)));
+
+/**
+ * Command-line flags, for local runs (the runner passes none): where to write the job summary and the
+ * outputs instead of printing them on the terminal.
+ */
+function localFiles(args: string[]): LocalFiles {
+  const usage = `Usage: node dist/index.js [--summary-file FILE] [--outputs-file FILE]
+  Inputs come from INPUT_<NAME> variables (e.g. env INPUT_SOURCE-DIR=build INPUT_BUCKET=my-bucket node dist/index.js).
+  Without a runner (no GITHUB_OUTPUT), the outputs and the job summary are printed, or written to:
+  --summary-file FILE   the job summary (Markdown)
+  --outputs-file FILE   the outputs, one name=value a line`;
+  try {
+    const { values } = parseArgs({
+      args,
+      options: {
+        'summary-file': { type: 'string' },
+        'outputs-file': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help) {
+      process.stdout.write(`${usage}\n`);
+      process.exit(0);
+    }
+    return { summary: values['summary-file'], outputs: values['outputs-file'] };
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${usage}\n`);
+    process.exit(2);
+  }
+}

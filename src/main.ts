@@ -21,7 +21,7 @@ import { previewPrefix } from './shared/previews.js';
 import { type Ports, deploy } from './pipeline/deploy.js';
 import { DryRunCdn, DryRunStore } from './pipeline/dry-run.js';
 import { type Outcome, emptyCounts, finalOutcome } from './pipeline/outcome.js';
-import { type Channel, runnerChannel, terminalChannel } from './report/channel.js';
+import { type Channel, type LocalFiles, runnerChannel, terminalChannel } from './report/channel.js';
 import { commentMarker, previewCommentBody } from './report/comment.js';
 import { publishOutcome } from './report/publish.js';
 import { errorMessage, isRefusal } from './shared/errors.js';
@@ -31,11 +31,22 @@ import { errorMessage, isRefusal } from './shared/errors.js';
  * GitHub; read-only wrappers for a dry run), run the pipeline, and publish its one Outcome — summary,
  * outputs, annotations, the GitHub deployment and the pull-request comment — whatever the result.
  */
-export async function run(actionYamlPath: string, env: NodeJS.ProcessEnv = process.env): Promise<Outcome> {
+export async function run(
+  actionYamlPath: string,
+  env: NodeJS.ProcessEnv = process.env,
+  localFiles: LocalFiles = {},
+): Promise<Outcome> {
   const started = Date.now();
   // On the runner, GITHUB_OUTPUT is always set; without it this is a local run in a terminal.
-  const channel = env.GITHUB_OUTPUT ? runnerChannel() : terminalChannel();
+  const channel = env.GITHUB_OUTPUT ? runnerChannel() : terminalChannel(localFiles);
   maskSecrets(env, channel.mask);
+  if (env.GITHUB_OUTPUT && (localFiles.summary || localFiles.outputs)) {
+    channel.warning(
+      '--summary-file and --outputs-file are for local runs: on the runner the summary and the outputs go to GITHUB_STEP_SUMMARY and GITHUB_OUTPUT.',
+    );
+  }
+  const oldNode = unsupportedNode(process.version);
+  if (oldNode) channel.warning(oldNode);
   const specs = inputSpecs(readFileSync(actionYamlPath, 'utf8'));
   for (const message of unknownInputVariables(env, specs)) channel.warning(message);
   const get = withDefaults((name) => env[inputVariableName(name)] ?? '', specs);
@@ -58,7 +69,8 @@ export async function run(actionYamlPath: string, env: NodeJS.ProcessEnv = proce
   let reporter: GitHubReporter | undefined;
   let deploymentId: number | undefined;
   try {
-    const client = createS3Client(inputs);
+    // The SDK's own warning for an old Node (several lines on stderr) is replaced by the one line above.
+    const client = oldNode ? withoutSdkNodeWarning(() => createS3Client(inputs)) : createS3Client(inputs);
     const credentials = await haveCredentials(() => client.config.credentials(), channel.mask);
     context = resolveRunContext(inputs, event, env, credentials, new Date(started));
     const store = new S3Store(client, inputs);
@@ -90,6 +102,36 @@ export async function run(actionYamlPath: string, env: NodeJS.ProcessEnv = proce
   }
   await publishOutcome(outcome, channel, inputs.siteUrl);
   return outcome;
+}
+
+/** The oldest Node major this action's dependencies support (`engines` in package.json). */
+export const MIN_NODE_MAJOR = 22;
+
+/**
+ * A warning for a Node older than the dependencies support (a local run with an old `node`); undefined on the
+ * runner, which runs the action on Node 24 (`runs.using: node24`).
+ */
+export function unsupportedNode(version: string): string | undefined {
+  const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? NaN);
+  if (!(major < MIN_NODE_MAJOR)) return undefined;
+  return `Node ${version} is older than this action supports: the runner runs it on Node 24, and its dependencies (the AWS SDK among them) need Node ${MIN_NODE_MAJOR} or later. Locally, run it with Node 24: \`npm ci\` installs one as node_modules/.bin/node.`;
+}
+
+/**
+ * Runs `create` (which makes the first AWS SDK client) with the SDK's Node-version warning turned off; the
+ * SDK decides once per process, so later clients stay quiet too. The variable is set only meanwhile, so the
+ * build command's environment is left as it was.
+ */
+function withoutSdkNodeWarning<T>(create: () => T): T {
+  const name = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+  const before = process.env[name];
+  process.env[name] = 'true';
+  try {
+    return create();
+  } finally {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  }
 }
 
 /** The outcome of a run that could not start (an invalid input): refused, with nothing planned or written. */

@@ -94,6 +94,21 @@ describe('npm run demo', () => {
     );
     expect(third.match(/^ {2}changed +(.+)$/gm)).toEqual(['  changed  about/index.html']);
 
+    // The headers each rule gives: in the plan of the first deploy (one line per rule, not per file), and in
+    // the job summary of the third, with a link to the edited page.
+    expect(section(output, 1)).toContain(
+      '  rule     default: HTML page — 6 file(s) get Content-Type: text/html; charset=utf-8 · Cache-Control: public, max-age=0, must-revalidate (',
+    );
+    expect(section(output, 1)).toContain(
+      '  rule     default: fingerprinted asset — 1 file(s) get Content-Type: text/css; charset=utf-8 · Cache-Control: public, max-age=31536000, immutable (assets/app.3f2a9c1b7d.css)',
+    );
+    expect(section(output, 1).match(/^ {2}rule {5}/gm)!.length).toBeLessThan(13);
+    expect(third).toContain('| rule | count | Content-Type | Cache-Control |');
+    expect(third).toContain(
+      '| default: HTML page | 1 | `text/html; charset=utf-8` | `public, max-age=0, must-revalidate` |',
+    );
+    expect(third).toMatch(/^- \[about\/index\.html\]\(http:\/\/127\.0\.0\.1:\d+\/about\/\)$/m);
+
     // The CloudFront stand-in printed exactly one invalidation, during deploy 3, for the edited page only.
     const received = [...output.matchAll(/CloudFront stand-in received CreateInvalidation (\S+) for (\S+): (.+)/g)];
     expect(received).toHaveLength(1);

@@ -71,6 +71,10 @@ export interface RunOptions {
   timeoutMs?: number;
   /** A command that runs node for us, e.g. ['setpriv', '--bounding-set=-all', ...] to drop privileges. */
   wrapper?: string[];
+  /** Command-line arguments after dist/index.js (the local-run flags). */
+  args?: string[];
+  /** The Node binary to run it with; RUNNER_NODE by default. */
+  node?: string;
   /** Called with the child process once it is spawned (to kill it mid-run). */
   onStart?: (child: ChildProcess) => void;
 }
@@ -109,7 +113,12 @@ async function runIn(work: string, options: RunOptions): Promise<ActionRun> {
     if (value === undefined) delete env[name];
     else env[name] = value;
   }
-  const [command, ...args] = [...(options.wrapper ?? []), RUNNER_NODE, path.join(REPO, 'dist/index.js')];
+  const [command, ...args] = [
+    ...(options.wrapper ?? []),
+    options.node ?? RUNNER_NODE,
+    path.join(REPO, 'dist/index.js'),
+    ...(options.args ?? []),
+  ];
   const child = track(
     spawn(command!, args, {
       cwd: options.cwd ?? work,

@@ -4,7 +4,7 @@ import type { RunContext } from '../context/run-context.js';
 import { confineSourceDir } from './source-dir.js';
 import { isPreviewPrefix } from '../shared/previews.js';
 import { DeployError, Refusal, type ServiceError, errorMessage, isRefusal } from '../shared/errors.js';
-import { type ObjectHeaders, headersFor } from './headers.js';
+import { type ObjectHeaders, headerChoice } from './headers.js';
 import {
   type InvalidationPlan,
   MAX_INVALIDATION_PATHS,
@@ -188,11 +188,10 @@ async function deploySite(context: RunContext, ports: Ports, draft: Draft): Prom
       'source-dir',
     );
   }
-  const files: SiteFile[] = localFiles.map((file) => ({
-    ...file,
-    key: inputs.prefix + file.relativePath,
-    headers: headersFor(file.relativePath, inputs.headerRules),
-  }));
+  const files: SiteFile[] = localFiles.map((file) => {
+    const { headers, rule } = headerChoice(file.relativePath, inputs.headerRules);
+    return { ...file, key: inputs.prefix + file.relativePath, headers, rule };
+  });
 
   const verify = keysToVerify(files, remote, manifest, inputs.prefix, opaqueEtags);
   const observed = await readObservedHeaders(ports, verify, inputs.concurrency);

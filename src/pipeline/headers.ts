@@ -115,27 +115,100 @@ export function defaultContentType(relativePath: string): string {
   return contentType;
 }
 
-export function defaultCacheControl(relativePath: string, contentType: string): string {
-  if (isNavigable(contentType)) return CACHE_REVALIDATE;
-  if (isFingerprinted(relativePath)) return CACHE_IMMUTABLE;
-  return CACHE_DEFAULT;
+/** A built-in Cache-Control default, with the label the plan and the summary show for it. */
+interface CacheDefault {
+  label: string;
+  value: string;
 }
 
-function firstMatch(rules: HeaderRule[], relativePath: string): string | undefined {
-  return rules.find((rule) => rule.matches(relativePath))?.value;
+/** The labels of the built-in defaults, as the plan and the job summary name them. */
+export const DEFAULT_RULES = {
+  page: 'default: HTML page',
+  document: 'default: XML or feed',
+  fingerprinted: 'default: fingerprinted asset',
+  other: 'default: other',
+} as const;
+
+const PAGE: CacheDefault = { label: DEFAULT_RULES.page, value: CACHE_REVALIDATE };
+const DOCUMENT: CacheDefault = { label: DEFAULT_RULES.document, value: CACHE_REVALIDATE };
+const FINGERPRINTED: CacheDefault = { label: DEFAULT_RULES.fingerprinted, value: CACHE_IMMUTABLE };
+const OTHER: CacheDefault = { label: DEFAULT_RULES.other, value: CACHE_DEFAULT };
+
+function cacheDefault(relativePath: string, contentType: string): CacheDefault {
+  if (isNavigable(contentType)) return isHtml(contentType) ? PAGE : DOCUMENT;
+  if (isFingerprinted(relativePath)) return FINGERPRINTED;
+  return OTHER;
+}
+
+export function defaultCacheControl(relativePath: string, contentType: string): string {
+  return cacheDefault(relativePath, contentType).value;
+}
+
+/** The headers a file gets and the rule that gave them (one shared object per distinct pair). */
+export interface HeaderChoice {
+  headers: ObjectHeaders;
+  /**
+   * Which rule produced them: `cache-control 'GLOB'` for a user rule, else the default's label
+   * ({@link DEFAULT_RULES}), prefixed with `content-type 'GLOB' + ` when a user content-type rule set the type.
+   */
+  rule: string;
+}
+
+// Labels of user rules, made once per rule (the rules live for the whole run).
+const ruleLabels = new WeakMap<HeaderRule, string>();
+
+function ruleLabel(input: 'cache-control' | 'content-type', rule: HeaderRule): string {
+  let label = ruleLabels.get(rule);
+  if (label === undefined) {
+    label = `${input} '${rule.pattern}'`;
+    ruleLabels.set(rule, label);
+  }
+  return label;
+}
+
+const sharedChoices = new Map<string, HeaderChoice>();
+
+/**
+ * The headers a file gets — the user's rules first (first match wins), then the defaults above — and the rule
+ * that produced them. Called once per file (50,000 on a large site): no allocation for a pair already seen.
+ */
+export function headerChoice(relativePath: string, rules: HeaderRules): HeaderChoice {
+  const typeRule = rules.contentType.length > 0 ? firstMatch(rules.contentType, relativePath) : undefined;
+  const contentType = typeRule?.value ?? defaultContentType(relativePath);
+  const cacheRule = rules.cacheControl.length > 0 ? firstMatch(rules.cacheControl, relativePath) : undefined;
+  let cacheControl: string;
+  let rule: string;
+  if (cacheRule) {
+    cacheControl = cacheRule.value;
+    rule = ruleLabel('cache-control', cacheRule);
+  } else {
+    const fallback = cacheDefault(relativePath, contentType);
+    cacheControl = fallback.value;
+    rule = fallback.label;
+  }
+  if (typeRule) rule = `${ruleLabel('content-type', typeRule)} + ${rule}`;
+  const key = `${rule}\n${contentType}\n${cacheControl}`;
+  let choice = sharedChoices.get(key);
+  if (!choice) {
+    const pair = `${contentType}\n${cacheControl}`;
+    let headers = sharedHeaders.get(pair);
+    if (!headers) {
+      headers = Object.freeze({ contentType, cacheControl });
+      sharedHeaders.set(pair, headers);
+    }
+    choice = Object.freeze({ headers, rule });
+    sharedChoices.set(key, choice);
+  }
+  return choice;
+}
+
+function firstMatch(rules: HeaderRule[], relativePath: string): HeaderRule | undefined {
+  return rules.find((rule) => rule.matches(relativePath));
 }
 
 /** The headers a file gets: the user's rules first (first match wins), then the defaults above. */
 export function headersFor(relativePath: string, rules: HeaderRules): ObjectHeaders {
-  const contentType = firstMatch(rules.contentType, relativePath) ?? defaultContentType(relativePath);
-  const cacheControl = firstMatch(rules.cacheControl, relativePath) ?? defaultCacheControl(relativePath, contentType);
-  const key = `${contentType}\n${cacheControl}`;
-  let headers = sharedHeaders.get(key);
-  if (!headers) {
-    headers = Object.freeze({ contentType, cacheControl });
-    sharedHeaders.set(key, headers);
-  }
-  return headers;
+  return headerChoice(relativePath, rules).headers;
 }
 
 export function sameHeaders(a: ObjectHeaders, b: ObjectHeaders): boolean {

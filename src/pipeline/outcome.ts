@@ -14,6 +14,8 @@ export interface Change {
   kind: ChangeKind;
   /** What the object gets (not for deletions). */
   headers?: ObjectHeaders;
+  /** Which header rule gave it `headers` (`headerChoice` in headers.ts), when known. */
+  rule?: string;
   /** What it had before, when known (header-only changes). */
   previous?: ObjectHeaders;
   /** Bytes sent for it: the file's size for new and changed objects, else 0. */

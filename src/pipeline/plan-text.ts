@@ -3,7 +3,7 @@ import type { Change, ChangeKind } from './outcome.js';
 import { type Plan, planChanges } from './plan.js';
 
 // The plan as lines of text, printed before any write: per change its key (and, for a header-only change,
-// old → new), then the headers each group of files gets.
+// old → new, and the rule behind the new ones), then, per rule, the headers the files it covers get.
 
 const LISTED_PER_KIND = 500;
 
@@ -27,25 +27,47 @@ export function headerDifference(previous: ObjectHeaders | undefined, next: Obje
   return parts.join('; ');
 }
 
+/** Shown for a change whose rule was not recorded. */
+export const UNKNOWN_RULE = 'rule not recorded';
+
 export interface HeaderGroup {
+  /** The rule that gave these headers: a user glob of `cache-control` / `content-type`, or a default. */
+  rule: string;
   headers: ObjectHeaders;
   count: number;
   /** A few of the keys, for orientation. */
   examples: string[];
 }
 
-/** Written objects grouped by the headers they get, largest group first. */
+/**
+ * Written objects grouped by the rule that gave them their headers (and, within a rule, by the headers: one
+ * default covers several content types). The rule with the most files first; within it, the largest group.
+ */
 export function headerGroups(changes: readonly Change[]): HeaderGroup[] {
   const groups = new Map<string, HeaderGroup>();
+  const perRule = new Map<string, number>();
   for (const change of changes) {
     if (!change.headers) continue;
-    const id = `${change.headers.contentType}\n${change.headers.cacheControl}`;
+    const rule = change.rule ?? UNKNOWN_RULE;
+    const id = `${rule}\n${change.headers.contentType}\n${change.headers.cacheControl}`;
     let group = groups.get(id);
-    if (!group) groups.set(id, (group = { headers: change.headers, count: 0, examples: [] }));
+    if (!group) groups.set(id, (group = { rule, headers: change.headers, count: 0, examples: [] }));
     group.count += 1;
+    perRule.set(rule, (perRule.get(rule) ?? 0) + 1);
     if (group.examples.length < 3) group.examples.push(change.key);
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count);
+  return [...groups.values()].sort(
+    (a, b) =>
+      perRule.get(b.rule)! - perRule.get(a.rule)! ||
+      (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
+      b.count - a.count,
+  );
+}
+
+/** `rule     default: HTML page — 5 file(s) get Content-Type: … · Cache-Control: … (a.html, b.html, …)` */
+export function headerGroupLine(group: HeaderGroup): string {
+  const more = group.count > group.examples.length ? ', …' : '';
+  return `rule     ${group.rule} — ${group.count} file(s) get Content-Type: ${group.headers.contentType} · Cache-Control: ${group.headers.cacheControl} (${group.examples.join(', ')}${more})`;
 }
 
 export function planLines(plan: Plan, limits: string): { title: string; lines: string[] } {
@@ -58,17 +80,13 @@ export function planLines(plan: Plan, limits: string): { title: string; lines: s
   for (const kind of kinds) {
     const listed = byKind(kind);
     for (const change of listed.slice(0, LISTED_PER_KIND)) {
-      const detail = kind === 'headers' ? `: ${headerDifference(change.previous, change.headers!)}` : '';
+      const rule = change.rule ? ` (${change.rule})` : '';
+      const detail = kind === 'headers' ? `: ${headerDifference(change.previous, change.headers!)}${rule}` : '';
       lines.push(`${kind.padEnd(8)} ${change.key}${detail}`);
     }
     if (listed.length > LISTED_PER_KIND) lines.push(`${kind.padEnd(8)} … and ${listed.length - LISTED_PER_KIND} more`);
   }
-  for (const group of headerGroups(changes)) {
-    const more = group.count > group.examples.length ? ', …' : '';
-    lines.push(
-      `headers  ${group.count} file(s) get Content-Type: ${group.headers.contentType} · Cache-Control: ${group.headers.cacheControl} (${group.examples.join(', ')}${more})`,
-    );
-  }
+  for (const group of headerGroups(changes)) lines.push(headerGroupLine(group));
   if (plan.otherDeployments.length > 0) {
     lines.push(`kept     other deployments under: ${plan.otherDeployments.join(', ')}`);
   }

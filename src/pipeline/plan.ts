@@ -16,6 +16,8 @@ export interface RemoteObject {
 export interface SiteFile extends LocalFile {
   key: string;
   headers: ObjectHeaders;
+  /** The rule that gave it `headers` (see `headerChoice`), shown in the plan and the summary. */
+  rule?: string;
 }
 
 export type WriteReason = 'new' | 'changed' | 'headers';
@@ -245,6 +247,7 @@ export function planChanges(plan: Plan): Change[] {
     key: write.file.key,
     kind: write.reason,
     headers: write.file.headers,
+    rule: write.file.rule,
     previous: write.previous,
     repair: write.repair,
     bytes: write.reason === 'headers' ? 0 : write.file.size,

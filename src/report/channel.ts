@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import type { Log } from '../pipeline/ports.js';
 
@@ -49,10 +49,38 @@ export function runnerChannel(): Channel {
   };
 }
 
-/** Local runs. `--summary-file` / `--outputs-file` style destinations come in as paths (optional). */
-export function terminalChannel(files: { summary?: string; outputs?: string } = {}): Channel {
+/** Where a local run writes what the runner would put in GITHUB_OUTPUT and GITHUB_STEP_SUMMARY (paths). */
+export interface LocalFiles {
+  /** `--summary-file`: the job summary's Markdown. */
+  summary?: string;
+  /** `--outputs-file`: the outputs, one `name=value` a line. */
+  outputs?: string;
+}
+
+/**
+ * Local runs: plain text on the terminal (the summary as the Markdown it is, line by line), or the
+ * outputs and the summary in the files given by `--outputs-file` / `--summary-file` (overwritten).
+ */
+export function terminalChannel(files: LocalFiles = {}): Channel {
   const out = (line: string) => process.stdout.write(`${printable(line)}\n`);
   const err = (line: string) => process.stderr.write(`${printable(line)}\n`);
+  /** A text of ours that has several lines (the summary): each printed as its own line. */
+  const outLines = (text: string) => {
+    for (const line of text.split('\n')) out(line);
+  };
+  /** Writes the file; if it cannot, says so (the run fails) and prints the text instead. */
+  const toFile = (flag: string, file: string, text: string, fallback: () => void) => {
+    try {
+      writeFileSync(file, text);
+      out(`${flag === '--summary-file' ? 'Job summary' : 'Outputs'} written to ${file} (${flag}).`);
+    } catch (error) {
+      err(`Error: could not write ${flag} ${file}: ${(error as Error).message}`);
+      process.exitCode = 1;
+      fallback();
+    }
+  };
+  const printOutputs = (lines: string[]) => outLines(['Outputs:', ...lines.map((line) => `  ${line}`)].join('\n'));
+  const printSummary = (markdown: string) => outLines(`\nJob summary:\n\n${markdown}`);
   return {
     info: out,
     warning: (line) => err(`Warning: ${line}`),
@@ -62,15 +90,17 @@ export function terminalChannel(files: { summary?: string; outputs?: string } = 
       out(title);
       for (const line of lines) out(`  ${line}`);
     },
+    // Nothing to register: no runner reads this output, and an `::add-mask::` line would print the secret.
     mask: () => undefined,
     setOutputs: (outputs) => {
-      const lines = Object.entries(outputs).map(([name, value]) => `${name}=${value}`);
-      if (files.outputs) appendFileSync(files.outputs, `${lines.join('\n')}\n`);
-      else out(['Outputs:', ...lines.map((line) => `  ${line}`)].join('\n'));
+      // One line each: a value is shown with its control characters escaped, so it cannot start another line.
+      const lines = Object.entries(outputs).map(([name, value]) => printable(`${name}=${value}`));
+      if (files.outputs) toFile('--outputs-file', files.outputs, `${lines.join('\n')}\n`, () => printOutputs(lines));
+      else printOutputs(lines);
     },
     writeSummary: async (markdown) => {
-      if (files.summary) appendFileSync(files.summary, markdown);
-      else out(`\nJob summary:\n\n${markdown}`);
+      if (files.summary) toFile('--summary-file', files.summary, markdown, () => printSummary(markdown));
+      else printSummary(markdown);
     },
     fail: (message) => {
       err(`Error: ${message}`);

@@ -70,13 +70,19 @@ function keptLine(outcome: Outcome): string[] {
   return parts.length > 0 ? ['', `Left alone: ${parts.join('; ')}.`] : [];
 }
 
+/** A code span in a table cell: GitHub ends a cell at any unescaped `|`, even inside a code span. */
+function cell(text: string): string {
+  return code(text).replace(/\|/g, '\\|');
+}
+
+/** The headers this run wrote (or would write), per rule: which default or which of the user's globs. */
 function headersTable(outcome: Outcome): string[] {
   const groups = headerGroups(outcome.changes);
   if (groups.length === 0) return [];
-  const lines = ['', '### Headers', '', '| files | Content-Type | Cache-Control | for example |', '|---:|---|---|---|'];
+  const lines = ['', '### Headers', '', '| rule | count | Content-Type | Cache-Control |', '|---|---:|---|---|'];
   for (const group of groups) {
     lines.push(
-      `| ${group.count} | ${code(group.headers.contentType)} | ${code(group.headers.cacheControl)} | ${group.examples.map(code).join(' ')} |`,
+      `| ${plain(group.rule)} | ${group.count} | ${cell(group.headers.contentType)} | ${cell(group.headers.cacheControl)} |`,
     );
   }
   return lines;
