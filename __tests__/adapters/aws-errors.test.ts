@@ -225,3 +225,17 @@ describe('describeCloudFrontError never blames the S3 inputs', () => {
     expect(message).not.toContain('s3://');
   });
 });
+
+describe('store error text is sanitised before it reaches a message', () => {
+  it('keeps the error code, drops control characters, keeps one bounded line', () => {
+    const hostile = awsError(
+      'SlowDown',
+      `Reduce\u0007 rate\u001b[31m now\r\n::error::injected\n${'y'.repeat(500)}`,
+      503,
+    );
+    const message = describeS3Error(hostile, 'PutObject', TARGET).message;
+    expect(message).toBe('S3 PutObject on s3://parl.ai/pr-42/ failed: SlowDown (HTTP 503): Reduce rate[31m now');
+    expect(message).not.toMatch(/[\u0000-\u001f]/);
+    expect(message).not.toContain('::error::');
+  });
+});

@@ -386,3 +386,28 @@ describe('logLine', () => {
     );
   });
 });
+
+describe('summaryMarkdown: text from the store is inert', () => {
+  it('escapes HTML and Markdown in failure messages and reasons, and keeps them on one line', () => {
+    const markdown = summaryMarkdown(
+      report({
+        status: 'failed',
+        reason: 'boom </details><img src=x onerror=alert(1)> **bold** [link](https://evil.example)',
+        failures: [{ key: 'a.html', message: 'AccessDenied: <script>x</script>\n| table | row |' }],
+      }),
+    );
+    expect(markdown).not.toMatch(/<img|<script|<\/details><img/);
+    expect(markdown).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(markdown).toContain('\\*\\*bold\\*\\*');
+    expect(markdown).toContain('\\[link\\](https://evil.example)');
+    const failure = markdown.split('\n').find((line) => line.startsWith('- `a.html`'))!;
+    expect(failure).toBe('- `a.html`: AccessDenied: &lt;script&gt;x&lt;/script&gt; \\| table \\| row \\|');
+  });
+
+  it('bounds a very long reason', () => {
+    const markdown = summaryMarkdown(report({ status: 'failed', reason: 'z'.repeat(5000) }));
+    const quoted = markdown.split('\n').find((line) => line.startsWith('> '))!;
+    expect(quoted.length).toBeLessThan(1100);
+    expect(quoted.endsWith('…')).toBe(true);
+  });
+});
