@@ -235,6 +235,7 @@ describe('store error text is sanitised before it reaches a message', () => {
     );
     const message = describeS3Error(hostile, 'PutObject', TARGET).message;
     expect(message).toBe('S3 PutObject on s3://parl.ai/pr-42/ failed: SlowDown (HTTP 503): Reduce rate[31m now');
+    // eslint-disable-next-line no-control-regex -- control characters are what must not be there
     expect(message).not.toMatch(/[\u0000-\u001f]/);
     expect(message).not.toContain('::error::');
   });
