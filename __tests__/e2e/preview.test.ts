@@ -71,6 +71,7 @@ function run(
   site: string,
   event: { name: string; path: string },
   inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
 ): Promise<ActionRun> {
   return runAction({
     inputs: {
@@ -95,6 +96,7 @@ function run(
       GITHUB_SHA: 'mergecommit0000000000000000000000000000000',
       GITHUB_RUN_ID: '4242',
       GITHUB_RUN_ATTEMPT: '1',
+      ...env,
     },
   });
 }
@@ -364,31 +366,8 @@ function runWithEnv(
   inputs: Record<string, string> = {},
   env: Record<string, string> = {},
 ): Promise<ActionRun> {
-  return runAction({
-    inputs: {
-      'source-dir': site,
-      bucket,
-      'endpoint-url': proxy.endpoint,
-      'force-path-style': 'true',
-      preview: 'true',
-      'site-url': SITE_URL,
-      'github-token': TOKEN,
-      ...inputs,
-    },
-    env: {
-      ...LOCAL_S3_CREDENTIALS,
-      AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.endpoint,
-      GITHUB_API_URL: gh.url,
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_REPOSITORY: REPOSITORY,
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: eventPath,
-      GITHUB_SHA: 'mergecommit0000000000000000000000000000000',
-      GITHUB_RUN_ID: '4343',
-      GITHUB_RUN_ATTEMPT: '1',
-      ...env,
-    },
-  });
+  // Without a distribution: these runs stop before any invalidation.
+  return run(site, { name: 'pull_request', path: eventPath }, { 'distribution-id': '', ...inputs }, env);
 }
 
 describe('previews under a prefix', () => {

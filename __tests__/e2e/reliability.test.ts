@@ -281,7 +281,11 @@ describe('concurrent deploys', () => {
       const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
       let reads = 0;
       let allRead: () => void = () => undefined;
-      const barrier = new Promise<void>((resolve) => (allRead = resolve));
+      // Bounded: a run that never reads (it crashed) must not hold the others for ever.
+      const barrier = Promise.race([
+        new Promise<void>((resolve) => (allRead = resolve)),
+        new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref()),
+      ]);
       const racing = await proxy((request) => {
         const manifest = request.url.includes(MANIFEST_NAME);
         if (manifest && request.operation === 'GetObject' && ++reads === 3) allRead();
@@ -304,6 +308,7 @@ describe('concurrent deploys', () => {
             site,
             { 'max-deletes': '50' },
             {
+              timeoutMs: 50_000,
               env: {
                 GITHUB_RUN_ID: `${seed}00${index}`,
                 GITHUB_SERVER_URL: 'https://github.com',
@@ -326,6 +331,7 @@ describe('concurrent deploys', () => {
       // No object of a losing build, none of the winner's missing.
       await expectConverged(bucket, sites[winner]!);
     },
+    90_000,
   );
 
   it('a deploy that planned against a manifest another deploy has since published refuses, writing no object', async () => {

@@ -60,7 +60,8 @@ function conditionalWrites(target, mode) {
   // S3 is strongly consistent; s3rver may answer a HEAD right after a PUT with the previous metadata under
   // load. So a conditional write holds its key until a HEAD shows the new ETag (bounded: 2 s).
   const settled = async (bucket, key, etag) => {
-    for (let attempt = 0; attempt < 200; attempt += 1) {
+    const deadline = Date.now() + 2000;
+    while (Date.now() < deadline) {
       if ((await currentEtag(bucket, key).catch(() => undefined)) === etag) return;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
