@@ -78119,12 +78119,17 @@ function getIDToken(aud) {
  * streamed; resolves to the exit code. The command gets `env` and nothing else (not this process's
  * environment): see context/build-env.ts.
  */
-async function runBuild(command, workingDirectory, env) {
-    return group(`Build: ${command}`, () => exec_exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
+async function runBuild(command, workingDirectory, env, options = { group: true }) {
+    const run = () => exec_exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
         cwd: workingDirectory,
         env,
         ignoreReturnCode: true,
-    }));
+    });
+    // A log group on the runner; on a terminal (local runs) a plain title line, no `::group::` command.
+    if (options.group)
+        return group(`Build: ${command}`, run);
+    process.stdout.write(`Build: ${command}\n`);
+    return run();
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudfront/dist-cjs/index.js
@@ -83398,15 +83403,19 @@ function payloadOf(raw) {
  */
 class GitHubReporter {
     octokit;
+    warn;
     repo;
     login;
-    constructor(octokit, repository) {
+    constructor(octokit, repository, 
+    /** Where warnings go: the runner's annotations, or the terminal of a local run. */
+    warn = (message) => warning(message)) {
         this.octokit = octokit;
+        this.warn = warn;
         const [owner = '', repo = ''] = repository.split('/');
         this.repo = { owner, repo };
     }
-    static create(token, repository) {
-        return new GitHubReporter(getOctokit(token), repository);
+    static create(token, repository, warn) {
+        return new GitHubReporter(getOctokit(token), repository, warn);
     }
     async tolerate(permission, what, call) {
         try {
@@ -83415,10 +83424,10 @@ class GitHubReporter {
         catch (error) {
             const status = statusOf(error);
             if (status === 403 || status === 404) {
-                warning(`Could not ${what}: the token lacks the '${permission}' permission. Add \`permissions: ${permission}\` to the job (the deploy itself is not affected).`);
+                this.warn(`Could not ${what}: the token lacks the '${permission}' permission. Add \`permissions: ${permission}\` to the job (the deploy itself is not affected).`);
             }
             else {
-                warning(`Could not ${what}: ${error.message} (the deploy itself is not affected).`);
+                this.warn(`Could not ${what}: ${error.message} (the deploy itself is not affected).`);
             }
             return undefined;
         }
@@ -87638,7 +87647,8 @@ async function publishOutcome(outcome, channel, siteUrl) {
 async function run(actionYamlPath, env = process.env, localFiles = {}) {
     const started = Date.now();
     // On the runner, GITHUB_OUTPUT is always set; without it this is a local run in a terminal.
-    const channel = env.GITHUB_OUTPUT ? runnerChannel() : terminalChannel(localFiles);
+    const runner = Boolean(env.GITHUB_OUTPUT);
+    const channel = runner ? runnerChannel() : terminalChannel(localFiles);
     maskSecrets(env, channel.mask);
     if (env.GITHUB_OUTPUT && (localFiles.summary || localFiles.outputs)) {
         channel.warning('--summary-file and --outputs-file are for local runs: on the runner the summary and the outputs go to GITHUB_STEP_SUMMARY and GITHUB_OUTPUT.');
@@ -87678,13 +87688,13 @@ async function run(actionYamlPath, env = process.env, localFiles = {}) {
         const cdn = inputs.distributionId ? new CloudFrontCdn(createCloudFrontClient(), inputs.distributionId) : undefined;
         // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
         if (!inputs.dryRun && inputs.githubToken && context.repository) {
-            reporter = GitHubReporter.create(inputs.githubToken, context.repository);
+            reporter = GitHubReporter.create(inputs.githubToken, context.repository, channel.warning);
         }
         const target = context.target;
         const ports = {
             store: inputs.dryRun ? new DryRunStore(store) : store,
             cdn: cdn && inputs.dryRun ? new DryRunCdn() : cdn,
-            build: runBuild,
+            build: (command, directory, buildEnv) => runBuild(command, directory, buildEnv, { group: runner }),
             log: channel,
             now: () => new Date(),
             // A deployment records a deploy; removing a preview only marks its deployments inactive (below).
@@ -87803,7 +87813,7 @@ async function commentOnInputError(outcome, get, event, env, channel) {
             sha: pullRequest.headSha || (event.sha ?? ''),
             runUrl: runUrl(env),
         });
-        await GitHubReporter.create(token, event.repository).upsertComment(pullRequest.number, commentMarker(prefix), body);
+        await GitHubReporter.create(token, event.repository, channel.warning).upsertComment(pullRequest.number, commentMarker(prefix), body);
     }
     catch (error) {
         channel.warning(`Could not update the preview comment: ${errorMessage(error)}`);

@@ -38,7 +38,8 @@ export async function run(
 ): Promise<Outcome> {
   const started = Date.now();
   // On the runner, GITHUB_OUTPUT is always set; without it this is a local run in a terminal.
-  const channel = env.GITHUB_OUTPUT ? runnerChannel() : terminalChannel(localFiles);
+  const runner = Boolean(env.GITHUB_OUTPUT);
+  const channel = runner ? runnerChannel() : terminalChannel(localFiles);
   maskSecrets(env, channel.mask);
   if (env.GITHUB_OUTPUT && (localFiles.summary || localFiles.outputs)) {
     channel.warning(
@@ -77,13 +78,13 @@ export async function run(
     const cdn = inputs.distributionId ? new CloudFrontCdn(createCloudFrontClient(), inputs.distributionId) : undefined;
     // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
     if (!inputs.dryRun && inputs.githubToken && context.repository) {
-      reporter = GitHubReporter.create(inputs.githubToken, context.repository);
+      reporter = GitHubReporter.create(inputs.githubToken, context.repository, channel.warning);
     }
     const target = context.target;
     const ports: Ports = {
       store: inputs.dryRun ? new DryRunStore(store) : store,
       cdn: cdn && inputs.dryRun ? new DryRunCdn() : cdn,
-      build: runBuild,
+      build: (command, directory, buildEnv) => runBuild(command, directory, buildEnv, { group: runner }),
       log: channel,
       now: () => new Date(),
       // A deployment records a deploy; removing a preview only marks its deployments inactive (below).
@@ -211,7 +212,11 @@ async function commentOnInputError(
       sha: pullRequest.headSha || (event.sha ?? ''),
       runUrl: runUrl(env),
     });
-    await GitHubReporter.create(token, event.repository).upsertComment(pullRequest.number, commentMarker(prefix), body);
+    await GitHubReporter.create(token, event.repository, channel.warning).upsertComment(
+      pullRequest.number,
+      commentMarker(prefix),
+      body,
+    );
   } catch (error) {
     channel.warning(`Could not update the preview comment: ${errorMessage(error)}`);
   }

@@ -166,8 +166,9 @@ describe('local runs (no GITHUB_OUTPUT)', () => {
 
   it('print the outputs and the summary readably, no workflow command, no secret', async () => {
     const bucket = await newBucket();
-    const run = await deploy(bucket, sampleSite(), {}, { ...LOCAL, ...secrets });
+    const run = await deploy(bucket, sampleSite(), { 'build-command': 'echo building' }, { ...LOCAL, ...secrets });
     expectSuccess(run);
+    expect(run.stdout).toMatch(/^Build: echo building\n.*\nbuilding$/m); // a title line, not ::group::
     expect(run.stdout).not.toContain('::set-output');
     expect(run.stdout).not.toContain('::add-mask::');
     expect(run.stdout).not.toMatch(/^::/m);

@@ -10,12 +10,16 @@ export async function runBuild(
   command: string,
   workingDirectory: string,
   env: Record<string, string>,
+  options: { group: boolean } = { group: true },
 ): Promise<number> {
-  return core.group(`Build: ${command}`, () =>
+  const run = () =>
     exec.exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', command], {
       cwd: workingDirectory,
       env,
       ignoreReturnCode: true,
-    }),
-  );
+    });
+  // A log group on the runner; on a terminal (local runs) a plain title line, no `::group::` command.
+  if (options.group) return core.group(`Build: ${command}`, run);
+  process.stdout.write(`Build: ${command}\n`);
+  return run();
 }

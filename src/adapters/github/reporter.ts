@@ -41,13 +41,15 @@ export class GitHubReporter {
   constructor(
     private readonly octokit: Octokit,
     repository: string,
+    /** Where warnings go: the runner's annotations, or the terminal of a local run. */
+    private readonly warn: (message: string) => void = (message) => core.warning(message),
   ) {
     const [owner = '', repo = ''] = repository.split('/');
     this.repo = { owner, repo };
   }
 
-  static create(token: string, repository: string): GitHubReporter {
-    return new GitHubReporter(github.getOctokit(token), repository);
+  static create(token: string, repository: string, warn?: (message: string) => void): GitHubReporter {
+    return new GitHubReporter(github.getOctokit(token), repository, warn);
   }
 
   private async tolerate<T>(permission: string, what: string, call: () => Promise<T>): Promise<T | undefined> {
@@ -56,11 +58,11 @@ export class GitHubReporter {
     } catch (error) {
       const status = statusOf(error);
       if (status === 403 || status === 404) {
-        core.warning(
+        this.warn(
           `Could not ${what}: the token lacks the '${permission}' permission. Add \`permissions: ${permission}\` to the job (the deploy itself is not affected).`,
         );
       } else {
-        core.warning(`Could not ${what}: ${(error as Error).message} (the deploy itself is not affected).`);
+        this.warn(`Could not ${what}: ${(error as Error).message} (the deploy itself is not affected).`);
       }
       return undefined;
     }
