@@ -70,9 +70,9 @@ describe('Dependabot', () => {
       .filter((update) => update['package-ecosystem'] === ecosystem)
       .flatMap((update) => update.directories ?? [update.directory ?? '']);
 
-  it('watches npm at the root, on a schedule', () => {
+  it('watches npm at the root and the Node 24 of tools/node24, on a schedule', () => {
     expect(config.version).toBe(2);
-    expect(dirs('npm')).toEqual(['/']);
+    expect(dirs('npm').sort()).toEqual(['/', '/tools/node24']);
     for (const update of config.updates) expect(update.schedule?.interval).toMatch(/^(daily|weekly)$/);
   });
 
@@ -85,6 +85,14 @@ describe('Dependabot', () => {
     ];
     expect(actionDirs).toContain('/infra');
     expect(dirs('github-actions').sort()).toEqual(actionDirs.sort());
+  });
+
+  it('watches the provider lock file of every Terraform root module', () => {
+    const roots = ['terraform', 'terraform/bootstrap'].filter((dir) =>
+      existsSync(path.join(root, dir, '.terraform.lock.hcl')),
+    );
+    expect(roots).toHaveLength(2);
+    expect(dirs('terraform').sort()).toEqual(roots.map((dir) => `/${dir}`).sort());
   });
 });
 

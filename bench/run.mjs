@@ -559,11 +559,11 @@ async function main() {
           '--skipLibCheck',
           '--rootDir',
           path.join(REPO, 'src'),
-          path.join(REPO, 'src/scan.ts'),
+          path.join(REPO, 'src/pipeline/scan.ts'),
         ],
         { cwd: REPO, env: process.env },
       );
-      const scanJs = path.join(tscOut, 'scan.js');
+      const scanJs = path.join(tscOut, 'pipeline', 'scan.js');
       if (!existsSync(scanJs)) throw new Error(`tsc did not produce scan.js:\n${tsc.stdout}${tsc.stderr}`);
       const scan = await capture(NODE24, [path.join(BENCH, 'hash-scan.mjs'), scanJs, site, '3'], {
         cwd: REPO,

@@ -75099,7 +75099,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8877);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2977);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4511);
 // The action's entry point (bundled by ncc into dist/index.js).
 
 
@@ -75153,7 +75153,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2977:
+/***/ 4511:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78283,46 +78283,9 @@ function describeCloudFrontError(error, action, distributionId) {
     return new ServiceError(`CloudFront ${action} on ${where} failed: ${advice}`, code, { cause: error });
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var client_s3_dist_cjs = __nccwpck_require__(3711);
-;// CONCATENATED MODULE: ./src/adapters/s3/client.ts
-
-
-
+;// CONCATENATED MODULE: ./src/adapters/user-agent.ts
+/** What every AWS request of this action says it comes from (S3 access logs, CloudTrail). */
 const USER_AGENT = 'parlai-site-deploy/1';
-/** Parts of large files in flight at once, across all files: bounds memory to this many PART_SIZE buffers. */
-const PARTS_IN_FLIGHT = 4;
-function createS3Client(settings) {
-    // One keep-alive socket per concurrent request: no new TLS handshake per object.
-    const agentOptions = { keepAlive: true, maxSockets: settings.concurrency + PARTS_IN_FLIGHT };
-    return new client_s3_dist_cjs/* S3Client */.YxF({
-        region: settings.region,
-        endpoint: settings.endpointUrl,
-        forcePathStyle: settings.forcePathStyle,
-        followRegionRedirects: true,
-        // Adaptive retries back off on 503 SlowDown and throttle the client instead of failing the deploy.
-        retryMode: 'adaptive',
-        maxAttempts: 6,
-        // Integrity comes from Content-MD5 on every PUT and part (checked by S3) and the ETag check below (for
-        // servers that skip Content-MD5). The SDK's default CRC32 trailers would add aws-chunked framing that
-        // some S3-compatible servers store verbatim.
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-        customUserAgent: USER_AGENT,
-        requestHandler: {
-            httpAgent: new (external_node_http_default()).Agent(agentOptions),
-            httpsAgent: new (external_node_https_default()).Agent(agentOptions),
-            connectionTimeout: 10_000,
-            requestTimeout: 120_000,
-        },
-    });
-}
 
 ;// CONCATENATED MODULE: ./src/adapters/cloudfront/cdn.ts
 
@@ -83540,6 +83503,47 @@ class GitHubReporter {
                 await this.octokit.rest.issues.createComment({ ...this.repo, issue_number: number, body });
         });
     }
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var client_s3_dist_cjs = __nccwpck_require__(3711);
+;// CONCATENATED MODULE: ./src/adapters/s3/client.ts
+
+
+
+
+/** Parts of large files in flight at once, across all files: bounds memory to this many PART_SIZE buffers. */
+const PARTS_IN_FLIGHT = 4;
+function createS3Client(settings) {
+    // One keep-alive socket per concurrent request: no new TLS handshake per object.
+    const agentOptions = { keepAlive: true, maxSockets: settings.concurrency + PARTS_IN_FLIGHT };
+    return new client_s3_dist_cjs/* S3Client */.YxF({
+        region: settings.region,
+        endpoint: settings.endpointUrl,
+        forcePathStyle: settings.forcePathStyle,
+        followRegionRedirects: true,
+        // Adaptive retries back off on 503 SlowDown and throttle the client instead of failing the deploy.
+        retryMode: 'adaptive',
+        maxAttempts: 6,
+        // Integrity comes from Content-MD5 on every PUT and part (checked by S3) and the ETag check below (for
+        // servers that skip Content-MD5). The SDK's default CRC32 trailers would add aws-chunked framing that
+        // some S3-compatible servers store verbatim.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+        customUserAgent: USER_AGENT,
+        requestHandler: {
+            httpAgent: new (external_node_http_default()).Agent(agentOptions),
+            httpsAgent: new (external_node_https_default()).Agent(agentOptions),
+            connectionTimeout: 10_000,
+            requestTimeout: 120_000,
+        },
+    });
 }
 
 // EXTERNAL MODULE: external "node:crypto"

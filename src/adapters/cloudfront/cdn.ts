@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-cloudfront';
 import type { Cdn } from '../../pipeline/ports.js';
 import { describeCloudFrontError } from '../aws-errors.js';
-import { USER_AGENT } from '../s3/client.js';
+import { USER_AGENT } from '../user-agent.js';
 
 /** CloudFront is global; its API lives in us-east-1. AWS_ENDPOINT_URL_CLOUDFRONT redirects it (tests do). */
 export function createCloudFrontClient(): CloudFrontClient {

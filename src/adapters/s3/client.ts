@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
+import { USER_AGENT } from '../user-agent.js';
 
 export interface S3Settings {
   region: string;
@@ -8,8 +9,6 @@ export interface S3Settings {
   forcePathStyle: boolean;
   concurrency: number;
 }
-
-export const USER_AGENT = 'parlai-site-deploy/1';
 
 /** Parts of large files in flight at once, across all files: bounds memory to this many PART_SIZE buffers. */
 export const PARTS_IN_FLIGHT = 4;
