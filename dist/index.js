@@ -86695,7 +86695,11 @@ class Release {
     /** Step 8: the invalidation went through; a later deploy that published meanwhile carries on. */
     async recordInvalidated(next) {
         try {
-            this.etag = await this.write({ ...next, pendingInvalidation: [], publishedBy: this.publishedBy });
+            this.etag = await this.write({
+                ...next,
+                pendingInvalidation: [],
+                publishedBy: this.publishedBy ?? next.publishedBy,
+            });
         }
         catch (error) {
             if (!(error instanceof PreconditionFailed))
@@ -86992,12 +86996,12 @@ async function apply(context, ports, draft, plan, state) {
     const applied = [];
     draft.applied = applied;
     let failure;
-    // What this run overwrites or deletes, plus what earlier runs could not invalidate.
-    const overwrittenPlanned = planned.filter((change) => change.kind !== 'new').map((change) => change.key);
+    // What these keys need invalidated, plus what earlier runs could not invalidate (none without a CDN).
     const pendingBefore = state?.manifest.pendingInvalidation ?? [];
-    const invalidation = ports.cdn
-        ? mergeInvalidation(invalidationPaths({ changed: overwrittenPlanned, remoteKeys: plan.remoteKeys, prefix: inputs.prefix }), pendingBefore, inputs.prefix)
+    const invalidationFor = (changed) => ports.cdn
+        ? mergeInvalidation(invalidationPaths({ changed, remoteKeys: plan.remoteKeys, prefix: inputs.prefix }), pendingBefore, inputs.prefix)
         : undefined;
+    const invalidation = invalidationFor(planned.filter((change) => change.kind !== 'new').map((change) => change.key));
     if (contentWrites) {
         await ports.beforeWrite?.();
         if (state)
@@ -87019,10 +87023,9 @@ async function apply(context, ports, draft, plan, state) {
             ? `not written: ${state.release.lost}`
             : 'not written: pages wait until every asset is uploaded',
     })));
-    const entries = () => {
-        const next = new Map(state?.manifest.entries ?? []);
-        for (const [relativePath, entry] of plan.unchangedEntries)
-            next.set(relativePath, entry);
+    /** `base` plus an entry for every object this run wrote. */
+    const withWritten = (base) => {
+        const next = new Map(base);
         for (const { write, etag } of uploaded.written) {
             next.set(write.file.relativePath, entryFor(write.file, etag, writtenAt.get(write.file.key) ?? ports.now()));
         }
@@ -87034,29 +87037,19 @@ async function apply(context, ports, draft, plan, state) {
         failure = `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest records only what was written. Re-run the deploy: it converges.`;
         if (state) {
             // Release the claim, keeping what was written (and its invalidation, not yet sent) on record.
-            const partialPaths = invalidationPaths({
-                changed: overwritten,
-                remoteKeys: plan.remoteKeys,
-                prefix: inputs.prefix,
-            });
             await state.release.abandon({
                 ...state.manifest,
-                entries: entries(),
-                pendingInvalidation: ports.cdn
-                    ? mergeInvalidation(partialPaths, pendingBefore, inputs.prefix).paths
-                    : pendingBefore,
+                entries: withWritten(new Map([...state.manifest.entries, ...plan.unchangedEntries])),
+                pendingInvalidation: invalidationFor(overwritten)?.paths ?? pendingBefore,
             });
         }
     }
     else if (state) {
         const next = {
-            entries: new Map(plan.unchangedEntries),
+            entries: withWritten(plan.unchangedEntries),
             retained: new Map(plan.retained.map(({ key, since }) => [key.slice(inputs.prefix.length), since])),
             pendingInvalidation: invalidation?.paths ?? pendingBefore,
         };
-        for (const { write, etag } of uploaded.written) {
-            next.entries.set(write.file.relativePath, entryFor(write.file, etag, writtenAt.get(write.file.key) ?? ports.now()));
-        }
         if (contentWrites || state.manifest.claim || !sameManifest(next, state.manifest)) {
             try {
                 await state.release.publish(next);
@@ -87086,27 +87079,16 @@ async function apply(context, ports, draft, plan, state) {
             applied.push(byKey.get(key) ?? { key, kind: 'deleted', bytes: 0 });
     }
     // Invalidate what reached the origin: all that was planned once published, else what was written.
-    const sent = !failure || published
-        ? invalidation
-        : ports.cdn
-            ? mergeInvalidation(invalidationPaths({
-                changed: [...overwritten, ...deleted],
-                remoteKeys: plan.remoteKeys,
-                prefix: inputs.prefix,
-            }), pendingBefore, inputs.prefix)
-            : undefined;
+    const sent = !failure || published ? invalidation : invalidationFor([...overwritten, ...deleted]);
     const invalidated = await invalidate(context, ports, draft, sent, pendingBefore.length);
+    // The manifest that now records pending paths: the one published, or (nothing to publish) the one read.
+    const recorded = published ?? (failure ? undefined : state?.manifest);
     if (invalidated === 'failed') {
         draft.pendingInvalidation = sent?.paths.length ?? 0;
         failure ??= `The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends. The ${sent?.paths.length ?? 0} path(s) are recorded in the deploy manifest, and the next deploy sends them.`;
     }
-    else if (invalidated === 'sent' && published && published.pendingInvalidation.length > 0 && state) {
-        await state.release.recordInvalidated(published);
-    }
-    else if (invalidated === 'sent' && !published && pendingBefore.length > 0 && state && !failure) {
-        await state.release
-            .publish({ ...state.manifest, entries: entries(), pendingInvalidation: [] })
-            .catch(() => undefined);
+    else if (invalidated === 'sent' && state && recorded && recorded.pendingInvalidation.length > 0) {
+        await state.release.recordInvalidated(recorded);
     }
     if (failure) {
         draft.result = 'failed';

@@ -279,7 +279,11 @@ export class Release {
   /** Step 8: the invalidation went through; a later deploy that published meanwhile carries on. */
   async recordInvalidated(next: Manifest): Promise<void> {
     try {
-      this.etag = await this.write({ ...next, pendingInvalidation: [], publishedBy: this.publishedBy });
+      this.etag = await this.write({
+        ...next,
+        pendingInvalidation: [],
+        publishedBy: this.publishedBy ?? next.publishedBy,
+      });
     } catch (error) {
       if (!(error instanceof PreconditionFailed)) throw error;
       this.log.info('The deploy manifest changed after this deploy published; the next deploy invalidates again.');
