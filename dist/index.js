@@ -83807,19 +83807,6 @@ class ConditionsNotSupported extends Error {
         this.name = 'ConditionsNotSupported';
     }
 }
-/** The object changed since this deploy read it: another deploy wrote it meanwhile. */
-class ConcurrentWriteError extends Error {
-    expectedEtag;
-    foundEtag;
-    constructor(expectedEtag, foundEtag) {
-        super(foundEtag === undefined && expectedEtag !== undefined
-            ? `expected ${expectedEtag}, but the store refused the write because the object changed`
-            : `expected ${expectedEtag ?? 'no object'}, found ${foundEtag ?? 'another object'}`);
-        this.expectedEtag = expectedEtag;
-        this.foundEtag = foundEtag;
-        this.name = 'ConcurrentWriteError';
-    }
-}
 
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);

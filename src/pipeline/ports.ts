@@ -78,18 +78,3 @@ export class ConditionsNotSupported extends Error {
     this.name = 'ConditionsNotSupported';
   }
 }
-
-/** The object changed since this deploy read it: another deploy wrote it meanwhile. */
-export class ConcurrentWriteError extends Error {
-  constructor(
-    readonly expectedEtag: string | undefined,
-    readonly foundEtag: string | undefined,
-  ) {
-    super(
-      foundEtag === undefined && expectedEtag !== undefined
-        ? `expected ${expectedEtag}, but the store refused the write because the object changed`
-        : `expected ${expectedEtag ?? 'no object'}, found ${foundEtag ?? 'another object'}`,
-    );
-    this.name = 'ConcurrentWriteError';
-  }
-}
