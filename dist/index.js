@@ -86422,8 +86422,8 @@ function headerGroupLine(group) {
     const more = group.count > group.examples.length ? ', …' : '';
     return `rule     ${group.rule} — ${group.count} file(s) get Content-Type: ${group.headers.contentType} · Cache-Control: ${group.headers.cacheControl} (${group.examples.join(', ')}${more})`;
 }
-function planLines(plan, limits) {
-    const changes = planChanges(plan);
+/** The plan as a title and lines; `changes` are the plan's, when the caller has them already. */
+function planLines(plan, limits, changes = planChanges(plan)) {
     const byKind = (kind) => changes.filter((change) => change.kind === kind);
     const kinds = ['new', 'changed', 'headers', 'deleted'];
     const counts = kinds.map((kind) => `${byKind(kind).length} ${KIND_COUNT[kind]}`).join(', ');
@@ -86806,7 +86806,7 @@ async function deploy(context, ports) {
 function finish(context, draft, durationMs) {
     const { inputs } = context;
     const plan = draft.plan;
-    const changes = draft.applied ?? (plan ? planChanges(plan) : []);
+    const changes = draft.applied ?? draft.planned ?? [];
     const wrote = (draft.applied?.length ?? 0) > 0;
     const kept = {
         excluded: plan?.excludedRemote ?? 0,
@@ -86905,8 +86905,9 @@ async function deploySite(context, ports, draft) {
         now: ports.now(),
         opaqueEtags,
     });
-    draft.plan = plan;
-    logPlan(ports.log, plan, `deletes allowed: ${inputs.maxDeletes}`);
+    adopt(draft, plan);
+    const { title, lines } = planLines(plan, `deletes allowed: ${inputs.maxDeletes}`, draft.planned);
+    ports.log.group(title, lines);
     if (plan.deletes.length > inputs.maxDeletes) {
         throw new Refusal(`The plan deletes ${plan.deletes.length} objects, more than 'max-deletes' (${inputs.maxDeletes}); nothing was written. If that is intended, raise 'max-deletes'; if not, check 'source-dir' and 'prefix' (see the plan).`, 'max-deletes');
     }
@@ -86948,13 +86949,14 @@ async function removePreview(context, ports, draft) {
         return;
     }
     const plan = planRemoval(await ports.store.list(inputs.prefix), inputs.prefix);
-    draft.plan = plan;
+    adopt(draft, plan);
     ports.log.info(`Removing the deployment at ${targetOf(inputs.bucket, inputs.prefix)}: ${plan.deletes.length} objects.`);
     await apply(context, ports, draft, plan, undefined);
 }
-function logPlan(log, plan, limits) {
-    const { title, lines } = planLines(plan, limits);
-    log.group(title, lines);
+/** The plan, and its changes computed once: the log, the writes and the outcome all use these. */
+function adopt(draft, plan) {
+    draft.plan = plan;
+    draft.planned = planChanges(plan);
 }
 function entryFor(file, etag, writtenAt) {
     return {
@@ -86977,7 +86979,7 @@ function entryFor(file, etag, writtenAt) {
 async function apply(context, ports, draft, plan, state) {
     const { inputs } = context;
     const { store } = ports;
-    const planned = planChanges(plan);
+    const planned = draft.planned ?? planChanges(plan);
     const byKey = new Map(planned.map((change) => [change.key, change]));
     const contentWrites = planned.length > 0;
     const applied = [];

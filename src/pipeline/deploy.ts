@@ -62,6 +62,8 @@ interface Draft {
   reason?: string;
   input?: string;
   plan?: Plan;
+  /** The plan's changes, computed once with it. */
+  planned?: Change[];
   /** What was written (or recorded, in a dry run); undefined until the writes ran. */
   applied?: Change[];
   bytesUploaded: number;
@@ -94,7 +96,7 @@ export async function deploy(context: RunContext, ports: Ports): Promise<Readonl
 function finish(context: RunContext, draft: Draft, durationMs: number): Readonly<Outcome> {
   const { inputs } = context;
   const plan = draft.plan;
-  const changes = draft.applied ?? (plan ? planChanges(plan) : []);
+  const changes = draft.applied ?? draft.planned ?? [];
   const wrote = (draft.applied?.length ?? 0) > 0;
   const kept: Kept = {
     excluded: plan?.excludedRemote ?? 0,
@@ -207,8 +209,9 @@ async function deploySite(context: RunContext, ports: Ports, draft: Draft): Prom
     now: ports.now(),
     opaqueEtags,
   });
-  draft.plan = plan;
-  logPlan(ports.log, plan, `deletes allowed: ${inputs.maxDeletes}`);
+  adopt(draft, plan);
+  const { title, lines } = planLines(plan, `deletes allowed: ${inputs.maxDeletes}`, draft.planned);
+  ports.log.group(title, lines);
   if (plan.deletes.length > inputs.maxDeletes) {
     throw new Refusal(
       `The plan deletes ${plan.deletes.length} objects, more than 'max-deletes' (${inputs.maxDeletes}); nothing was written. If that is intended, raise 'max-deletes'; if not, check 'source-dir' and 'prefix' (see the plan).`,
@@ -256,16 +259,17 @@ async function removePreview(context: RunContext, ports: Ports, draft: Draft): P
     return;
   }
   const plan = planRemoval(await ports.store.list(inputs.prefix), inputs.prefix);
-  draft.plan = plan;
+  adopt(draft, plan);
   ports.log.info(
     `Removing the deployment at ${targetOf(inputs.bucket, inputs.prefix)}: ${plan.deletes.length} objects.`,
   );
   await apply(context, ports, draft, plan, undefined);
 }
 
-function logPlan(log: Log, plan: Plan, limits: string): void {
-  const { title, lines } = planLines(plan, limits);
-  log.group(title, lines);
+/** The plan, and its changes computed once: the log, the writes and the outcome all use these. */
+function adopt(draft: Draft, plan: Plan): void {
+  draft.plan = plan;
+  draft.planned = planChanges(plan);
 }
 
 interface ReleaseState {
@@ -302,7 +306,7 @@ async function apply(
 ): Promise<void> {
   const { inputs } = context;
   const { store } = ports;
-  const planned = planChanges(plan);
+  const planned = draft.planned ?? planChanges(plan);
   const byKey = new Map(planned.map((change) => [change.key, change]));
   const contentWrites = planned.length > 0;
   const applied: Change[] = [];

@@ -70,8 +70,12 @@ export function headerGroupLine(group: HeaderGroup): string {
   return `rule     ${group.rule} — ${group.count} file(s) get Content-Type: ${group.headers.contentType} · Cache-Control: ${group.headers.cacheControl} (${group.examples.join(', ')}${more})`;
 }
 
-export function planLines(plan: Plan, limits: string): { title: string; lines: string[] } {
-  const changes = planChanges(plan);
+/** The plan as a title and lines; `changes` are the plan's, when the caller has them already. */
+export function planLines(
+  plan: Plan,
+  limits: string,
+  changes: readonly Change[] = planChanges(plan),
+): { title: string; lines: string[] } {
   const byKind = (kind: ChangeKind) => changes.filter((change) => change.kind === kind);
   const kinds: ChangeKind[] = ['new', 'changed', 'headers', 'deleted'];
   const counts = kinds.map((kind) => `${byKind(kind).length} ${KIND_COUNT[kind]}`).join(', ');
