@@ -83793,6 +83793,27 @@ function validateConcurrency(concurrency) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/ports.ts
+/** An ETag no object can have (ETags are hex): a write conditional on it must fail. */
+const IMPOSSIBLE_ETAG = 'parlai-site-deploy-probe-no-such-etag';
+/**
+ * One PUT of the probe object conditional on an ETag no object has, which must fail: 412 means the store
+ * honours conditions; NotImplemented that it refuses them; success that it ignores them (the probe object is
+ * then deleted again). Two requests at most.
+ */
+async function probeConditionalWrites(store, probeKey) {
+    try {
+        await store.putObject(probeKey, Buffer.from('probe\n'), { contentType: 'text/plain', cacheControl: 'no-store' }, { ifMatch: IMPOSSIBLE_ETAG });
+        await store.deleteKeys([probeKey]).catch(() => undefined);
+        return 'ignored';
+    }
+    catch (error) {
+        if (error instanceof PreconditionFailed)
+            return 'honoured';
+        if (error instanceof ConditionsNotSupported)
+            return 'refused';
+        throw error;
+    }
+}
 /** A conditional write was refused because its condition failed (HTTP 412, or 409 for a concurrent one). */
 class PreconditionFailed extends Error {
     constructor(key) {
@@ -83828,6 +83849,40 @@ function plural(count, noun) {
 function compareStrings(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
+/** Marks text from the bucket inside a message: the report shows it as inert code (see `untrustedParts`). */
+const UNTRUSTED_START = '\uE000';
+const UNTRUSTED_END = '\uE001';
+/**
+ * Text read from the bucket (a claim's run, a key), marked so that wherever the message is shown it is
+ * inert: a code span in Markdown (GitHub neither links a URL nor notifies an `@mention` there), backquoted
+ * in the log. Bounded to 200 characters, one line.
+ */
+function untrusted(value) {
+    // eslint-disable-next-line no-control-regex -- control characters are what is dropped
+    const clean = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\uE000\uE001]/g, '');
+    return `${UNTRUSTED_START}${clean.length > 200 ? `${clean.slice(0, 200)}…` : clean}${UNTRUSTED_END}`;
+}
+/** A message split into its own text and the untrusted parts marked in it. */
+function untrustedParts(message) {
+    const parts = [];
+    const pattern = new RegExp(`${UNTRUSTED_START}([^${UNTRUSTED_END}]*)${UNTRUSTED_END}`, 'g');
+    let last = 0;
+    for (const match of message.matchAll(pattern)) {
+        if (match.index > last)
+            parts.push({ text: message.slice(last, match.index), untrusted: false });
+        parts.push({ text: match[1], untrusted: true });
+        last = match.index + match[0].length;
+    }
+    if (last < message.length)
+        parts.push({ text: message.slice(last), untrusted: false });
+    return parts.map((part) => part.untrusted ? part : { text: part.text.replace(/[\uE000\uE001]/g, ''), untrusted: false });
+}
+/** The message for a plain-text log: untrusted parts in backquotes. */
+function logText(message) {
+    return untrustedParts(message)
+        .map((part) => (part.untrusted ? `\`${part.text}\`` : part.text))
+        .join('');
+}
 
 ;// CONCATENATED MODULE: ./src/pipeline/manifest.ts
 
@@ -83835,23 +83890,40 @@ function compareStrings(a, b) {
 /**
  * The deploy manifest: a small object the action keeps beside the site (at `<prefix><MANIFEST_NAME>`). Per
  * key it records the content hash and headers the action last wrote, and what the bucket listing shows of
- * the object (ETag, LastModified): a listing that still shows both proves the object is what the action
- * wrote, so a redeploy needs no per-object HEAD and never compares mtimes. It also records since when each
- * deleted fingerprinted asset has been kept, the invalidation paths not yet sent, and — while a deploy runs —
- * that deploy's claim on the prefix (see release.ts). Keys are relative to the prefix.
+ * the object (ETag, LastModified, and the VersionId the store returned): a listing that still shows them
+ * proves the object's headers are what the action wrote, so a redeploy needs no per-object HEAD. It also
+ * records since when each deleted fingerprinted asset has been kept, the invalidation paths not yet sent,
+ * the deploy history, and — while a deploy runs — that deploy's claim on the prefix (see release.ts). Keys are
+ * relative to the prefix.
  *
- * Nothing in it is trusted beyond what the listing confirms (plan.ts), and it is read with size limits: a
- * bucket writer can forge it.
+ * Anyone who can write the bucket can forge it, so it is evidence, never authority: it never vouches for
+ * bytes (plan.ts compares them with what the store itself computed), every field is validated here, and it
+ * is parsed line by line within limits set by the size of the listing, so no manifest can exhaust memory.
+ *
+ * Format 3, gzipped text, one JSON value a line: a header object (`format`, `version` first, so a newer
+ * version is recognised from the first bytes), then `["e", path, md5, etag, size, contentType,
+ * cacheControl, lastModified, versionId]` per entry, `["r", path, since]` per retained asset and `["p",
+ * path]` per pending invalidation path, each sorted.
  */
 const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
 /** The object the conditional-write probe uses (release.ts); never deployed, never deleted as stale. */
 const PROBE_NAME = '.parlai-site-deploy.probe';
 const FORMAT = 'parlai-site-deploy/manifest';
-/** 2 added `lastModified`, `pendingInvalidation` and `claim`; version 1 manifests are read as they are. */
-const MANIFEST_VERSION = 2;
-/** A manifest larger than this (gzipped, or unzipped) is not read: a million entries take about 40 / 200 MB. */
+/** 3: one line per entry, VersionIds and the deploy history; 1 and 2 (one JSON document) are still read. */
+const MANIFEST_VERSION = 3;
+/** A manifest object larger than this (gzipped) is not read. */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
-const MAX_MANIFEST_UNZIPPED_BYTES = 512 * 1024 * 1024;
+/** Unzipped, a manifest may take this much plus ENTRY_ALLOWANCE per listed object, and never more. */
+const BASE_ALLOWANCE = 1024 * 1024;
+const ENTRY_ALLOWANCE = 2048;
+/** The longest line: an entry (a 1,024-byte key, escaped, and its fields) or the header. */
+const MAX_LINE = 8 * 1024;
+const MAX_HEADER_LINE = 256 * 1024;
+/** Formats 1 and 2 are one JSON document: parsed whole only up to this size (its worst case stays small). */
+const MAX_LEGACY_BYTES = 1024 * 1024;
+/** Deploys kept in the history. */
+const HISTORY_LENGTH = 100;
+const MAX_PENDING_PATHS = 3000;
 /** The manifest was written by a newer version of the action: never overwrite what it recorded. */
 class NewerManifestError extends Error {
     version;
@@ -83862,10 +83934,7 @@ class NewerManifestError extends Error {
     }
 }
 function emptyManifest() {
-    return { entries: new Map(), retained: new Map(), pendingInvalidation: [] };
-}
-function sortedObject(map, value) {
-    return Object.fromEntries([...map].sort(([a], [b]) => compareStrings(a, b)).map(([key, item]) => [key, value(item)]));
+    return { entries: new Map(), retained: new Map(), pendingInvalidation: [], history: [] };
 }
 /** The manifest itself, and the probe object: the action's own, never part of a site. */
 function isManifestPath(relativePath) {
@@ -83878,111 +83947,285 @@ function isManifestPath(relativePath) {
 function isDeploymentManifest(relativePath) {
     return relativePath === MANIFEST_NAME || relativePath.endsWith(`/${MANIFEST_NAME}`);
 }
+/** How much a manifest may unzip to, for a prefix whose listing holds `listed` objects. */
+function unzippedLimit(listed) {
+    return BASE_ALLOWANCE + ENTRY_ALLOWANCE * Math.max(0, listed);
+}
 function encodeManifest(manifest, updatedAt) {
-    const entries = sortedObject(manifest.entries, (entry) => entry);
-    const retained = sortedObject(manifest.retained, (since) => since.toISOString());
-    const document = {
+    const header = {
         format: FORMAT,
         version: MANIFEST_VERSION,
         updatedAt: updatedAt.toISOString(),
-        entries,
-        retained,
     };
-    if (manifest.pendingInvalidation.length > 0)
-        document.pendingInvalidation = [...manifest.pendingInvalidation].sort();
     if (manifest.claim)
-        document.claim = manifest.claim;
+        header.claim = manifest.claim;
     if (manifest.publishedBy)
-        document.publishedBy = manifest.publishedBy;
-    return (0,external_node_zlib_.gzipSync)(JSON.stringify(document));
+        header.publishedBy = manifest.publishedBy;
+    if (manifest.history.length > 0)
+        header.history = manifest.history.slice(0, HISTORY_LENGTH);
+    const lines = [JSON.stringify(header)];
+    for (const [path, e] of [...manifest.entries].sort(([a], [b]) => compareStrings(a, b))) {
+        const row = ['e', path, e.md5, e.etag, e.size, e.contentType, e.cacheControl, e.lastModified ?? null];
+        if (e.versionId !== undefined)
+            row.push(e.versionId);
+        lines.push(JSON.stringify(row));
+    }
+    for (const [path, since] of [...manifest.retained].sort(([a], [b]) => compareStrings(a, b))) {
+        lines.push(JSON.stringify(['r', path, since.toISOString()]));
+    }
+    for (const path of [...new Set(manifest.pendingInvalidation)].sort())
+        lines.push(JSON.stringify(['p', path]));
+    return (0,external_node_zlib_.gzipSync)(`${lines.join('\n')}\n`);
 }
-function isEntry(value) {
+// --- validation of what a bucket writer may have written --------------------------------------------------
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const MD5 = /^[0-9a-f]{32}$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+function manifest_text(value, max) {
+    return typeof value === 'string' && value.length <= max && !CONTROL.test(value);
+}
+function isDate(value) {
+    return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
+}
+function isPath(value) {
+    return manifest_text(value, 1024) && value !== '' && Buffer.byteLength(value) <= 1024;
+}
+function isCount(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+function entryOf(row) {
+    const [, , md5, etag, size, contentType, cacheControl, lastModified, versionId] = row;
+    if (row.length > 9 ||
+        typeof md5 !== 'string' ||
+        !MD5.test(md5) ||
+        !manifest_text(etag, 128) ||
+        !isCount(size) ||
+        !manifest_text(contentType, 1024) ||
+        !manifest_text(cacheControl, 1024) ||
+        !(lastModified === null || isDate(lastModified)) ||
+        !(versionId === undefined || versionId === null || manifest_text(versionId, 1024))) {
+        throw new Error('a malformed entry');
+    }
+    return {
+        md5,
+        etag,
+        size,
+        contentType,
+        cacheControl,
+        ...(lastModified ? { lastModified } : {}),
+        ...(typeof versionId === 'string' ? { versionId } : {}),
+    };
+}
+function claimOf(value) {
     if (typeof value !== 'object' || value === null)
-        return false;
-    const entry = value;
-    return (typeof entry.md5 === 'string' &&
-        typeof entry.etag === 'string' &&
-        typeof entry.size === 'number' &&
-        typeof entry.contentType === 'string' &&
-        typeof entry.cacheControl === 'string' &&
-        (entry.lastModified === undefined || typeof entry.lastModified === 'string'));
+        return undefined;
+    const c = value;
+    if (!manifest_text(c.run, 64) || !manifest_text(c.attempt, 16) || !isDate(c.started) || !isDate(c.expires))
+        return undefined;
+    if (!manifest_text(c.planDigest, 64) || !(c.runUrl === undefined || manifest_text(c.runUrl, 512)))
+        return undefined;
+    return {
+        run: c.run,
+        attempt: c.attempt,
+        ...(c.runUrl !== undefined ? { runUrl: c.runUrl } : {}),
+        started: c.started,
+        expires: c.expires,
+        planDigest: c.planDigest,
+    };
 }
-function isClaim(value) {
+function publishedByOf(value) {
     if (typeof value !== 'object' || value === null)
-        return false;
-    const claim = value;
-    return ['run', 'attempt', 'started', 'expires', 'planDigest'].every((field) => typeof claim[field] === 'string');
+        return undefined;
+    const p = value;
+    if (!manifest_text(p.run, 64) || !isDate(p.at) || !(p.runUrl === undefined || manifest_text(p.runUrl, 512)))
+        return undefined;
+    return {
+        run: p.run,
+        attempt: manifest_text(p.attempt, 16) ? p.attempt : '1',
+        ...(p.runUrl !== undefined ? { runUrl: p.runUrl } : {}),
+        at: p.at,
+    };
 }
-/**
- * Throws on anything that is not a manifest of a version this action reads (the caller then trusts nothing
- * in it), and NewerManifestError for one of a newer version.
- */
-function decodeManifest(body, limits = { bytes: MAX_MANIFEST_BYTES, unzipped: MAX_MANIFEST_UNZIPPED_BYTES }) {
-    if (body.length > limits.bytes)
-        throw new Error(`larger than ${limits.bytes} bytes`);
-    let text;
+function historyEntryOf(value) {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const h = value;
+    const optional = (field, max) => h[field] === undefined || manifest_text(h[field], max);
+    if (!manifest_text(h.id, 64) || !/^[A-Za-z0-9._-]+$/.test(h.id) || !isDate(h.at))
+        return undefined;
+    if (h.kind !== 'deploy' && h.kind !== 'rollback')
+        return undefined;
+    if (h.result !== 'deployed' && h.result !== 'failed')
+        return undefined;
+    if (!isCount(h.uploaded) || !isCount(h.deleted) || !isCount(h.unchanged))
+        return undefined;
+    if (!optional('commit', 40) || !optional('run', 64) || !optional('runUrl', 512))
+        return undefined;
+    if (!optional('restored', 64) || !optional('manifestVersion', 1024))
+        return undefined;
+    const entry = {
+        id: h.id,
+        kind: h.kind,
+        result: h.result,
+        at: h.at,
+        uploaded: h.uploaded,
+        deleted: h.deleted,
+        unchanged: h.unchanged,
+    };
+    for (const field of ['commit', 'run', 'runUrl', 'restored', 'manifestVersion']) {
+        if (typeof h[field] === 'string')
+            entry[field] = h[field];
+    }
+    return entry;
+}
+/** The version named in the first bytes, before anything is parsed: a newer format is never overwritten. */
+function leadingVersion(start) {
+    const match = /^\{"format":"parlai-site-deploy\/manifest","version":(\d{1,6})[,}]/.exec(start);
+    return match ? Number(match[1]) : undefined;
+}
+function unzip(body, limits) {
+    const bytes = limits.bytes ?? MAX_MANIFEST_BYTES;
+    const unzipped = limits.unzipped ?? unzippedLimit(0);
+    if (body.length > bytes)
+        throw new Error(`larger than ${bytes} bytes`);
     try {
-        text = (0,external_node_zlib_.gunzipSync)(body, { maxOutputLength: limits.unzipped }).toString('utf8');
+        return (0,external_node_zlib_.gunzipSync)(body, { maxOutputLength: unzipped });
     }
     catch (error) {
         const code = error.code;
-        throw new Error(code === 'ERR_BUFFER_TOO_LARGE' ? `unzips to more than ${limits.unzipped} bytes` : 'not gzip');
+        throw new Error(code === 'ERR_BUFFER_TOO_LARGE' ? `unzips to more than ${unzipped} bytes` : 'not gzip');
     }
-    const parsed = JSON.parse(text);
-    const document = parsed;
-    if (document.format !== FORMAT)
+}
+/**
+ * Throws on anything that is not a manifest of a version this action reads (the caller then trusts nothing
+ * in it), and NewerManifestError for one of a newer version. Never holds more than one line parsed at once,
+ * and keeps only the entries `keep` asks for.
+ */
+function decodeManifest(body, limits = {}) {
+    const raw = unzip(body, limits);
+    const version = leadingVersion(raw.subarray(0, 80).toString('utf8'));
+    if (version !== undefined && version > MANIFEST_VERSION)
+        throw new NewerManifestError(version);
+    const firstEnd = raw.indexOf(10);
+    const headerEnd = firstEnd < 0 ? raw.length : firstEnd;
+    if (headerEnd > MAX_HEADER_LINE && !(firstEnd < 0 && raw.length <= MAX_LEGACY_BYTES)) {
+        throw new Error('not a deploy manifest (its first line is too long)');
+    }
+    const header = JSON.parse(raw.subarray(0, headerEnd).toString('utf8'));
+    if (typeof header !== 'object' || header === null || header.format !== FORMAT) {
         throw new Error('not a deploy manifest');
-    if (typeof document.version === 'number' && document.version > MANIFEST_VERSION) {
-        throw new NewerManifestError(document.version);
     }
-    if (document.version !== 1 && document.version !== MANIFEST_VERSION)
+    if (typeof header.version === 'number' && header.version > MANIFEST_VERSION) {
+        throw new NewerManifestError(header.version);
+    }
+    const keep = limits.keep ?? (() => true);
+    const manifest = emptyManifest();
+    if (header.version === 1 || header.version === 2) {
+        if (firstEnd >= 0 && raw.subarray(firstEnd).toString('utf8').trim() !== '')
+            throw new Error('not one document');
+        readLegacyBody(header, manifest, keep);
+    }
+    else if (header.version === MANIFEST_VERSION) {
+        readLines(raw, headerEnd, manifest, keep);
+    }
+    else {
         throw new Error('an unknown version');
-    if (typeof document.entries !== 'object' || document.entries === null)
-        throw new Error('no entries');
-    const entries = new Map();
-    // The headers repeat across thousands of entries: keep one string per distinct value.
+    }
+    if (header.claim !== undefined)
+        manifest.claim = claimOf(header.claim);
+    const publishedBy = publishedByOf(header.publishedBy);
+    if (publishedBy)
+        manifest.publishedBy = publishedBy;
+    if (Array.isArray(header.history)) {
+        manifest.history = header.history
+            .slice(0, HISTORY_LENGTH)
+            .map(historyEntryOf)
+            .filter((entry) => entry !== undefined);
+    }
+    return manifest;
+}
+function addPending(manifest, path) {
+    if (!manifest_text(path, 4096) || !path.startsWith('/'))
+        throw new Error('a malformed invalidation path');
+    if (manifest.pendingInvalidation.length >= MAX_PENDING_PATHS)
+        throw new Error('too many invalidation paths');
+    manifest.pendingInvalidation.push(path);
+}
+function addRetained(manifest, path, since, keep) {
+    if (!isPath(path) || !isDate(since))
+        throw new Error('a malformed retained asset');
+    if (keep(path))
+        manifest.retained.set(path, new Date(since));
+}
+function readLines(raw, from, manifest, keep) {
+    // The header and entries repeat a handful of header values: keep one string per distinct value.
     const interned = new Map();
-    const intern = (text) => {
-        const known = interned.get(text);
+    const intern = (value) => {
+        const known = interned.get(value);
         if (known !== undefined)
             return known;
-        interned.set(text, text);
-        return text;
+        interned.set(value, value);
+        return value;
     };
-    for (const [key, value] of Object.entries(document.entries)) {
-        if (isEntry(value)) {
-            value.contentType = intern(value.contentType);
-            value.cacheControl = intern(value.cacheControl);
-            entries.set(key, value);
+    let start = from + 1;
+    while (start < raw.length) {
+        let end = raw.indexOf(10, start);
+        if (end < 0)
+            end = raw.length;
+        if (end - start > MAX_LINE)
+            throw new Error('a line too long for a deploy manifest');
+        if (end > start) {
+            const row = JSON.parse(raw.subarray(start, end).toString('utf8'));
+            if (!Array.isArray(row) || !isPath(row[1]))
+                throw new Error('a malformed line');
+            const path = row[1];
+            if (row[0] === 'e') {
+                if (keep(path)) {
+                    const entry = entryOf(row);
+                    entry.contentType = intern(entry.contentType);
+                    entry.cacheControl = intern(entry.cacheControl);
+                    manifest.entries.set(path, entry);
+                }
+            }
+            else if (row[0] === 'r' && row.length === 3)
+                addRetained(manifest, path, row[2], keep);
+            else if (row[0] === 'p' && row.length === 2)
+                addPending(manifest, path);
+            else
+                throw new Error('a malformed line');
+        }
+        start = end + 1;
+    }
+}
+/** Formats 1 and 2: `entries` and `retained` as objects, `pendingInvalidation` as an array. */
+function readLegacyBody(document, manifest, keep) {
+    if (typeof document.entries !== 'object' || document.entries === null)
+        throw new Error('no entries');
+    for (const [path, value] of Object.entries(document.entries)) {
+        if (!isPath(path) || !keep(path) || typeof value !== 'object' || value === null)
+            continue;
+        const e = value;
+        try {
+            const lastModified = e.lastModified === undefined ? null : e.lastModified;
+            manifest.entries.set(path, entryOf(['e', path, e.md5, e.etag, e.size, e.contentType, e.cacheControl, lastModified]));
+        }
+        catch {
+            // an entry this version cannot read is simply not known
         }
     }
-    const retained = new Map();
     if (typeof document.retained === 'object' && document.retained !== null) {
-        for (const [key, value] of Object.entries(document.retained)) {
-            const since = typeof value === 'string' ? new Date(value) : undefined;
-            if (since && !Number.isNaN(since.getTime()))
-                retained.set(key, since);
+        for (const [path, since] of Object.entries(document.retained)) {
+            if (isPath(path) && isDate(since) && keep(path))
+                manifest.retained.set(path, new Date(since));
         }
     }
-    const pendingInvalidation = Array.isArray(document.pendingInvalidation)
-        ? document.pendingInvalidation.filter((path) => typeof path === 'string' && path.startsWith('/'))
-        : [];
-    const published = document.publishedBy;
-    const publishedBy = published && typeof published.run === 'string' && typeof published.at === 'string'
-        ? {
-            run: published.run,
-            attempt: typeof published.attempt === 'string' ? published.attempt : '1',
-            ...(typeof published.runUrl === 'string' ? { runUrl: published.runUrl } : {}),
-            at: published.at,
+    if (Array.isArray(document.pendingInvalidation)) {
+        for (const path of document.pendingInvalidation.slice(0, MAX_PENDING_PATHS)) {
+            if (manifest_text(path, 4096) && path.startsWith('/'))
+                manifest.pendingInvalidation.push(path);
         }
-        : undefined;
-    return {
-        entries,
-        retained,
-        pendingInvalidation,
-        claim: isClaim(document.claim) ? document.claim : undefined,
-        ...(publishedBy ? { publishedBy } : {}),
-    };
+    }
 }
 function sameEntry(a, b) {
     return (a.md5 === b.md5 &&
@@ -83990,7 +84233,8 @@ function sameEntry(a, b) {
         a.size === b.size &&
         a.contentType === b.contentType &&
         a.cacheControl === b.cacheControl &&
-        a.lastModified === b.lastModified);
+        a.lastModified === b.lastModified &&
+        a.versionId === b.versionId);
 }
 /** Whether two manifests record the same state (so an unchanged one need not be written again). */
 function sameManifest(a, b) {
@@ -84210,6 +84454,48 @@ async function checkSourceDir(root, shownAs) {
         throw new SourceError(`'source-dir' ${describe(shownAs)} is a file, not a directory: give the directory that holds the built site.`);
     }
 }
+/**
+ * The SHA-256 checksums S3 may keep for this file, base64: of the whole (a single-part write, or a copy) and,
+ * from PART_SIZE up, the composite of this action's parts (`…-N`). Read only for the files whose ETag cannot
+ * prove their bytes (plan.ts `keysToVerify`).
+ */
+function sha256Checksums(absolutePath) {
+    const whole = (0,external_node_crypto_.createHash)('sha256');
+    const parts = [];
+    let part = (0,external_node_crypto_.createHash)('sha256');
+    let partFill = 0;
+    const descriptor = (0,external_node_fs_.openSync)(absolutePath, 'r');
+    try {
+        for (;;) {
+            const bytesRead = (0,external_node_fs_.readSync)(descriptor, readBuffer, 0, READ_CHUNK, null);
+            if (bytesRead === 0)
+                break;
+            let view = readBuffer.subarray(0, bytesRead);
+            whole.update(view);
+            while (view.length > 0) {
+                const take = Math.min(view.length, PART_SIZE - partFill);
+                part.update(view.subarray(0, take));
+                partFill += take;
+                view = view.subarray(take);
+                if (partFill === PART_SIZE) {
+                    parts.push(part.digest());
+                    part = (0,external_node_crypto_.createHash)('sha256');
+                    partFill = 0;
+                }
+            }
+        }
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(descriptor);
+    }
+    if (partFill > 0)
+        parts.push(part.digest());
+    const checksums = [whole.digest('base64')];
+    if (parts.length > 1 || (parts.length === 1 && partFill === 0)) {
+        checksums.push(`${(0,external_node_crypto_.createHash)('sha256').update(Buffer.concat(parts)).digest('base64')}-${parts.length}`);
+    }
+    return checksums;
+}
 
 ;// CONCATENATED MODULE: ./src/adapters/s3/compat.ts
 // What S3-compatible stores do differently from S3, in one place.
@@ -84301,6 +84587,10 @@ class BodyBuffers {
             this.free.push(buffer);
     }
 }
+/** S3 names no version (`null`, or nothing) on an unversioned bucket. */
+function versionOf(versionId) {
+    return versionId && versionId !== 'null' ? { versionId } : {};
+}
 /** Reads exactly `size` bytes of a file into `buffer`; fewer means the file changed since it was scanned. */
 function readInto(absolutePath, buffer, size) {
     const descriptor = (0,external_node_fs_.openSync)(absolutePath, 'r');
@@ -84323,13 +84613,20 @@ function readInto(absolutePath, buffer, size) {
 class S3Store {
     client;
     target;
+    signal;
     partLimit = pLimit(PARTS_IN_FLIGHT);
     bodies = new BodyBuffers();
     bucket;
-    constructor(client, target) {
+    constructor(client, target, 
+    /** Aborts the uploads and copies in flight when the job is cancelled (the manifest writes go on). */
+    signal) {
         this.client = client;
         this.target = target;
+        this.signal = signal;
         this.bucket = target.bucket;
+    }
+    get aborting() {
+        return this.signal ? { abortSignal: this.signal } : undefined;
     }
     /** Runs one call; an SDK error becomes a ServiceError that says what to fix. */
     async call(action, send) {
@@ -84363,13 +84660,19 @@ class S3Store {
         });
     }
     /** One HEAD: the object's ETag and the two headers this action owns, or undefined when it is absent. */
-    async head(key) {
+    async head(key, options = {}) {
         return this.call('HeadObject', async () => {
             try {
-                const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({ Bucket: this.bucket, Key: key }));
+                const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({
+                    Bucket: this.bucket,
+                    Key: key,
+                    ...(options.checksums ? { ChecksumMode: 'ENABLED' } : {}),
+                }));
                 return {
                     etag: unquote(head.ETag),
                     headers: { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' },
+                    ...versionOf(head.VersionId),
+                    ...(head.ChecksumSHA256 ? { checksumSha256: head.ChecksumSHA256 } : {}),
                 };
             }
             catch (error) {
@@ -84379,10 +84682,10 @@ class S3Store {
             }
         });
     }
-    async get(key) {
+    async get(key, options = {}) {
         return this.call('GetObject', async () => {
             try {
-                const response = await this.client.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({ Bucket: this.bucket, Key: key }));
+                const response = await this.client.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({ Bucket: this.bucket, Key: key, VersionId: options.versionId }));
                 // The manifest can be forged by anyone who can write the bucket: never read an unbounded body.
                 if ((response.ContentLength ?? 0) > MAX_MANIFEST_BYTES) {
                     response.Body?.transformToWebStream()
@@ -84391,7 +84694,7 @@ class S3Store {
                     return { body: Buffer.alloc(0), etag: unquote(response.ETag), tooLarge: true };
                 }
                 const body = Buffer.from(await response.Body.transformToByteArray());
-                return { body, etag: unquote(response.ETag), encryption: response.ServerSideEncryption };
+                return { body, etag: unquote(response.ETag), ...versionOf(response.VersionId) };
             }
             catch (error) {
                 if (isNotFound(error))
@@ -84415,16 +84718,20 @@ class S3Store {
             if (read !== file.size) {
                 throw new IntegrityError(`${file.relativePath} changed on disk after it was scanned (now ${read > file.size ? 'longer' : `${read} bytes`}, was ${file.size}): is the build still writing?`);
             }
+            const body = buffer.subarray(0, file.size);
             const response = await this.client.send(new client_s3_dist_cjs/* PutObjectCommand */.wKZ({
                 Bucket: this.bucket,
                 Key: file.key,
-                Body: buffer.subarray(0, file.size),
+                Body: body,
                 ContentLength: file.size,
                 ContentMD5: Buffer.from(file.md5, 'hex').toString('base64'),
+                // Kept by S3 with the object: what proves its bytes later where the ETag cannot (SSE-KMS).
+                ChecksumSHA256: (0,external_node_crypto_.createHash)('sha256').update(body).digest('base64'),
                 ContentType: file.headers.contentType,
                 CacheControl: file.headers.cacheControl,
-            }));
-            return this.checkStored(file, unquote(response.ETag), response.ServerSideEncryption, [file.md5]);
+            }), this.aborting);
+            const etag = this.checkStored(file, unquote(response.ETag), response.ServerSideEncryption, [file.md5]);
+            return { etag, ...versionOf(response.VersionId) };
         }
         finally {
             this.bodies.give(buffer);
@@ -84436,7 +84743,8 @@ class S3Store {
             Key: file.key,
             ContentType: file.headers.contentType,
             CacheControl: file.headers.cacheControl,
-        }));
+            ChecksumAlgorithm: 'SHA256',
+        }), this.aborting);
         const uploadId = created.UploadId;
         const handle = await (0,promises_.open)(file.absolutePath, 'r');
         try {
@@ -84449,6 +84757,7 @@ class S3Store {
                 if (bytesRead !== length)
                     throw new IntegrityError(`${file.relativePath} got shorter while it was uploaded`);
                 const md5 = (0,external_node_crypto_.createHash)('md5').update(body).digest();
+                const sha256 = (0,external_node_crypto_.createHash)('sha256').update(body).digest('base64');
                 const response = await this.client.send(new client_s3_dist_cjs/* UploadPartCommand */.iVK({
                     Bucket: this.bucket,
                     Key: file.key,
@@ -84457,8 +84766,9 @@ class S3Store {
                     Body: body,
                     ContentLength: length,
                     ContentMD5: md5.toString('base64'),
-                }));
-                return { PartNumber: index + 1, ETag: response.ETag };
+                    ChecksumSHA256: sha256,
+                }), this.aborting);
+                return { PartNumber: index + 1, ETag: response.ETag, ChecksumSHA256: sha256 };
             })));
             const failure = settled.find((result) => result.status === 'rejected');
             if (failure)
@@ -84470,7 +84780,8 @@ class S3Store {
                 UploadId: uploadId,
                 MultipartUpload: { Parts: parts },
             }));
-            return this.checkStored(file, unquote(completed.ETag), completed.ServerSideEncryption, acceptedMultipartEtags(file.multipartEtag, file.md5));
+            const etag = this.checkStored(file, unquote(completed.ETag), completed.ServerSideEncryption, acceptedMultipartEtags(file.multipartEtag, file.md5));
+            return { etag, ...versionOf(completed.VersionId) };
         }
         catch (error) {
             await this.client
@@ -84501,8 +84812,13 @@ class S3Store {
             MetadataDirective: 'REPLACE',
             ContentType: file.headers.contentType,
             CacheControl: file.headers.cacheControl,
-        })));
-        return unquote(response.CopyObjectResult?.ETag);
+            // The copy gets S3's own SHA-256 of its bytes (see putSingle).
+            ChecksumAlgorithm: 'SHA256',
+        }), this.aborting));
+        return { etag: unquote(response.CopyObjectResult?.ETag), ...versionOf(response.VersionId) };
+    }
+    conditionalWrites(probeKey) {
+        return probeConditionalWrites(this, probeKey);
     }
     /** One PUT of a small object of the action's own, conditional when asked (see ObjectStore.putObject). */
     async putObject(key, body, headers, condition) {
@@ -84518,7 +84834,7 @@ class S3Store {
                 ...(condition && 'ifMatch' in condition ? { IfMatch: `"${condition.ifMatch}"` } : {}),
                 ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
             }));
-            return unquote(response.ETag);
+            return { etag: unquote(response.ETag), ...versionOf(response.VersionId) };
         }
         catch (error) {
             if (condition) {
@@ -84636,6 +84952,11 @@ function pullRequestOf(eventName, payload) {
 function runUrl(env = process.env) {
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
     return server && repository && run ? `${server}/${repository}/actions/runs/${run}` : undefined;
+}
+/** Where this repository's workflow runs live (`…/actions/runs/`): run URLs read back from the bucket must start so. */
+function runUrlBase(env = process.env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository } = env;
+    return server && repository ? `${server}/${repository}/actions/runs/` : undefined;
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -85167,6 +85488,14 @@ function previewPrefix(number, prefix = '') {
 function isPreviewPrefix(prefix, number) {
     return (Number.isSafeInteger(number) && number > 0 && (prefix === `pr-${number}/` || prefix.endsWith(`/pr-${number}/`)));
 }
+/**
+ * The preview space: `pr-*` + `/` under a deploy's prefix, the keys the preview role may write (the IAM
+ * pattern `pr-*\/*`). A deploy never counts or deletes objects there; returns the directory (`pr-42/`) a
+ * path is in, or undefined.
+ */
+function previewSpaceRoot(relativePath) {
+    return /^pr-[^/]*\//.exec(relativePath)?.[0];
+}
 
 ;// CONCATENATED MODULE: ./src/context/target.ts
 
@@ -85203,6 +85532,7 @@ function resolveRunContext(inputs, event, env, credentials, now) {
         url: inputs.siteUrl ? publicUrl(inputs.siteUrl, target.prefix) : undefined,
         repository: event.repository,
         runUrl: runUrl(env),
+        runUrlBase: runUrlBase(env),
         runIdentity: `${id}-${attempt}`,
         run: { id, attempt, url: runUrl(env) },
         credentials,
@@ -86147,6 +86477,26 @@ function callerReference(runIdentity, paths) {
     const digest = (0,external_node_crypto_.createHash)('sha256').update(paths.join('\n')).digest('hex').slice(0, 16);
     return `parlai-site-deploy-${runIdentity}-${digest}`;
 }
+const OWN_PATH = /^(?:[A-Za-z0-9\-._!$&'()+,;=:@/]|%[0-9A-F]{2})*\*?$/;
+/**
+ * The pending paths from the manifest that this deploy would have written itself: inside its prefix, not in
+ * a deployment nested under it, encoded as `encodeInvalidationPath` encodes (a wildcard only at the end),
+ * bounded. A bucket writer cannot make a deploy flush another prefix, or send a path CloudFront rejects.
+ */
+function ownPendingPaths(paths, prefix, otherRoots) {
+    const base = encodeInvalidationPath(prefix);
+    const others = otherRoots.map((root) => encodeInvalidationPath(prefix + root));
+    return paths
+        .filter((path) => path.length <= 4096 &&
+        path.startsWith(base) &&
+        OWN_PATH.test(path.slice(base.length)) &&
+        !path
+            .slice(1)
+            .split('/')
+            .some((segment) => segment === '..' || segment === '.') &&
+        !others.some((root) => path.startsWith(root)))
+        .slice(0, MAX_INVALIDATION_PATHS);
+}
 
 ;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
 function emptyCounts() {
@@ -86177,84 +86527,105 @@ function finalOutcome(outcome) {
 ;// CONCATENATED MODULE: ./src/pipeline/plan.ts
 
 
+
 /** S3's CopyObject limit; a larger object whose headers change is uploaded again instead. */
 const MAX_COPY_BYTES = 5 * 1024 ** 3;
-const PLAIN_MD5 = /^[0-9a-f]{32}$/;
 /**
  * The manifest entry, when the listing confirms it: same ETag, same size, and not modified since the manifest
- * recorded it. A LastModified that moved means someone rewrote the object (maybe only its headers).
+ * recorded it. A LastModified that moved means someone rewrote the object (maybe only its headers); one that
+ * is missing, unparseable or later than now (a forged entry) confirms nothing.
  */
-function confirmedEntry(manifest, relativePath, remote) {
+function confirmedEntry(manifest, relativePath, remote, now) {
     const entry = manifest.entries.get(relativePath);
     if (!entry || entry.etag !== remote.etag || entry.size !== remote.size)
         return undefined;
-    if (entry.lastModified && remote.lastModified && remote.lastModified.getTime() > Date.parse(entry.lastModified)) {
+    const recorded = entry.lastModified === undefined ? NaN : Date.parse(entry.lastModified);
+    if (!(recorded <= now.getTime()))
         return undefined;
-    }
+    if (!remote.lastModified || remote.lastModified.getTime() > recorded)
+        return undefined;
     return entry;
 }
 /** An object the manifest recorded with this ETag whose LastModified moved since: touched out of band. */
-function touchedOutOfBand(manifest, relativePath, remote) {
+function touchedOutOfBand(manifest, relativePath, remote, now) {
     const entry = manifest.entries.get(relativePath);
-    return !!entry && entry.etag === remote.etag && !confirmedEntry(manifest, relativePath, remote);
+    if (!entry || entry.etag !== remote.etag || entry.lastModified === undefined)
+        return false;
+    const recorded = Date.parse(entry.lastModified);
+    return recorded <= now.getTime() && !!remote.lastModified && remote.lastModified.getTime() > recorded;
 }
 /**
- * Whether the object holds the file's bytes. A plain MD5 ETag is compared with the file itself: the manifest
- * (which a bucket writer can forge) never vouches for bytes the listing can show. A multipart or opaque
- * ETag is compared with the file's multipart ETag, or else vouched for by a confirmed manifest entry.
+ * Whether the store proves the object holds the file's bytes: its ETag is the file's MD5 (a single-part
+ * write) or the multipart ETag of this action's own part size — values S3 computes from the bytes — or a
+ * HEAD showed the store's SHA-256 of it to be the file's. Nothing else counts: the action never writes a
+ * small file in parts, so any other multipart ETag, and any manifest entry (which a bucket writer can forge),
+ * is proof of nothing.
  */
-function sameContent(file, remote, entry, opaque) {
+function sameContent(file, remote, observed) {
     if (remote.size !== file.size)
         return false;
     if (remote.etag === file.md5)
         return true;
     if (file.multipartEtag !== undefined && remote.etag === file.multipartEtag)
         return true;
-    if (PLAIN_MD5.test(remote.etag) && !opaque)
-        return false;
-    return entry !== undefined && entry.md5 === file.md5 && entry.size === file.size;
+    return observed?.sameBytes === true;
 }
 /**
- * Keys whose content matches but whose headers nobody has vouched for: objects uploaded by another tool,
- * written by a run that failed before it saved the manifest, or touched out of band since. They are read once
- * with HEAD; the next manifest then knows them.
+ * Keys whose headers, or whose bytes, the listing cannot vouch for: they are read once with HEAD (the
+ * next manifest then knows them). Objects with other bytes are not read: they are uploaded.
  */
-function keysToVerify(files, remote, manifest, prefix, opaqueEtags = false) {
+function keysToVerify(files, remote, manifest, prefix, now) {
     const remoteByKey = new Map(remote.map((object) => [object.key, object]));
-    const keys = [];
+    const verification = { headers: [], checksums: [] };
     for (const file of files) {
         const object = remoteByKey.get(file.key);
-        if (!object)
+        if (!object || object.size !== file.size)
             continue;
-        const entry = confirmedEntry(manifest, file.key.slice(prefix.length), object);
-        if (entry)
-            continue;
-        if (sameContent(file, object, undefined, opaqueEtags))
-            keys.push(file.key);
+        const relativePath = file.key.slice(prefix.length);
+        if (sameContent(file, object)) {
+            if (!confirmedEntry(manifest, relativePath, object, now))
+                verification.headers.push(file.key);
+        }
+        else if (manifest.entries.get(relativePath)?.md5 === file.md5) {
+            verification.checksums.push(file.key);
+        }
     }
-    return keys;
+    return verification;
 }
 /**
  * Assets a stale page may still ask for long after a deploy: fingerprinted names, or objects served as
- * `immutable`. Pages (and everything else) revalidate and are replaced in place.
+ * `immutable` — and only those a deploy of this action published (the manifest has them, with the ETag the
+ * listing shows, or kept them already). An object someone else put there is never kept for its name.
  */
-function isLongCached(relativePath, entry) {
+function isLongCached(relativePath, remote, manifest) {
+    const entry = manifest.entries.get(relativePath);
+    const published = entry?.etag === remote.etag || manifest.retained.has(relativePath);
+    if (!published)
+        return false;
     return isFingerprinted(relativePath) || (entry?.cacheControl.includes('immutable') ?? false);
 }
-/** Roots of deployments nested under this prefix, found by their own manifests (`pr-42/` for a preview). */
+/**
+ * Roots (relative to the prefix) of the deployments nested under this one, whose objects it never counts or
+ * deletes: a directory with its own manifest, and every directory of the preview space (`pr-*` + `/`: what
+ * the preview role may write, with or without a manifest — so no pull request can make the production deploy
+ * plan deletions of objects it put there).
+ */
 function otherDeploymentRoots(remote, prefix) {
-    const roots = [];
+    const roots = new Set();
     for (const { key } of remote) {
         const relativePath = key.slice(prefix.length);
-        if (relativePath !== MANIFEST_NAME && isDeploymentManifest(relativePath)) {
-            roots.push(relativePath.slice(0, -MANIFEST_NAME.length));
+        const preview = previewSpaceRoot(relativePath);
+        if (preview)
+            roots.add(preview);
+        else if (relativePath !== MANIFEST_NAME && isDeploymentManifest(relativePath)) {
+            roots.add(relativePath.slice(0, -MANIFEST_NAME.length));
         }
     }
-    return roots.sort();
+    return [...roots].sort();
 }
 /** The diff of what is built against what is in the bucket. Pure: it reads and writes nothing. */
 function planDeploy(input) {
-    const { prefix, manifest } = input;
+    const { prefix, manifest, now } = input;
     const remoteByKey = new Map(input.remote.map((object) => [object.key, object]));
     const plan = {
         uploads: [],
@@ -86274,10 +86645,11 @@ function planDeploy(input) {
             plan.uploads.push({ file, reason: 'new' });
             continue;
         }
-        const entry = confirmedEntry(manifest, relativePath, object);
-        const repair = touchedOutOfBand(manifest, relativePath, object) || undefined;
-        const headers = entry ?? input.observed.get(file.key);
-        if (!sameContent(file, object, entry, input.opaqueEtags ?? false)) {
+        const entry = confirmedEntry(manifest, relativePath, object, now);
+        const observed = input.observed.get(file.key);
+        const repair = touchedOutOfBand(manifest, relativePath, object, now) || undefined;
+        const headers = entry ?? observed?.headers;
+        if (!sameContent(file, object, observed)) {
             plan.uploads.push({ file, reason: 'changed', repair });
         }
         else if (!headers || !sameHeaders(headers, file.headers)) {
@@ -86289,6 +86661,7 @@ function planDeploy(input) {
         }
         else {
             plan.unchanged.push(file);
+            const versionId = entry ? entry.versionId : observed?.versionId;
             plan.unchangedEntries.set(relativePath, {
                 md5: file.md5,
                 etag: object.etag,
@@ -86298,11 +86671,13 @@ function planDeploy(input) {
                 // A confirmed entry keeps its date (no manifest write for a redeploy that changes nothing); one
                 // verified with HEAD records the listing's, which later listings are compared with.
                 lastModified: entry ? entry.lastModified : object.lastModified?.toISOString(),
+                ...(versionId !== undefined ? { versionId } : {}),
             });
         }
     }
     const localKeys = new Set(input.files.map((file) => file.key));
-    for (const { key } of input.remote) {
+    for (const object of input.remote) {
+        const { key } = object;
         if (!key.startsWith(prefix) || localKeys.has(key))
             continue;
         const relativePath = key.slice(prefix.length);
@@ -86316,12 +86691,12 @@ function planDeploy(input) {
         }
         if (!input.deleteRemoved)
             continue;
-        if (input.gracePeriodMs > 0 && isLongCached(relativePath, manifest.entries.get(relativePath))) {
+        if (input.gracePeriodMs > 0 && isLongCached(relativePath, object, manifest)) {
             // A date in the future (a forged manifest) would keep the object forever: none is later than now.
-            const recorded = manifest.retained.get(relativePath) ?? input.now;
-            const since = recorded > input.now ? input.now : recorded;
+            const recorded = manifest.retained.get(relativePath) ?? now;
+            const since = recorded > now ? now : recorded;
             const until = new Date(since.getTime() + input.gracePeriodMs);
-            if (input.now < until) {
+            if (now < until) {
                 plan.retained.push({ key, since, until });
                 continue;
             }
@@ -86457,17 +86832,30 @@ function planLines(plan, limits, changes = planChanges(plan)) {
 
 
 
+
+// The release protocol: how a deploy takes a prefix, publishes it and lets it go, so that racing runs, a
+// dead run and stores without conditional writes can never leave a mix of two builds unsaid.
+//
+//   1. read the manifest           (refuse a newer format, or another run's live claim)
+//   2. claim the prefix            (the manifest rewritten with a claim, If-Match / If-None-Match: *)
+//   3. upload assets, 4. pages     (the claim is refreshed while they run; writes stop when it lapses)
+//   5. publish the manifest        (If-Match on the claim's ETag: only the claim holder can)
+//   6. delete stale objects        (only after 5)
+//   7. invalidate                  (the paths were recorded as pending in 5)
+//   8. record the invalidation as done
+//
+// The manifest object doubles as the lock, so a claim costs no extra object and a crashed run leaves the
+// last published entries in place. Which guarantees hold depends on the store (probe()): see README "Safety".
+// Everything read back from the manifest is a bucket writer's to forge: a claim is honoured only within what
+// a run can claim, and its fields reach messages only as inert text.
 const MANIFEST_HEADERS = { contentType: 'application/gzip', cacheControl: 'no-store' };
-/** An ETag no object can have (ETags are hex): a write conditional on it must fail. */
-const IMPOSSIBLE_ETAG = 'parlai-site-deploy-probe-no-such-etag';
+/** The longest claim a run can make (`lock-timeout` is at most 24 h): a longer one is not honoured. */
+const MAX_CLAIM_MS = 24 * 60 * 60 * 1000;
 function planDigest(changes) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
     for (const change of changes)
         hash.update(`${change.kind} ${change.key}\n`);
     return hash.digest('hex');
-}
-function describeClaim(claim) {
-    return `${claim.runUrl ?? claim.run} (attempt ${claim.attempt}, started ${claim.started})`;
 }
 class Release {
     store;
@@ -86479,9 +86867,13 @@ class Release {
     etag;
     support;
     claimed;
+    /** Until when this run may start writes: the confirmed claim's expiry less a margin for requests in flight. */
+    validUntil = 0;
     refresher;
     refreshing;
     publishedBy;
+    /** The version the last write of the manifest created (versioned buckets). */
+    versionId;
     /** Set when a refresh found the claim taken over: this run must not publish. */
     lost;
     constructor(store, log, options) {
@@ -86495,68 +86887,92 @@ class Release {
     get conditionalWrites() {
         return this.support;
     }
+    /** Step 1a: the manifest object, read beside the listing. */
+    fetch() {
+        return this.store.get(this.key);
+    }
     /**
-     * Step 1: the manifest, and whether the bucket's ETags are opaque (SSE-KMS). Refuses — before anything is
-     * written — a manifest of a newer format, and a live claim of another run.
+     * Step 1b: the manifest, decoded within limits set by the listing (only entries for listed keys are kept).
+     * Refuses — before anything is written — a manifest of a newer format, and a live claim of another run.
      */
-    async read() {
-        const stored = await this.store.get(this.key);
+    read(stored, listing) {
         if (!stored)
-            return { manifest: emptyManifest(), opaqueEtags: false };
+            return emptyManifest();
         this.etag = stored.etag;
-        const opaqueEtags = stored.encryption === 'aws:kms' || stored.encryption === 'aws:kms:dsse';
+        const listed = new Set(listing.map((object) => object.key.slice(this.options.prefix.length)));
         let manifest;
         try {
             if (stored.tooLarge)
                 throw new Error('larger than this action reads');
-            manifest = decodeManifest(stored.body);
+            manifest = decodeManifest(stored.body, { unzipped: unzippedLimit(listing.length), keep: (p) => listed.has(p) });
         }
         catch (error) {
-            if (error instanceof NewerManifestError) {
-                throw new Refusal(`${this.options.target} was deployed by a newer version of parlai-site-deploy (deploy manifest ${error.message}, this version writes format 2): refusing to overwrite what it recorded. Upgrade the action (the \`uses:\` line) and re-run.`);
-            }
+            if (error instanceof NewerManifestError)
+                throw this.newerManifest(error.version);
             this.log.warning(`The deploy manifest ${this.key} is unreadable (${errorMessage(error)}); nothing in it is trusted: objects are checked against the build and the manifest is rewritten.`);
-            return { manifest: emptyManifest(), opaqueEtags };
+            return emptyManifest();
         }
         this.checkClaim(manifest.claim);
-        return { manifest, opaqueEtags };
+        // The newest deploy's entries are in the version just read: rollback finds them by it.
+        const newest = manifest.history[0];
+        if (newest && !newest.manifestVersion && stored.versionId)
+            newest.manifestVersion = stored.versionId;
+        return manifest;
+    }
+    newerManifest(version) {
+        const object = `s3://${this.options.target.slice('s3://'.length).split('/')[0]}/${this.key}`;
+        return new Refusal(`${this.options.target} holds a deploy manifest of format ${version}; this version of parlai-site-deploy writes format ${MANIFEST_VERSION} and refuses to overwrite what a newer version recorded. Nothing was written. If a newer version deploys this prefix, upgrade the action (the \`uses:\` line) and re-run. If none does (the manifest was written by someone else), delete it — aws s3 rm ${object} — and re-run: the deploy then checks every object against the build and writes a new manifest.`);
+    }
+    /** A run URL from the manifest as a link only when it is one of this repository's runs; else inert. */
+    describeRun(run, runUrl) {
+        const base = this.options.runUrlBase;
+        if (runUrl &&
+            base &&
+            runUrl.startsWith(base) &&
+            /^\d{1,20}(\/attempts\/\d{1,6})?$/.test(runUrl.slice(base.length))) {
+            return runUrl;
+        }
+        return /^(run|local)-\d{1,20}$/.test(run) ? run : `run ${untrusted(run)}`;
+    }
+    describeClaim(claim) {
+        const attempt = /^\d{1,6}$/.test(claim.attempt) ? claim.attempt : untrusted(claim.attempt);
+        return `${this.describeRun(claim.run, claim.runUrl)} (attempt ${attempt}, started ${claim.started})`;
     }
     checkClaim(claim) {
         if (!claim)
             return;
-        const now = this.options.now();
+        const now = this.options.now().getTime();
         if (claim.run === this.options.run.id) {
-            this.log.info(`Taking over the claim of an earlier attempt of this workflow run: ${describeClaim(claim)}.`);
+            this.log.info(`Taking over the claim of an earlier attempt of this workflow run: ${this.describeClaim(claim)}.`);
             return;
         }
-        if (Date.parse(claim.expires) <= now.getTime()) {
-            this.log.warning(`Taking over the claim on ${this.options.target} left by ${describeClaim(claim)}, which expired at ${claim.expires}: that run stopped without publishing. Objects it uploaded are checked and kept or replaced.`);
+        const expires = Date.parse(claim.expires);
+        const started = Date.parse(claim.started);
+        // No run can claim more than MAX_CLAIM_MS ahead: a claim that does was not written by this action.
+        if (expires > now + MAX_CLAIM_MS || expires - started > MAX_CLAIM_MS || started > now + MAX_CLAIM_MS) {
+            this.log.warning(`The claim on ${this.options.target} in its deploy manifest lasts until ${claim.expires}, longer than any run can claim (24 h): it is not honoured, and this deploy takes the prefix.`);
             return;
         }
-        throw new Refusal(`Another deploy is publishing ${this.options.target}: ${describeClaim(claim)}; its claim lasts until ${claim.expires} unless it finishes first. Nothing was written. Re-run this deploy after it, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`);
+        if (expires <= now) {
+            this.log.warning(`Taking over the claim on ${this.options.target} left by ${this.describeClaim(claim)}, which expired at ${claim.expires}: that run stopped without publishing. Objects it uploaded are checked and kept or replaced.`);
+            return;
+        }
+        throw new Refusal(`Another deploy is publishing ${this.options.target}: ${this.describeClaim(claim)}; its claim lasts until ${claim.expires} unless it finishes first. Nothing was written. Re-run this deploy after it, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`);
     }
     /**
-     * Finds out, with one request (two for a store that ignores conditions), whether the store honours
-     * conditional writes: a PUT of the probe object conditional on an ETag no object has must fail.
+     * Finds out, once, whether the store honours conditional writes (ports.ts `probeConditionalWrites`: one
+     * request, two for a store that ignores conditions). A store that cannot tell without writing (a dry run)
+     * answers `unchecked`, and the plan says so.
      */
     async probe() {
         if (this.support)
             return this.support;
-        try {
-            await this.store.putObject(this.probeKey, Buffer.from('probe\n'), MANIFEST_HEADERS, { ifMatch: IMPOSSIBLE_ETAG });
-            await this.store.deleteKeys([this.probeKey]).catch(() => undefined);
-            this.support = 'ignored';
-        }
-        catch (error) {
-            if (error instanceof PreconditionFailed)
-                this.support = 'honoured';
-            else if (error instanceof ConditionsNotSupported)
-                this.support = 'refused';
-            else
-                throw error;
-        }
-        if (this.support !== 'honoured')
+        this.support = await this.store.conditionalWrites(this.probeKey);
+        if (this.support === 'refused' || this.support === 'ignored')
             this.unprotected(this.support);
+        if (this.support === 'unchecked') {
+            this.log.info(`Conditional writes: not checked, since checking writes a probe object. The deploy checks whether the store behind ${this.options.target} honours If-Match / If-None-Match${this.options.requireConditionalWrites ? ", and with 'require-conditional-writes: true' refuses if it does not" : ', and warns if it does not'}.`);
+        }
         return this.support;
     }
     unprotected(support) {
@@ -86576,9 +86992,11 @@ class Release {
     async write(manifest) {
         const body = encodeManifest(manifest, this.options.now());
         const support = await this.probe();
-        if (support === 'honoured') {
+        if (support === 'honoured' || support === 'unchecked') {
             try {
-                return await this.store.putObject(this.key, body, MANIFEST_HEADERS, this.etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: this.etag });
+                const written = await this.store.putObject(this.key, body, MANIFEST_HEADERS, this.etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: this.etag });
+                this.versionId = written.versionId;
+                return written.etag;
             }
             catch (error) {
                 if (!(error instanceof ConditionsNotSupported))
@@ -86591,19 +87009,30 @@ class Release {
         const found = (await this.store.head(this.key))?.etag;
         if (found !== this.etag)
             throw new PreconditionFailed(this.key);
-        return this.store.putObject(this.key, body, MANIFEST_HEADERS);
+        const written = await this.store.putObject(this.key, body, MANIFEST_HEADERS);
+        this.versionId = written.versionId;
+        return written.etag;
     }
-    /** Step 2: the manifest as read, plus this run's claim. Refuses when another run got there first. */
-    async claim(base, digest) {
+    newClaim(planDigest, started) {
         const now = this.options.now();
-        const claim = {
+        return {
             run: this.options.run.id,
             attempt: this.options.run.attempt,
             ...(this.options.run.url ? { runUrl: this.options.run.url } : {}),
-            started: now.toISOString(),
+            started: started ?? now.toISOString(),
             expires: new Date(now.getTime() + this.options.lockTimeoutMs).toISOString(),
-            planDigest: digest,
+            planDigest,
         };
+    }
+    /** The confirmed claim lets this run start writes until its expiry, less a margin for requests in flight. */
+    confirm(claim) {
+        this.claimed = claim;
+        const margin = Math.min(60_000, this.options.lockTimeoutMs / 4);
+        this.validUntil = Date.parse(claim.expires) - margin;
+    }
+    /** Step 2: the manifest as read, plus this run's claim. Refuses when another run got there first. */
+    async claim(base, digest) {
+        const claim = this.newClaim(digest);
         try {
             this.etag = await this.write({ ...base, claim });
         }
@@ -86612,24 +87041,39 @@ class Release {
                 throw error;
             throw await this.lostRace();
         }
-        this.claimed = claim;
+        this.confirm(claim);
         const every = Math.max(1000, Math.floor(this.options.lockTimeoutMs / 3));
         this.refresher = setInterval(() => {
             this.refreshing ??= this.refresh(base).finally(() => (this.refreshing = undefined));
         }, every);
         this.refresher.unref();
     }
-    /** Someone wrote the manifest between this run's read and its claim: say who. */
+    /**
+     * Why this run must not start another write, if it must not: the job was cancelled, the claim was taken
+     * over, or it lapsed without a confirmed refresh (another run may have taken the prefix since).
+     */
+    stopReason() {
+        if (this.options.signal?.aborted)
+            return 'the job was cancelled';
+        if (this.lost)
+            return this.lost;
+        if (this.claimed && this.options.now().getTime() >= this.validUntil) {
+            return `the claim on the prefix lapsed (it expires at ${this.claimed.expires}) without a confirmed refresh`;
+        }
+        return undefined;
+    }
+    /** Someone wrote the manifest between this run's read and its claim: say who, as inert text. */
     async lostRace() {
         const stored = await this.store.get(this.key).catch(() => undefined);
         let winner = 'another deploy';
         try {
-            const manifest = stored && !stored.tooLarge ? decodeManifest(stored.body) : undefined;
+            const manifest = stored && !stored.tooLarge ? decodeManifest(stored.body, { keep: () => false }) : undefined;
             if (manifest?.claim)
-                winner = `another deploy, ${describeClaim(manifest.claim)},`;
+                winner = `another deploy, ${this.describeClaim(manifest.claim)},`;
             else if (manifest?.publishedBy) {
                 const { run, attempt, runUrl, at } = manifest.publishedBy;
-                winner = `another deploy, ${runUrl ?? run} (attempt ${attempt}, published ${at}),`;
+                const shownAttempt = /^\d{1,6}$/.test(attempt) ? attempt : untrusted(attempt);
+                winner = `another deploy, ${this.describeRun(run, runUrl)} (attempt ${shownAttempt}, published ${at}),`;
             }
         }
         catch {
@@ -86641,11 +87085,10 @@ class Release {
     async refresh(base) {
         if (!this.claimed || this.lost)
             return;
-        const now = this.options.now();
-        const claim = { ...this.claimed, expires: new Date(now.getTime() + this.options.lockTimeoutMs).toISOString() };
+        const claim = this.newClaim(this.claimed.planDigest, this.claimed.started);
         try {
             this.etag = await this.write({ ...base, claim });
-            this.claimed = claim;
+            this.confirm(claim);
         }
         catch (error) {
             this.lost = `the claim could not be refreshed (${errorMessage(error)})`;
@@ -86660,12 +87103,13 @@ class Release {
     }
     /**
      * Step 5 (or the only write, when nothing but the manifest changes): the next manifest, without a claim,
-     * only over this run's own claim (or the manifest as read).
+     * only over this run's own claim (or the manifest as read), and only while the claim holds.
      */
     async publish(next) {
         await this.stopRefreshing();
-        if (this.lost)
-            throw new DeployError(`Not published: ${this.lost}. Nothing was deleted.`);
+        const stop = this.stopReason();
+        if (stop)
+            throw new DeployError(`Not published: ${stop}. Nothing was deleted.`);
         const { id: run, attempt, url: runUrl } = this.options.run;
         const publishedBy = { run, attempt, ...(runUrl ? { runUrl } : {}), at: this.options.now().toISOString() };
         try {
@@ -86694,12 +87138,23 @@ class Release {
             this.log.info('The deploy manifest changed after this deploy published; the next deploy invalidates again.');
         }
     }
-    /** After a failed upload: lets the prefix go, recording what was written, so the next run need not wait. */
+    /**
+     * After failed writes or a cancelled job: lets the prefix go, recording what was written, so the next run
+     * need not wait. Not once the claim was lost or lapsed: the prefix may be another run's by then.
+     */
     async abandon(partial) {
         await this.stopRefreshing();
-        if (!this.claimed || this.lost)
+        if (!this.claimed || this.lost || this.options.now().getTime() >= this.validUntil)
             return;
-        await this.publish(partial).catch((error) => this.log.warning(`Could not release the claim on ${this.options.target}: ${errorMessage(error)}`));
+        const { id: run, attempt, url: runUrl } = this.options.run;
+        const publishedBy = { run, attempt, ...(runUrl ? { runUrl } : {}), at: this.options.now().toISOString() };
+        try {
+            this.etag = await this.write({ ...partial, claim: undefined, publishedBy });
+            this.claimed = undefined;
+        }
+        catch (error) {
+            this.log.warning(`Could not release the claim on ${this.options.target}: ${errorMessage(error)}`);
+        }
     }
     /** Stops the refresh timer, whatever happened. */
     async close() {
@@ -86738,8 +87193,8 @@ async function uploadAll(store, plan, options) {
             return;
         }
         try {
-            const etag = write.reason === 'headers' ? await store.copyWithHeaders(write.file) : await store.putFile(write.file);
-            result.written.push({ write, etag });
+            const written = write.reason === 'headers' ? await store.copyWithHeaders(write.file) : await store.putFile(write.file);
+            result.written.push({ write, written });
             result.bytesUploaded += sentBytes(write);
             options.onWritten?.(write);
         }
@@ -86768,6 +87223,7 @@ async function uploadAll(store, plan, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/deploy.ts
+
 
 
 
@@ -86848,15 +87304,28 @@ async function build(context, ports) {
         throw new DeployError(`Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`);
     }
 }
-async function readObservedHeaders(ports, keys, concurrency) {
+/**
+ * HEADs what the listing cannot vouch for (see `keysToVerify`): the headers of objects whose bytes are
+ * proven, and — where the ETag cannot prove the bytes — the store's SHA-256, compared with the file's.
+ */
+async function observe(ports, files, verify, concurrency) {
     const observed = new Map();
-    if (keys.length > 0) {
-        ports.log.info(`Checking the headers of ${keys.length} objects the deploy manifest does not know yet (once).`);
-    }
-    await pMap(keys, async (key) => {
-        const object = await ports.store.head(key);
-        if (object)
-            observed.set(key, object.headers);
+    const count = verify.headers.length + verify.checksums.length;
+    if (count > 0)
+        ports.log.info(`Checking ${count} objects the deploy manifest cannot vouch for (once), with HEAD.`);
+    const byKey = new Map(files.map((file) => [file.key, file]));
+    const checks = [
+        ...verify.headers.map((key) => ({ key, checksums: false })),
+        ...verify.checksums.map((key) => ({ key, checksums: true })),
+    ];
+    await pMap(checks, async ({ key, checksums }) => {
+        const object = await ports.store.head(key, { checksums });
+        if (!object)
+            return;
+        const sameBytes = checksums && object.checksumSha256 !== undefined
+            ? sha256Checksums(byKey.get(key).absolutePath).includes(object.checksumSha256)
+            : undefined;
+        observed.set(key, { headers: object.headers, versionId: object.versionId, sameBytes });
     }, { concurrency });
     return observed;
 }
@@ -86878,11 +87347,9 @@ async function deploySite(context, ports, draft) {
     }
     // Hashing the build overlaps with listing the bucket and reading the manifest.
     const release = newRelease(context, ports);
-    const [localFiles, remote, { manifest, opaqueEtags }] = await Promise.all([
-        scanning,
-        ports.store.list(inputs.prefix),
-        release.read(),
-    ]);
+    const [localFiles, remote, stored] = await Promise.all([scanning, ports.store.list(inputs.prefix), release.fetch()]);
+    const manifest = release.read(stored, remote);
+    manifest.pendingInvalidation = ownPendingPaths(manifest.pendingInvalidation, inputs.prefix, otherDeploymentRoots(remote, inputs.prefix));
     if (localFiles.length === 0) {
         const excluded = inputs.excludePatterns.length > 0 ? " (or 'exclude' matches every file in it)" : '';
         throw new Refusal(`'source-dir' ${JSON.stringify(inputs.sourceDirInput)} is empty${excluded}: refusing to deploy, as that would delete the whole site. Check that the build wrote its output there.`, 'source-dir');
@@ -86891,8 +87358,9 @@ async function deploySite(context, ports, draft) {
         const { headers, rule } = headerChoice(file.relativePath, inputs.headerRules);
         return { ...file, key: inputs.prefix + file.relativePath, headers, rule };
     });
-    const verify = keysToVerify(files, remote, manifest, inputs.prefix, opaqueEtags);
-    const observed = await readObservedHeaders(ports, verify, inputs.concurrency);
+    warnAboutPreviewSpace(files, inputs.prefix, ports.log);
+    const verify = keysToVerify(files, remote, manifest, inputs.prefix, ports.now());
+    const observed = await observe(ports, files, verify, inputs.concurrency);
     const plan = planDeploy({
         prefix: inputs.prefix,
         files,
@@ -86903,7 +87371,6 @@ async function deploySite(context, ports, draft) {
         deleteRemoved: inputs.deleteRemoved,
         gracePeriodMs: inputs.assetGracePeriodMs,
         now: ports.now(),
-        opaqueEtags,
     });
     adopt(draft, plan);
     const { title, lines } = planLines(plan, `deletes allowed: ${inputs.maxDeletes}`, draft.planned);
@@ -86919,15 +87386,28 @@ async function deploySite(context, ports, draft) {
         draft.conditionalWrites = release.conditionalWrites;
     }
 }
+/** Files of the build in the preview space (`pr-*` + `/`): the preview role may overwrite them. */
+function warnAboutPreviewSpace(files, prefix, log) {
+    const inPreviewSpace = files.filter((file) => previewSpaceRoot(file.relativePath) !== undefined);
+    if (inPreviewSpace.length === 0)
+        return;
+    const roots = [...new Set(inPreviewSpace.map((file) => previewSpaceRoot(file.relativePath)))].sort();
+    log.warning(`${inPreviewSpace.length} file(s) of the build are under ${roots
+        .slice(0, 5)
+        .map((root) => `'${prefix}${root}'`)
+        .join(', ')}${roots.length > 5 ? ', …' : ''}: that is the preview space (pr-*/), which the preview role may write and this deploy never deletes from. Rename the folder so that pull requests cannot overwrite these pages.`);
+}
 function newRelease(context, ports) {
     const { inputs } = context;
     return new Release(ports.store, ports.log, {
         prefix: inputs.prefix,
         target: targetOf(inputs.bucket, inputs.prefix),
         run: context.run,
+        runUrlBase: context.runUrlBase,
         lockTimeoutMs: inputs.lockTimeoutMs,
         requireConditionalWrites: inputs.requireConditionalWrites,
         now: ports.now,
+        signal: ports.signal,
     });
 }
 /**
@@ -86958,10 +87438,11 @@ function adopt(draft, plan) {
     draft.plan = plan;
     draft.planned = planChanges(plan);
 }
-function entryFor(file, etag, writtenAt) {
+function entryFor(file, written, writtenAt) {
     return {
         md5: file.md5,
-        etag,
+        etag: written.etag,
+        ...(written.versionId !== undefined ? { versionId: written.versionId } : {}),
         size: file.size,
         contentType: file.headers.contentType,
         cacheControl: file.headers.cacheControl,
@@ -87001,29 +87482,32 @@ async function apply(context, ports, draft, plan, state) {
         concurrency: inputs.concurrency,
         log: ports.log.info,
         onWritten: (write) => writtenAt.set(write.file.key, ports.now()),
-        stopBefore: () => state?.release.lost,
+        stopBefore: () => state?.release.stopReason(),
     });
     draft.bytesUploaded = uploaded.bytesUploaded;
     for (const { write } of uploaded.written)
         applied.push(byKey.get(write.file.key));
     draft.failures.push(...uploaded.failed.map(({ write, message }) => ({ key: write.file.key, message })), ...uploaded.notAttempted.map(({ file }) => ({
         key: file.key,
-        message: state?.release.lost
-            ? `not written: ${state.release.lost}`
+        message: state?.release.stopReason()
+            ? `not written: ${state.release.stopReason()}`
             : 'not written: pages wait until every asset is uploaded',
     })));
     /** `base` plus an entry for every object this run wrote. */
     const withWritten = (base) => {
         const next = new Map(base);
-        for (const { write, etag } of uploaded.written) {
-            next.set(write.file.relativePath, entryFor(write.file, etag, writtenAt.get(write.file.key) ?? ports.now()));
+        for (const { write, written } of uploaded.written) {
+            next.set(write.file.relativePath, entryFor(write.file, written, writtenAt.get(write.file.key) ?? ports.now()));
         }
         return next;
     };
     const overwritten = uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key);
     let published;
     if (draft.failures.length > 0) {
-        failure = `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest records only what was written. Re-run the deploy: it converges.`;
+        const stopped = state?.release.stopReason();
+        failure = stopped
+            ? `Stopped: ${stopped}. ${uploaded.written.length} object(s) were written before; nothing was deleted, the deploy manifest records only what was written, and the claim on the prefix was let go where it still held. Re-run the deploy: it converges.`
+            : `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest records only what was written. Re-run the deploy: it converges.`;
         if (state) {
             // Release the claim, keeping what was written (and its invalidation, not yet sent) on record.
             await state.release.abandon({
@@ -87038,6 +87522,7 @@ async function apply(context, ports, draft, plan, state) {
             entries: withWritten(plan.unchangedEntries),
             retained: new Map(plan.retained.map(({ key, since }) => [key.slice(inputs.prefix.length), since])),
             pendingInvalidation: invalidation?.paths ?? pendingBefore,
+            history: state.manifest.history,
         };
         if (contentWrites || state.manifest.claim || !sameManifest(next, state.manifest)) {
             try {
@@ -87157,7 +87642,8 @@ function defaultSleep(ms) {
  * A store for dry runs: reads go to the real store, writes are recorded and never sent. Conditional writes
  * behave as on a store that honours them (against what the real store holds, overlaid with this run's
  * recorded writes), so the pipeline — release protocol included — runs exactly as it would and a dry run
- * shows the same plan, counts, refusals and invalidation as the real deploy.
+ * shows the same plan, counts, refusals and invalidation as the real deploy. Only whether the real store
+ * honours conditional writes stays `unchecked`: finding out takes a write.
  */
 class DryRunStore {
     store;
@@ -87170,19 +87656,22 @@ class DryRunStore {
     list(prefix) {
         return this.store.list(prefix);
     }
-    head(key) {
-        return this.store.head(key);
+    head(key, options) {
+        return this.store.head(key, options);
     }
-    get(key) {
-        return this.store.get(key);
+    get(key, options) {
+        return this.store.get(key, options);
     }
     async putFile(file) {
         this.writes.push(`put ${file.key}`);
-        return file.md5;
+        return { etag: file.md5 };
     }
     async copyWithHeaders(file) {
         this.writes.push(`copy ${file.key}`);
-        return file.md5;
+        return { etag: file.md5 };
+    }
+    async conditionalWrites() {
+        return 'unchecked';
     }
     async currentEtag(key) {
         if (this.overlay.has(key))
@@ -87199,7 +87688,7 @@ class DryRunStore {
         const etag = `dry-run-${this.writes.length + 1}`;
         this.writes.push(`put ${key}`);
         this.overlay.set(key, etag);
-        return etag;
+        return { etag };
     }
     async deleteKeys(keys) {
         for (const key of keys) {
@@ -87222,13 +87711,14 @@ class DryRunCdn {
 ;// CONCATENATED MODULE: ./src/report/channel.ts
 
 
+
 /**
  * A line safe to print where the runner reads workflow commands: control characters (a key from the bucket
  * can hold a newline followed by `::error::`) are shown as escapes, and a line never starts with `::`.
  */
 function printable(line) {
     // eslint-disable-next-line no-control-regex -- control characters are what is escaped
-    const escaped = line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) => {
+    const escaped = logText(line).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) => {
         return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
     });
     return escaped.startsWith('::') ? ` ${escaped}` : escaped;
@@ -87236,9 +87726,9 @@ function printable(line) {
 function runnerChannel() {
     return {
         info: (line) => info(printable(line)),
-        warning: (line) => warning(line),
-        notice: (line) => notice(line),
-        error: (message) => error(message),
+        warning: (line) => warning(logText(line)),
+        notice: (line) => notice(logText(line)),
+        error: (message) => error(logText(message)),
         group: (title, lines) => {
             startGroup(printable(title));
             for (const line of lines)
@@ -87254,7 +87744,7 @@ function runnerChannel() {
             if (process.env.GITHUB_STEP_SUMMARY)
                 await summary.addRaw(markdown).write();
         },
-        fail: (message) => setFailed(message),
+        fail: (message) => setFailed(logText(message)),
     };
 }
 /**
@@ -87319,13 +87809,22 @@ function terminalChannel(files = {}) {
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 // Text from the bucket, the build and the services goes into Markdown (the job summary, the pull-request
 // comment) only through these: one line, no raw HTML, bounded, and as inert code spans where it is a name.
+
 /** One line: CR and LF would end a Markdown list item or table row; other control characters are dropped. */
 function oneLine(text) {
     // eslint-disable-next-line no-control-regex -- control characters are what is removed
     return text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
-/** Plain text in Markdown: no raw HTML (a message could hold `</details>`), no emphasis, links or tables. */
+/**
+ * Plain text in Markdown: no raw HTML (a message could hold `</details>`), no emphasis, links or tables;
+ * the parts of it read from the bucket (marked with `untrusted`) as code spans.
+ */
 function plain(text, max = 1000) {
+    return untrustedParts(text)
+        .map((part) => (part.untrusted ? code(part.text) : escaped(part.text, max)))
+        .join('');
+}
+function escaped(text, max) {
     const line = oneLine(text);
     const bounded = line.length > max ? `${line.slice(0, max)}…` : line;
     return bounded
@@ -87411,6 +87910,24 @@ function keptLine(outcome) {
         parts.push(`other deployments under ${kept.otherDeployments.map(code).join(', ')}`);
     return parts.length > 0 ? ['', `Left alone: ${parts.join('; ')}.`] : [];
 }
+/** What the release protocol could rely on, where it is less than a store that honours conditional writes. */
+function conditionalWritesLine(outcome) {
+    switch (outcome.conditionalWrites) {
+        case 'unchecked':
+            return [
+                '',
+                'Conditional writes: not checked in a dry run (the check writes a probe object); the deploy checks whether the store honours them.',
+            ];
+        case 'refused':
+        case 'ignored':
+            return [
+                '',
+                `Conditional writes: the store ${outcome.conditionalWrites === 'refused' ? 'does not support' : 'ignores'} them, so this deploy was not protected against a concurrent one by the store (give the workflow a \`concurrency:\` group).`,
+            ];
+        default:
+            return [];
+    }
+}
 /** A code span in a table cell: GitHub ends a cell at any unescaped `|`, even inside a code span. */
 function cell(text) {
     return code(text).replace(/\|/g, '\\|');
@@ -87478,7 +87995,7 @@ function summaryMarkdown(outcome, siteUrl) {
     else {
         lines.push(`Time: **${(outcome.durationMs / 1000).toFixed(1)} s**`);
     }
-    lines.push(...keptLine(outcome), ...headersTable(outcome));
+    lines.push(...keptLine(outcome), ...conditionalWritesLine(outcome), ...headersTable(outcome));
     const pages = changedPageLinks(outcome, siteUrl);
     if (pages.length > 0)
         lines.push('', '### Changed pages', '', ...pages);
@@ -87650,6 +88167,16 @@ async function run(actionYamlPath, env = process.env, localFiles = {}) {
         await publishOutcome(outcome, channel);
         return outcome;
     }
+    // The runner cancels a job with SIGINT, then SIGTERM 7.5 s later, then a kill: stop writing at the first,
+    // let go of the claim and publish the outcome before the last.
+    const cancel = new AbortController();
+    const onSignal = (signal) => {
+        if (!cancel.signal.aborted)
+            channel.warning(`Received ${signal}: stopping the deploy and releasing its claim.`);
+        cancel.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     let context;
     let outcome;
     let reporter;
@@ -87659,7 +88186,7 @@ async function run(actionYamlPath, env = process.env, localFiles = {}) {
         const client = oldNode ? withoutSdkNodeWarning(() => createS3Client(inputs)) : createS3Client(inputs);
         const credentials = await haveCredentials(() => client.config.credentials(), channel.mask);
         context = resolveRunContext(inputs, event, env, credentials, new Date(started));
-        const store = new S3Store(client, inputs);
+        const store = new S3Store(client, inputs, cancel.signal);
         const cdn = inputs.distributionId ? new CloudFrontCdn(createCloudFrontClient(), inputs.distributionId) : undefined;
         // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
         if (!inputs.dryRun && inputs.githubToken && context.repository) {
@@ -87672,6 +88199,7 @@ async function run(actionYamlPath, env = process.env, localFiles = {}) {
             build: (command, directory, buildEnv) => runBuild(command, directory, buildEnv, { group: runner }),
             log: channel,
             now: () => new Date(),
+            signal: cancel.signal,
             // A deployment records a deploy; removing a preview only marks its deployments inactive (below).
             beforeWrite: async () => {
                 if (!target.cleanup)
@@ -87688,6 +88216,8 @@ async function run(actionYamlPath, env = process.env, localFiles = {}) {
         await recordOnGitHub(reporter, context, outcome, deploymentId);
     }
     await publishOutcome(outcome, channel, inputs.siteUrl);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     return outcome;
 }
 /** The oldest Node major this action's dependencies support (`engines` in package.json). */
@@ -87700,7 +88230,7 @@ function unsupportedNode(version) {
     const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? NaN);
     if (!(major < MIN_NODE_MAJOR))
         return undefined;
-    return `Node ${version} is older than this action supports: the runner runs it on Node 24, and its dependencies (the AWS SDK among them) need Node ${MIN_NODE_MAJOR} or later. Locally, run it with Node 24: \`npm ci\` installs one as node_modules/.bin/node.`;
+    return `Node ${version} is older than this action supports: the runner runs it on Node 24, and its dependencies (the AWS SDK among them) need Node ${MIN_NODE_MAJOR} or later. Locally, run it with Node 24: \`node tools/node24/ensure.mjs\` installs one into tools/node24/ and prints its path.`;
 }
 /**
  * Runs `create` (which makes the first AWS SDK client) with the SDK's Node-version warning turned off; the

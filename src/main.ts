@@ -65,6 +65,16 @@ export async function run(
     return outcome;
   }
 
+  // The runner cancels a job with SIGINT, then SIGTERM 7.5 s later, then a kill: stop writing at the first,
+  // let go of the claim and publish the outcome before the last.
+  const cancel = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!cancel.signal.aborted) channel.warning(`Received ${signal}: stopping the deploy and releasing its claim.`);
+    cancel.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   let context: RunContext | undefined;
   let outcome: Outcome;
   let reporter: GitHubReporter | undefined;
@@ -74,7 +84,7 @@ export async function run(
     const client = oldNode ? withoutSdkNodeWarning(() => createS3Client(inputs)) : createS3Client(inputs);
     const credentials = await haveCredentials(() => client.config.credentials(), channel.mask);
     context = resolveRunContext(inputs, event, env, credentials, new Date(started));
-    const store = new S3Store(client, inputs);
+    const store = new S3Store(client, inputs, cancel.signal);
     const cdn = inputs.distributionId ? new CloudFrontCdn(createCloudFrontClient(), inputs.distributionId) : undefined;
     // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
     if (!inputs.dryRun && inputs.githubToken && context.repository) {
@@ -87,6 +97,7 @@ export async function run(
       build: (command, directory, buildEnv) => runBuild(command, directory, buildEnv, { group: runner }),
       log: channel,
       now: () => new Date(),
+      signal: cancel.signal,
       // A deployment records a deploy; removing a preview only marks its deployments inactive (below).
       beforeWrite: async () => {
         if (!target.cleanup) deploymentId = await reporter?.startDeployment(target, context?.runUrl);
@@ -102,6 +113,8 @@ export async function run(
     await recordOnGitHub(reporter, context, outcome, deploymentId);
   }
   await publishOutcome(outcome, channel, inputs.siteUrl);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   return outcome;
 }
 
@@ -115,7 +128,7 @@ export const MIN_NODE_MAJOR = 22;
 export function unsupportedNode(version: string): string | undefined {
   const major = Number(/^v?(\d+)\./.exec(version)?.[1] ?? NaN);
   if (!(major < MIN_NODE_MAJOR)) return undefined;
-  return `Node ${version} is older than this action supports: the runner runs it on Node 24, and its dependencies (the AWS SDK among them) need Node ${MIN_NODE_MAJOR} or later. Locally, run it with Node 24: \`npm ci\` installs one as node_modules/.bin/node.`;
+  return `Node ${version} is older than this action supports: the runner runs it on Node 24, and its dependencies (the AWS SDK among them) need Node ${MIN_NODE_MAJOR} or later. Locally, run it with Node 24: \`node tools/node24/ensure.mjs\` installs one into tools/node24/ and prints its path.`;
 }
 
 /**

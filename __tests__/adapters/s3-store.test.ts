@@ -68,7 +68,7 @@ describe('putObject (the deploy manifest and the probe)', () => {
 
   it('creates with If-None-Match: * when asked', async () => {
     s3.on(PutObjectCommand).resolves({ ETag: '"new"' });
-    expect(await store().putObject('m', body, HEADERS, { ifNoneMatch: '*' })).toBe('new');
+    expect(await store().putObject('m', body, HEADERS, { ifNoneMatch: '*' })).toEqual({ etag: 'new' });
     const input = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
     expect(input).toMatchObject({
       Bucket: 'bucket',
@@ -82,8 +82,8 @@ describe('putObject (the deploy manifest and the probe)', () => {
   });
 
   it('replaces with If-Match on the given ETag, quoted', async () => {
-    s3.on(PutObjectCommand).resolves({ ETag: '"def"' });
-    expect(await store().putObject('m', body, HEADERS, { ifMatch: 'abc' })).toBe('def');
+    s3.on(PutObjectCommand).resolves({ ETag: '"def"', VersionId: 'v-2' });
+    expect(await store().putObject('m', body, HEADERS, { ifMatch: 'abc' })).toEqual({ etag: 'def', versionId: 'v-2' });
     const input = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
     expect(input.IfMatch).toBe('"abc"');
     expect(input.IfNoneMatch).toBeUndefined();
@@ -134,15 +134,17 @@ describe('putObject (the deploy manifest and the probe)', () => {
 });
 
 describe('putFile integrity', () => {
-  it('sends Content-MD5 and accepts the matching ETag', async () => {
+  it('sends Content-MD5 and a SHA-256 checksum, accepts the matching ETag and returns the version', async () => {
     const content = Buffer.from('<h1>hello</h1>');
     const file = await siteFile('a.html', content);
-    s3.on(PutObjectCommand).resolves({ ETag: `"${file.md5}"` });
-    expect(await store().putFile(file)).toBe(file.md5);
+    s3.on(PutObjectCommand).resolves({ ETag: `"${file.md5}"`, VersionId: 'v-1' });
+    expect(await store().putFile(file)).toEqual({ etag: file.md5, versionId: 'v-1' });
     const input = s3.commandCalls(PutObjectCommand)[0]!.args[0].input;
     expect(input).toMatchObject({
       Key: 'p/a.html',
       ContentMD5: md5(content).digest('base64'),
+      // sha256 of '<h1>hello</h1>', base64
+      ChecksumSHA256: createHash('sha256').update('<h1>hello</h1>').digest('base64'),
       ContentLength: content.length,
       ContentType: 'text/html; charset=utf-8',
       CacheControl: 'no-cache',
@@ -158,8 +160,8 @@ describe('putFile integrity', () => {
 
   it('trusts S3 with SSE-KMS, whose ETag is not an MD5', async () => {
     const file = await siteFile('c.html', Buffer.from('c'));
-    s3.on(PutObjectCommand).resolves({ ETag: '"opaque"', ServerSideEncryption: 'aws:kms' });
-    expect(await store().putFile(file)).toBe('opaque');
+    s3.on(PutObjectCommand).resolves({ ETag: '"opaque"', ServerSideEncryption: 'aws:kms', VersionId: 'null' });
+    expect(await store().putFile(file)).toEqual({ etag: 'opaque' }); // `null`: an unversioned bucket
   });
 
   it.each([
@@ -209,7 +211,8 @@ describe('putFile integrity', () => {
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
     s3.on(UploadPartCommand).callsFake((input: { Body: Buffer }) => ({ ETag: `"${md5(input.Body).digest('hex')}"` }));
     s3.on(CompleteMultipartUploadCommand).resolves({ ETag: `"${file.multipartEtag}"` });
-    expect(await store().putFile(file)).toBe(file.multipartEtag);
+    expect(await store().putFile(file)).toEqual({ etag: file.multipartEtag });
+    expect(s3.commandCalls(CreateMultipartUploadCommand)[0]!.args[0].input.ChecksumAlgorithm).toBe('SHA256');
     const parts = s3.commandCalls(UploadPartCommand).map((call) => call.args[0].input);
     expect(parts.map((part) => [part.PartNumber, part.ContentLength])).toEqual(
       expect.arrayContaining([
@@ -220,10 +223,13 @@ describe('putFile integrity', () => {
     );
     for (const part of parts) {
       const start = (part.PartNumber! - 1) * PART_SIZE;
-      expect(part.ContentMD5).toBe(md5(content.subarray(start, start + part.ContentLength!)).digest('base64'));
+      const bytes = content.subarray(start, start + part.ContentLength!);
+      expect(part.ContentMD5).toBe(md5(bytes).digest('base64'));
+      expect(part.ChecksumSHA256).toBe(createHash('sha256').update(bytes).digest('base64'));
     }
     const complete = s3.commandCalls(CompleteMultipartUploadCommand)[0]!.args[0].input;
     expect(complete.MultipartUpload?.Parts?.map((part) => part.PartNumber)).toEqual([1, 2, 3]);
+    expect(complete.MultipartUpload?.Parts?.every((part) => typeof part.ChecksumSHA256 === 'string')).toBe(true);
   });
 });
 

@@ -6,7 +6,14 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { gzipSync } from 'node:zlib';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../examples/local-s3-server.mjs';
 import { headersFor } from '../../src/pipeline/headers.js';
 import { MANIFEST_NAME, decodeManifest } from '../../src/pipeline/manifest.js';
@@ -264,6 +271,69 @@ describe('faults', () => {
     await expectNoBrokenPages(bucket);
     // The objects the killed run wrote are recognised (one HEAD each), not sent again.
     expect(Number(rerun.outputs.uploaded)).toBeLessThan(listFiles(site).length);
+  });
+
+  it('cancelled as the runner cancels a job (SIGINT, SIGTERM 7.5 s later): stops writing, lets go of its claim, reports, and the next run deploys at once', async () => {
+    const bucket = await newBucket();
+    expectSuccess(await deploy(clean, bucket, versionedSite(1)));
+    const site = versionedSite(2, 20);
+    let cancel: (() => void) | undefined;
+    let puts = 0;
+    const slow = await proxy((request) => {
+      if (request.operation !== 'PutObject') return undefined;
+      puts += 1;
+      if (puts === 8) cancel?.();
+      return { delayMs: 50 };
+    });
+    const timers: NodeJS.Timeout[] = [];
+    const started = Date.now();
+    const cancelled = await deploy(
+      slow,
+      bucket,
+      site,
+      { concurrency: '2' },
+      {
+        onStart: (child) =>
+          (cancel = () => {
+            child.kill('SIGINT');
+            timers.push(setTimeout(() => child.kill('SIGTERM'), 7500));
+            timers.push(setTimeout(() => child.kill('SIGKILL'), 10_000));
+          }),
+      },
+    );
+    timers.forEach(clearTimeout);
+    expect(cancelled.signal).toBeNull(); // it ended by itself…
+    expect(Date.now() - started).toBeLessThan(7500 + 2000); // …long before the runner's SIGTERM would matter
+    expect(cancelled.code).toBe(1);
+    expect(cancelled.outputs.result).toBe('failed');
+    expect(cancelled.summary).toContain('Stopped: the job was cancelled.');
+    const manifest = decodeManifest((await readObject(s3, bucket, MANIFEST_NAME)).body);
+    expect(manifest.claim).toBeUndefined();
+    await expectNoBrokenPages(bucket);
+    // Another workflow run (the next push) is not refused: the claim was let go.
+    const next = await deploy(clean, bucket, site, {}, { env: { GITHUB_RUN_ID: `${Date.now()}` } });
+    expectSuccess(next);
+    await expectConverged(bucket, site);
+  });
+
+  it('a manifest forged to exhaust memory ends in a result and a summary within a 64 MB heap', async () => {
+    const bucket = await newBucket();
+    const site = versionedSite(1);
+    expectSuccess(await deploy(clean, bucket, site));
+    const bomb = `{"format":"parlai-site-deploy/manifest","version":3,"claim":[${'{},'.repeat(20_000_000)}{}]}`;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: MANIFEST_NAME,
+        Body: gzipSync(bomb),
+        ContentType: 'application/gzip',
+      }),
+    );
+    const run = await deploy(clean, bucket, site, {}, { env: { NODE_OPTIONS: '--max-old-space-size=64' } });
+    expect(run.signal).toBeNull();
+    expect(run.outputs.result).toBe('unchanged');
+    expect(run.summary).toContain('Up to date');
+    expect(run.warnings.join('\n')).toMatch(/deploy manifest .* is unreadable/);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   encodeManifest,
   isManifestPath,
   sameManifest,
+  unzippedLimit,
 } from '../../src/pipeline/manifest.js';
 
 const DATE = new Date('2024-05-01T12:34:56.789Z');
@@ -37,7 +38,7 @@ const PNG_ENTRY: ManifestEntry = {
 };
 
 function manifestOf(entries: Array<[string, ManifestEntry]>): Manifest {
-  return { entries: new Map(entries), retained: new Map(), pendingInvalidation: [] };
+  return { entries: new Map(entries), retained: new Map(), pendingInvalidation: [], history: [] };
 }
 
 function gzipJson(value: unknown): Buffer {
@@ -79,24 +80,35 @@ describe('encodeManifest / decodeManifest', () => {
     expect(decoded.entries).toEqual(new Map(entries));
   });
 
-  it('writes the format, version, date and entries sorted by key', () => {
+  it('writes a header line (format and version first), then one line per entry sorted by key', () => {
     const encoded = encodeManifest(
       manifestOf([
         ['b.html', HTML_ENTRY],
-        ['a.png', PNG_ENTRY],
+        ['a.png', { ...PNG_ENTRY, lastModified: '2024-04-01T00:00:00.000Z', versionId: 'v-7' }],
         ['B.js', JS_ENTRY],
       ]),
       DATE,
     );
-    const document = JSON.parse(gunzipSync(encoded).toString('utf8')) as Record<string, unknown>;
-    expect(document).toEqual({
-      format: 'parlai-site-deploy/manifest',
-      version: 2,
-      updatedAt: '2024-05-01T12:34:56.789Z',
-      entries: { 'B.js': JS_ENTRY, 'a.png': PNG_ENTRY, 'b.html': HTML_ENTRY },
-      retained: {},
-    });
-    expect(Object.keys(document.entries as object)).toEqual(['B.js', 'a.png', 'b.html']);
+    const lines = gunzipSync(encoded).toString('utf8').split('\n');
+    expect(lines[0]).toBe(
+      '{"format":"parlai-site-deploy/manifest","version":3,"updatedAt":"2024-05-01T12:34:56.789Z"}',
+    );
+    expect(lines.slice(1).map((line) => (line ? JSON.parse(line) : line))).toEqual([
+      ['e', 'B.js', JS_ENTRY.md5, JS_ENTRY.etag, 10485760, JS_ENTRY.contentType, JS_ENTRY.cacheControl, null],
+      [
+        'e',
+        'a.png',
+        PNG_ENTRY.md5,
+        PNG_ENTRY.etag,
+        2048,
+        'image/png',
+        'public, max-age=3600',
+        '2024-04-01T00:00:00.000Z',
+        'v-7',
+      ],
+      ['e', 'b.html', HTML_ENTRY.md5, HTML_ENTRY.etag, 0, HTML_ENTRY.contentType, HTML_ENTRY.cacheControl, null],
+      '',
+    ]);
   });
 
   it('is deterministic: the same entries in another insertion order give the same bytes', () => {
@@ -201,7 +213,12 @@ describe('retained assets', () => {
   it('round-trip with their dates, and drop unreadable dates', () => {
     const since = new Date('2026-03-04T05:06:07.000Z');
     const body = encodeManifest(
-      { entries: new Map(), retained: new Map([['assets/app.3f2a9c1b.js', since]]), pendingInvalidation: [] },
+      {
+        entries: new Map(),
+        retained: new Map([['assets/app.3f2a9c1b.js', since]]),
+        pendingInvalidation: [],
+        history: [],
+      },
       new Date(),
     );
     expect(decodeManifest(body).retained).toEqual(new Map([['assets/app.3f2a9c1b.js', since]]));
@@ -225,6 +242,7 @@ describe('sameManifest', () => {
     entries: new Map([['x', { ...entry }]]),
     retained: new Map([['old.js', new Date(1000)]]),
     pendingInvalidation: [],
+    history: [],
   });
   it('is true for equal state in a fresh copy', () => {
     expect(sameManifest(base(), base())).toBe(true);
@@ -268,8 +286,8 @@ describe('version 2: claims, pending invalidations, limits', () => {
   });
 
   it('refuses a newer format with NewerManifestError, naming its version', () => {
-    expect(() => decodeManifest(gzipJson({ ...VALID_DOCUMENT, version: 3 }))).toThrow(NewerManifestError);
-    expect(() => decodeManifest(gzipJson({ ...VALID_DOCUMENT, version: 3 }))).toThrow('format 3');
+    expect(() => decodeManifest(gzipJson({ ...VALID_DOCUMENT, version: 4 }))).toThrow(NewerManifestError);
+    expect(() => decodeManifest(gzipJson({ ...VALID_DOCUMENT, version: 99 }))).toThrow('format 99');
   });
 
   it('drops pending paths that are not paths, and a malformed claim', () => {
@@ -293,5 +311,55 @@ describe('version 2: claims, pending invalidations, limits', () => {
     const plain = manifestOf([['a.png', PNG_ENTRY]]);
     expect(sameManifest({ ...plain, claim }, plain)).toBe(false);
     expect(sameManifest({ ...plain, pendingInvalidation: ['/a'] }, plain)).toBe(false);
+  });
+});
+
+describe('format 3: a forged manifest costs bounded work and memory', () => {
+  const header = '{"format":"parlai-site-deploy/manifest","version":3,"updatedAt":"2024-05-01T12:34:56.789Z"}';
+  const gz = (text: string) => gzipSync(text);
+
+  it('refuses a header that parses into millions of objects, before parsing it', () => {
+    // A few hundred KB of gzip that would be ~10^7 objects for JSON.parse.
+    const bomb = `{"format":"parlai-site-deploy/manifest","version":3,"claim":[${'{},'.repeat(10_000_000)}{}]}`;
+    const body = gz(bomb);
+    expect(body.length).toBeLessThan(200 * 1024);
+    const before = process.memoryUsage().heapUsed;
+    expect(() => decodeManifest(body, { unzipped: 64 * 1024 * 1024 })).toThrow(/first line is too long/);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('refuses it too when the bomb hides in an entry line, or past the unzipped limit the listing sets', () => {
+    const entryBomb = `${header}\n["e","a.html",[${'{},'.repeat(1_000_000)}{}]]\n`;
+    expect(() => decodeManifest(gz(entryBomb), { unzipped: 64 * 1024 * 1024 })).toThrow(/line too long/);
+    expect(() => decodeManifest(gz(entryBomb))).toThrow(/unzips to more than/);
+    expect(unzippedLimit(1000)).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it('recognises a newer version from its first bytes, even when its header is too long to parse', () => {
+    const newer = `{"format":"parlai-site-deploy/manifest","version":4,"x":"${'y'.repeat(300_000)}"}`;
+    expect(() => decodeManifest(gz(newer), { unzipped: 1024 * 1024 })).toThrow(NewerManifestError);
+  });
+
+  it('keeps only the entries asked for (the listed keys), and refuses a malformed line', () => {
+    const line = (path: string) =>
+      JSON.stringify(['e', path, 'ab'.repeat(16), 'ab'.repeat(16), 1, 'text/html', 'x', null]);
+    const body = gz([header, line('a.html'), line('gone.html')].join('\n'));
+    expect([...decodeManifest(body, { keep: (path) => path === 'a.html' }).entries.keys()]).toEqual(['a.html']);
+    for (const bad of [
+      ['e', 'a.html', 'not-an-md5', 'e', 1, 't', 'c', null],
+      ['e', 'a.html', 'ab'.repeat(16), 'e', -1, 't', 'c', null],
+      ['e', 'a.html', 'ab'.repeat(16), 'e', 1, 't', 'c', 'not a date'],
+      ['e', 'a\nb', 'ab'.repeat(16), 'e', 1, 't', 'c', null],
+      ['x', 'a.html'],
+      { e: 'a.html' },
+    ]) {
+      expect(() => decodeManifest(gz(`${header}\n${JSON.stringify(bad)}`))).toThrow();
+    }
+  });
+
+  it('drops a claim whose fields are not what a run writes, keeping the rest', () => {
+    const claim = { run: 'run-1', attempt: '1', started: 'yesterday', expires: 'never', planDigest: 'x' };
+    const decoded = decodeManifest(gz(JSON.stringify({ format: 'parlai-site-deploy/manifest', version: 3, claim })));
+    expect(decoded.claim).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import type { ObjectHeaders } from '../../src/pipeline/headers.js';
 import { MANIFEST_NAME, type Manifest, type ManifestEntry } from '../../src/pipeline/manifest.js';
 import {
   MAX_COPY_BYTES,
+  type Observed,
   type RemoteObject,
   type SiteFile,
   planChanges,
@@ -36,19 +37,29 @@ function file(
   };
 }
 
+/** When the manifest's entries were recorded, and when the test bucket's objects were last written. */
+const RECORDED = '2026-05-01T00:00:00.000Z';
+const LISTED = new Date('2026-04-01T00:00:00Z');
+const NOW = new Date('2026-06-01T00:00:00Z');
+
 function entry(md5: string, etag: string, headers: ObjectHeaders, size = 10): ManifestEntry {
-  return { md5, etag, size, ...headers };
+  return { md5, etag, size, ...headers, lastModified: RECORDED };
 }
 
 function manifest(entries: Record<string, ManifestEntry> = {}): Manifest {
-  return { entries: new Map(Object.entries(entries)), retained: new Map(), pendingInvalidation: [] };
+  return { entries: new Map(Object.entries(entries)), retained: new Map(), pendingInvalidation: [], history: [] };
+}
+
+/** Remote objects as a listing shows them: every one with a LastModified (LISTED unless given). */
+function listed(remote: RemoteObject[]): RemoteObject[] {
+  return remote.map((object) => ({ lastModified: LISTED, ...object }));
 }
 
 const nothingExcluded = () => false;
 
 type PlanOptions = {
   manifest?: Manifest;
-  observed?: Map<string, ObjectHeaders>;
+  observed?: Map<string, ObjectHeaders | Observed>;
   prefix?: string;
   exclude?: (p: string) => boolean;
   deleteRemoved?: boolean;
@@ -60,13 +71,18 @@ function plan(files: SiteFile[], remote: RemoteObject[], options: PlanOptions = 
   return planDeploy({
     prefix: options.prefix ?? '',
     files,
-    remote,
+    remote: listed(remote),
     manifest: options.manifest ?? manifest(),
-    observed: options.observed ?? new Map(),
+    observed: new Map(
+      [...(options.observed ?? new Map())].map(([key, value]) => [
+        key,
+        'headers' in value ? value : { headers: value },
+      ]),
+    ),
     exclude: options.exclude ?? nothingExcluded,
     deleteRemoved: options.deleteRemoved ?? true,
     gracePeriodMs: options.gracePeriodMs ?? 0,
-    now: options.now ?? new Date('2026-06-01T00:00:00Z'),
+    now: options.now ?? NOW,
   });
 }
 
@@ -83,12 +99,12 @@ describe('planDeploy', () => {
     expect(result.deletes).toEqual([]);
   });
 
-  it('leaves an object alone when the manifest vouches for the same content and headers', () => {
-    const result = plan([file('index.html', 'a')], [{ key: 'index.html', etag: 'etag-1', size: 10 }], {
-      manifest: manifest({ 'index.html': entry('a', 'etag-1', HTML) }),
+  it("leaves an object alone when its ETag is the file's MD5 and the manifest vouches for its headers", () => {
+    const result = plan([file('index.html', 'a')], [{ key: 'index.html', etag: 'a', size: 10 }], {
+      manifest: manifest({ 'index.html': entry('a', 'a', HTML) }),
     });
     expect(result.unchanged.map((f) => f.key)).toEqual(['index.html']);
-    expect(result.unchangedEntries.get('index.html')).toEqual(entry('a', 'etag-1', HTML));
+    expect(result.unchangedEntries.get('index.html')).toEqual(entry('a', 'a', HTML));
     expect(result.uploads).toEqual([]);
     expect(result.headerUpdates).toEqual([]);
   });
@@ -104,9 +120,9 @@ describe('planDeploy', () => {
     const newHeaders = { ...CSS, cacheControl: 'public, max-age=60' };
     const result = plan(
       [file('style.css', 'b', { headers: newHeaders })],
-      [{ key: 'style.css', etag: 'etag-2', size: 10 }],
+      [{ key: 'style.css', etag: 'b', size: 10 }],
       {
-        manifest: manifest({ 'style.css': entry('b', 'etag-2', CSS) }),
+        manifest: manifest({ 'style.css': entry('b', 'b', CSS) }),
       },
     );
     expect(result.headerUpdates.map((w) => [w.file.key, w.reason])).toEqual([['style.css', 'headers']]);
@@ -117,10 +133,10 @@ describe('planDeploy', () => {
     const big = MAX_COPY_BYTES + 1;
     const newHeaders = { ...CSS, cacheControl: 'no-cache' };
     const result = plan(
-      [file('video.bin', 'v', { headers: newHeaders, size: big })],
-      [{ key: 'video.bin', etag: 'e', size: big }],
+      [file('video.bin', 'v', { headers: newHeaders, size: big, multipartEtag: 'v-parts-3' })],
+      [{ key: 'video.bin', etag: 'v-parts-3', size: big }],
       {
-        manifest: manifest({ 'video.bin': entry('v', 'e', CSS, big) }),
+        manifest: manifest({ 'video.bin': entry('v', 'v-parts-3', CSS, big) }),
       },
     );
     expect(result.uploads.map((w) => w.reason)).toEqual(['changed']);
@@ -148,7 +164,10 @@ describe('planDeploy', () => {
     it('are unchanged when the plain-MD5 ETag matches and HEAD shows the right headers', () => {
       const result = plan([file('index.html', 'a')], remote, { observed: new Map([['index.html', HTML]]) });
       expect(result.unchanged.map((f) => f.key)).toEqual(['index.html']);
-      expect(result.unchangedEntries.get('index.html')).toEqual(entry('a', 'a', HTML));
+      expect(result.unchangedEntries.get('index.html')).toEqual({
+        ...entry('a', 'a', HTML),
+        lastModified: LISTED.toISOString(),
+      });
     });
 
     it('get a header rewrite when HEAD shows other headers (e.g. s3 sync stored binary/octet-stream)', () => {
@@ -206,14 +225,26 @@ describe('planDeploy', () => {
   it('keeps other deployments nested under the prefix (found by their own manifests)', () => {
     const remote = [
       { key: 'old.html', etag: 'o', size: 1 },
-      { key: `pr-42/${MANIFEST_NAME}`, etag: 'm', size: 1 },
-      { key: 'pr-42/index.html', etag: 'p', size: 1 },
-      { key: 'pr-42/docs/a.html', etag: 'p', size: 1 },
-      { key: 'pr-420/index.html', etag: 'p', size: 1 }, // not under pr-42/
+      { key: `docs/v1/${MANIFEST_NAME}`, etag: 'm', size: 1 },
+      { key: 'docs/v1/index.html', etag: 'p', size: 1 },
+      { key: 'docs/v10/index.html', etag: 'p', size: 1 }, // not under docs/v1/
     ];
     const result = plan([file('index.html', 'a')], remote);
-    expect(result.otherDeployments).toEqual(['pr-42/']);
-    expect(result.deletes).toEqual(['old.html', 'pr-420/index.html']);
+    expect(result.otherDeployments).toEqual(['docs/v1/']);
+    expect(result.deletes).toEqual(['docs/v10/index.html', 'old.html']);
+  });
+
+  it('never counts or deletes the preview space (pr-*/), manifest or not: a pull request cannot make it plan deletions', () => {
+    const remote = [
+      { key: 'old.html', etag: 'o', size: 1 },
+      { key: `pr-42/${MANIFEST_NAME}`, etag: 'm', size: 1 },
+      { key: 'pr-42/index.html', etag: 'p', size: 1 },
+      ...Array.from({ length: 1001 }, (_, index) => ({ key: `pr-x/junk-${index}.html`, etag: 'j', size: 1 })),
+      { key: 'pr-notes.html', etag: 'n', size: 1 }, // a page at the root, not in the preview space
+    ];
+    const result = plan([file('index.html', 'a')], remote);
+    expect(result.otherDeployments).toEqual(['pr-42/', 'pr-x/']);
+    expect(result.deletes).toEqual(['old.html', 'pr-notes.html']);
   });
 
   it('is deterministic: deletes sorted', () => {
@@ -230,17 +261,30 @@ describe('keysToVerify', () => {
     { key: 'c.html', etag: 'zz', size: 10 }, // content differs → upload, no HEAD
     // d.html absent → upload, no HEAD
   ];
-  it('asks for a HEAD only where content matches and the manifest does not vouch', () => {
-    expect(keysToVerify(files, remote, manifest({ 'b.html': entry('b', 'eb', HTML) }), '')).toEqual(['a.html']);
+  it('asks for headers where the ETag proves the bytes but nothing vouches for the headers', () => {
+    expect(keysToVerify(files, listed(remote), manifest(), '', NOW)).toEqual({ headers: ['a.html'], checksums: [] });
+  });
+  it("asks for the store's checksum where only the manifest says the bytes are the file's (an opaque ETag)", () => {
+    expect(keysToVerify(files, listed(remote), manifest({ 'b.html': entry('b', 'eb', HTML) }), '', NOW)).toEqual({
+      headers: ['a.html'],
+      checksums: ['b.html'],
+    });
   });
   it('needs none on a redeploy the manifest fully knows', () => {
-    const known = manifest({ 'a.html': entry('a', 'a', HTML), 'b.html': entry('b', 'eb', HTML) });
-    expect(keysToVerify(files, remote, known, '')).toEqual([]);
+    const known = manifest({ 'a.html': entry('a', 'a', HTML), 'b.html': entry('b', 'b', HTML) });
+    const provable = listed([
+      { key: 'a.html', etag: 'a', size: 10 },
+      { key: 'b.html', etag: 'b', size: 10 },
+    ]);
+    expect(keysToVerify(files, provable, known, '', NOW)).toEqual({ headers: [], checksums: [] });
   });
   it('compares manifest keys relative to the prefix', () => {
     const prefixed = [file('a.html', 'a', { prefix: 'p/' })];
     const known = manifest({ 'a.html': entry('a', 'a', HTML) });
-    expect(keysToVerify(prefixed, [{ key: 'p/a.html', etag: 'a', size: 10 }], known, 'p/')).toEqual([]);
+    expect(keysToVerify(prefixed, listed([{ key: 'p/a.html', etag: 'a', size: 10 }]), known, 'p/', NOW)).toEqual({
+      headers: [],
+      checksums: [],
+    });
   });
 });
 
@@ -320,11 +364,39 @@ describe('grace period for deleted long-cached assets', () => {
     { key: 'logo.png', etag: 'w', size: 10 }, // an ordinary asset: deleted at once
   ];
   const entries = {
+    'assets/app.3f2a9c1b.js': entry('x', 'x', {
+      contentType: 'text/javascript; charset=utf-8',
+      cacheControl: 'public, max-age=31536000, immutable',
+    }),
     'assets/vendor.js': entry('y', 'y', {
       contentType: 'text/javascript; charset=utf-8',
       cacheControl: 'public, max-age=31536000, immutable',
     }),
   };
+
+  it('keeps only what a deploy of this action published: a fingerprinted-looking object put there by someone else is deleted', () => {
+    const planted = [
+      ...remote,
+      { key: 'login.1a2b3c4d.html', etag: 'p1', size: 10 },
+      { key: 'steal.5e6f7a8b.js', etag: 'p2', size: 10 },
+      // in the manifest, but the listing shows another ETag: not what the action published
+      { key: 'assets/chunk.9f8e7d6c.js', etag: 'replaced', size: 10 },
+    ];
+    const immutable = {
+      contentType: 'text/javascript; charset=utf-8',
+      cacheControl: 'public, max-age=31536000, immutable',
+    };
+    const known = manifest({ ...entries, 'assets/chunk.9f8e7d6c.js': entry('c', 'c', immutable) });
+    const result = plan([file('index.html', 'a')], planted, { manifest: known, gracePeriodMs: 7 * DAY, now });
+    expect(result.retained.map((r) => r.key)).toEqual(['assets/app.3f2a9c1b.js', 'assets/vendor.js']);
+    expect(result.deletes).toEqual([
+      'assets/chunk.9f8e7d6c.js',
+      'login.1a2b3c4d.html',
+      'logo.png',
+      'old-page.html',
+      'steal.5e6f7a8b.js',
+    ]);
+  });
 
   it('keeps fingerprinted and immutable assets, deletes the rest, and starts their clock now', () => {
     const result = plan([file('index.html', 'a')], remote, {

@@ -48,6 +48,7 @@ function recordingStore(calls: string[]): ObjectStore {
     putFile: refuse('putFile'),
     copyWithHeaders: refuse('copyWithHeaders'),
     putObject: refuse('putObject'),
+    conditionalWrites: refuse('conditionalWrites'),
     deleteKeys: async (keys) => {
       calls.push(`delete ${keys.join(' ')}`);
       return [];

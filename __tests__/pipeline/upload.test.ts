@@ -42,7 +42,7 @@ class RecordingStore implements ObjectWriter {
   inFlight = 0;
   maxInFlight = 0;
   constructor(private readonly failing = new Set<string>()) {}
-  private async run(kind: string, file: SiteFile): Promise<string> {
+  private async run(kind: string, file: SiteFile): Promise<{ etag: string }> {
     this.events.push(`start ${kind} ${file.key}`);
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -50,7 +50,7 @@ class RecordingStore implements ObjectWriter {
     this.inFlight -= 1;
     this.events.push(`end ${kind} ${file.key}`);
     if (this.failing.has(file.key)) throw new Error(`boom ${file.key}`);
-    return `etag-${file.key}`;
+    return { etag: `etag-${file.key}` };
   }
   putFile(file: SiteFile) {
     return this.run('put', file);
@@ -99,7 +99,7 @@ describe('uploadAll', () => {
       expect.arrayContaining(['start put a.png', 'start copy b.png', 'start put c.html']),
     );
     expect(result.bytesUploaded).toBe(1300);
-    expect(result.written.find((w) => w.write.file.key === 'b.png')?.etag).toBe('etag-b.png');
+    expect(result.written.find((w) => w.write.file.key === 'b.png')?.written.etag).toBe('etag-b.png');
   });
 
   it('holds the pages back when an asset fails, and reports the failure', async () => {

@@ -5,7 +5,7 @@ import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { MANIFEST_NAME, PROBE_NAME, decodeManifest, encodeManifest } from '../../src/pipeline/manifest.js';
-import type { ObjectStore } from '../../src/pipeline/ports.js';
+import { type ObjectStore, probeConditionalWrites } from '../../src/pipeline/ports.js';
 import { type ConditionalMode, MemoryCdn, MemoryStore } from '../support/memory-store.js';
 import { deploySite } from '../support/scenario.js';
 import { listFiles, writeSite } from '../support/sites.js';
@@ -54,7 +54,7 @@ function viewOf(store: MemoryStore, requests: string[]): ObjectStore {
       requests.push(`${name} ${typeof key === 'string' ? key : (key.key ?? '')}`);
       return call.apply(store, args);
     };
-  return {
+  const view = {
     list: record('list', store.list),
     head: record('head', store.head),
     get: record('get', store.get),
@@ -63,6 +63,8 @@ function viewOf(store: MemoryStore, requests: string[]): ObjectStore {
     putObject: record('putObject', store.putObject),
     deleteKeys: record('delete', store.deleteKeys),
   } as ObjectStore;
+  view.conditionalWrites = (probeKey) => probeConditionalWrites(view, probeKey);
+  return view;
 }
 
 describe('racing runs on one prefix', () => {
@@ -127,7 +129,7 @@ describe('a claim left behind', () => {
     manifest.claim = {
       run,
       attempt: '1',
-      runUrl: `https://github.com/o/r/actions/runs/${run}`,
+      runUrl: `https://github.com/o/r/actions/runs/${run.replace('run-', '')}`,
       started: new Date(expires.getTime() - 600_000).toISOString(),
       expires: expires.toISOString(),
       planDigest: '0'.repeat(64),
@@ -140,13 +142,15 @@ describe('a claim left behind', () => {
     return { store, site };
   }
 
+  const GITHUB = { GITHUB_RUN_ID: '5', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r' };
+
   it('by a live run: refused before any write, naming that run', async () => {
     const { store, site } = await claimedBy('run-77', new Date(Date.now() + 60_000));
     const writes = store.requests.length;
-    const { outcome } = await deploySite(site, { store });
+    const { outcome } = await deploySite(site, { store, env: GITHUB });
     expect(outcome.result).toBe('refused');
     expect(outcome.reason).toMatch(
-      /Another deploy is publishing s3:\/\/site\/: https:\/\/github.com\/o\/r\/actions\/runs\/run-77/,
+      /^Another deploy is publishing s3:\/\/site\/: https:\/\/github.com\/o\/r\/actions\/runs\/77 \(attempt 1, started /,
     );
     expect(store.requests.slice(writes).filter((request) => !/^(ListObjectsV2|GetObject) /.test(request))).toEqual([]);
   });
@@ -329,13 +333,15 @@ describe('a manifest written by a newer version of the action', () => {
     const store = new MemoryStore();
     const { gzipSync } = await import('node:zlib');
     const future = gzipSync(
-      JSON.stringify({ format: 'parlai-site-deploy/manifest', version: 3, entries: {}, somethingNew: [1] }),
+      JSON.stringify({ format: 'parlai-site-deploy/manifest', version: 4, entries: {}, somethingNew: [1] }),
     );
     store.seed(MANIFEST_NAME, future, { contentType: 'application/gzip', cacheControl: 'no-store' });
     const { outcome } = await deploySite(siteOf('a'), { store });
     expect(outcome.result).toBe('refused');
-    expect(outcome.reason).toMatch(
-      /deployed by a newer version of parlai-site-deploy \(deploy manifest format 3.*Upgrade/,
+    expect(outcome.reason).toMatch(/holds a deploy manifest of format 4; this version .* writes format 3/);
+    // …and says how to get out when no newer version deploys here (a forged or stray manifest):
+    expect(outcome.reason).toContain(
+      'If none does (the manifest was written by someone else), delete it — aws s3 rm s3://site/.parlai-site-deploy.json.gz — and re-run',
     );
     expect(store.current(MANIFEST_NAME)!.body!.equals(future)).toBe(true);
     expect(siteContents(store)).toEqual({});

@@ -9,12 +9,15 @@ import type { ObjectHeaders } from '../../src/pipeline/headers.js';
 import type { RemoteObject, SiteFile } from '../../src/pipeline/plan.js';
 import {
   type Cdn,
+  type ConditionalSupport,
   ConditionsNotSupported,
   type ObjectHead,
   type ObjectStore,
   PreconditionFailed,
   type StoredObject,
   type WriteCondition,
+  type Written,
+  probeConditionalWrites,
 } from '../../src/pipeline/ports.js';
 import { PART_SIZE } from '../../src/pipeline/scan.js';
 
@@ -25,6 +28,8 @@ export interface Version {
   etag: string;
   headers: ObjectHeaders;
   lastModified: Date;
+  /** The SHA-256 the store keeps (base64; `…-N` for a multipart write), when the write sent one. */
+  checksumSha256?: string;
 }
 
 /** `honour` as S3 does; `refuse` with 501; `ignore` silently; `none-match-only`: If-None-Match yes, If-Match 501. */
@@ -32,6 +37,10 @@ export type ConditionalMode = 'honour' | 'refuse' | 'ignore' | 'none-match-only'
 
 export interface MemoryStoreOptions {
   conditional?: ConditionalMode;
+  /** ETags that are not MD5s, as with SSE-KMS: each write gets a random one. */
+  opaqueEtags?: boolean;
+  /** An unversioned bucket: no VersionId is returned, and a write replaces the object. */
+  unversioned?: boolean;
   /** The store's clock (LastModified); defaults to the real one. */
   now?: () => Date;
   /** Called before each request: throw to inject a fault, await to delay or interleave. */
@@ -40,6 +49,23 @@ export interface MemoryStoreOptions {
 
 function md5(body: Buffer): string {
   return createHash('md5').update(body).digest('hex');
+}
+
+function sha256(body: Buffer): string {
+  return createHash('sha256').update(body).digest('base64');
+}
+
+/** S3's composite SHA-256 of a multipart upload in PART_SIZE parts. */
+function multipartSha256(body: Buffer): string {
+  const digests: Buffer[] = [];
+  for (let offset = 0; offset < body.length; offset += PART_SIZE) {
+    digests.push(
+      createHash('sha256')
+        .update(body.subarray(offset, offset + PART_SIZE))
+        .digest(),
+    );
+  }
+  return `${createHash('sha256').update(Buffer.concat(digests)).digest('base64')}-${digests.length}`;
 }
 
 /** S3's ETag of a multipart upload in PART_SIZE parts. */
@@ -79,23 +105,29 @@ export class MemoryStore implements ObjectStore {
     return version?.body === undefined ? undefined : version;
   }
 
-  /** Writes a version directly (test setup: "another tool wrote this"). */
-  seed(key: string, body: Buffer | string, headers: ObjectHeaders): Version {
-    return this.write(key, typeof body === 'string' ? Buffer.from(body) : body, headers);
+  /** Writes a version directly (test setup: "another tool wrote this"); `etag` as another tool's upload left it. */
+  seed(key: string, body: Buffer | string, headers: ObjectHeaders, etag?: string): Version {
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    return this.write(key, bytes, headers, etag ?? md5(bytes));
   }
 
-  private write(key: string, body: Buffer, headers: ObjectHeaders, etag = md5(body)): Version {
+  private write(key: string, body: Buffer, headers: ObjectHeaders, etag = md5(body), checksumSha256?: string): Version {
     const version: Version = {
       versionId: `v${this.nextVersion++}`,
       body,
-      etag,
+      etag: this.options.opaqueEtags ? createHash('md5').update(`${Math.random()}`).digest('hex') : etag,
       headers: { contentType: headers.contentType, cacheControl: headers.cacheControl },
       lastModified: this.clock(),
+      ...(checksumSha256 ? { checksumSha256 } : {}),
     };
-    const list = this.versions.get(key) ?? [];
+    const list = this.options.unversioned ? [] : (this.versions.get(key) ?? []);
     list.push(version);
     this.versions.set(key, list);
     return version;
+  }
+
+  private written(version: Version): Written {
+    return this.options.unversioned ? { etag: version.etag } : { etag: version.etag, versionId: version.versionId };
   }
 
   /** The current keys and their bodies as text, for comparing a bucket with a build. */
@@ -125,33 +157,60 @@ export class MemoryStore implements ObjectStore {
     return objects;
   }
 
-  async head(key: string): Promise<ObjectHead | undefined> {
-    await this.request('HeadObject', key);
+  async head(key: string, options: { checksums?: boolean } = {}): Promise<ObjectHead | undefined> {
+    await this.request(options.checksums ? 'HeadObject(checksums)' : 'HeadObject', key);
     const version = this.current(key);
-    return version && { etag: version.etag, headers: { ...version.headers } };
+    if (!version) return undefined;
+    return {
+      etag: version.etag,
+      headers: { ...version.headers },
+      ...(this.options.unversioned ? {} : { versionId: version.versionId }),
+      ...(options.checksums && version.checksumSha256 ? { checksumSha256: version.checksumSha256 } : {}),
+    };
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string, options: { versionId?: string } = {}): Promise<StoredObject | undefined> {
     await this.request('GetObject', key);
-    const version = this.current(key);
-    return version && { body: Buffer.from(version.body!), etag: version.etag };
+    const version = options.versionId
+      ? this.versions.get(key)?.find((candidate) => candidate.versionId === options.versionId)
+      : this.current(key);
+    if (!version?.body) return undefined;
+    return {
+      body: Buffer.from(version.body),
+      etag: version.etag,
+      ...(this.options.unversioned ? {} : { versionId: version.versionId }),
+    };
   }
 
-  async putFile(file: SiteFile): Promise<string> {
+  async putFile(file: SiteFile): Promise<Written> {
     await this.request('PutObject', file.key);
     const body = readFileSync(file.absolutePath);
     if (md5(body) !== file.md5) throw new Error(`BadDigest: ${file.key} changed since it was scanned`);
-    return this.write(file.key, body, file.headers, body.length >= PART_SIZE ? multipartEtag(body) : md5(body)).etag;
+    const multipart = body.length >= PART_SIZE;
+    return this.written(
+      this.write(
+        file.key,
+        body,
+        file.headers,
+        multipart ? multipartEtag(body) : md5(body),
+        multipart ? multipartSha256(body) : sha256(body),
+      ),
+    );
   }
 
-  async copyWithHeaders(file: SiteFile): Promise<string> {
+  async copyWithHeaders(file: SiteFile): Promise<Written> {
     await this.request('CopyObject', file.key);
     const source = this.current(file.key);
     if (!source) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey' });
-    return this.write(file.key, source.body!, file.headers, source.etag).etag;
+    // S3 gives a copy a full-object checksum when asked (the action asks for SHA-256) and its MD5 as ETag.
+    return this.written(this.write(file.key, source.body!, file.headers, md5(source.body!), sha256(source.body!)));
   }
 
-  async putObject(key: string, body: Buffer, headers: ObjectHeaders, condition?: WriteCondition): Promise<string> {
+  conditionalWrites(probeKey: string): Promise<ConditionalSupport> {
+    return probeConditionalWrites(this, probeKey);
+  }
+
+  async putObject(key: string, body: Buffer, headers: ObjectHeaders, condition?: WriteCondition): Promise<Written> {
     await this.request(condition ? 'PutObject(conditional)' : 'PutObject', key);
     const refuses =
       this.conditional === 'refuse' || (this.conditional === 'none-match-only' && condition && 'ifMatch' in condition);
@@ -162,7 +221,7 @@ export class MemoryStore implements ObjectStore {
       if ('ifNoneMatch' in condition && etag !== undefined) throw new PreconditionFailed(key);
       if ('ifMatch' in condition && etag !== condition.ifMatch) throw new PreconditionFailed(key);
     }
-    return this.write(key, Buffer.from(body), headers).etag;
+    return this.written(this.write(key, Buffer.from(body), headers));
   }
 
   async deleteKeys(keys: string[]): Promise<Array<{ key: string; message: string }>> {

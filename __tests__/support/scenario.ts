@@ -41,6 +41,8 @@ export interface ScenarioOptions {
   buildExitCode?: number;
   sleep?: (ms: number) => Promise<void>;
   invalidationRetryMs?: number;
+  /** The job's cancellation (main.ts aborts it on SIGINT / SIGTERM). */
+  signal?: AbortSignal;
 }
 
 export interface ScenarioRun {
@@ -70,6 +72,7 @@ export async function deploySite(sourceDir: string, options: ScenarioOptions): P
     now,
     sleep: options.sleep ?? (async () => undefined),
     invalidationRetryMs: options.invalidationRetryMs,
+    signal: options.signal,
   };
   const outcome = await deploy(context, ports);
   return { outcome, log, context };

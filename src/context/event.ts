@@ -76,3 +76,9 @@ export function runUrl(env: NodeJS.ProcessEnv = process.env): string | undefined
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: run } = env;
   return server && repository && run ? `${server}/${repository}/actions/runs/${run}` : undefined;
 }
+
+/** Where this repository's workflow runs live (`…/actions/runs/`): run URLs read back from the bucket must start so. */
+export function runUrlBase(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository } = env;
+  return server && repository ? `${server}/${repository}/actions/runs/` : undefined;
+}

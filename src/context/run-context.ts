@@ -1,6 +1,6 @@
 import { publicUrl } from '../shared/urls.js';
 import { buildEnvironment } from './build-env.js';
-import { type EventContext, pullRequestOf, pullRequestWithoutSecrets, runUrl } from './event.js';
+import { type EventContext, pullRequestOf, pullRequestWithoutSecrets, runUrl, runUrlBase } from './event.js';
 import type { DeployInputs } from './inputs.js';
 import { type Target, resolveTarget } from './target.js';
 
@@ -18,6 +18,8 @@ export interface RunContext {
   repository?: string;
   /** The link to this workflow run. */
   runUrl?: string;
+  /** `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/`: runs of this repository, the only ones linked. */
+  runUrlBase?: string;
   /** Identifies the run (and attempt) in CloudFront caller references; unique for local runs. */
   runIdentity: string;
   /** The workflow run, as a deploy's claim names it: its re-runs share `id` (`run-<id>`; `local-<time>`). */
@@ -46,6 +48,7 @@ export function resolveRunContext(
     url: inputs.siteUrl ? publicUrl(inputs.siteUrl, target.prefix) : undefined,
     repository: event.repository,
     runUrl: runUrl(env),
+    runUrlBase: runUrlBase(env),
     runIdentity: `${id}-${attempt}`,
     run: { id, attempt, url: runUrl(env) },
     credentials,

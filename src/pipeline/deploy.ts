@@ -4,7 +4,7 @@ import type { RunContext } from '../context/run-context.js';
 import { confineSourceDir } from './source-dir.js';
 import { isPreviewPrefix } from '../shared/previews.js';
 import { DeployError, Refusal, type ServiceError, errorMessage, isRefusal } from '../shared/errors.js';
-import { type ObjectHeaders, headerChoice } from './headers.js';
+import { headerChoice } from './headers.js';
 import {
   type InvalidationPlan,
   MAX_INVALIDATION_PATHS,
@@ -12,6 +12,7 @@ import {
   callerReference,
   encodeInvalidationPath,
   invalidationPaths,
+  ownPendingPaths,
 } from './invalidation.js';
 import { type Manifest, type ManifestEntry, sameManifest } from './manifest.js';
 import {
@@ -23,11 +24,22 @@ import {
   countChanges,
   finalOutcome,
 } from './outcome.js';
-import { type Plan, type SiteFile, keysToVerify, planChanges, planDeploy, planRemoval } from './plan.js';
+import {
+  type Observed,
+  type Plan,
+  type SiteFile,
+  type Verification,
+  keysToVerify,
+  otherDeploymentRoots,
+  planChanges,
+  planDeploy,
+  planRemoval,
+} from './plan.js';
 import { planLines } from './plan-text.js';
-import type { Builder, Cdn, Log, ObjectStore } from './ports.js';
-import { type ConditionalSupport, Release, planDigest } from './release.js';
-import { checkSourceDir, scanSource } from './scan.js';
+import type { Builder, Cdn, ConditionalSupport, Log, ObjectStore, Written } from './ports.js';
+import { Release, planDigest } from './release.js';
+import { checkSourceDir, scanSource, sha256Checksums } from './scan.js';
+import { previewSpaceRoot } from '../shared/previews.js';
 import { uploadAll } from './upload.js';
 
 // The deploy pipeline, in order:
@@ -51,6 +63,8 @@ export interface Ports {
   invalidationRetryMs?: number;
   /** Called once, right before the first write (to record a GitHub deployment). */
   beforeWrite?: () => Promise<void>;
+  /** Aborted when the job is cancelled: writes stop, and the claim on the prefix is let go. */
+  signal?: AbortSignal;
 }
 
 export const NO_CREDENTIALS =
@@ -144,16 +158,29 @@ async function build(context: RunContext, ports: Ports): Promise<void> {
   }
 }
 
-async function readObservedHeaders(ports: Ports, keys: string[], concurrency: number) {
-  const observed = new Map<string, ObjectHeaders>();
-  if (keys.length > 0) {
-    ports.log.info(`Checking the headers of ${keys.length} objects the deploy manifest does not know yet (once).`);
-  }
+/**
+ * HEADs what the listing cannot vouch for (see `keysToVerify`): the headers of objects whose bytes are
+ * proven, and — where the ETag cannot prove the bytes — the store's SHA-256, compared with the file's.
+ */
+async function observe(ports: Ports, files: SiteFile[], verify: Verification, concurrency: number) {
+  const observed = new Map<string, Observed>();
+  const count = verify.headers.length + verify.checksums.length;
+  if (count > 0) ports.log.info(`Checking ${count} objects the deploy manifest cannot vouch for (once), with HEAD.`);
+  const byKey = new Map(files.map((file) => [file.key, file]));
+  const checks = [
+    ...verify.headers.map((key) => ({ key, checksums: false })),
+    ...verify.checksums.map((key) => ({ key, checksums: true })),
+  ];
   await pMap(
-    keys,
-    async (key) => {
-      const object = await ports.store.head(key);
-      if (object) observed.set(key, object.headers);
+    checks,
+    async ({ key, checksums }) => {
+      const object = await ports.store.head(key, { checksums });
+      if (!object) return;
+      const sameBytes =
+        checksums && object.checksumSha256 !== undefined
+          ? sha256Checksums(byKey.get(key)!.absolutePath).includes(object.checksumSha256)
+          : undefined;
+      observed.set(key, { headers: object.headers, versionId: object.versionId, sameBytes });
     },
     { concurrency },
   );
@@ -178,11 +205,13 @@ async function deploySite(context: RunContext, ports: Ports, draft: Draft): Prom
   }
   // Hashing the build overlaps with listing the bucket and reading the manifest.
   const release = newRelease(context, ports);
-  const [localFiles, remote, { manifest, opaqueEtags }] = await Promise.all([
-    scanning,
-    ports.store.list(inputs.prefix),
-    release.read(),
-  ]);
+  const [localFiles, remote, stored] = await Promise.all([scanning, ports.store.list(inputs.prefix), release.fetch()]);
+  const manifest = release.read(stored, remote);
+  manifest.pendingInvalidation = ownPendingPaths(
+    manifest.pendingInvalidation,
+    inputs.prefix,
+    otherDeploymentRoots(remote, inputs.prefix),
+  );
   if (localFiles.length === 0) {
     const excluded = inputs.excludePatterns.length > 0 ? " (or 'exclude' matches every file in it)" : '';
     throw new Refusal(
@@ -195,8 +224,9 @@ async function deploySite(context: RunContext, ports: Ports, draft: Draft): Prom
     return { ...file, key: inputs.prefix + file.relativePath, headers, rule };
   });
 
-  const verify = keysToVerify(files, remote, manifest, inputs.prefix, opaqueEtags);
-  const observed = await readObservedHeaders(ports, verify, inputs.concurrency);
+  warnAboutPreviewSpace(files, inputs.prefix, ports.log);
+  const verify = keysToVerify(files, remote, manifest, inputs.prefix, ports.now());
+  const observed = await observe(ports, files, verify, inputs.concurrency);
   const plan = planDeploy({
     prefix: inputs.prefix,
     files,
@@ -207,7 +237,6 @@ async function deploySite(context: RunContext, ports: Ports, draft: Draft): Prom
     deleteRemoved: inputs.deleteRemoved,
     gracePeriodMs: inputs.assetGracePeriodMs,
     now: ports.now(),
-    opaqueEtags,
   });
   adopt(draft, plan);
   const { title, lines } = planLines(plan, `deletes allowed: ${inputs.maxDeletes}`, draft.planned);
@@ -226,15 +255,32 @@ async function deploySite(context: RunContext, ports: Ports, draft: Draft): Prom
   }
 }
 
+/** Files of the build in the preview space (`pr-*` + `/`): the preview role may overwrite them. */
+function warnAboutPreviewSpace(files: SiteFile[], prefix: string, log: Log): void {
+  const inPreviewSpace = files.filter((file) => previewSpaceRoot(file.relativePath) !== undefined);
+  if (inPreviewSpace.length === 0) return;
+  const roots = [...new Set(inPreviewSpace.map((file) => previewSpaceRoot(file.relativePath)!))].sort();
+  log.warning(
+    `${inPreviewSpace.length} file(s) of the build are under ${roots
+      .slice(0, 5)
+      .map((root) => `'${prefix}${root}'`)
+      .join(
+        ', ',
+      )}${roots.length > 5 ? ', …' : ''}: that is the preview space (pr-*/), which the preview role may write and this deploy never deletes from. Rename the folder so that pull requests cannot overwrite these pages.`,
+  );
+}
+
 function newRelease(context: RunContext, ports: Ports): Release {
   const { inputs } = context;
   return new Release(ports.store, ports.log, {
     prefix: inputs.prefix,
     target: targetOf(inputs.bucket, inputs.prefix),
     run: context.run,
+    runUrlBase: context.runUrlBase,
     lockTimeoutMs: inputs.lockTimeoutMs,
     requireConditionalWrites: inputs.requireConditionalWrites,
     now: ports.now,
+    signal: ports.signal,
   });
 }
 
@@ -278,10 +324,11 @@ interface ReleaseState {
   manifest: Manifest;
 }
 
-function entryFor(file: SiteFile, etag: string, writtenAt: Date): ManifestEntry {
+function entryFor(file: SiteFile, written: Written, writtenAt: Date): ManifestEntry {
   return {
     md5: file.md5,
-    etag,
+    etag: written.etag,
+    ...(written.versionId !== undefined ? { versionId: written.versionId } : {}),
     size: file.size,
     contentType: file.headers.contentType,
     cacheControl: file.headers.cacheControl,
@@ -335,7 +382,7 @@ async function apply(
     concurrency: inputs.concurrency,
     log: ports.log.info,
     onWritten: (write) => writtenAt.set(write.file.key, ports.now()),
-    stopBefore: () => state?.release.lost,
+    stopBefore: () => state?.release.stopReason(),
   });
   draft.bytesUploaded = uploaded.bytesUploaded;
   for (const { write } of uploaded.written) applied.push(byKey.get(write.file.key)!);
@@ -343,16 +390,16 @@ async function apply(
     ...uploaded.failed.map(({ write, message }) => ({ key: write.file.key, message })),
     ...uploaded.notAttempted.map(({ file }) => ({
       key: file.key,
-      message: state?.release.lost
-        ? `not written: ${state.release.lost}`
+      message: state?.release.stopReason()
+        ? `not written: ${state.release.stopReason()}`
         : 'not written: pages wait until every asset is uploaded',
     })),
   );
   /** `base` plus an entry for every object this run wrote. */
   const withWritten = (base: Map<string, ManifestEntry>): Map<string, ManifestEntry> => {
     const next = new Map(base);
-    for (const { write, etag } of uploaded.written) {
-      next.set(write.file.relativePath, entryFor(write.file, etag, writtenAt.get(write.file.key) ?? ports.now()));
+    for (const { write, written } of uploaded.written) {
+      next.set(write.file.relativePath, entryFor(write.file, written, writtenAt.get(write.file.key) ?? ports.now()));
     }
     return next;
   };
@@ -360,7 +407,10 @@ async function apply(
   const overwritten = uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key);
   let published: Manifest | undefined;
   if (draft.failures.length > 0) {
-    failure = `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest records only what was written. Re-run the deploy: it converges.`;
+    const stopped = state?.release.stopReason();
+    failure = stopped
+      ? `Stopped: ${stopped}. ${uploaded.written.length} object(s) were written before; nothing was deleted, the deploy manifest records only what was written, and the claim on the prefix was let go where it still held. Re-run the deploy: it converges.`
+      : `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest records only what was written. Re-run the deploy: it converges.`;
     if (state) {
       // Release the claim, keeping what was written (and its invalidation, not yet sent) on record.
       await state.release.abandon({
@@ -374,6 +424,7 @@ async function apply(
       entries: withWritten(plan.unchangedEntries),
       retained: new Map(plan.retained.map(({ key, since }) => [key.slice(inputs.prefix.length), since])),
       pendingInvalidation: invalidation?.paths ?? pendingBefore,
+      history: state.manifest.history,
     };
     if (contentWrites || state.manifest.claim || !sameManifest(next, state.manifest)) {
       try {

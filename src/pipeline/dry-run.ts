@@ -1,12 +1,20 @@
 import type { ObjectHeaders } from './headers.js';
 import type { SiteFile } from './plan.js';
-import { type Cdn, type ObjectStore, PreconditionFailed, type WriteCondition } from './ports.js';
+import {
+  type Cdn,
+  type ConditionalSupport,
+  type ObjectStore,
+  PreconditionFailed,
+  type WriteCondition,
+  type Written,
+} from './ports.js';
 
 /**
  * A store for dry runs: reads go to the real store, writes are recorded and never sent. Conditional writes
  * behave as on a store that honours them (against what the real store holds, overlaid with this run's
  * recorded writes), so the pipeline — release protocol included — runs exactly as it would and a dry run
- * shows the same plan, counts, refusals and invalidation as the real deploy.
+ * shows the same plan, counts, refusals and invalidation as the real deploy. Only whether the real store
+ * honours conditional writes stays `unchecked`: finding out takes a write.
  */
 export class DryRunStore implements ObjectStore {
   readonly writes: string[] = [];
@@ -19,22 +27,26 @@ export class DryRunStore implements ObjectStore {
     return this.store.list(prefix);
   }
 
-  head(key: string) {
-    return this.store.head(key);
+  head(key: string, options?: { checksums?: boolean }) {
+    return this.store.head(key, options);
   }
 
-  get(key: string) {
-    return this.store.get(key);
+  get(key: string, options?: { versionId?: string }) {
+    return this.store.get(key, options);
   }
 
-  async putFile(file: SiteFile): Promise<string> {
+  async putFile(file: SiteFile): Promise<Written> {
     this.writes.push(`put ${file.key}`);
-    return file.md5;
+    return { etag: file.md5 };
   }
 
-  async copyWithHeaders(file: SiteFile): Promise<string> {
+  async copyWithHeaders(file: SiteFile): Promise<Written> {
     this.writes.push(`copy ${file.key}`);
-    return file.md5;
+    return { etag: file.md5 };
+  }
+
+  async conditionalWrites(): Promise<ConditionalSupport> {
+    return 'unchecked';
   }
 
   private async currentEtag(key: string): Promise<string | undefined> {
@@ -42,7 +54,7 @@ export class DryRunStore implements ObjectStore {
     return (await this.store.head(key))?.etag;
   }
 
-  async putObject(key: string, _body: Buffer, _headers: ObjectHeaders, condition?: WriteCondition): Promise<string> {
+  async putObject(key: string, _body: Buffer, _headers: ObjectHeaders, condition?: WriteCondition): Promise<Written> {
     if (condition) {
       const current = await this.currentEtag(key);
       const holds = 'ifMatch' in condition ? current === condition.ifMatch : current === undefined;
@@ -51,7 +63,7 @@ export class DryRunStore implements ObjectStore {
     const etag = `dry-run-${this.writes.length + 1}`;
     this.writes.push(`put ${key}`);
     this.overlay.set(key, etag);
-    return etag;
+    return { etag };
   }
 
   async deleteKeys(keys: string[]) {

@@ -142,3 +142,28 @@ export function callerReference(runIdentity: string, paths: string[]): string {
   const digest = createHash('sha256').update(paths.join('\n')).digest('hex').slice(0, 16);
   return `parlai-site-deploy-${runIdentity}-${digest}`;
 }
+
+const OWN_PATH = /^(?:[A-Za-z0-9\-._!$&'()+,;=:@/]|%[0-9A-F]{2})*\*?$/;
+
+/**
+ * The pending paths from the manifest that this deploy would have written itself: inside its prefix, not in
+ * a deployment nested under it, encoded as `encodeInvalidationPath` encodes (a wildcard only at the end),
+ * bounded. A bucket writer cannot make a deploy flush another prefix, or send a path CloudFront rejects.
+ */
+export function ownPendingPaths(paths: readonly string[], prefix: string, otherRoots: readonly string[]): string[] {
+  const base = encodeInvalidationPath(prefix);
+  const others = otherRoots.map((root) => encodeInvalidationPath(prefix + root));
+  return paths
+    .filter(
+      (path) =>
+        path.length <= 4096 &&
+        path.startsWith(base) &&
+        OWN_PATH.test(path.slice(base.length)) &&
+        !path
+          .slice(1)
+          .split('/')
+          .some((segment) => segment === '..' || segment === '.') &&
+        !others.some((root) => path.startsWith(root)),
+    )
+    .slice(0, MAX_INVALIDATION_PATHS);
+}

@@ -4,24 +4,41 @@ import { compareStrings } from '../shared/text.js';
 /**
  * The deploy manifest: a small object the action keeps beside the site (at `<prefix><MANIFEST_NAME>`). Per
  * key it records the content hash and headers the action last wrote, and what the bucket listing shows of
- * the object (ETag, LastModified): a listing that still shows both proves the object is what the action
- * wrote, so a redeploy needs no per-object HEAD and never compares mtimes. It also records since when each
- * deleted fingerprinted asset has been kept, the invalidation paths not yet sent, and — while a deploy runs —
- * that deploy's claim on the prefix (see release.ts). Keys are relative to the prefix.
+ * the object (ETag, LastModified, and the VersionId the store returned): a listing that still shows them
+ * proves the object's headers are what the action wrote, so a redeploy needs no per-object HEAD. It also
+ * records since when each deleted fingerprinted asset has been kept, the invalidation paths not yet sent,
+ * the deploy history, and — while a deploy runs — that deploy's claim on the prefix (see release.ts). Keys are
+ * relative to the prefix.
  *
- * Nothing in it is trusted beyond what the listing confirms (plan.ts), and it is read with size limits: a
- * bucket writer can forge it.
+ * Anyone who can write the bucket can forge it, so it is evidence, never authority: it never vouches for
+ * bytes (plan.ts compares them with what the store itself computed), every field is validated here, and it
+ * is parsed line by line within limits set by the size of the listing, so no manifest can exhaust memory.
+ *
+ * Format 3, gzipped text, one JSON value a line: a header object (`format`, `version` first, so a newer
+ * version is recognised from the first bytes), then `["e", path, md5, etag, size, contentType,
+ * cacheControl, lastModified, versionId]` per entry, `["r", path, since]` per retained asset and `["p",
+ * path]` per pending invalidation path, each sorted.
  */
 export const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
 /** The object the conditional-write probe uses (release.ts); never deployed, never deleted as stale. */
 export const PROBE_NAME = '.parlai-site-deploy.probe';
 const FORMAT = 'parlai-site-deploy/manifest';
-/** 2 added `lastModified`, `pendingInvalidation` and `claim`; version 1 manifests are read as they are. */
-export const MANIFEST_VERSION = 2;
+/** 3: one line per entry, VersionIds and the deploy history; 1 and 2 (one JSON document) are still read. */
+export const MANIFEST_VERSION = 3;
 
-/** A manifest larger than this (gzipped, or unzipped) is not read: a million entries take about 40 / 200 MB. */
+/** A manifest object larger than this (gzipped) is not read. */
 export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
-export const MAX_MANIFEST_UNZIPPED_BYTES = 512 * 1024 * 1024;
+/** Unzipped, a manifest may take this much plus ENTRY_ALLOWANCE per listed object, and never more. */
+const BASE_ALLOWANCE = 1024 * 1024;
+const ENTRY_ALLOWANCE = 2048;
+/** The longest line: an entry (a 1,024-byte key, escaped, and its fields) or the header. */
+const MAX_LINE = 8 * 1024;
+const MAX_HEADER_LINE = 256 * 1024;
+/** Formats 1 and 2 are one JSON document: parsed whole only up to this size (its worst case stays small). */
+const MAX_LEGACY_BYTES = 1024 * 1024;
+/** Deploys kept in the history. */
+export const HISTORY_LENGTH = 100;
+const MAX_PENDING_PATHS = 3000;
 
 export interface ManifestEntry {
   md5: string;
@@ -31,6 +48,8 @@ export interface ManifestEntry {
   cacheControl: string;
   /** LastModified as the listing showed it (or, right after a write, the time the write completed). */
   lastModified?: string;
+  /** The version the store returned for the write (versioned buckets): what a rollback restores. */
+  versionId?: string;
 }
 
 /** A deploy in progress: written before its first upload, removed when it publishes. */
@@ -46,6 +65,32 @@ export interface Claim {
   planDigest: string;
 }
 
+export interface PublishedBy {
+  run: string;
+  attempt: string;
+  runUrl?: string;
+  at: string;
+}
+
+/** One deploy (or rollback) of the prefix, newest first in `Manifest.history`. */
+export interface HistoryEntry {
+  /** The `deploy-id` output: what `rollback-to` names. */
+  id: string;
+  kind: 'deploy' | 'rollback';
+  result: 'deployed' | 'failed';
+  at: string;
+  commit?: string;
+  run?: string;
+  runUrl?: string;
+  /** For a rollback: the deploy it restored. */
+  restored?: string;
+  uploaded: number;
+  deleted: number;
+  unchanged: number;
+  /** The manifest object's version that records this deploy's entries (filled in by the next read). */
+  manifestVersion?: string;
+}
+
 export interface Manifest {
   entries: Map<string, ManifestEntry>;
   /** Assets gone from the build but kept for a grace period: key → when the deploy first found them gone. */
@@ -54,7 +99,9 @@ export interface Manifest {
   pendingInvalidation: string[];
   claim?: Claim;
   /** The run that published this manifest (named to a run that lost a race to it). */
-  publishedBy?: { run: string; attempt: string; runUrl?: string; at: string };
+  publishedBy?: PublishedBy;
+  /** The last HISTORY_LENGTH deploys, newest first. */
+  history: HistoryEntry[];
 }
 
 /** The manifest was written by a newer version of the action: never overwrite what it recorded. */
@@ -66,11 +113,7 @@ export class NewerManifestError extends Error {
 }
 
 export function emptyManifest(): Manifest {
-  return { entries: new Map(), retained: new Map(), pendingInvalidation: [] };
-}
-
-function sortedObject<T, U>(map: Map<string, T>, value: (item: T) => U): Record<string, U> {
-  return Object.fromEntries([...map].sort(([a], [b]) => compareStrings(a, b)).map(([key, item]) => [key, value(item)]));
+  return { entries: new Map(), retained: new Map(), pendingInvalidation: [], history: [] };
 }
 
 /** The manifest itself, and the probe object: the action's own, never part of a site. */
@@ -88,116 +131,274 @@ export function isDeploymentManifest(relativePath: string): boolean {
   return relativePath === MANIFEST_NAME || relativePath.endsWith(`/${MANIFEST_NAME}`);
 }
 
+/** How much a manifest may unzip to, for a prefix whose listing holds `listed` objects. */
+export function unzippedLimit(listed: number): number {
+  return BASE_ALLOWANCE + ENTRY_ALLOWANCE * Math.max(0, listed);
+}
+
 export function encodeManifest(manifest: Manifest, updatedAt: Date): Buffer {
-  const entries = sortedObject(manifest.entries, (entry) => entry);
-  const retained = sortedObject(manifest.retained, (since) => since.toISOString());
-  const document: Record<string, unknown> = {
+  const header: Record<string, unknown> = {
     format: FORMAT,
     version: MANIFEST_VERSION,
     updatedAt: updatedAt.toISOString(),
-    entries,
-    retained,
   };
-  if (manifest.pendingInvalidation.length > 0) document.pendingInvalidation = [...manifest.pendingInvalidation].sort();
-  if (manifest.claim) document.claim = manifest.claim;
-  if (manifest.publishedBy) document.publishedBy = manifest.publishedBy;
-  return gzipSync(JSON.stringify(document));
+  if (manifest.claim) header.claim = manifest.claim;
+  if (manifest.publishedBy) header.publishedBy = manifest.publishedBy;
+  if (manifest.history.length > 0) header.history = manifest.history.slice(0, HISTORY_LENGTH);
+  const lines = [JSON.stringify(header)];
+  for (const [path, e] of [...manifest.entries].sort(([a], [b]) => compareStrings(a, b))) {
+    const row = ['e', path, e.md5, e.etag, e.size, e.contentType, e.cacheControl, e.lastModified ?? null];
+    if (e.versionId !== undefined) row.push(e.versionId);
+    lines.push(JSON.stringify(row));
+  }
+  for (const [path, since] of [...manifest.retained].sort(([a], [b]) => compareStrings(a, b))) {
+    lines.push(JSON.stringify(['r', path, since.toISOString()]));
+  }
+  for (const path of [...new Set(manifest.pendingInvalidation)].sort()) lines.push(JSON.stringify(['p', path]));
+  return gzipSync(`${lines.join('\n')}\n`);
 }
 
-function isEntry(value: unknown): value is ManifestEntry {
-  if (typeof value !== 'object' || value === null) return false;
-  const entry = value as Record<string, unknown>;
-  return (
-    typeof entry.md5 === 'string' &&
-    typeof entry.etag === 'string' &&
-    typeof entry.size === 'number' &&
-    typeof entry.contentType === 'string' &&
-    typeof entry.cacheControl === 'string' &&
-    (entry.lastModified === undefined || typeof entry.lastModified === 'string')
-  );
+export interface DecodeLimits {
+  /** The largest gzipped body read. */
+  bytes?: number;
+  /** The most it may unzip to (see unzippedLimit). */
+  unzipped?: number;
+  /** Entries and retained assets kept (others are skipped, never held): the keys the listing shows. */
+  keep?: (relativePath: string) => boolean;
 }
 
-function isClaim(value: unknown): value is Claim {
-  if (typeof value !== 'object' || value === null) return false;
-  const claim = value as Record<string, unknown>;
-  return ['run', 'attempt', 'started', 'expires', 'planDigest'].every((field) => typeof claim[field] === 'string');
+// --- validation of what a bucket writer may have written --------------------------------------------------
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const MD5 = /^[0-9a-f]{32}$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+function text(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length <= max && !CONTROL.test(value);
+}
+
+function isDate(value: unknown): value is string {
+  return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+function isPath(value: unknown): value is string {
+  return text(value, 1024) && value !== '' && Buffer.byteLength(value) <= 1024;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function entryOf(row: unknown[]): ManifestEntry {
+  const [, , md5, etag, size, contentType, cacheControl, lastModified, versionId] = row;
+  if (
+    row.length > 9 ||
+    typeof md5 !== 'string' ||
+    !MD5.test(md5) ||
+    !text(etag, 128) ||
+    !isCount(size) ||
+    !text(contentType, 1024) ||
+    !text(cacheControl, 1024) ||
+    !(lastModified === null || isDate(lastModified)) ||
+    !(versionId === undefined || versionId === null || text(versionId, 1024))
+  ) {
+    throw new Error('a malformed entry');
+  }
+  return {
+    md5,
+    etag,
+    size,
+    contentType,
+    cacheControl,
+    ...(lastModified ? { lastModified } : {}),
+    ...(typeof versionId === 'string' ? { versionId } : {}),
+  };
+}
+
+function claimOf(value: unknown): Claim | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const c = value as Record<string, unknown>;
+  if (!text(c.run, 64) || !text(c.attempt, 16) || !isDate(c.started) || !isDate(c.expires)) return undefined;
+  if (!text(c.planDigest, 64) || !(c.runUrl === undefined || text(c.runUrl, 512))) return undefined;
+  return {
+    run: c.run,
+    attempt: c.attempt,
+    ...(c.runUrl !== undefined ? { runUrl: c.runUrl as string } : {}),
+    started: c.started,
+    expires: c.expires,
+    planDigest: c.planDigest,
+  };
+}
+
+function publishedByOf(value: unknown): PublishedBy | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const p = value as Record<string, unknown>;
+  if (!text(p.run, 64) || !isDate(p.at) || !(p.runUrl === undefined || text(p.runUrl, 512))) return undefined;
+  return {
+    run: p.run,
+    attempt: text(p.attempt, 16) ? p.attempt : '1',
+    ...(p.runUrl !== undefined ? { runUrl: p.runUrl as string } : {}),
+    at: p.at,
+  };
+}
+
+function historyEntryOf(value: unknown): HistoryEntry | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const h = value as Record<string, unknown>;
+  const optional = (field: string, max: number) => h[field] === undefined || text(h[field], max);
+  if (!text(h.id, 64) || !/^[A-Za-z0-9._-]+$/.test(h.id) || !isDate(h.at)) return undefined;
+  if (h.kind !== 'deploy' && h.kind !== 'rollback') return undefined;
+  if (h.result !== 'deployed' && h.result !== 'failed') return undefined;
+  if (!isCount(h.uploaded) || !isCount(h.deleted) || !isCount(h.unchanged)) return undefined;
+  if (!optional('commit', 40) || !optional('run', 64) || !optional('runUrl', 512)) return undefined;
+  if (!optional('restored', 64) || !optional('manifestVersion', 1024)) return undefined;
+  const entry: HistoryEntry = {
+    id: h.id,
+    kind: h.kind,
+    result: h.result,
+    at: h.at,
+    uploaded: h.uploaded,
+    deleted: h.deleted,
+    unchanged: h.unchanged,
+  };
+  for (const field of ['commit', 'run', 'runUrl', 'restored', 'manifestVersion'] as const) {
+    if (typeof h[field] === 'string') entry[field] = h[field] as string;
+  }
+  return entry;
+}
+
+/** The version named in the first bytes, before anything is parsed: a newer format is never overwritten. */
+function leadingVersion(start: string): number | undefined {
+  const match = /^\{"format":"parlai-site-deploy\/manifest","version":(\d{1,6})[,}]/.exec(start);
+  return match ? Number(match[1]) : undefined;
+}
+
+function unzip(body: Buffer, limits: DecodeLimits): Buffer {
+  const bytes = limits.bytes ?? MAX_MANIFEST_BYTES;
+  const unzipped = limits.unzipped ?? unzippedLimit(0);
+  if (body.length > bytes) throw new Error(`larger than ${bytes} bytes`);
+  try {
+    return gunzipSync(body, { maxOutputLength: unzipped });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ERR_BUFFER_TOO_LARGE' ? `unzips to more than ${unzipped} bytes` : 'not gzip');
+  }
 }
 
 /**
  * Throws on anything that is not a manifest of a version this action reads (the caller then trusts nothing
- * in it), and NewerManifestError for one of a newer version.
+ * in it), and NewerManifestError for one of a newer version. Never holds more than one line parsed at once,
+ * and keeps only the entries `keep` asks for.
  */
-export function decodeManifest(
-  body: Buffer,
-  limits = { bytes: MAX_MANIFEST_BYTES, unzipped: MAX_MANIFEST_UNZIPPED_BYTES },
-): Manifest {
-  if (body.length > limits.bytes) throw new Error(`larger than ${limits.bytes} bytes`);
-  let text: string;
-  try {
-    text = gunzipSync(body, { maxOutputLength: limits.unzipped }).toString('utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ERR_BUFFER_TOO_LARGE' ? `unzips to more than ${limits.unzipped} bytes` : 'not gzip');
+export function decodeManifest(body: Buffer, limits: DecodeLimits = {}): Manifest {
+  const raw = unzip(body, limits);
+  const version = leadingVersion(raw.subarray(0, 80).toString('utf8'));
+  if (version !== undefined && version > MANIFEST_VERSION) throw new NewerManifestError(version);
+  const firstEnd = raw.indexOf(10);
+  const headerEnd = firstEnd < 0 ? raw.length : firstEnd;
+  if (headerEnd > MAX_HEADER_LINE && !(firstEnd < 0 && raw.length <= MAX_LEGACY_BYTES)) {
+    throw new Error('not a deploy manifest (its first line is too long)');
   }
-  const parsed: unknown = JSON.parse(text);
-  const document = parsed as {
-    format?: unknown;
-    version?: unknown;
-    entries?: unknown;
-    retained?: unknown;
-    pendingInvalidation?: unknown;
-    claim?: unknown;
-    publishedBy?: unknown;
-  };
-  if (document.format !== FORMAT) throw new Error('not a deploy manifest');
-  if (typeof document.version === 'number' && document.version > MANIFEST_VERSION) {
-    throw new NewerManifestError(document.version);
+  const header = JSON.parse(raw.subarray(0, headerEnd).toString('utf8')) as Record<string, unknown>;
+  if (typeof header !== 'object' || header === null || header.format !== FORMAT) {
+    throw new Error('not a deploy manifest');
   }
-  if (document.version !== 1 && document.version !== MANIFEST_VERSION) throw new Error('an unknown version');
-  if (typeof document.entries !== 'object' || document.entries === null) throw new Error('no entries');
-  const entries = new Map<string, ManifestEntry>();
-  // The headers repeat across thousands of entries: keep one string per distinct value.
+  if (typeof header.version === 'number' && header.version > MANIFEST_VERSION) {
+    throw new NewerManifestError(header.version);
+  }
+  const keep = limits.keep ?? (() => true);
+  const manifest = emptyManifest();
+  if (header.version === 1 || header.version === 2) {
+    if (firstEnd >= 0 && raw.subarray(firstEnd).toString('utf8').trim() !== '') throw new Error('not one document');
+    readLegacyBody(header, manifest, keep);
+  } else if (header.version === MANIFEST_VERSION) {
+    readLines(raw, headerEnd, manifest, keep);
+  } else {
+    throw new Error('an unknown version');
+  }
+  if (header.claim !== undefined) manifest.claim = claimOf(header.claim);
+  const publishedBy = publishedByOf(header.publishedBy);
+  if (publishedBy) manifest.publishedBy = publishedBy;
+  if (Array.isArray(header.history)) {
+    manifest.history = header.history
+      .slice(0, HISTORY_LENGTH)
+      .map(historyEntryOf)
+      .filter((entry): entry is HistoryEntry => entry !== undefined);
+  }
+  return manifest;
+}
+
+function addPending(manifest: Manifest, path: unknown): void {
+  if (!text(path, 4096) || !path.startsWith('/')) throw new Error('a malformed invalidation path');
+  if (manifest.pendingInvalidation.length >= MAX_PENDING_PATHS) throw new Error('too many invalidation paths');
+  manifest.pendingInvalidation.push(path);
+}
+
+function addRetained(manifest: Manifest, path: unknown, since: unknown, keep: (path: string) => boolean): void {
+  if (!isPath(path) || !isDate(since)) throw new Error('a malformed retained asset');
+  if (keep(path)) manifest.retained.set(path, new Date(since));
+}
+
+function readLines(raw: Buffer, from: number, manifest: Manifest, keep: (path: string) => boolean): void {
+  // The header and entries repeat a handful of header values: keep one string per distinct value.
   const interned = new Map<string, string>();
-  const intern = (text: string): string => {
-    const known = interned.get(text);
+  const intern = (value: string): string => {
+    const known = interned.get(value);
     if (known !== undefined) return known;
-    interned.set(text, text);
-    return text;
+    interned.set(value, value);
+    return value;
   };
-  for (const [key, value] of Object.entries(document.entries)) {
-    if (isEntry(value)) {
-      value.contentType = intern(value.contentType);
-      value.cacheControl = intern(value.cacheControl);
-      entries.set(key, value);
-    }
-  }
-  const retained = new Map<string, Date>();
-  if (typeof document.retained === 'object' && document.retained !== null) {
-    for (const [key, value] of Object.entries(document.retained)) {
-      const since = typeof value === 'string' ? new Date(value) : undefined;
-      if (since && !Number.isNaN(since.getTime())) retained.set(key, since);
-    }
-  }
-  const pendingInvalidation = Array.isArray(document.pendingInvalidation)
-    ? document.pendingInvalidation.filter((path): path is string => typeof path === 'string' && path.startsWith('/'))
-    : [];
-  const published = document.publishedBy as Record<string, unknown> | undefined;
-  const publishedBy =
-    published && typeof published.run === 'string' && typeof published.at === 'string'
-      ? {
-          run: published.run,
-          attempt: typeof published.attempt === 'string' ? published.attempt : '1',
-          ...(typeof published.runUrl === 'string' ? { runUrl: published.runUrl } : {}),
-          at: published.at,
+  let start = from + 1;
+  while (start < raw.length) {
+    let end = raw.indexOf(10, start);
+    if (end < 0) end = raw.length;
+    if (end - start > MAX_LINE) throw new Error('a line too long for a deploy manifest');
+    if (end > start) {
+      const row: unknown = JSON.parse(raw.subarray(start, end).toString('utf8'));
+      if (!Array.isArray(row) || !isPath(row[1])) throw new Error('a malformed line');
+      const path = row[1];
+      if (row[0] === 'e') {
+        if (keep(path)) {
+          const entry = entryOf(row);
+          entry.contentType = intern(entry.contentType);
+          entry.cacheControl = intern(entry.cacheControl);
+          manifest.entries.set(path, entry);
         }
-      : undefined;
-  return {
-    entries,
-    retained,
-    pendingInvalidation,
-    claim: isClaim(document.claim) ? document.claim : undefined,
-    ...(publishedBy ? { publishedBy } : {}),
-  };
+      } else if (row[0] === 'r' && row.length === 3) addRetained(manifest, path, row[2], keep);
+      else if (row[0] === 'p' && row.length === 2) addPending(manifest, path);
+      else throw new Error('a malformed line');
+    }
+    start = end + 1;
+  }
+}
+
+/** Formats 1 and 2: `entries` and `retained` as objects, `pendingInvalidation` as an array. */
+function readLegacyBody(document: Record<string, unknown>, manifest: Manifest, keep: (path: string) => boolean) {
+  if (typeof document.entries !== 'object' || document.entries === null) throw new Error('no entries');
+  for (const [path, value] of Object.entries(document.entries)) {
+    if (!isPath(path) || !keep(path) || typeof value !== 'object' || value === null) continue;
+    const e = value as Record<string, unknown>;
+    try {
+      const lastModified = e.lastModified === undefined ? null : e.lastModified;
+      manifest.entries.set(
+        path,
+        entryOf(['e', path, e.md5, e.etag, e.size, e.contentType, e.cacheControl, lastModified]),
+      );
+    } catch {
+      // an entry this version cannot read is simply not known
+    }
+  }
+  if (typeof document.retained === 'object' && document.retained !== null) {
+    for (const [path, since] of Object.entries(document.retained)) {
+      if (isPath(path) && isDate(since) && keep(path)) manifest.retained.set(path, new Date(since));
+    }
+  }
+  if (Array.isArray(document.pendingInvalidation)) {
+    for (const path of document.pendingInvalidation.slice(0, MAX_PENDING_PATHS)) {
+      if (text(path, 4096) && path.startsWith('/')) manifest.pendingInvalidation.push(path);
+    }
+  }
 }
 
 function sameEntry(a: ManifestEntry, b: ManifestEntry): boolean {
@@ -207,7 +408,8 @@ function sameEntry(a: ManifestEntry, b: ManifestEntry): boolean {
     a.size === b.size &&
     a.contentType === b.contentType &&
     a.cacheControl === b.cacheControl &&
-    a.lastModified === b.lastModified
+    a.lastModified === b.lastModified &&
+    a.versionId === b.versionId
   );
 }
 

@@ -1,4 +1,5 @@
 import type { ObjectHeaders } from './headers.js';
+import type { ConditionalSupport } from './ports.js';
 
 // The one result of a run. The pipeline builds it once, at the end, and freezes it; the report turns it into
 // the job summary, the outputs, the annotations and the pull-request comment. Every path — a refusal before
@@ -79,8 +80,8 @@ export interface Outcome {
   invalidation: InvalidationOutcome;
   /** Invalidation paths recorded for the next deploy to send (this one's failed). */
   pendingInvalidation: number;
-  /** How the store treated conditional writes, when this run wrote and had to find out. */
-  conditionalWrites?: 'honoured' | 'refused' | 'ignored';
+  /** How the store treated conditional writes, when this run wrote and had to find out (`unchecked`: dry run). */
+  conditionalWrites?: ConditionalSupport;
   durationMs: number;
 }
 

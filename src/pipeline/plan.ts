@@ -3,6 +3,7 @@ import { type ObjectHeaders, isFingerprinted, isHtml, sameHeaders } from './head
 import { MANIFEST_NAME, type Manifest, type ManifestEntry, isDeploymentManifest, isManifestPath } from './manifest.js';
 import type { Change } from './outcome.js';
 import type { LocalFile } from './scan.js';
+import { previewSpaceRoot } from '../shared/previews.js';
 
 /** One object of a ListObjectsV2 page (ETag without its quotes). */
 export interface RemoteObject {
@@ -58,109 +59,138 @@ export interface PlanInput {
   files: SiteFile[];
   remote: RemoteObject[];
   manifest: Manifest;
-  /** Headers read with HEAD for the keys `keysToVerify` returned. */
-  observed: Map<string, ObjectHeaders>;
+  /** What HEAD showed of the keys `keysToVerify` returned. */
+  observed: Map<string, Observed>;
   exclude: PathMatcher;
   deleteRemoved: boolean;
   /** How long a deleted fingerprinted (or `immutable`) asset is kept; 0 deletes it at once. */
   gracePeriodMs: number;
   now: Date;
-  /**
-   * The bucket's ETags are not MD5s (SSE-KMS): only then may the manifest vouch for a plain-looking ETag.
-   * Otherwise a listed ETag of 32 hex digits is the object's MD5 and is compared with the file directly.
-   */
-  opaqueEtags?: boolean;
+}
+
+/** What a HEAD showed of an object the listing could not vouch for. */
+export interface Observed {
+  headers: ObjectHeaders;
+  versionId?: string;
+  /** The store's own SHA-256 of the object equals the file's: the bytes are the same whatever the ETag. */
+  sameBytes?: boolean;
 }
 
 /** S3's CopyObject limit; a larger object whose headers change is uploaded again instead. */
 export const MAX_COPY_BYTES = 5 * 1024 ** 3;
 
-const PLAIN_MD5 = /^[0-9a-f]{32}$/;
-
 /**
  * The manifest entry, when the listing confirms it: same ETag, same size, and not modified since the manifest
- * recorded it. A LastModified that moved means someone rewrote the object (maybe only its headers).
+ * recorded it. A LastModified that moved means someone rewrote the object (maybe only its headers); one that
+ * is missing, unparseable or later than now (a forged entry) confirms nothing.
  */
-function confirmedEntry(manifest: Manifest, relativePath: string, remote: RemoteObject): ManifestEntry | undefined {
+function confirmedEntry(
+  manifest: Manifest,
+  relativePath: string,
+  remote: RemoteObject,
+  now: Date,
+): ManifestEntry | undefined {
   const entry = manifest.entries.get(relativePath);
   if (!entry || entry.etag !== remote.etag || entry.size !== remote.size) return undefined;
-  if (entry.lastModified && remote.lastModified && remote.lastModified.getTime() > Date.parse(entry.lastModified)) {
-    return undefined;
-  }
+  const recorded = entry.lastModified === undefined ? NaN : Date.parse(entry.lastModified);
+  if (!(recorded <= now.getTime())) return undefined;
+  if (!remote.lastModified || remote.lastModified.getTime() > recorded) return undefined;
   return entry;
 }
 
 /** An object the manifest recorded with this ETag whose LastModified moved since: touched out of band. */
-function touchedOutOfBand(manifest: Manifest, relativePath: string, remote: RemoteObject): boolean {
+function touchedOutOfBand(manifest: Manifest, relativePath: string, remote: RemoteObject, now: Date): boolean {
   const entry = manifest.entries.get(relativePath);
-  return !!entry && entry.etag === remote.etag && !confirmedEntry(manifest, relativePath, remote);
+  if (!entry || entry.etag !== remote.etag || entry.lastModified === undefined) return false;
+  const recorded = Date.parse(entry.lastModified);
+  return recorded <= now.getTime() && !!remote.lastModified && remote.lastModified.getTime() > recorded;
 }
 
 /**
- * Whether the object holds the file's bytes. A plain MD5 ETag is compared with the file itself: the manifest
- * (which a bucket writer can forge) never vouches for bytes the listing can show. A multipart or opaque
- * ETag is compared with the file's multipart ETag, or else vouched for by a confirmed manifest entry.
+ * Whether the store proves the object holds the file's bytes: its ETag is the file's MD5 (a single-part
+ * write) or the multipart ETag of this action's own part size — values S3 computes from the bytes — or a
+ * HEAD showed the store's SHA-256 of it to be the file's. Nothing else counts: the action never writes a
+ * small file in parts, so any other multipart ETag, and any manifest entry (which a bucket writer can forge),
+ * is proof of nothing.
  */
-function sameContent(
-  file: LocalFile,
-  remote: RemoteObject,
-  entry: ManifestEntry | undefined,
-  opaque: boolean,
-): boolean {
+export function sameContent(file: LocalFile, remote: RemoteObject, observed?: Observed): boolean {
   if (remote.size !== file.size) return false;
   if (remote.etag === file.md5) return true;
   if (file.multipartEtag !== undefined && remote.etag === file.multipartEtag) return true;
-  if (PLAIN_MD5.test(remote.etag) && !opaque) return false;
-  return entry !== undefined && entry.md5 === file.md5 && entry.size === file.size;
+  return observed?.sameBytes === true;
+}
+
+/** The keys to HEAD before planning, and why. */
+export interface Verification {
+  /** The bytes are proven, the headers nobody vouched for: another tool's object, or touched out of band. */
+  headers: string[];
+  /**
+   * The ETag cannot prove the bytes (SSE-KMS makes it opaque), but the manifest says they are the file's:
+   * the store's own SHA-256 is compared with the file's, or the file is uploaded again.
+   */
+  checksums: string[];
 }
 
 /**
- * Keys whose content matches but whose headers nobody has vouched for: objects uploaded by another tool,
- * written by a run that failed before it saved the manifest, or touched out of band since. They are read once
- * with HEAD; the next manifest then knows them.
+ * Keys whose headers, or whose bytes, the listing cannot vouch for: they are read once with HEAD (the
+ * next manifest then knows them). Objects with other bytes are not read: they are uploaded.
  */
 export function keysToVerify(
   files: SiteFile[],
   remote: RemoteObject[],
   manifest: Manifest,
   prefix: string,
-  opaqueEtags = false,
-): string[] {
+  now: Date,
+): Verification {
   const remoteByKey = new Map(remote.map((object) => [object.key, object]));
-  const keys: string[] = [];
+  const verification: Verification = { headers: [], checksums: [] };
   for (const file of files) {
     const object = remoteByKey.get(file.key);
-    if (!object) continue;
-    const entry = confirmedEntry(manifest, file.key.slice(prefix.length), object);
-    if (entry) continue;
-    if (sameContent(file, object, undefined, opaqueEtags)) keys.push(file.key);
+    if (!object || object.size !== file.size) continue;
+    const relativePath = file.key.slice(prefix.length);
+    if (sameContent(file, object)) {
+      if (!confirmedEntry(manifest, relativePath, object, now)) verification.headers.push(file.key);
+    } else if (manifest.entries.get(relativePath)?.md5 === file.md5) {
+      verification.checksums.push(file.key);
+    }
   }
-  return keys;
+  return verification;
 }
 
 /**
  * Assets a stale page may still ask for long after a deploy: fingerprinted names, or objects served as
- * `immutable`. Pages (and everything else) revalidate and are replaced in place.
+ * `immutable` — and only those a deploy of this action published (the manifest has them, with the ETag the
+ * listing shows, or kept them already). An object someone else put there is never kept for its name.
  */
-function isLongCached(relativePath: string, entry: ManifestEntry | undefined): boolean {
+function isLongCached(relativePath: string, remote: RemoteObject, manifest: Manifest): boolean {
+  const entry = manifest.entries.get(relativePath);
+  const published = entry?.etag === remote.etag || manifest.retained.has(relativePath);
+  if (!published) return false;
   return isFingerprinted(relativePath) || (entry?.cacheControl.includes('immutable') ?? false);
 }
 
-/** Roots of deployments nested under this prefix, found by their own manifests (`pr-42/` for a preview). */
+/**
+ * Roots (relative to the prefix) of the deployments nested under this one, whose objects it never counts or
+ * deletes: a directory with its own manifest, and every directory of the preview space (`pr-*` + `/`: what
+ * the preview role may write, with or without a manifest — so no pull request can make the production deploy
+ * plan deletions of objects it put there).
+ */
 export function otherDeploymentRoots(remote: RemoteObject[], prefix: string): string[] {
-  const roots: string[] = [];
+  const roots = new Set<string>();
   for (const { key } of remote) {
     const relativePath = key.slice(prefix.length);
-    if (relativePath !== MANIFEST_NAME && isDeploymentManifest(relativePath)) {
-      roots.push(relativePath.slice(0, -MANIFEST_NAME.length));
+    const preview = previewSpaceRoot(relativePath);
+    if (preview) roots.add(preview);
+    else if (relativePath !== MANIFEST_NAME && isDeploymentManifest(relativePath)) {
+      roots.add(relativePath.slice(0, -MANIFEST_NAME.length));
     }
   }
-  return roots.sort();
+  return [...roots].sort();
 }
 
 /** The diff of what is built against what is in the bucket. Pure: it reads and writes nothing. */
 export function planDeploy(input: PlanInput): Plan {
-  const { prefix, manifest } = input;
+  const { prefix, manifest, now } = input;
   const remoteByKey = new Map(input.remote.map((object) => [object.key, object]));
   const plan: Plan = {
     uploads: [],
@@ -181,10 +211,11 @@ export function planDeploy(input: PlanInput): Plan {
       plan.uploads.push({ file, reason: 'new' });
       continue;
     }
-    const entry = confirmedEntry(manifest, relativePath, object);
-    const repair = touchedOutOfBand(manifest, relativePath, object) || undefined;
-    const headers = entry ?? input.observed.get(file.key);
-    if (!sameContent(file, object, entry, input.opaqueEtags ?? false)) {
+    const entry = confirmedEntry(manifest, relativePath, object, now);
+    const observed = input.observed.get(file.key);
+    const repair = touchedOutOfBand(manifest, relativePath, object, now) || undefined;
+    const headers = entry ?? observed?.headers;
+    if (!sameContent(file, object, observed)) {
       plan.uploads.push({ file, reason: 'changed', repair });
     } else if (!headers || !sameHeaders(headers, file.headers)) {
       const previous = headers ? { contentType: headers.contentType, cacheControl: headers.cacheControl } : undefined;
@@ -192,6 +223,7 @@ export function planDeploy(input: PlanInput): Plan {
       else plan.headerUpdates.push({ file, reason: 'headers', previous, repair });
     } else {
       plan.unchanged.push(file);
+      const versionId = entry ? entry.versionId : observed?.versionId;
       plan.unchangedEntries.set(relativePath, {
         md5: file.md5,
         etag: object.etag,
@@ -201,12 +233,14 @@ export function planDeploy(input: PlanInput): Plan {
         // A confirmed entry keeps its date (no manifest write for a redeploy that changes nothing); one
         // verified with HEAD records the listing's, which later listings are compared with.
         lastModified: entry ? entry.lastModified : object.lastModified?.toISOString(),
+        ...(versionId !== undefined ? { versionId } : {}),
       });
     }
   }
 
   const localKeys = new Set(input.files.map((file) => file.key));
-  for (const { key } of input.remote) {
+  for (const object of input.remote) {
+    const { key } = object;
     if (!key.startsWith(prefix) || localKeys.has(key)) continue;
     const relativePath = key.slice(prefix.length);
     if (isManifestPath(relativePath)) continue;
@@ -216,12 +250,12 @@ export function planDeploy(input: PlanInput): Plan {
       continue;
     }
     if (!input.deleteRemoved) continue;
-    if (input.gracePeriodMs > 0 && isLongCached(relativePath, manifest.entries.get(relativePath))) {
+    if (input.gracePeriodMs > 0 && isLongCached(relativePath, object, manifest)) {
       // A date in the future (a forged manifest) would keep the object forever: none is later than now.
-      const recorded = manifest.retained.get(relativePath) ?? input.now;
-      const since = recorded > input.now ? input.now : recorded;
+      const recorded = manifest.retained.get(relativePath) ?? now;
+      const since = recorded > now ? now : recorded;
       const until = new Date(since.getTime() + input.gracePeriodMs);
-      if (input.now < until) {
+      if (now < until) {
         plan.retained.push({ key, since, until });
         continue;
       }

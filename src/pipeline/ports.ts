@@ -9,37 +9,88 @@ import type { RemoteObject, SiteFile } from './plan.js';
 export interface ObjectHead {
   etag: string;
   headers: ObjectHeaders;
+  /** The current version's ID, on a versioned bucket. */
+  versionId?: string;
+  /**
+   * The SHA-256 checksum the store computed from the bytes when they were written (base64; `…-N` for a
+   * multipart object), when asked for (`checksums`) and the object has one: what proves the bytes where the
+   * ETag cannot (SSE-KMS).
+   */
+  checksumSha256?: string;
 }
 
 export interface StoredObject {
   body: Buffer;
   etag: string;
-  /** x-amz-server-side-encryption: with `aws:kms`, ETags are not MD5s. */
-  encryption?: string;
+  /** The version read, on a versioned bucket (S3 says `null` for an unversioned one: undefined here). */
+  versionId?: string;
   /** The object was larger than the store adapter reads; `body` is empty. */
   tooLarge?: boolean;
 }
+
+/** What the store answered for a write. */
+export interface Written {
+  etag: string;
+  /** On a versioned bucket: the version this write created. */
+  versionId?: string;
+}
+
+/** How the store treats `If-Match` / `If-None-Match` on PUT; `unchecked` where finding out would write. */
+export type ConditionalSupport = 'honoured' | 'refused' | 'ignored' | 'unchecked';
 
 /** The bucket, seen through the calls a deploy makes and nothing else. Keys are full keys. */
 export interface ObjectStore {
   /** Every object under the prefix, one flat paginated listing. */
   list(prefix: string): Promise<RemoteObject[]>;
-  /** The object's ETag and the two headers this action owns, or undefined when it is absent. */
-  head(key: string): Promise<ObjectHead | undefined>;
-  get(key: string): Promise<StoredObject | undefined>;
-  /** Uploads a scanned file with its headers; returns the ETag the store recorded. */
-  putFile(file: SiteFile): Promise<string>;
+  /**
+   * The object's ETag and the two headers this action owns, or undefined when it is absent; with `checksums`,
+   * also the SHA-256 the store keeps for it.
+   */
+  head(key: string, options?: { checksums?: boolean }): Promise<ObjectHead | undefined>;
+  get(key: string, options?: { versionId?: string }): Promise<StoredObject | undefined>;
+  /** Uploads a scanned file with its headers and a SHA-256 checksum the store verifies and keeps. */
+  putFile(file: SiteFile): Promise<Written>;
   /** Rewrites an object's headers in place (server-side copy): no bytes are sent. */
-  copyWithHeaders(file: SiteFile): Promise<string>;
+  copyWithHeaders(file: SiteFile): Promise<Written>;
   /**
    * Writes a small object of the action's own (the deploy manifest). With a condition, the store writes only
    * if the object still has that ETag (`ifMatch`) or does not exist (`ifNoneMatch`), and otherwise throws a
    * PreconditionFailed; a store without conditional writes throws ConditionsNotSupported (or, the worst
    * kind, ignores the condition — see release.ts for how that is found out).
    */
-  putObject(key: string, body: Buffer, headers: ObjectHeaders, condition?: WriteCondition): Promise<string>;
+  putObject(key: string, body: Buffer, headers: ObjectHeaders, condition?: WriteCondition): Promise<Written>;
   /** Deletes the keys; returns those the store refused, with why. */
   deleteKeys(keys: string[]): Promise<Array<{ key: string; message: string }>>;
+  /**
+   * Whether the store honours conditional writes, found out with `probeConditionalWrites` on `probeKey` (a
+   * store that cannot write, such as a dry run's, answers `unchecked`).
+   */
+  conditionalWrites(probeKey: string): Promise<ConditionalSupport>;
+}
+
+/** An ETag no object can have (ETags are hex): a write conditional on it must fail. */
+const IMPOSSIBLE_ETAG = 'parlai-site-deploy-probe-no-such-etag';
+
+/**
+ * One PUT of the probe object conditional on an ETag no object has, which must fail: 412 means the store
+ * honours conditions; NotImplemented that it refuses them; success that it ignores them (the probe object is
+ * then deleted again). Two requests at most.
+ */
+export async function probeConditionalWrites(store: ObjectStore, probeKey: string): Promise<ConditionalSupport> {
+  try {
+    await store.putObject(
+      probeKey,
+      Buffer.from('probe\n'),
+      { contentType: 'text/plain', cacheControl: 'no-store' },
+      { ifMatch: IMPOSSIBLE_ETAG },
+    );
+    await store.deleteKeys([probeKey]).catch(() => undefined);
+    return 'ignored';
+  } catch (error) {
+    if (error instanceof PreconditionFailed) return 'honoured';
+    if (error instanceof ConditionsNotSupported) return 'refused';
+    throw error;
+  }
 }
 
 /** The CDN in front of the bucket. */

@@ -1,25 +1,37 @@
 import { createHash } from 'node:crypto';
 import { DeployError, Refusal, errorMessage } from '../shared/errors.js';
+import { untrusted } from '../shared/text.js';
 import type { ObjectHeaders } from './headers.js';
 import {
   type Claim,
   type Manifest,
   MANIFEST_NAME,
+  MANIFEST_VERSION,
   NewerManifestError,
   PROBE_NAME,
+  type PublishedBy,
   decodeManifest,
   emptyManifest,
   encodeManifest,
+  unzippedLimit,
 } from './manifest.js';
-import type { Change, Outcome } from './outcome.js';
-import { ConditionsNotSupported, type Log, type ObjectStore, PreconditionFailed } from './ports.js';
+import type { Change } from './outcome.js';
+import type { RemoteObject } from './plan.js';
+import {
+  type ConditionalSupport,
+  ConditionsNotSupported,
+  type Log,
+  type ObjectStore,
+  PreconditionFailed,
+  type StoredObject,
+} from './ports.js';
 
 // The release protocol: how a deploy takes a prefix, publishes it and lets it go, so that racing runs, a
 // dead run and stores without conditional writes can never leave a mix of two builds unsaid.
 //
 //   1. read the manifest           (refuse a newer format, or another run's live claim)
 //   2. claim the prefix            (the manifest rewritten with a claim, If-Match / If-None-Match: *)
-//   3. upload assets, 4. pages     (the claim is refreshed while they run)
+//   3. upload assets, 4. pages     (the claim is refreshed while they run; writes stop when it lapses)
 //   5. publish the manifest        (If-Match on the claim's ETag: only the claim holder can)
 //   6. delete stale objects        (only after 5)
 //   7. invalidate                  (the paths were recorded as pending in 5)
@@ -27,32 +39,31 @@ import { ConditionsNotSupported, type Log, type ObjectStore, PreconditionFailed 
 //
 // The manifest object doubles as the lock, so a claim costs no extra object and a crashed run leaves the
 // last published entries in place. Which guarantees hold depends on the store (probe()): see README "Safety".
-
-/** How the store treats `If-Match` / `If-None-Match` on PUT. */
-export type ConditionalSupport = NonNullable<Outcome['conditionalWrites']>;
+// Everything read back from the manifest is a bucket writer's to forge: a claim is honoured only within what
+// a run can claim, and its fields reach messages only as inert text.
 
 const MANIFEST_HEADERS: ObjectHeaders = { contentType: 'application/gzip', cacheControl: 'no-store' };
-/** An ETag no object can have (ETags are hex): a write conditional on it must fail. */
-const IMPOSSIBLE_ETAG = 'parlai-site-deploy-probe-no-such-etag';
+/** The longest claim a run can make (`lock-timeout` is at most 24 h): a longer one is not honoured. */
+export const MAX_CLAIM_MS = 24 * 60 * 60 * 1000;
 
 export interface ReleaseOptions {
   prefix: string;
   /** `s3://bucket/prefix`, for messages. */
   target: string;
   run: { id: string; attempt: string; url?: string };
+  /** `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/`: the only run URLs from the manifest shown as such. */
+  runUrlBase?: string;
   lockTimeoutMs: number;
   requireConditionalWrites: boolean;
   now: () => Date;
+  /** Aborted when the job is cancelled: no write starts after that, and the claim is let go. */
+  signal?: AbortSignal;
 }
 
 export function planDigest(changes: readonly Change[]): string {
   const hash = createHash('sha256');
   for (const change of changes) hash.update(`${change.kind} ${change.key}\n`);
   return hash.digest('hex');
-}
-
-function describeClaim(claim: Claim): string {
-  return `${claim.runUrl ?? claim.run} (attempt ${claim.attempt}, started ${claim.started})`;
 }
 
 export class Release {
@@ -62,9 +73,13 @@ export class Release {
   private etag?: string;
   private support?: ConditionalSupport;
   private claimed?: Claim;
+  /** Until when this run may start writes: the confirmed claim's expiry less a margin for requests in flight. */
+  private validUntil = 0;
   private refresher?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
-  private publishedBy?: Manifest['publishedBy'];
+  private publishedBy?: PublishedBy;
+  /** The version the last write of the manifest created (versioned buckets). */
+  versionId?: string;
   /** Set when a refresh found the claim taken over: this run must not publish. */
   lost?: string;
 
@@ -82,68 +97,104 @@ export class Release {
     return this.support;
   }
 
+  /** Step 1a: the manifest object, read beside the listing. */
+  fetch(): Promise<StoredObject | undefined> {
+    return this.store.get(this.key);
+  }
+
   /**
-   * Step 1: the manifest, and whether the bucket's ETags are opaque (SSE-KMS). Refuses — before anything is
-   * written — a manifest of a newer format, and a live claim of another run.
+   * Step 1b: the manifest, decoded within limits set by the listing (only entries for listed keys are kept).
+   * Refuses — before anything is written — a manifest of a newer format, and a live claim of another run.
    */
-  async read(): Promise<{ manifest: Manifest; opaqueEtags: boolean }> {
-    const stored = await this.store.get(this.key);
-    if (!stored) return { manifest: emptyManifest(), opaqueEtags: false };
+  read(stored: StoredObject | undefined, listing: RemoteObject[]): Manifest {
+    if (!stored) return emptyManifest();
     this.etag = stored.etag;
-    const opaqueEtags = stored.encryption === 'aws:kms' || stored.encryption === 'aws:kms:dsse';
+    const listed = new Set(listing.map((object) => object.key.slice(this.options.prefix.length)));
     let manifest: Manifest;
     try {
       if (stored.tooLarge) throw new Error('larger than this action reads');
-      manifest = decodeManifest(stored.body);
+      manifest = decodeManifest(stored.body, { unzipped: unzippedLimit(listing.length), keep: (p) => listed.has(p) });
     } catch (error) {
-      if (error instanceof NewerManifestError) {
-        throw new Refusal(
-          `${this.options.target} was deployed by a newer version of parlai-site-deploy (deploy manifest ${error.message}, this version writes format 2): refusing to overwrite what it recorded. Upgrade the action (the \`uses:\` line) and re-run.`,
-        );
-      }
+      if (error instanceof NewerManifestError) throw this.newerManifest(error.version);
       this.log.warning(
         `The deploy manifest ${this.key} is unreadable (${errorMessage(error)}); nothing in it is trusted: objects are checked against the build and the manifest is rewritten.`,
       );
-      return { manifest: emptyManifest(), opaqueEtags };
+      return emptyManifest();
     }
     this.checkClaim(manifest.claim);
-    return { manifest, opaqueEtags };
+    // The newest deploy's entries are in the version just read: rollback finds them by it.
+    const newest = manifest.history[0];
+    if (newest && !newest.manifestVersion && stored.versionId) newest.manifestVersion = stored.versionId;
+    return manifest;
+  }
+
+  private newerManifest(version: number): Refusal {
+    const object = `s3://${this.options.target.slice('s3://'.length).split('/')[0]}/${this.key}`;
+    return new Refusal(
+      `${this.options.target} holds a deploy manifest of format ${version}; this version of parlai-site-deploy writes format ${MANIFEST_VERSION} and refuses to overwrite what a newer version recorded. Nothing was written. If a newer version deploys this prefix, upgrade the action (the \`uses:\` line) and re-run. If none does (the manifest was written by someone else), delete it — aws s3 rm ${object} — and re-run: the deploy then checks every object against the build and writes a new manifest.`,
+    );
+  }
+
+  /** A run URL from the manifest as a link only when it is one of this repository's runs; else inert. */
+  private describeRun(run: string, runUrl: string | undefined): string {
+    const base = this.options.runUrlBase;
+    if (
+      runUrl &&
+      base &&
+      runUrl.startsWith(base) &&
+      /^\d{1,20}(\/attempts\/\d{1,6})?$/.test(runUrl.slice(base.length))
+    ) {
+      return runUrl;
+    }
+    return /^(run|local)-\d{1,20}$/.test(run) ? run : `run ${untrusted(run)}`;
+  }
+
+  private describeClaim(claim: Claim): string {
+    const attempt = /^\d{1,6}$/.test(claim.attempt) ? claim.attempt : untrusted(claim.attempt);
+    return `${this.describeRun(claim.run, claim.runUrl)} (attempt ${attempt}, started ${claim.started})`;
   }
 
   private checkClaim(claim: Claim | undefined): void {
     if (!claim) return;
-    const now = this.options.now();
+    const now = this.options.now().getTime();
     if (claim.run === this.options.run.id) {
-      this.log.info(`Taking over the claim of an earlier attempt of this workflow run: ${describeClaim(claim)}.`);
+      this.log.info(`Taking over the claim of an earlier attempt of this workflow run: ${this.describeClaim(claim)}.`);
       return;
     }
-    if (Date.parse(claim.expires) <= now.getTime()) {
+    const expires = Date.parse(claim.expires);
+    const started = Date.parse(claim.started);
+    // No run can claim more than MAX_CLAIM_MS ahead: a claim that does was not written by this action.
+    if (expires > now + MAX_CLAIM_MS || expires - started > MAX_CLAIM_MS || started > now + MAX_CLAIM_MS) {
       this.log.warning(
-        `Taking over the claim on ${this.options.target} left by ${describeClaim(claim)}, which expired at ${claim.expires}: that run stopped without publishing. Objects it uploaded are checked and kept or replaced.`,
+        `The claim on ${this.options.target} in its deploy manifest lasts until ${claim.expires}, longer than any run can claim (24 h): it is not honoured, and this deploy takes the prefix.`,
+      );
+      return;
+    }
+    if (expires <= now) {
+      this.log.warning(
+        `Taking over the claim on ${this.options.target} left by ${this.describeClaim(claim)}, which expired at ${claim.expires}: that run stopped without publishing. Objects it uploaded are checked and kept or replaced.`,
       );
       return;
     }
     throw new Refusal(
-      `Another deploy is publishing ${this.options.target}: ${describeClaim(claim)}; its claim lasts until ${claim.expires} unless it finishes first. Nothing was written. Re-run this deploy after it, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`,
+      `Another deploy is publishing ${this.options.target}: ${this.describeClaim(claim)}; its claim lasts until ${claim.expires} unless it finishes first. Nothing was written. Re-run this deploy after it, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`,
     );
   }
 
   /**
-   * Finds out, with one request (two for a store that ignores conditions), whether the store honours
-   * conditional writes: a PUT of the probe object conditional on an ETag no object has must fail.
+   * Finds out, once, whether the store honours conditional writes (ports.ts `probeConditionalWrites`: one
+   * request, two for a store that ignores conditions). A store that cannot tell without writing (a dry run)
+   * answers `unchecked`, and the plan says so.
    */
   async probe(): Promise<ConditionalSupport> {
     if (this.support) return this.support;
-    try {
-      await this.store.putObject(this.probeKey, Buffer.from('probe\n'), MANIFEST_HEADERS, { ifMatch: IMPOSSIBLE_ETAG });
-      await this.store.deleteKeys([this.probeKey]).catch(() => undefined);
-      this.support = 'ignored';
-    } catch (error) {
-      if (error instanceof PreconditionFailed) this.support = 'honoured';
-      else if (error instanceof ConditionsNotSupported) this.support = 'refused';
-      else throw error;
+    this.support = await this.store.conditionalWrites(this.probeKey);
+    if (this.support === 'refused' || this.support === 'ignored') this.unprotected(this.support);
+    if (this.support === 'unchecked') {
+      this.log.info(
+        `Conditional writes: not checked, since checking writes a probe object. The deploy checks whether the store behind ${this.options.target} honours If-Match / If-None-Match${this.options.requireConditionalWrites ? ", and with 'require-conditional-writes: true' refuses if it does not" : ', and warns if it does not'}.`,
+      );
     }
-    if (this.support !== 'honoured') this.unprotected(this.support);
     return this.support;
   }
 
@@ -171,14 +222,16 @@ export class Release {
   private async write(manifest: Manifest): Promise<string> {
     const body = encodeManifest(manifest, this.options.now());
     const support = await this.probe();
-    if (support === 'honoured') {
+    if (support === 'honoured' || support === 'unchecked') {
       try {
-        return await this.store.putObject(
+        const written = await this.store.putObject(
           this.key,
           body,
           MANIFEST_HEADERS,
           this.etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: this.etag },
         );
+        this.versionId = written.versionId;
+        return written.etag;
       } catch (error) {
         if (!(error instanceof ConditionsNotSupported)) throw error;
         // Some stores take If-None-Match but not If-Match (or the other way round).
@@ -188,27 +241,40 @@ export class Release {
     }
     const found = (await this.store.head(this.key))?.etag;
     if (found !== this.etag) throw new PreconditionFailed(this.key);
-    return this.store.putObject(this.key, body, MANIFEST_HEADERS);
+    const written = await this.store.putObject(this.key, body, MANIFEST_HEADERS);
+    this.versionId = written.versionId;
+    return written.etag;
+  }
+
+  private newClaim(planDigest: string, started?: string): Claim {
+    const now = this.options.now();
+    return {
+      run: this.options.run.id,
+      attempt: this.options.run.attempt,
+      ...(this.options.run.url ? { runUrl: this.options.run.url } : {}),
+      started: started ?? now.toISOString(),
+      expires: new Date(now.getTime() + this.options.lockTimeoutMs).toISOString(),
+      planDigest,
+    };
+  }
+
+  /** The confirmed claim lets this run start writes until its expiry, less a margin for requests in flight. */
+  private confirm(claim: Claim): void {
+    this.claimed = claim;
+    const margin = Math.min(60_000, this.options.lockTimeoutMs / 4);
+    this.validUntil = Date.parse(claim.expires) - margin;
   }
 
   /** Step 2: the manifest as read, plus this run's claim. Refuses when another run got there first. */
   async claim(base: Manifest, digest: string): Promise<void> {
-    const now = this.options.now();
-    const claim: Claim = {
-      run: this.options.run.id,
-      attempt: this.options.run.attempt,
-      ...(this.options.run.url ? { runUrl: this.options.run.url } : {}),
-      started: now.toISOString(),
-      expires: new Date(now.getTime() + this.options.lockTimeoutMs).toISOString(),
-      planDigest: digest,
-    };
+    const claim = this.newClaim(digest);
     try {
       this.etag = await this.write({ ...base, claim });
     } catch (error) {
       if (!(error instanceof PreconditionFailed)) throw error;
       throw await this.lostRace();
     }
-    this.claimed = claim;
+    this.confirm(claim);
     const every = Math.max(1000, Math.floor(this.options.lockTimeoutMs / 3));
     this.refresher = setInterval(() => {
       this.refreshing ??= this.refresh(base).finally(() => (this.refreshing = undefined));
@@ -216,16 +282,30 @@ export class Release {
     this.refresher.unref();
   }
 
-  /** Someone wrote the manifest between this run's read and its claim: say who. */
+  /**
+   * Why this run must not start another write, if it must not: the job was cancelled, the claim was taken
+   * over, or it lapsed without a confirmed refresh (another run may have taken the prefix since).
+   */
+  stopReason(): string | undefined {
+    if (this.options.signal?.aborted) return 'the job was cancelled';
+    if (this.lost) return this.lost;
+    if (this.claimed && this.options.now().getTime() >= this.validUntil) {
+      return `the claim on the prefix lapsed (it expires at ${this.claimed.expires}) without a confirmed refresh`;
+    }
+    return undefined;
+  }
+
+  /** Someone wrote the manifest between this run's read and its claim: say who, as inert text. */
   private async lostRace(): Promise<Refusal> {
     const stored = await this.store.get(this.key).catch(() => undefined);
     let winner = 'another deploy';
     try {
-      const manifest = stored && !stored.tooLarge ? decodeManifest(stored.body) : undefined;
-      if (manifest?.claim) winner = `another deploy, ${describeClaim(manifest.claim)},`;
+      const manifest = stored && !stored.tooLarge ? decodeManifest(stored.body, { keep: () => false }) : undefined;
+      if (manifest?.claim) winner = `another deploy, ${this.describeClaim(manifest.claim)},`;
       else if (manifest?.publishedBy) {
         const { run, attempt, runUrl, at } = manifest.publishedBy;
-        winner = `another deploy, ${runUrl ?? run} (attempt ${attempt}, published ${at}),`;
+        const shownAttempt = /^\d{1,6}$/.test(attempt) ? attempt : untrusted(attempt);
+        winner = `another deploy, ${this.describeRun(run, runUrl)} (attempt ${shownAttempt}, published ${at}),`;
       }
     } catch {
       // unreadable: say no more than "another deploy"
@@ -238,11 +318,10 @@ export class Release {
   /** Extends the claim while uploads run; a claim found taken over stops this run from publishing. */
   private async refresh(base: Manifest): Promise<void> {
     if (!this.claimed || this.lost) return;
-    const now = this.options.now();
-    const claim = { ...this.claimed, expires: new Date(now.getTime() + this.options.lockTimeoutMs).toISOString() };
+    const claim = this.newClaim(this.claimed.planDigest, this.claimed.started);
     try {
       this.etag = await this.write({ ...base, claim });
-      this.claimed = claim;
+      this.confirm(claim);
     } catch (error) {
       this.lost = `the claim could not be refreshed (${errorMessage(error)})`;
       this.log.warning(`${this.options.target}: ${this.lost}; this deploy will not publish.`);
@@ -257,11 +336,12 @@ export class Release {
 
   /**
    * Step 5 (or the only write, when nothing but the manifest changes): the next manifest, without a claim,
-   * only over this run's own claim (or the manifest as read).
+   * only over this run's own claim (or the manifest as read), and only while the claim holds.
    */
   async publish(next: Manifest): Promise<void> {
     await this.stopRefreshing();
-    if (this.lost) throw new DeployError(`Not published: ${this.lost}. Nothing was deleted.`);
+    const stop = this.stopReason();
+    if (stop) throw new DeployError(`Not published: ${stop}. Nothing was deleted.`);
     const { id: run, attempt, url: runUrl } = this.options.run;
     const publishedBy = { run, attempt, ...(runUrl ? { runUrl } : {}), at: this.options.now().toISOString() };
     try {
@@ -290,13 +370,21 @@ export class Release {
     }
   }
 
-  /** After a failed upload: lets the prefix go, recording what was written, so the next run need not wait. */
+  /**
+   * After failed writes or a cancelled job: lets the prefix go, recording what was written, so the next run
+   * need not wait. Not once the claim was lost or lapsed: the prefix may be another run's by then.
+   */
   async abandon(partial: Manifest): Promise<void> {
     await this.stopRefreshing();
-    if (!this.claimed || this.lost) return;
-    await this.publish(partial).catch((error: unknown) =>
-      this.log.warning(`Could not release the claim on ${this.options.target}: ${errorMessage(error)}`),
-    );
+    if (!this.claimed || this.lost || this.options.now().getTime() >= this.validUntil) return;
+    const { id: run, attempt, url: runUrl } = this.options.run;
+    const publishedBy = { run, attempt, ...(runUrl ? { runUrl } : {}), at: this.options.now().toISOString() };
+    try {
+      this.etag = await this.write({ ...partial, claim: undefined, publishedBy });
+      this.claimed = undefined;
+    } catch (error) {
+      this.log.warning(`Could not release the claim on ${this.options.target}: ${errorMessage(error)}`);
+    }
   }
 
   /** Stops the refresh timer, whatever happened. */

@@ -234,3 +234,43 @@ export async function checkSourceDir(root: string, shownAs: string): Promise<voi
     );
   }
 }
+
+/**
+ * The SHA-256 checksums S3 may keep for this file, base64: of the whole (a single-part write, or a copy) and,
+ * from PART_SIZE up, the composite of this action's parts (`…-N`). Read only for the files whose ETag cannot
+ * prove their bytes (plan.ts `keysToVerify`).
+ */
+export function sha256Checksums(absolutePath: string): string[] {
+  const whole = createHash('sha256');
+  const parts: Buffer[] = [];
+  let part = createHash('sha256');
+  let partFill = 0;
+  const descriptor = openSync(absolutePath, 'r');
+  try {
+    for (;;) {
+      const bytesRead = readSync(descriptor, readBuffer, 0, READ_CHUNK, null);
+      if (bytesRead === 0) break;
+      let view = readBuffer.subarray(0, bytesRead);
+      whole.update(view);
+      while (view.length > 0) {
+        const take = Math.min(view.length, PART_SIZE - partFill);
+        part.update(view.subarray(0, take));
+        partFill += take;
+        view = view.subarray(take);
+        if (partFill === PART_SIZE) {
+          parts.push(part.digest());
+          part = createHash('sha256');
+          partFill = 0;
+        }
+      }
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+  if (partFill > 0) parts.push(part.digest());
+  const checksums = [whole.digest('base64')];
+  if (parts.length > 1 || (parts.length === 1 && partFill === 0)) {
+    checksums.push(`${createHash('sha256').update(Buffer.concat(parts)).digest('base64')}-${parts.length}`);
+  }
+  return checksums;
+}

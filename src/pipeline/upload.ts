@@ -2,14 +2,15 @@ import pMap from 'p-map';
 import { errorMessage } from '../shared/errors.js';
 import { formatBytes } from '../shared/text.js';
 import { type Plan, type PlannedWrite, orderWrites } from './plan.js';
-import type { ObjectStore } from './ports.js';
+import type { ObjectStore, Written } from './ports.js';
 
 /** What uploading needs from the store. */
 export type ObjectWriter = Pick<ObjectStore, 'putFile' | 'copyWithHeaders'>;
 
 export interface WrittenObject {
   write: PlannedWrite;
-  etag: string;
+  /** What the store answered: the ETag, and the version on a versioned bucket. */
+  written: Written;
 }
 
 export interface FailedWrite {
@@ -66,9 +67,9 @@ export async function uploadAll(store: ObjectWriter, plan: Plan, options: Upload
       return;
     }
     try {
-      const etag =
+      const written =
         write.reason === 'headers' ? await store.copyWithHeaders(write.file) : await store.putFile(write.file);
-      result.written.push({ write, etag });
+      result.written.push({ write, written });
       result.bytesUploaded += sentBytes(write);
       options.onWritten?.(write);
     } catch (error) {

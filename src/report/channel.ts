@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import type { Log } from '../pipeline/ports.js';
+import { logText } from '../shared/text.js';
 
 /**
  * Where a run reports to. On the runner: workflow commands, the GITHUB_OUTPUT file and the job summary. In a
@@ -21,7 +22,7 @@ export interface Channel extends Log {
  */
 export function printable(line: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are what is escaped
-  const escaped = line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) => {
+  const escaped = logText(line).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) => {
     return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
   return escaped.startsWith('::') ? ` ${escaped}` : escaped;
@@ -30,9 +31,9 @@ export function printable(line: string): string {
 export function runnerChannel(): Channel {
   return {
     info: (line) => core.info(printable(line)),
-    warning: (line) => core.warning(line),
-    notice: (line) => core.notice(line),
-    error: (message) => core.error(message),
+    warning: (line) => core.warning(logText(line)),
+    notice: (line) => core.notice(logText(line)),
+    error: (message) => core.error(logText(message)),
     group: (title, lines) => {
       core.startGroup(printable(title));
       for (const line of lines) core.info(printable(line));
@@ -45,7 +46,7 @@ export function runnerChannel(): Channel {
     writeSummary: async (markdown) => {
       if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
     },
-    fail: (message) => core.setFailed(message),
+    fail: (message) => core.setFailed(logText(message)),
   };
 }
 

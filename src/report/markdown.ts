@@ -1,5 +1,6 @@
 // Text from the bucket, the build and the services goes into Markdown (the job summary, the pull-request
 // comment) only through these: one line, no raw HTML, bounded, and as inert code spans where it is a name.
+import { untrustedParts } from '../shared/text.js';
 
 /** One line: CR and LF would end a Markdown list item or table row; other control characters are dropped. */
 export function oneLine(text: string): string {
@@ -7,8 +8,17 @@ export function oneLine(text: string): string {
   return text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
 
-/** Plain text in Markdown: no raw HTML (a message could hold `</details>`), no emphasis, links or tables. */
+/**
+ * Plain text in Markdown: no raw HTML (a message could hold `</details>`), no emphasis, links or tables;
+ * the parts of it read from the bucket (marked with `untrusted`) as code spans.
+ */
 export function plain(text: string, max = 1000): string {
+  return untrustedParts(text)
+    .map((part) => (part.untrusted ? code(part.text) : escaped(part.text, max)))
+    .join('');
+}
+
+function escaped(text: string, max: number): string {
   const line = oneLine(text);
   const bounded = line.length > max ? `${line.slice(0, max)}…` : line;
   return bounded

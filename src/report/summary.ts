@@ -70,6 +70,25 @@ function keptLine(outcome: Outcome): string[] {
   return parts.length > 0 ? ['', `Left alone: ${parts.join('; ')}.`] : [];
 }
 
+/** What the release protocol could rely on, where it is less than a store that honours conditional writes. */
+function conditionalWritesLine(outcome: Outcome): string[] {
+  switch (outcome.conditionalWrites) {
+    case 'unchecked':
+      return [
+        '',
+        'Conditional writes: not checked in a dry run (the check writes a probe object); the deploy checks whether the store honours them.',
+      ];
+    case 'refused':
+    case 'ignored':
+      return [
+        '',
+        `Conditional writes: the store ${outcome.conditionalWrites === 'refused' ? 'does not support' : 'ignores'} them, so this deploy was not protected against a concurrent one by the store (give the workflow a \`concurrency:\` group).`,
+      ];
+    default:
+      return [];
+  }
+}
+
 /** A code span in a table cell: GitHub ends a cell at any unescaped `|`, even inside a code span. */
 function cell(text: string): string {
   return code(text).replace(/\|/g, '\\|');
@@ -141,7 +160,7 @@ export function summaryMarkdown(outcome: Outcome, siteUrl?: string): string {
   } else {
     lines.push(`Time: **${(outcome.durationMs / 1000).toFixed(1)} s**`);
   }
-  lines.push(...keptLine(outcome), ...headersTable(outcome));
+  lines.push(...keptLine(outcome), ...conditionalWritesLine(outcome), ...headersTable(outcome));
   const pages = changedPageLinks(outcome, siteUrl);
   if (pages.length > 0) lines.push('', '### Changed pages', '', ...pages);
   lines.push(...invalidationLines(outcome));

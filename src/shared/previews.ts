@@ -14,3 +14,12 @@ export function isPreviewPrefix(prefix: string, number: number): boolean {
     Number.isSafeInteger(number) && number > 0 && (prefix === `pr-${number}/` || prefix.endsWith(`/pr-${number}/`))
   );
 }
+
+/**
+ * The preview space: `pr-*` + `/` under a deploy's prefix, the keys the preview role may write (the IAM
+ * pattern `pr-*\/*`). A deploy never counts or deletes objects there; returns the directory (`pr-42/`) a
+ * path is in, or undefined.
+ */
+export function previewSpaceRoot(relativePath: string): string | undefined {
+  return /^pr-[^/]*\//.exec(relativePath)?.[0];
+}

@@ -19,12 +19,15 @@ import pLimit from 'p-limit';
 import type { ObjectHeaders } from '../../pipeline/headers.js';
 import type { RemoteObject, SiteFile } from '../../pipeline/plan.js';
 import {
+  type ConditionalSupport,
   ConditionsNotSupported,
   type ObjectHead,
   type ObjectStore,
   PreconditionFailed,
   type StoredObject,
   type WriteCondition,
+  type Written,
+  probeConditionalWrites,
 } from '../../pipeline/ports.js';
 import { MAX_MANIFEST_BYTES } from '../../pipeline/manifest.js';
 import { PART_SIZE } from '../../pipeline/scan.js';
@@ -60,6 +63,11 @@ class BodyBuffers {
   }
 }
 
+/** S3 names no version (`null`, or nothing) on an unversioned bucket. */
+function versionOf(versionId: string | undefined): { versionId?: string } {
+  return versionId && versionId !== 'null' ? { versionId } : {};
+}
+
 /** Reads exactly `size` bytes of a file into `buffer`; fewer means the file changed since it was scanned. */
 function readInto(absolutePath: string, buffer: Buffer, size: number): number {
   const descriptor = openSync(absolutePath, 'r');
@@ -86,8 +94,14 @@ export class S3Store implements ObjectStore {
   constructor(
     readonly client: S3Client,
     private readonly target: S3Target,
+    /** Aborts the uploads and copies in flight when the job is cancelled (the manifest writes go on). */
+    private readonly signal?: AbortSignal,
   ) {
     this.bucket = target.bucket;
+  }
+
+  private get aborting() {
+    return this.signal ? { abortSignal: this.signal } : undefined;
   }
 
   /** Runs one call; an SDK error becomes a ServiceError that says what to fix. */
@@ -124,13 +138,21 @@ export class S3Store implements ObjectStore {
   }
 
   /** One HEAD: the object's ETag and the two headers this action owns, or undefined when it is absent. */
-  async head(key: string): Promise<ObjectHead | undefined> {
+  async head(key: string, options: { checksums?: boolean } = {}): Promise<ObjectHead | undefined> {
     return this.call('HeadObject', async () => {
       try {
-        const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+        const head = await this.client.send(
+          new HeadObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            ...(options.checksums ? { ChecksumMode: 'ENABLED' as const } : {}),
+          }),
+        );
         return {
           etag: unquote(head.ETag),
           headers: { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' },
+          ...versionOf(head.VersionId),
+          ...(head.ChecksumSHA256 ? { checksumSha256: head.ChecksumSHA256 } : {}),
         };
       } catch (error) {
         if (isNotFound(error)) return undefined;
@@ -139,10 +161,12 @@ export class S3Store implements ObjectStore {
     });
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string, options: { versionId?: string } = {}): Promise<StoredObject | undefined> {
     return this.call('GetObject', async () => {
       try {
-        const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+        const response = await this.client.send(
+          new GetObjectCommand({ Bucket: this.bucket, Key: key, VersionId: options.versionId }),
+        );
         // The manifest can be forged by anyone who can write the bucket: never read an unbounded body.
         if ((response.ContentLength ?? 0) > MAX_MANIFEST_BYTES) {
           response.Body?.transformToWebStream()
@@ -151,7 +175,7 @@ export class S3Store implements ObjectStore {
           return { body: Buffer.alloc(0), etag: unquote(response.ETag), tooLarge: true };
         }
         const body = Buffer.from(await response.Body!.transformToByteArray());
-        return { body, etag: unquote(response.ETag), encryption: response.ServerSideEncryption };
+        return { body, etag: unquote(response.ETag), ...versionOf(response.VersionId) };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
@@ -164,13 +188,13 @@ export class S3Store implements ObjectStore {
    * scan's: a file that changed on disk since the scan is refused by S3 (or by the ETag check), not stored
    * as if it were the file that was planned.
    */
-  async putFile(file: SiteFile): Promise<string> {
+  async putFile(file: SiteFile): Promise<Written> {
     return this.call(file.size >= PART_SIZE ? 'multipart upload' : 'PutObject', () =>
       file.size >= PART_SIZE ? this.putMultipart(file) : this.putSingle(file),
     );
   }
 
-  private async putSingle(file: SiteFile): Promise<string> {
+  private async putSingle(file: SiteFile): Promise<Written> {
     const buffer = this.bodies.take(file.size + 1);
     try {
       const read = readInto(file.absolutePath, buffer, file.size);
@@ -179,31 +203,38 @@ export class S3Store implements ObjectStore {
           `${file.relativePath} changed on disk after it was scanned (now ${read > file.size ? 'longer' : `${read} bytes`}, was ${file.size}): is the build still writing?`,
         );
       }
+      const body = buffer.subarray(0, file.size);
       const response = await this.client.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: file.key,
-          Body: buffer.subarray(0, file.size),
+          Body: body,
           ContentLength: file.size,
           ContentMD5: Buffer.from(file.md5, 'hex').toString('base64'),
+          // Kept by S3 with the object: what proves its bytes later where the ETag cannot (SSE-KMS).
+          ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
           ContentType: file.headers.contentType,
           CacheControl: file.headers.cacheControl,
         }),
+        this.aborting,
       );
-      return this.checkStored(file, unquote(response.ETag), response.ServerSideEncryption, [file.md5]);
+      const etag = this.checkStored(file, unquote(response.ETag), response.ServerSideEncryption, [file.md5]);
+      return { etag, ...versionOf(response.VersionId) };
     } finally {
       this.bodies.give(buffer);
     }
   }
 
-  private async putMultipart(file: SiteFile): Promise<string> {
+  private async putMultipart(file: SiteFile): Promise<Written> {
     const created = await this.client.send(
       new CreateMultipartUploadCommand({
         Bucket: this.bucket,
         Key: file.key,
         ContentType: file.headers.contentType,
         CacheControl: file.headers.cacheControl,
+        ChecksumAlgorithm: 'SHA256',
       }),
+      this.aborting,
     );
     const uploadId = created.UploadId!;
     const handle = await open(file.absolutePath, 'r');
@@ -219,6 +250,7 @@ export class S3Store implements ObjectStore {
             if (bytesRead !== length)
               throw new IntegrityError(`${file.relativePath} got shorter while it was uploaded`);
             const md5 = createHash('md5').update(body).digest();
+            const sha256 = createHash('sha256').update(body).digest('base64');
             const response = await this.client.send(
               new UploadPartCommand({
                 Bucket: this.bucket,
@@ -228,16 +260,19 @@ export class S3Store implements ObjectStore {
                 Body: body,
                 ContentLength: length,
                 ContentMD5: md5.toString('base64'),
+                ChecksumSHA256: sha256,
               }),
+              this.aborting,
             );
-            return { PartNumber: index + 1, ETag: response.ETag };
+            return { PartNumber: index + 1, ETag: response.ETag, ChecksumSHA256: sha256 };
           }),
         ),
       );
       const failure = settled.find((result) => result.status === 'rejected');
       if (failure) throw failure.reason;
       const parts = settled.map(
-        (result) => (result as PromiseFulfilledResult<{ PartNumber: number; ETag?: string }>).value,
+        (result) =>
+          (result as PromiseFulfilledResult<{ PartNumber: number; ETag?: string; ChecksumSHA256: string }>).value,
       );
       const completed = await this.client.send(
         new CompleteMultipartUploadCommand({
@@ -247,12 +282,13 @@ export class S3Store implements ObjectStore {
           MultipartUpload: { Parts: parts },
         }),
       );
-      return this.checkStored(
+      const etag = this.checkStored(
         file,
         unquote(completed.ETag),
         completed.ServerSideEncryption,
         acceptedMultipartEtags(file.multipartEtag, file.md5),
       );
+      return { etag, ...versionOf(completed.VersionId) };
     } catch (error) {
       await this.client
         .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: file.key, UploadId: uploadId }))
@@ -277,7 +313,7 @@ export class S3Store implements ObjectStore {
   }
 
   /** Rewrites an object's headers in place (server-side copy onto itself): no bytes are sent. */
-  async copyWithHeaders(file: SiteFile): Promise<string> {
+  async copyWithHeaders(file: SiteFile): Promise<Written> {
     const response = await this.call('CopyObject', () =>
       this.client.send(
         new CopyObjectCommand({
@@ -287,14 +323,21 @@ export class S3Store implements ObjectStore {
           MetadataDirective: 'REPLACE',
           ContentType: file.headers.contentType,
           CacheControl: file.headers.cacheControl,
+          // The copy gets S3's own SHA-256 of its bytes (see putSingle).
+          ChecksumAlgorithm: 'SHA256',
         }),
+        this.aborting,
       ),
     );
-    return unquote(response.CopyObjectResult?.ETag);
+    return { etag: unquote(response.CopyObjectResult?.ETag), ...versionOf(response.VersionId) };
+  }
+
+  conditionalWrites(probeKey: string): Promise<ConditionalSupport> {
+    return probeConditionalWrites(this, probeKey);
   }
 
   /** One PUT of a small object of the action's own, conditional when asked (see ObjectStore.putObject). */
-  async putObject(key: string, body: Buffer, headers: ObjectHeaders, condition?: WriteCondition): Promise<string> {
+  async putObject(key: string, body: Buffer, headers: ObjectHeaders, condition?: WriteCondition): Promise<Written> {
     try {
       const response = await this.client.send(
         new PutObjectCommand({
@@ -309,7 +352,7 @@ export class S3Store implements ObjectStore {
           ...(condition && 'ifNoneMatch' in condition ? { IfNoneMatch: '*' } : {}),
         }),
       );
-      return unquote(response.ETag);
+      return { etag: unquote(response.ETag), ...versionOf(response.VersionId) };
     } catch (error) {
       if (condition) {
         if (isPreconditionFailed(error, 'ifMatch' in condition ? 'ifMatch' : 'ifNoneMatch')) {
