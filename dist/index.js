@@ -75099,7 +75099,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8877);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4511);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4212);
 // The action's entry point (bundled by ncc into dist/index.js).
 
 
@@ -75153,7 +75153,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4511:
+/***/ 4212:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -84666,6 +84666,7 @@ class S3Store {
                 const head = await this.client.send(new client_s3_dist_cjs/* HeadObjectCommand */.l81({
                     Bucket: this.bucket,
                     Key: key,
+                    VersionId: options.versionId,
                     ...(options.checksums ? { ChecksumMode: 'ENABLED' } : {}),
                 }));
                 return {
@@ -84813,6 +84814,19 @@ class S3Store {
             ContentType: file.headers.contentType,
             CacheControl: file.headers.cacheControl,
             // The copy gets S3's own SHA-256 of its bytes (see putSingle).
+            ChecksumAlgorithm: 'SHA256',
+        }), this.aborting));
+        return { etag: unquote(response.CopyObjectResult?.ETag), ...versionOf(response.VersionId) };
+    }
+    /** Makes an earlier version current again: a server-side copy of `key?versionId=…` onto `key`. */
+    async copyVersion(key, versionId, headers) {
+        const response = await this.call('CopyObject', () => this.client.send(new client_s3_dist_cjs/* CopyObjectCommand */.s9Z({
+            Bucket: this.bucket,
+            Key: key,
+            CopySource: `${encodeCopySource(this.bucket, key)}?versionId=${encodeURIComponent(versionId)}`,
+            MetadataDirective: 'REPLACE',
+            ContentType: headers.contentType,
+            CacheControl: headers.cacheControl,
             ChecksumAlgorithm: 'SHA256',
         }), this.aborting));
         return { etag: unquote(response.CopyObjectResult?.ETag), ...versionOf(response.VersionId) };
@@ -85416,16 +85430,30 @@ function parseHeaderRules(name, text) {
         }
     });
 }
+/** `previous`, a deploy id (the `deploy-id` output), or a commit SHA; undefined when empty. */
+function parseRollbackTo(value) {
+    const wanted = value.trim();
+    if (wanted === '')
+        return undefined;
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(wanted)) {
+        throw new InputError('rollback-to', `'${wanted}' is not 'previous', a deploy id (like '20261202T051500Z-3f2a9c1', the deploy-id output) or a commit SHA.`);
+    }
+    return wanted;
+}
 /** Every input, parsed and validated before anything runs. `get` already falls back to action.yml's defaults. */
 function readInputs(get, env = process.env, cwd = process.cwd()) {
     const workingDirectory = external_node_path_default().resolve(cwd, get('working-directory').trim() || '.');
+    const rollbackTo = parseRollbackTo(get('rollback-to'));
     const sourceDirInput = get('source-dir').trim();
-    if (sourceDirInput === '') {
-        throw new InputError('source-dir', "is required: give the directory the build writes the site to, like 'website/build'.");
+    if (sourceDirInput === '' && !rollbackTo) {
+        throw new InputError('source-dir', "is required: give the directory the build writes the site to, like 'website/build' (only a rollback, 'rollback-to', needs none).");
     }
-    const sourceDir = external_node_path_default().resolve(workingDirectory, sourceDirInput);
+    if (sourceDirInput !== '' && rollbackTo) {
+        throw new InputError('rollback-to', "restores an earlier deploy from the bucket, with no build: leave 'source-dir' (and 'build-command') empty when it is set.");
+    }
+    const sourceDir = sourceDirInput === '' ? '' : external_node_path_default().resolve(workingDirectory, sourceDirInput);
     const bounds = sourceBounds(env, cwd, readBoolean(get, 'allow-source-outside-workspace'));
-    const problem = sourceDirProblem(sourceDir, sourceDirInput, bounds);
+    const problem = sourceDir === '' ? undefined : sourceDirProblem(sourceDir, sourceDirInput, bounds);
     if (problem)
         throw problem;
     const endpointUrl = parseEndpoint(get('endpoint-url'));
@@ -85461,6 +85489,7 @@ function readInputs(get, env = process.env, cwd = process.cwd()) {
         siteUrl: parseSiteUrl(get('site-url')),
         githubToken: get('github-token').trim(),
         environment: parseEnvironment(get('environment')),
+        rollbackTo,
     };
 }
 
@@ -86206,299 +86235,101 @@ function createPuller(iterator) {
 	};
 }
 
-// EXTERNAL MODULE: ./node_modules/mime-types/index.js
-var mime_types = __nccwpck_require__(4096);
-;// CONCATENATED MODULE: ./src/pipeline/headers.ts
-
-/** Pages and other documents people navigate to: always revalidated, so a deploy shows at once. */
-const CACHE_REVALIDATE = 'public, max-age=0, must-revalidate';
-/** Fingerprinted assets never change under their name. */
-const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
-/**
- * Everything else (images, un-fingerprinted CSS/JS, downloads): one hour. CloudFront edges are invalidated
- * on change by this action, so only a browser that fetched the old file in the last hour can show it.
- */
-const CACHE_DEFAULT = 'public, max-age=3600';
-const FALLBACK_TYPE = 'application/octet-stream';
-/** Types mime-db lacks that static sites ship (ParlAI's website has .jsonl data files). */
-const EXTRA_TYPES = {
-    jsonl: 'application/jsonl',
-    ndjson: 'application/x-ndjson',
-};
-const NAVIGABLE_TYPES = new Set([
-    'text/html',
-    'application/xhtml+xml',
-    'application/xml',
-    'text/xml',
-    'application/rss+xml',
-    'application/atom+xml',
-    'application/feed+json',
-    'application/manifest+json',
-]);
-const TEXTUAL_APPLICATION_TYPES = new Set([
-    'application/javascript',
-    'application/json',
-    'application/jsonl',
-    'application/x-ndjson',
-    'application/xml',
-    'application/x-sh',
-]);
-/** `app.3f2a9c1b7d.js`, `main-9f86d081.css`, `chunk_1e4a7bc2.mjs`: 8+ hex digits as their own name segment. */
-const FINGERPRINT = /(?:^|[.\-_~])([0-9a-f]{8,}|[0-9A-F]{8,})(?=[.\-_~])/g;
-/**
- * True when the file name carries a content hash. The hex run must mix digits and letters so that dates and
- * build numbers (`report-20240131.pdf`) are not taken for hashes and made immutable by mistake; a hash that
- * happens to be all digits only loses the long cache lifetime, which is the safe side.
- */
-function isFingerprinted(relativePath) {
-    const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
-    for (const [, hex = ''] of name.matchAll(FINGERPRINT)) {
-        if (/[0-9]/.test(hex) && /[a-f]/i.test(hex))
-            return true;
-    }
-    return false;
-}
-/** The media type without parameters, lower-cased. */
-function baseType(contentType) {
-    return (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
-}
-function isTextual(type) {
-    return (type.startsWith('text/') ||
-        type.endsWith('+xml') ||
-        type.endsWith('+json') ||
-        TEXTUAL_APPLICATION_TYPES.has(type) ||
-        mime_types.charset(type) === 'UTF-8');
-}
-function isNavigable(contentType) {
-    return NAVIGABLE_TYPES.has(baseType(contentType));
-}
-function isHtml(contentType) {
-    const type = baseType(contentType);
-    return type === 'text/html' || type === 'application/xhtml+xml';
-}
-// Sites have tens of thousands of files but a few dozen distinct headers: one string (and one headers
-// object) per distinct value keeps a large deploy's memory flat.
-const contentTypeByExtension = new Map();
-const sharedHeaders = new Map();
-/** Content-Type from the file name alone: textual types carry `; charset=utf-8`. */
-function defaultContentType(relativePath) {
-    const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
-    const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
-    let contentType = contentTypeByExtension.get(extension);
-    if (contentType === undefined) {
-        const type = mime_types.lookup(relativePath) || EXTRA_TYPES[extension] || FALLBACK_TYPE;
-        contentType = isTextual(type) ? `${type}; charset=utf-8` : type;
-        contentTypeByExtension.set(extension, contentType);
-    }
-    return contentType;
-}
-/** The labels of the built-in defaults, as the plan and the job summary name them. */
-const DEFAULT_RULES = {
-    page: 'default: HTML page',
-    document: 'default: XML or feed',
-    fingerprinted: 'default: fingerprinted asset',
-    other: 'default: other',
-};
-const PAGE = { label: DEFAULT_RULES.page, value: CACHE_REVALIDATE };
-const DOCUMENT = { label: DEFAULT_RULES.document, value: CACHE_REVALIDATE };
-const FINGERPRINTED = { label: DEFAULT_RULES.fingerprinted, value: CACHE_IMMUTABLE };
-const OTHER = { label: DEFAULT_RULES.other, value: CACHE_DEFAULT };
-function cacheDefault(relativePath, contentType) {
-    if (isNavigable(contentType))
-        return isHtml(contentType) ? PAGE : DOCUMENT;
-    if (isFingerprinted(relativePath))
-        return FINGERPRINTED;
-    return OTHER;
-}
-function defaultCacheControl(relativePath, contentType) {
-    return cacheDefault(relativePath, contentType).value;
-}
-// Labels of user rules, made once per rule (the rules live for the whole run).
-const ruleLabels = new WeakMap();
-function ruleLabel(input, rule) {
-    let label = ruleLabels.get(rule);
-    if (label === undefined) {
-        label = `${input} '${rule.pattern}'`;
-        ruleLabels.set(rule, label);
-    }
-    return label;
-}
-const sharedChoices = new Map();
-/**
- * The headers a file gets — the user's rules first (first match wins), then the defaults above — and the rule
- * that produced them. Called once per file (50,000 on a large site): no allocation for a pair already seen.
- */
-function headerChoice(relativePath, rules) {
-    const typeRule = rules.contentType.length > 0 ? firstMatch(rules.contentType, relativePath) : undefined;
-    const contentType = typeRule?.value ?? defaultContentType(relativePath);
-    const cacheRule = rules.cacheControl.length > 0 ? firstMatch(rules.cacheControl, relativePath) : undefined;
-    let cacheControl;
-    let rule;
-    if (cacheRule) {
-        cacheControl = cacheRule.value;
-        rule = ruleLabel('cache-control', cacheRule);
-    }
-    else {
-        const fallback = cacheDefault(relativePath, contentType);
-        cacheControl = fallback.value;
-        rule = fallback.label;
-    }
-    if (typeRule)
-        rule = `${ruleLabel('content-type', typeRule)} + ${rule}`;
-    const key = `${rule}\n${contentType}\n${cacheControl}`;
-    let choice = sharedChoices.get(key);
-    if (!choice) {
-        const pair = `${contentType}\n${cacheControl}`;
-        let headers = sharedHeaders.get(pair);
-        if (!headers) {
-            headers = Object.freeze({ contentType, cacheControl });
-            sharedHeaders.set(pair, headers);
-        }
-        choice = Object.freeze({ headers, rule });
-        sharedChoices.set(key, choice);
-    }
-    return choice;
-}
-function firstMatch(rules, relativePath) {
-    return rules.find((rule) => rule.matches(relativePath));
-}
-/** The headers a file gets: the user's rules first (first match wins), then the defaults above. */
-function headersFor(relativePath, rules) {
-    return headerChoice(relativePath, rules).headers;
-}
-function sameHeaders(a, b) {
-    return a.contentType === b.contentType && a.cacheControl === b.cacheControl;
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/invalidation.ts
+;// CONCATENATED MODULE: ./src/pipeline/history.ts
 
 
-/** CloudFront accepts at most this many paths per invalidation (and in progress per distribution). */
-const MAX_INVALIDATION_PATHS = 3000;
-/** CloudFront allows at most this many wildcard paths in progress per distribution. */
-const MAX_WILDCARD_PATHS = 15;
-// RFC 3986 characters CloudFront takes literally in a path; everything else (RFC 1738's unsafe characters
-// such as space, `%`, `#`, `~`, non-ASCII, plus `?` and `*`, which would start a query or a wildcard) is
-// percent-encoded as UTF-8, as the CloudFront documentation asks.
-const LITERAL = /^[A-Za-z0-9\-._!$&'()+,;=:@/]$/;
-function encodeInvalidationPath(key) {
-    let encoded = '/';
-    for (const character of key) {
-        if (LITERAL.test(character)) {
-            encoded += character;
-            continue;
-        }
-        for (const byte of Buffer.from(character, 'utf8'))
-            encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-    }
-    return encoded;
+
+// The deploy history of a prefix: the last HISTORY_LENGTH deploys and rollbacks, newest first, in the
+// manifest's header. Each names the manifest version that holds its entries (and so the object versions a
+// rollback restores); a deploy that wrote nothing is not recorded (it made no write at all).
+/** `20261202T051500Z-3f2a9c1`: when, and which commit (or `local`); made unique among the recorded ones. */
+function newDeployId(now, commit, history) {
+    const time = now
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
+    const base = `${time}-${/^[0-9a-f]{7,40}$/i.test(commit) ? commit.slice(0, 7).toLowerCase() : 'local'}`;
+    const taken = new Set(history.map((entry) => entry.id));
+    let id = base;
+    for (let n = 2; taken.has(id); n += 1)
+        id = `${base}-${n}`;
+    return id;
 }
-/** The URLs a changed key is served at: the key, and for `dir/index.html` also `dir/`. */
-function urlPathsForKey(key) {
-    const directory = indexDirectory(key);
-    return directory === undefined
-        ? [encodeInvalidationPath(key)]
-        : [encodeInvalidationPath(key), encodeInvalidationPath(directory)];
-}
-function buildTree(changed, remoteKeys) {
-    const root = { path: '', children: new Map(), changedFiles: [], known: 0, changedBelow: 0 };
-    const all = new Set([...remoteKeys, ...changed]);
-    for (const key of all) {
-        const isChanged = changed.has(key);
-        let node = root;
-        const segments = key.split('/');
-        segments.pop();
-        for (const segment of [undefined, ...segments]) {
-            if (segment !== undefined) {
-                let child = node.children.get(segment);
-                if (!child) {
-                    child = { path: `${node.path}${segment}/`, children: new Map(), changedFiles: [], known: 0, changedBelow: 0 };
-                    node.children.set(segment, child);
-                }
-                node = child;
-            }
-            node.known += 1;
-            if (isChanged)
-                node.changedBelow += 1;
-        }
-        if (isChanged)
-            node.changedFiles.push(key);
-    }
-    return root;
-}
-function explicitPaths(node) {
-    return [...node.changedFiles.flatMap(urlPathsForKey), ...[...node.children.values()].flatMap(explicitPaths)];
-}
-/** Top-down: the highest directories (inside the prefix) whose every object changed become one wildcard. */
-function collapse(node, prefix) {
-    const explicit = explicitPaths(node);
-    if (explicit.length === 0)
-        return [];
-    const insidePrefix = node.path.startsWith(prefix);
-    if (insidePrefix && node.changedBelow === node.known && explicit.length > 1) {
-        return [{ wildcard: `${encodeInvalidationPath(node.path)}*`, explicit }];
-    }
-    return [
-        ...node.changedFiles.map((key) => ({ explicit: urlPathsForKey(key) })),
-        ...[...node.children.values()].flatMap((child) => collapse(child, prefix)),
-    ];
+/** The history with this run added first, the oldest beyond HISTORY_LENGTH dropped. */
+function withRun(history, run) {
+    const { counts } = run;
+    const entry = {
+        id: run.id,
+        kind: run.kind,
+        result: run.result,
+        at: run.at.toISOString(),
+        ...(run.commit && /^[0-9a-f]{7,40}$/i.test(run.commit) ? { commit: run.commit.toLowerCase() } : {}),
+        run: run.run.id,
+        ...(run.run.url ? { runUrl: run.run.url } : {}),
+        ...(run.restored ? { restored: run.restored } : {}),
+        uploaded: counts.new + counts.changed + counts.headers,
+        deleted: counts.deleted,
+        unchanged: counts.unchanged,
+    };
+    return [entry, ...history].slice(0, HISTORY_LENGTH);
 }
 /**
- * The smallest set of paths that refreshes exactly what changed: one path per changed or deleted key (plus
- * its directory URL for an index.html), directories whose every object changed collapsed into `/dir/*`.
- * Within CloudFront's limits; past MAX_INVALIDATION_PATHS, one wildcard for the prefix, with the reason.
+ * The deploy `rollback-to` names: `previous` (the newest successful deploy before the one live now), a deploy
+ * id, or a commit SHA (its newest successful deploy). Refuses, saying what was found, when none matches.
  */
-function invalidationPaths(input) {
-    const maxPaths = input.maxPaths ?? MAX_INVALIDATION_PATHS;
-    const maxWildcards = input.maxWildcards ?? MAX_WILDCARD_PATHS;
-    const changed = new Set(input.changed);
-    if (changed.size === 0)
-        return { paths: [] };
-    const groups = collapse(buildTree(changed, input.remoteKeys), input.prefix);
-    // Over the wildcard limit: spell out the wildcards that stand for the fewest paths.
-    const wildcards = groups.filter((group) => group.wildcard).sort((a, b) => a.explicit.length - b.explicit.length);
-    for (const group of wildcards.slice(0, Math.max(0, wildcards.length - maxWildcards)))
-        delete group.wildcard;
-    const paths = [...new Set(groups.flatMap((group) => (group.wildcard ? [group.wildcard] : group.explicit)))].sort();
-    if (paths.length > maxPaths) {
-        const everything = `${encodeInvalidationPath(input.prefix)}*`;
-        return {
-            paths: [everything],
-            fallback: `${paths.length} paths changed, more than the ${maxPaths} one invalidation may hold: invalidating ${everything} instead`,
-        };
+function resolveRollbackTarget(manifest, wanted, target) {
+    const { history } = manifest;
+    const deployed = (entry) => entry.result === 'deployed';
+    let found;
+    if (wanted === 'previous')
+        found = history.slice(1).find(deployed);
+    else
+        found =
+            history.find((entry) => entry.id === wanted) ??
+                history.find((entry) => entry.commit?.startsWith(wanted.toLowerCase()) && deployed(entry));
+    if (!found) {
+        const known = history.slice(0, 5).map((entry) => `${untrusted(entry.id)} (${entry.result}, ${entry.at})`);
+        const listed = known.length > 0 ? `The last deploys recorded: ${known.join(', ')}.` : 'No deploy of it is recorded yet.';
+        throw new Refusal(`Input 'rollback-to': ${wanted === 'previous' ? 'there is no earlier successful deploy' : `no deploy ${untrusted(wanted)}`} of ${target} is recorded in its deploy history. ${listed} Give one of those ids, a commit SHA one of them deployed, or 'previous'.`, 'rollback-to');
     }
-    return { paths };
-}
-/**
- * CloudFront's idempotency token: the same run retried sends the same reference for the same paths (and
- * CloudFront answers with the first invalidation), a new run or other paths a new one.
- */
-function callerReference(runIdentity, paths) {
-    const digest = (0,external_node_crypto_.createHash)('sha256').update(paths.join('\n')).digest('hex').slice(0, 16);
-    return `parlai-site-deploy-${runIdentity}-${digest}`;
-}
-const OWN_PATH = /^(?:[A-Za-z0-9\-._!$&'()+,;=:@/]|%[0-9A-F]{2})*\*?$/;
-/**
- * The pending paths from the manifest that this deploy would have written itself: inside its prefix, not in
- * a deployment nested under it, encoded as `encodeInvalidationPath` encodes (a wildcard only at the end),
- * bounded. A bucket writer cannot make a deploy flush another prefix, or send a path CloudFront rejects.
- */
-function ownPendingPaths(paths, prefix, otherRoots) {
-    const base = encodeInvalidationPath(prefix);
-    const others = otherRoots.map((root) => encodeInvalidationPath(prefix + root));
-    return paths
-        .filter((path) => path.length <= 4096 &&
-        path.startsWith(base) &&
-        OWN_PATH.test(path.slice(base.length)) &&
-        !path
-            .slice(1)
-            .split('/')
-            .some((segment) => segment === '..' || segment === '.') &&
-        !others.some((root) => path.startsWith(root)))
-        .slice(0, MAX_INVALIDATION_PATHS);
+    if (found.result !== 'deployed') {
+        throw new Refusal(`Input 'rollback-to': deploy ${untrusted(found.id)} of ${target} failed, so what it left is not a whole site: roll back to a deploy that succeeded (the summary lists the last five).`, 'rollback-to');
+    }
+    return found;
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/outcome.ts
+/** The one Outcome of a run, built from what it did; frozen. */
+function outcomeOf(where, run, durationMs) {
+    const { plan } = run;
+    const changes = run.applied ?? run.planned ?? [];
+    const failures = run.failures ?? [];
+    const wrote = (run.applied?.length ?? 0) > 0;
+    const result = run.result ?? (failures.length > 0 || run.reason ? 'failed' : wrote ? 'deployed' : 'unchanged');
+    return finalOutcome({
+        result,
+        ...where,
+        reason: run.reason,
+        input: run.input,
+        planned: plan !== undefined,
+        changes: [...changes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+        counts: countChanges(changes, plan?.unchanged.length ?? 0),
+        bytesUploaded: run.applied ? (run.bytesUploaded ?? 0) : changes.reduce((sum, change) => sum + change.bytes, 0),
+        failures,
+        kept: {
+            excluded: plan?.excludedRemote ?? 0,
+            otherDeployments: (plan?.otherDeployments ?? []).map((root) => where.prefix + root),
+            retained: plan?.retained.length ?? 0,
+        },
+        invalidation: run.invalidation ?? { paths: [] },
+        pendingInvalidation: run.pendingInvalidation ?? 0,
+        conditionalWrites: run.conditionalWrites,
+        deployId: run.deployId,
+        history: run.history ?? [],
+        restores: run.restores,
+        durationMs,
+    });
+}
 function emptyCounts() {
     return { new: 0, changed: 0, headers: 0, deleted: 0, unchanged: 0, repaired: 0 };
 }
@@ -86522,309 +86353,6 @@ function deepFreeze(value) {
 /** The outcome, frozen: nothing downstream can change what the run did. */
 function finalOutcome(outcome) {
     return deepFreeze(outcome);
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/plan.ts
-
-
-
-/** S3's CopyObject limit; a larger object whose headers change is uploaded again instead. */
-const MAX_COPY_BYTES = 5 * 1024 ** 3;
-/**
- * The manifest entry, when the listing confirms it: same ETag, same size, and not modified since the manifest
- * recorded it. A LastModified that moved means someone rewrote the object (maybe only its headers); one that
- * is missing, unparseable or later than now (a forged entry) confirms nothing.
- */
-function confirmedEntry(manifest, relativePath, remote, now) {
-    const entry = manifest.entries.get(relativePath);
-    if (!entry || entry.etag !== remote.etag || entry.size !== remote.size)
-        return undefined;
-    const recorded = entry.lastModified === undefined ? NaN : Date.parse(entry.lastModified);
-    if (!(recorded <= now.getTime()))
-        return undefined;
-    if (!remote.lastModified || remote.lastModified.getTime() > recorded)
-        return undefined;
-    return entry;
-}
-/** An object the manifest recorded with this ETag whose LastModified moved since: touched out of band. */
-function touchedOutOfBand(manifest, relativePath, remote, now) {
-    const entry = manifest.entries.get(relativePath);
-    if (!entry || entry.etag !== remote.etag || entry.lastModified === undefined)
-        return false;
-    const recorded = Date.parse(entry.lastModified);
-    return recorded <= now.getTime() && !!remote.lastModified && remote.lastModified.getTime() > recorded;
-}
-/**
- * Whether the store proves the object holds the file's bytes: its ETag is the file's MD5 (a single-part
- * write) or the multipart ETag of this action's own part size — values S3 computes from the bytes — or a
- * HEAD showed the store's SHA-256 of it to be the file's. Nothing else counts: the action never writes a
- * small file in parts, so any other multipart ETag, and any manifest entry (which a bucket writer can forge),
- * is proof of nothing.
- */
-function sameContent(file, remote, observed) {
-    if (remote.size !== file.size)
-        return false;
-    if (remote.etag === file.md5)
-        return true;
-    if (file.multipartEtag !== undefined && remote.etag === file.multipartEtag)
-        return true;
-    return observed?.sameBytes === true;
-}
-/**
- * Keys whose headers, or whose bytes, the listing cannot vouch for: they are read once with HEAD (the
- * next manifest then knows them). Objects with other bytes are not read: they are uploaded.
- */
-function keysToVerify(files, remote, manifest, prefix, now) {
-    const remoteByKey = new Map(remote.map((object) => [object.key, object]));
-    const verification = { headers: [], checksums: [] };
-    for (const file of files) {
-        const object = remoteByKey.get(file.key);
-        if (!object || object.size !== file.size)
-            continue;
-        const relativePath = file.key.slice(prefix.length);
-        if (sameContent(file, object)) {
-            if (!confirmedEntry(manifest, relativePath, object, now))
-                verification.headers.push(file.key);
-        }
-        else if (manifest.entries.get(relativePath)?.md5 === file.md5) {
-            verification.checksums.push(file.key);
-        }
-    }
-    return verification;
-}
-/**
- * Assets a stale page may still ask for long after a deploy: fingerprinted names, or objects served as
- * `immutable` — and only those a deploy of this action published (the manifest has them, with the ETag the
- * listing shows, or kept them already). An object someone else put there is never kept for its name.
- */
-function isLongCached(relativePath, remote, manifest) {
-    const entry = manifest.entries.get(relativePath);
-    const published = entry?.etag === remote.etag || manifest.retained.has(relativePath);
-    if (!published)
-        return false;
-    return isFingerprinted(relativePath) || (entry?.cacheControl.includes('immutable') ?? false);
-}
-/**
- * Roots (relative to the prefix) of the deployments nested under this one, whose objects it never counts or
- * deletes: a directory with its own manifest, and every directory of the preview space (`pr-*` + `/`: what
- * the preview role may write, with or without a manifest — so no pull request can make the production deploy
- * plan deletions of objects it put there).
- */
-function otherDeploymentRoots(remote, prefix) {
-    const roots = new Set();
-    for (const { key } of remote) {
-        const relativePath = key.slice(prefix.length);
-        const preview = previewSpaceRoot(relativePath);
-        if (preview)
-            roots.add(preview);
-        else if (relativePath !== MANIFEST_NAME && isDeploymentManifest(relativePath)) {
-            roots.add(relativePath.slice(0, -MANIFEST_NAME.length));
-        }
-    }
-    return [...roots].sort();
-}
-/** The diff of what is built against what is in the bucket. Pure: it reads and writes nothing. */
-function planDeploy(input) {
-    const { prefix, manifest, now } = input;
-    const remoteByKey = new Map(input.remote.map((object) => [object.key, object]));
-    const plan = {
-        uploads: [],
-        headerUpdates: [],
-        deletes: [],
-        retained: [],
-        unchanged: [],
-        unchangedEntries: new Map(),
-        excludedRemote: 0,
-        otherDeployments: otherDeploymentRoots(input.remote, prefix),
-        remoteKeys: input.remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
-    };
-    for (const file of input.files) {
-        const relativePath = file.key.slice(prefix.length);
-        const object = remoteByKey.get(file.key);
-        if (!object) {
-            plan.uploads.push({ file, reason: 'new' });
-            continue;
-        }
-        const entry = confirmedEntry(manifest, relativePath, object, now);
-        const observed = input.observed.get(file.key);
-        const repair = touchedOutOfBand(manifest, relativePath, object, now) || undefined;
-        const headers = entry ?? observed?.headers;
-        if (!sameContent(file, object, observed)) {
-            plan.uploads.push({ file, reason: 'changed', repair });
-        }
-        else if (!headers || !sameHeaders(headers, file.headers)) {
-            const previous = headers ? { contentType: headers.contentType, cacheControl: headers.cacheControl } : undefined;
-            if (file.size > MAX_COPY_BYTES)
-                plan.uploads.push({ file, reason: 'changed', previous, repair });
-            else
-                plan.headerUpdates.push({ file, reason: 'headers', previous, repair });
-        }
-        else {
-            plan.unchanged.push(file);
-            const versionId = entry ? entry.versionId : observed?.versionId;
-            plan.unchangedEntries.set(relativePath, {
-                md5: file.md5,
-                etag: object.etag,
-                size: file.size,
-                contentType: file.headers.contentType,
-                cacheControl: file.headers.cacheControl,
-                // A confirmed entry keeps its date (no manifest write for a redeploy that changes nothing); one
-                // verified with HEAD records the listing's, which later listings are compared with.
-                lastModified: entry ? entry.lastModified : object.lastModified?.toISOString(),
-                ...(versionId !== undefined ? { versionId } : {}),
-            });
-        }
-    }
-    const localKeys = new Set(input.files.map((file) => file.key));
-    for (const object of input.remote) {
-        const { key } = object;
-        if (!key.startsWith(prefix) || localKeys.has(key))
-            continue;
-        const relativePath = key.slice(prefix.length);
-        if (isManifestPath(relativePath))
-            continue;
-        if (plan.otherDeployments.some((root) => relativePath.startsWith(root)))
-            continue;
-        if (input.exclude(relativePath)) {
-            plan.excludedRemote += 1;
-            continue;
-        }
-        if (!input.deleteRemoved)
-            continue;
-        if (input.gracePeriodMs > 0 && isLongCached(relativePath, object, manifest)) {
-            // A date in the future (a forged manifest) would keep the object forever: none is later than now.
-            const recorded = manifest.retained.get(relativePath) ?? now;
-            const since = recorded > now ? now : recorded;
-            const until = new Date(since.getTime() + input.gracePeriodMs);
-            if (now < until) {
-                plan.retained.push({ key, since, until });
-                continue;
-            }
-        }
-        plan.deletes.push(key);
-    }
-    plan.deletes.sort();
-    return plan;
-}
-/** Writes in the order they must go live: every asset before any page, so no page links what is missing. */
-function orderWrites(plan) {
-    const writes = [...plan.uploads, ...plan.headerUpdates];
-    return {
-        assets: writes.filter((write) => !isHtml(write.file.headers.contentType)),
-        pages: writes.filter((write) => isHtml(write.file.headers.contentType)),
-    };
-}
-/** The plan's changes, each once: what is written or deleted, with the headers it gets. */
-function planChanges(plan) {
-    const writes = [...plan.uploads, ...plan.headerUpdates].map((write) => ({
-        key: write.file.key,
-        kind: write.reason,
-        headers: write.file.headers,
-        rule: write.file.rule,
-        previous: write.previous,
-        repair: write.repair,
-        bytes: write.reason === 'headers' ? 0 : write.file.size,
-    }));
-    return [...writes, ...plan.deletes.map((key) => ({ key, kind: 'deleted', bytes: 0 }))];
-}
-/** Removing a whole deployment: every object under the prefix, its manifest included, is deleted. */
-function planRemoval(remote, prefix) {
-    return {
-        uploads: [],
-        headerUpdates: [],
-        deletes: remote.map((object) => object.key).sort(),
-        retained: [],
-        unchanged: [],
-        unchangedEntries: new Map(),
-        excludedRemote: 0,
-        otherDeployments: [],
-        remoteKeys: remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/pipeline/plan-text.ts
-
-// The plan as lines of text, printed before any write: per change its key (and, for a header-only change,
-// old → new, and the rule behind the new ones), then, per rule, the headers the files it covers get.
-const LISTED_PER_KIND = 500;
-const KIND_COUNT = {
-    new: 'new',
-    changed: 'changed',
-    headers: 'header updates',
-    deleted: 'deleted',
-};
-/** `Content-Type a → b; Cache-Control c → d`, naming only what differs. */
-function headerDifference(previous, next) {
-    if (!previous)
-        return `Content-Type ${next.contentType}; Cache-Control ${next.cacheControl} (previous not known)`;
-    const parts = [];
-    if (previous.contentType !== next.contentType) {
-        parts.push(`Content-Type ${previous.contentType || '(none)'} → ${next.contentType}`);
-    }
-    if (previous.cacheControl !== next.cacheControl) {
-        parts.push(`Cache-Control ${previous.cacheControl || '(none)'} → ${next.cacheControl}`);
-    }
-    return parts.join('; ');
-}
-/** Shown for a change whose rule was not recorded. */
-const UNKNOWN_RULE = 'rule not recorded';
-/**
- * Written objects grouped by the rule that gave them their headers (and, within a rule, by the headers: one
- * default covers several content types). The rule with the most files first; within it, the largest group.
- */
-function headerGroups(changes) {
-    const groups = new Map();
-    const perRule = new Map();
-    for (const change of changes) {
-        if (!change.headers)
-            continue;
-        const rule = change.rule ?? UNKNOWN_RULE;
-        const id = `${rule}\n${change.headers.contentType}\n${change.headers.cacheControl}`;
-        let group = groups.get(id);
-        if (!group)
-            groups.set(id, (group = { rule, headers: change.headers, count: 0, examples: [] }));
-        group.count += 1;
-        perRule.set(rule, (perRule.get(rule) ?? 0) + 1);
-        if (group.examples.length < 3)
-            group.examples.push(change.key);
-    }
-    return [...groups.values()].sort((a, b) => perRule.get(b.rule) - perRule.get(a.rule) ||
-        (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
-        b.count - a.count);
-}
-/** `rule     default: HTML page — 5 file(s) get Content-Type: … · Cache-Control: … (a.html, b.html, …)` */
-function headerGroupLine(group) {
-    const more = group.count > group.examples.length ? ', …' : '';
-    return `rule     ${group.rule} — ${group.count} file(s) get Content-Type: ${group.headers.contentType} · Cache-Control: ${group.headers.cacheControl} (${group.examples.join(', ')}${more})`;
-}
-/** The plan as a title and lines; `changes` are the plan's, when the caller has them already. */
-function planLines(plan, limits, changes = planChanges(plan)) {
-    const byKind = (kind) => changes.filter((change) => change.kind === kind);
-    const kinds = ['new', 'changed', 'headers', 'deleted'];
-    const counts = kinds.map((kind) => `${byKind(kind).length} ${KIND_COUNT[kind]}`).join(', ');
-    const title = `Plan: ${counts}, ${plan.unchanged.length} unchanged (${limits})`;
-    const lines = [];
-    for (const kind of kinds) {
-        const listed = byKind(kind);
-        for (const change of listed.slice(0, LISTED_PER_KIND)) {
-            const rule = change.rule ? ` (${change.rule})` : '';
-            const detail = kind === 'headers' ? `: ${headerDifference(change.previous, change.headers)}${rule}` : '';
-            lines.push(`${kind.padEnd(8)} ${change.key}${detail}`);
-        }
-        if (listed.length > LISTED_PER_KIND)
-            lines.push(`${kind.padEnd(8)} … and ${listed.length - LISTED_PER_KIND} more`);
-    }
-    for (const group of headerGroups(changes))
-        lines.push(headerGroupLine(group));
-    if (plan.otherDeployments.length > 0) {
-        lines.push(`kept     other deployments under: ${plan.otherDeployments.join(', ')}`);
-    }
-    if (plan.excludedRemote > 0)
-        lines.push(`kept     ${plan.excludedRemote} remote objects matched by 'exclude'`);
-    for (const { key, until } of plan.retained.slice(0, LISTED_PER_KIND)) {
-        lines.push(`kept     ${key} (gone from the build; deleted after ${until.toISOString()}, 'asset-grace-period')`);
-    }
-    return { title, lines };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/release.ts
@@ -87161,13 +86689,554 @@ class Release {
         await this.stopRefreshing();
     }
 }
+function targetOf(bucket, prefix) {
+    return `s3://${bucket}/${prefix}`;
+}
+/** The release protocol's state for this run's prefix. */
+function newRelease(context, ports) {
+    const { inputs } = context;
+    return new Release(ports.store, ports.log, {
+        prefix: inputs.prefix,
+        target: targetOf(inputs.bucket, inputs.prefix),
+        run: context.run,
+        runUrlBase: context.runUrlBase,
+        lockTimeoutMs: inputs.lockTimeoutMs,
+        requireConditionalWrites: inputs.requireConditionalWrites,
+        now: ports.now,
+        signal: ports.signal,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/invalidation.ts
+
+
+/** CloudFront accepts at most this many paths per invalidation (and in progress per distribution). */
+const MAX_INVALIDATION_PATHS = 3000;
+/** CloudFront allows at most this many wildcard paths in progress per distribution. */
+const MAX_WILDCARD_PATHS = 15;
+// RFC 3986 characters CloudFront takes literally in a path; everything else (RFC 1738's unsafe characters
+// such as space, `%`, `#`, `~`, non-ASCII, plus `?` and `*`, which would start a query or a wildcard) is
+// percent-encoded as UTF-8, as the CloudFront documentation asks.
+const LITERAL = /^[A-Za-z0-9\-._!$&'()+,;=:@/]$/;
+function encodeInvalidationPath(key) {
+    let encoded = '/';
+    for (const character of key) {
+        if (LITERAL.test(character)) {
+            encoded += character;
+            continue;
+        }
+        for (const byte of Buffer.from(character, 'utf8'))
+            encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
+    return encoded;
+}
+/** The URLs a changed key is served at: the key, and for `dir/index.html` also `dir/`. */
+function urlPathsForKey(key) {
+    const directory = indexDirectory(key);
+    return directory === undefined
+        ? [encodeInvalidationPath(key)]
+        : [encodeInvalidationPath(key), encodeInvalidationPath(directory)];
+}
+function buildTree(changed, remoteKeys) {
+    const root = { path: '', children: new Map(), changedFiles: [], known: 0, changedBelow: 0 };
+    const all = new Set([...remoteKeys, ...changed]);
+    for (const key of all) {
+        const isChanged = changed.has(key);
+        let node = root;
+        const segments = key.split('/');
+        segments.pop();
+        for (const segment of [undefined, ...segments]) {
+            if (segment !== undefined) {
+                let child = node.children.get(segment);
+                if (!child) {
+                    child = { path: `${node.path}${segment}/`, children: new Map(), changedFiles: [], known: 0, changedBelow: 0 };
+                    node.children.set(segment, child);
+                }
+                node = child;
+            }
+            node.known += 1;
+            if (isChanged)
+                node.changedBelow += 1;
+        }
+        if (isChanged)
+            node.changedFiles.push(key);
+    }
+    return root;
+}
+function explicitPaths(node) {
+    return [...node.changedFiles.flatMap(urlPathsForKey), ...[...node.children.values()].flatMap(explicitPaths)];
+}
+/** Top-down: the highest directories (inside the prefix) whose every object changed become one wildcard. */
+function collapse(node, prefix) {
+    const explicit = explicitPaths(node);
+    if (explicit.length === 0)
+        return [];
+    const insidePrefix = node.path.startsWith(prefix);
+    if (insidePrefix && node.changedBelow === node.known && explicit.length > 1) {
+        return [{ wildcard: `${encodeInvalidationPath(node.path)}*`, explicit }];
+    }
+    return [
+        ...node.changedFiles.map((key) => ({ explicit: urlPathsForKey(key) })),
+        ...[...node.children.values()].flatMap((child) => collapse(child, prefix)),
+    ];
+}
+/**
+ * The smallest set of paths that refreshes exactly what changed: one path per changed or deleted key (plus
+ * its directory URL for an index.html), directories whose every object changed collapsed into `/dir/*`.
+ * Within CloudFront's limits; past MAX_INVALIDATION_PATHS, one wildcard for the prefix, with the reason.
+ */
+function invalidationPaths(input) {
+    const maxPaths = input.maxPaths ?? MAX_INVALIDATION_PATHS;
+    const maxWildcards = input.maxWildcards ?? MAX_WILDCARD_PATHS;
+    const changed = new Set(input.changed);
+    if (changed.size === 0)
+        return { paths: [] };
+    const groups = collapse(buildTree(changed, input.remoteKeys), input.prefix);
+    // Over the wildcard limit: spell out the wildcards that stand for the fewest paths.
+    const wildcards = groups.filter((group) => group.wildcard).sort((a, b) => a.explicit.length - b.explicit.length);
+    for (const group of wildcards.slice(0, Math.max(0, wildcards.length - maxWildcards)))
+        delete group.wildcard;
+    const paths = [...new Set(groups.flatMap((group) => (group.wildcard ? [group.wildcard] : group.explicit)))].sort();
+    if (paths.length > maxPaths) {
+        const everything = `${encodeInvalidationPath(input.prefix)}*`;
+        return {
+            paths: [everything],
+            fallback: `${paths.length} paths changed, more than the ${maxPaths} one invalidation may hold: invalidating ${everything} instead`,
+        };
+    }
+    return { paths };
+}
+/**
+ * CloudFront's idempotency token: the same run retried sends the same reference for the same paths (and
+ * CloudFront answers with the first invalidation), a new run or other paths a new one.
+ */
+function callerReference(runIdentity, paths) {
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(paths.join('\n')).digest('hex').slice(0, 16);
+    return `parlai-site-deploy-${runIdentity}-${digest}`;
+}
+const OWN_PATH = /^(?:[A-Za-z0-9\-._!$&'()+,;=:@/]|%[0-9A-F]{2})*\*?$/;
+/**
+ * The pending paths from the manifest that this deploy would have written itself: inside its prefix, not in
+ * a deployment nested under it, encoded as `encodeInvalidationPath` encodes (a wildcard only at the end),
+ * bounded. A bucket writer cannot make a deploy flush another prefix, or send a path CloudFront rejects.
+ */
+function ownPendingPaths(paths, prefix, otherRoots) {
+    const base = encodeInvalidationPath(prefix);
+    const others = otherRoots.map((root) => encodeInvalidationPath(prefix + root));
+    return paths
+        .filter((path) => path.length <= 4096 &&
+        path.startsWith(base) &&
+        OWN_PATH.test(path.slice(base.length)) &&
+        !path
+            .slice(1)
+            .split('/')
+            .some((segment) => segment === '..' || segment === '.') &&
+        !others.some((root) => path.startsWith(root)))
+        .slice(0, MAX_INVALIDATION_PATHS);
+}
+
+// EXTERNAL MODULE: ./node_modules/mime-types/index.js
+var mime_types = __nccwpck_require__(4096);
+;// CONCATENATED MODULE: ./src/pipeline/headers.ts
+
+/** Pages and other documents people navigate to: always revalidated, so a deploy shows at once. */
+const CACHE_REVALIDATE = 'public, max-age=0, must-revalidate';
+/** Fingerprinted assets never change under their name. */
+const CACHE_IMMUTABLE = 'public, max-age=31536000, immutable';
+/**
+ * Everything else (images, un-fingerprinted CSS/JS, downloads): one hour. CloudFront edges are invalidated
+ * on change by this action, so only a browser that fetched the old file in the last hour can show it.
+ */
+const CACHE_DEFAULT = 'public, max-age=3600';
+const FALLBACK_TYPE = 'application/octet-stream';
+/** Types mime-db lacks that static sites ship (ParlAI's website has .jsonl data files). */
+const EXTRA_TYPES = {
+    jsonl: 'application/jsonl',
+    ndjson: 'application/x-ndjson',
+};
+const NAVIGABLE_TYPES = new Set([
+    'text/html',
+    'application/xhtml+xml',
+    'application/xml',
+    'text/xml',
+    'application/rss+xml',
+    'application/atom+xml',
+    'application/feed+json',
+    'application/manifest+json',
+]);
+const TEXTUAL_APPLICATION_TYPES = new Set([
+    'application/javascript',
+    'application/json',
+    'application/jsonl',
+    'application/x-ndjson',
+    'application/xml',
+    'application/x-sh',
+]);
+/** `app.3f2a9c1b7d.js`, `main-9f86d081.css`, `chunk_1e4a7bc2.mjs`: 8+ hex digits as their own name segment. */
+const FINGERPRINT = /(?:^|[.\-_~])([0-9a-f]{8,}|[0-9A-F]{8,})(?=[.\-_~])/g;
+/**
+ * True when the file name carries a content hash. The hex run must mix digits and letters so that dates and
+ * build numbers (`report-20240131.pdf`) are not taken for hashes and made immutable by mistake; a hash that
+ * happens to be all digits only loses the long cache lifetime, which is the safe side.
+ */
+function isFingerprinted(relativePath) {
+    const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+    for (const [, hex = ''] of name.matchAll(FINGERPRINT)) {
+        if (/[0-9]/.test(hex) && /[a-f]/i.test(hex))
+            return true;
+    }
+    return false;
+}
+/** The media type without parameters, lower-cased. */
+function baseType(contentType) {
+    return (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
+}
+function isTextual(type) {
+    return (type.startsWith('text/') ||
+        type.endsWith('+xml') ||
+        type.endsWith('+json') ||
+        TEXTUAL_APPLICATION_TYPES.has(type) ||
+        mime_types.charset(type) === 'UTF-8');
+}
+function isNavigable(contentType) {
+    return NAVIGABLE_TYPES.has(baseType(contentType));
+}
+function isHtml(contentType) {
+    const type = baseType(contentType);
+    return type === 'text/html' || type === 'application/xhtml+xml';
+}
+// Sites have tens of thousands of files but a few dozen distinct headers: one string (and one headers
+// object) per distinct value keeps a large deploy's memory flat.
+const contentTypeByExtension = new Map();
+const sharedHeaders = new Map();
+/** Content-Type from the file name alone: textual types carry `; charset=utf-8`. */
+function defaultContentType(relativePath) {
+    const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+    const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+    let contentType = contentTypeByExtension.get(extension);
+    if (contentType === undefined) {
+        const type = mime_types.lookup(relativePath) || EXTRA_TYPES[extension] || FALLBACK_TYPE;
+        contentType = isTextual(type) ? `${type}; charset=utf-8` : type;
+        contentTypeByExtension.set(extension, contentType);
+    }
+    return contentType;
+}
+/** The labels of the built-in defaults, as the plan and the job summary name them. */
+const DEFAULT_RULES = {
+    page: 'default: HTML page',
+    document: 'default: XML or feed',
+    fingerprinted: 'default: fingerprinted asset',
+    other: 'default: other',
+};
+const PAGE = { label: DEFAULT_RULES.page, value: CACHE_REVALIDATE };
+const DOCUMENT = { label: DEFAULT_RULES.document, value: CACHE_REVALIDATE };
+const FINGERPRINTED = { label: DEFAULT_RULES.fingerprinted, value: CACHE_IMMUTABLE };
+const OTHER = { label: DEFAULT_RULES.other, value: CACHE_DEFAULT };
+function cacheDefault(relativePath, contentType) {
+    if (isNavigable(contentType))
+        return isHtml(contentType) ? PAGE : DOCUMENT;
+    if (isFingerprinted(relativePath))
+        return FINGERPRINTED;
+    return OTHER;
+}
+function defaultCacheControl(relativePath, contentType) {
+    return cacheDefault(relativePath, contentType).value;
+}
+// Labels of user rules, made once per rule (the rules live for the whole run).
+const ruleLabels = new WeakMap();
+function ruleLabel(input, rule) {
+    let label = ruleLabels.get(rule);
+    if (label === undefined) {
+        label = `${input} '${rule.pattern}'`;
+        ruleLabels.set(rule, label);
+    }
+    return label;
+}
+const sharedChoices = new Map();
+/**
+ * The headers a file gets — the user's rules first (first match wins), then the defaults above — and the rule
+ * that produced them. Called once per file (50,000 on a large site): no allocation for a pair already seen.
+ */
+function headerChoice(relativePath, rules) {
+    const typeRule = rules.contentType.length > 0 ? firstMatch(rules.contentType, relativePath) : undefined;
+    const contentType = typeRule?.value ?? defaultContentType(relativePath);
+    const cacheRule = rules.cacheControl.length > 0 ? firstMatch(rules.cacheControl, relativePath) : undefined;
+    let cacheControl;
+    let rule;
+    if (cacheRule) {
+        cacheControl = cacheRule.value;
+        rule = ruleLabel('cache-control', cacheRule);
+    }
+    else {
+        const fallback = cacheDefault(relativePath, contentType);
+        cacheControl = fallback.value;
+        rule = fallback.label;
+    }
+    if (typeRule)
+        rule = `${ruleLabel('content-type', typeRule)} + ${rule}`;
+    const key = `${rule}\n${contentType}\n${cacheControl}`;
+    let choice = sharedChoices.get(key);
+    if (!choice) {
+        const pair = `${contentType}\n${cacheControl}`;
+        let headers = sharedHeaders.get(pair);
+        if (!headers) {
+            headers = Object.freeze({ contentType, cacheControl });
+            sharedHeaders.set(pair, headers);
+        }
+        choice = Object.freeze({ headers, rule });
+        sharedChoices.set(key, choice);
+    }
+    return choice;
+}
+function firstMatch(rules, relativePath) {
+    return rules.find((rule) => rule.matches(relativePath));
+}
+/** The headers a file gets: the user's rules first (first match wins), then the defaults above. */
+function headersFor(relativePath, rules) {
+    return headerChoice(relativePath, rules).headers;
+}
+function sameHeaders(a, b) {
+    return a.contentType === b.contentType && a.cacheControl === b.cacheControl;
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/plan.ts
+
+
+
+/** S3's CopyObject limit; a larger object whose headers change is uploaded again instead. */
+const MAX_COPY_BYTES = 5 * 1024 ** 3;
+/**
+ * The manifest entry, when the listing confirms it: same ETag, same size, and not modified since the manifest
+ * recorded it. A LastModified that moved means someone rewrote the object (maybe only its headers); one that
+ * is missing, unparseable or later than now (a forged entry) confirms nothing.
+ */
+function confirmedEntry(manifest, relativePath, remote, now) {
+    const entry = manifest.entries.get(relativePath);
+    if (!entry || entry.etag !== remote.etag || entry.size !== remote.size)
+        return undefined;
+    const recorded = entry.lastModified === undefined ? NaN : Date.parse(entry.lastModified);
+    if (!(recorded <= now.getTime()))
+        return undefined;
+    if (!remote.lastModified || remote.lastModified.getTime() > recorded)
+        return undefined;
+    return entry;
+}
+/** An object the manifest recorded with this ETag whose LastModified moved since: touched out of band. */
+function touchedOutOfBand(manifest, relativePath, remote, now) {
+    const entry = manifest.entries.get(relativePath);
+    if (!entry || entry.etag !== remote.etag || entry.lastModified === undefined)
+        return false;
+    const recorded = Date.parse(entry.lastModified);
+    return recorded <= now.getTime() && !!remote.lastModified && remote.lastModified.getTime() > recorded;
+}
+/**
+ * Whether the store proves the object holds the file's bytes: its ETag is the file's MD5 (a single-part
+ * write) or the multipart ETag of this action's own part size — values S3 computes from the bytes — or a
+ * HEAD showed the store's SHA-256 of it to be the file's. Nothing else counts: the action never writes a
+ * small file in parts, so any other multipart ETag, and any manifest entry (which a bucket writer can forge),
+ * is proof of nothing.
+ */
+function sameContent(file, remote, observed) {
+    if (remote.size !== file.size)
+        return false;
+    if (remote.etag === file.md5)
+        return true;
+    if (file.multipartEtag !== undefined && remote.etag === file.multipartEtag)
+        return true;
+    return observed?.sameBytes === true;
+}
+/**
+ * Keys whose headers, or whose bytes, the listing cannot vouch for: they are read once with HEAD (the
+ * next manifest then knows them). Objects with other bytes are not read: they are uploaded.
+ */
+function keysToVerify(files, remote, manifest, prefix, now) {
+    const remoteByKey = new Map(remote.map((object) => [object.key, object]));
+    const verification = { headers: [], checksums: [] };
+    for (const file of files) {
+        const object = remoteByKey.get(file.key);
+        if (!object || object.size !== file.size)
+            continue;
+        const relativePath = file.key.slice(prefix.length);
+        if (sameContent(file, object)) {
+            if (!confirmedEntry(manifest, relativePath, object, now))
+                verification.headers.push(file.key);
+        }
+        else if (manifest.entries.get(relativePath)?.md5 === file.md5) {
+            verification.checksums.push(file.key);
+        }
+    }
+    return verification;
+}
+/**
+ * Assets a stale page may still ask for long after a deploy: fingerprinted names, or objects served as
+ * `immutable` — and only those a deploy of this action published (the manifest has them, with the ETag the
+ * listing shows, or kept them already). An object someone else put there is never kept for its name.
+ */
+function isLongCached(relativePath, remote, manifest) {
+    const entry = manifest.entries.get(relativePath);
+    const published = entry?.etag === remote.etag || manifest.retained.has(relativePath);
+    if (!published)
+        return false;
+    return isFingerprinted(relativePath) || (entry?.cacheControl.includes('immutable') ?? false);
+}
+/**
+ * Roots (relative to the prefix) of the deployments nested under this one, whose objects it never counts or
+ * deletes: a directory with its own manifest, and every directory of the preview space (`pr-*` + `/`: what
+ * the preview role may write, with or without a manifest — so no pull request can make the production deploy
+ * plan deletions of objects it put there).
+ */
+function otherDeploymentRoots(remote, prefix) {
+    const roots = new Set();
+    for (const { key } of remote) {
+        const relativePath = key.slice(prefix.length);
+        const preview = previewSpaceRoot(relativePath);
+        if (preview)
+            roots.add(preview);
+        else if (relativePath !== MANIFEST_NAME && isDeploymentManifest(relativePath)) {
+            roots.add(relativePath.slice(0, -MANIFEST_NAME.length));
+        }
+    }
+    return [...roots].sort();
+}
+/** The diff of what is built against what is in the bucket. Pure: it reads and writes nothing. */
+function planDeploy(input) {
+    const { prefix, manifest, now } = input;
+    const remoteByKey = new Map(input.remote.map((object) => [object.key, object]));
+    const plan = {
+        uploads: [],
+        headerUpdates: [],
+        deletes: [],
+        retained: [],
+        unchanged: [],
+        unchangedEntries: new Map(),
+        excludedRemote: 0,
+        otherDeployments: otherDeploymentRoots(input.remote, prefix),
+        remoteKeys: input.remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
+    };
+    for (const file of input.files) {
+        const relativePath = file.key.slice(prefix.length);
+        const object = remoteByKey.get(file.key);
+        if (!object) {
+            plan.uploads.push({ file, reason: 'new' });
+            continue;
+        }
+        const entry = confirmedEntry(manifest, relativePath, object, now);
+        const observed = input.observed.get(file.key);
+        const repair = touchedOutOfBand(manifest, relativePath, object, now) || undefined;
+        const headers = entry ?? observed?.headers;
+        if (!sameContent(file, object, observed)) {
+            plan.uploads.push({ file, reason: 'changed', repair });
+        }
+        else if (!headers || !sameHeaders(headers, file.headers)) {
+            const previous = headers ? { contentType: headers.contentType, cacheControl: headers.cacheControl } : undefined;
+            if (file.size > MAX_COPY_BYTES)
+                plan.uploads.push({ file, reason: 'changed', previous, repair });
+            else
+                plan.headerUpdates.push({ file, reason: 'headers', previous, repair });
+        }
+        else {
+            plan.unchanged.push(file);
+            const versionId = entry ? entry.versionId : observed?.versionId;
+            plan.unchangedEntries.set(relativePath, {
+                md5: file.md5,
+                etag: object.etag,
+                size: file.size,
+                contentType: file.headers.contentType,
+                cacheControl: file.headers.cacheControl,
+                // A confirmed entry keeps its date (no manifest write for a redeploy that changes nothing); one
+                // verified with HEAD records the listing's, which later listings are compared with.
+                lastModified: entry ? entry.lastModified : object.lastModified?.toISOString(),
+                ...(versionId !== undefined ? { versionId } : {}),
+            });
+        }
+    }
+    const deletions = planDeletions(input, new Set(input.files.map((file) => file.key)), plan.otherDeployments);
+    return { ...plan, ...deletions };
+}
+/**
+ * What to delete of the listing (and what to keep for the grace period): every key under the prefix that is
+ * not in `keep`, except manifests, other deployments, what `exclude` matches, and — for their grace period —
+ * long-cached assets a deploy published.
+ */
+function planDeletions(input, keep, otherDeployments) {
+    const { prefix, manifest, now } = input;
+    const result = {
+        deletes: [],
+        retained: [],
+        excludedRemote: 0,
+    };
+    for (const object of input.remote) {
+        const { key } = object;
+        if (!key.startsWith(prefix) || keep.has(key))
+            continue;
+        const relativePath = key.slice(prefix.length);
+        if (isManifestPath(relativePath))
+            continue;
+        if (otherDeployments.some((root) => relativePath.startsWith(root)))
+            continue;
+        if (input.exclude(relativePath)) {
+            result.excludedRemote += 1;
+            continue;
+        }
+        if (!input.deleteRemoved)
+            continue;
+        if (input.gracePeriodMs > 0 && isLongCached(relativePath, object, manifest)) {
+            // A date in the future (a forged manifest) would keep the object forever: none is later than now.
+            const recorded = manifest.retained.get(relativePath) ?? now;
+            const since = recorded > now ? now : recorded;
+            const until = new Date(since.getTime() + input.gracePeriodMs);
+            if (now < until) {
+                result.retained.push({ key, since, until });
+                continue;
+            }
+        }
+        result.deletes.push(key);
+    }
+    result.deletes.sort();
+    return result;
+}
+/** Writes in the order they must go live: every asset before any page, so no page links what is missing. */
+function orderWrites(plan) {
+    const writes = [...plan.uploads, ...plan.headerUpdates];
+    return {
+        assets: writes.filter((write) => !isHtml(write.file.headers.contentType)),
+        pages: writes.filter((write) => isHtml(write.file.headers.contentType)),
+    };
+}
+/** The plan's changes, each once: what is written or deleted, with the headers it gets. */
+function planChanges(plan) {
+    const writes = [...plan.uploads, ...plan.headerUpdates].map((write) => ({
+        key: write.file.key,
+        kind: write.reason,
+        headers: write.file.headers,
+        rule: write.file.rule,
+        previous: write.previous,
+        repair: write.repair,
+        bytes: write.reason === 'headers' || write.sourceVersion ? 0 : write.file.size,
+    }));
+    return [...writes, ...plan.deletes.map((key) => ({ key, kind: 'deleted', bytes: 0 }))];
+}
+/** Removing a whole deployment: every object under the prefix, its manifest included, is deleted. */
+function planRemoval(remote, prefix) {
+    return {
+        uploads: [],
+        headerUpdates: [],
+        deletes: remote.map((object) => object.key).sort(),
+        retained: [],
+        unchanged: [],
+        unchangedEntries: new Map(),
+        excludedRemote: 0,
+        otherDeployments: [],
+        remoteKeys: remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/pipeline/upload.ts
 
 
 
 
-const sentBytes = (write) => (write.reason === 'headers' ? 0 : write.file.size);
+const sentBytes = (write) => write.reason === 'headers' || write.sourceVersion ? 0 : write.file.size;
 /**
  * Writes the plan's uploads and header updates: every asset first, then the pages (only if all assets
  * made it). Failures are collected, not thrown, so the caller can report each one and skip deletes.
@@ -87193,7 +87262,11 @@ async function uploadAll(store, plan, options) {
             return;
         }
         try {
-            const written = write.reason === 'headers' ? await store.copyWithHeaders(write.file) : await store.putFile(write.file);
+            const written = write.sourceVersion
+                ? await store.copyVersion(write.file.key, write.sourceVersion, write.file.headers)
+                : write.reason === 'headers'
+                    ? await store.copyWithHeaders(write.file)
+                    : await store.putFile(write.file);
             result.written.push({ write, written });
             result.bytesUploaded += sentBytes(write);
             options.onWritten?.(write);
@@ -87222,6 +87295,501 @@ async function uploadAll(store, plan, options) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/steps.ts
+
+
+
+// The steps every mode is made of, each returning what it did: write → (publish or abandon: release.ts) →
+// delete → invalidate. deploy.ts, rollback.ts and the preview removal are lists of these calls.
+/** Step: write the plan's objects, assets before pages, until done or told to stop. */
+async function writeObjects(ports, context, plan, stopReason) {
+    const writtenAt = new Map();
+    const uploaded = await uploadAll(ports.store, plan, {
+        concurrency: context.inputs.concurrency,
+        log: ports.log.info,
+        onWritten: (write) => writtenAt.set(write.file.key, ports.now()),
+        stopBefore: stopReason,
+    });
+    const stopped = stopReason();
+    const failures = [
+        ...uploaded.failed.map(({ write, message }) => ({ key: write.file.key, message })),
+        ...uploaded.notAttempted.map(({ file }) => ({
+            key: file.key,
+            message: stopped ? `not written: ${stopped}` : 'not written: pages wait until every asset is uploaded',
+        })),
+    ];
+    return { ...uploaded, writtenAt, failures };
+}
+/** The changes a set of written objects made, as planned. */
+function changesWritten(planned, written) {
+    const byKey = new Map(planned.map((change) => [change.key, change]));
+    return written.map(({ write }) => byKey.get(write.file.key));
+}
+/** Step: delete the stale keys (only after the manifest that no longer lists them is published). */
+async function deleteStale(store, keys) {
+    if (keys.length === 0)
+        return { deleted: [], failures: [] };
+    try {
+        const refused = await store.deleteKeys([...keys]);
+        const refusedKeys = new Set(refused.map((item) => item.key));
+        const deleted = keys
+            .filter((key) => !refusedKeys.has(key))
+            .map((key) => ({ key, kind: 'deleted', bytes: 0 }));
+        const failure = refused.length > 0
+            ? `${refused.length} delete(s) failed; the manifest is published, so a re-run deletes them.`
+            : undefined;
+        return { deleted, failures: refused, failure };
+    }
+    catch (error) {
+        return { deleted: [], failures: [], failure: errorMessage(error) };
+    }
+}
+/** The paths that refresh these overwritten or deleted keys, with those earlier runs left pending. */
+function invalidationFor(context, plan, keys, pending) {
+    const prefix = context.inputs.prefix;
+    const own = invalidationPaths({ changed: [...keys], remoteKeys: plan.remoteKeys, prefix });
+    if (pending.length === 0)
+        return own;
+    const paths = [...new Set([...own.paths, ...pending])].sort();
+    const wildcards = paths.filter((path) => path.endsWith('*')).length;
+    if (paths.length > MAX_INVALIDATION_PATHS || wildcards > MAX_WILDCARD_PATHS) {
+        const everything = `${encodeInvalidationPath(prefix)}*`;
+        return {
+            paths: [everything],
+            fallback: `${paths.length} paths (with those pending from earlier deploys) are more than one invalidation may hold: invalidating ${everything} instead`,
+        };
+    }
+    return { paths, fallback: own.fallback };
+}
+/** Keys whose cached copies a set of changes makes stale: everything but brand-new keys. */
+function staleKeys(changes) {
+    return changes.filter((change) => change.kind !== 'new').map((change) => change.key);
+}
+const THROTTLED = 'TooManyInvalidationsInProgress';
+/**
+ * Step: one invalidation of the given paths. CloudFront's TooManyInvalidationsInProgress is waited out with
+ * backoff for a bounded time; any other failure is reported, not thrown (the paths stay pending).
+ */
+async function invalidate(ports, context, plan, carried) {
+    const { cdn, log } = ports;
+    const { inputs } = context;
+    if (!cdn || !plan)
+        return { outcome: { paths: [] }, status: 'none', failures: [] };
+    if (plan.paths.length === 0) {
+        const note = 'Nothing cached was overwritten or deleted: no invalidation needed.';
+        return { outcome: { paths: [], note }, status: 'none', failures: [] };
+    }
+    const carriedNote = carried > 0 ? `${carried} path(s) left pending by an earlier deploy are sent with this one.` : undefined;
+    const note = [plan.fallback, carriedNote].filter(Boolean).join(' ') || undefined;
+    if (plan.fallback)
+        log.notice(plan.fallback);
+    if (carriedNote)
+        log.info(carriedNote);
+    const outcome = { paths: plan.paths, note };
+    const reference = callerReference(context.runIdentity, plan.paths);
+    const deadline = ports.now().getTime() + (ports.invalidationRetryMs ?? 120_000);
+    for (let attempt = 0;; attempt += 1) {
+        try {
+            const id = await cdn.invalidate(plan.paths, reference);
+            if (id === undefined)
+                return { outcome, status: 'sent', failures: [] };
+            log.info(`CloudFront invalidation ${id}: ${plan.paths.length} path(s).`);
+            if (!inputs.waitForInvalidation)
+                return { outcome: { ...outcome, id }, status: 'sent', failures: [] };
+            await cdn.waitFor(id);
+            const completed = [note, 'Completed.'].filter(Boolean).join(' ');
+            return { outcome: { ...outcome, id, note: completed }, status: 'sent', failures: [] };
+        }
+        catch (error) {
+            const delay = Math.min(60_000, 5_000 * 2 ** attempt);
+            if (error.code === THROTTLED && ports.now().getTime() + delay <= deadline) {
+                log.info(`CloudFront has too many invalidations in progress; trying again in ${delay / 1000} s.`);
+                await (ports.sleep ?? defaultSleep)(delay);
+                continue;
+            }
+            const failure = { key: `CloudFront ${inputs.distributionId ?? ''}`.trim(), message: errorMessage(error) };
+            return { outcome, status: 'failed', failures: [failure] };
+        }
+    }
+}
+function defaultSleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/apply.ts
+
+
+
+
+
+
+function entryFor(write, written, writtenAt) {
+    const { file } = write;
+    return {
+        md5: file.md5,
+        etag: written.etag,
+        ...(written.versionId !== undefined ? { versionId: written.versionId } : {}),
+        size: file.size,
+        contentType: file.headers.contentType,
+        cacheControl: file.headers.cacheControl,
+        // Not the store's LastModified (a PUT does not return it) but no earlier: the next listing's value is
+        // recorded from then on, and only a later change (out of band) moves past it.
+        lastModified: writtenAt.toISOString(),
+    };
+}
+async function applyRelease(context, ports, input) {
+    const { plan, planned, release, manifest } = input;
+    const prefix = context.inputs.prefix;
+    const pending = manifest.pendingInvalidation;
+    const cdnPlan = (keys) => (ports.cdn ? invalidationFor(context, plan, keys, pending) : undefined);
+    const recorded = (result, changes) => planned.length > 0
+        ? withRun(manifest.history, { ...input.run, result, counts: countChanges(changes, plan.unchanged.length) })
+        : manifest.history;
+    if (planned.length > 0) {
+        await ports.beforeWrite?.();
+        await release.claim(manifest, planDigest(planned));
+    }
+    const writes = await writeObjects(ports, context, plan, () => release.stopReason());
+    const written = changesWritten(planned, writes.written);
+    const withWritten = (base) => {
+        const next = new Map(base);
+        for (const { write, written: answer } of writes.written) {
+            next.set(write.file.relativePath, entryFor(write, answer, writes.writtenAt.get(write.file.key) ?? ports.now()));
+        }
+        return next;
+    };
+    const done = { bytesUploaded: writes.bytesUploaded, pendingInvalidation: 0 };
+    if (writes.failures.length > 0) {
+        const stopped = release.stopReason();
+        const failure = stopped
+            ? `Stopped: ${stopped}. ${writes.written.length} object(s) were written before; nothing was deleted, the deploy manifest records only what was written, and the claim on the prefix was let go where it still held. Re-run the deploy: it converges.`
+            : `${writes.failed.length} write(s) failed: nothing was deleted and the deploy manifest records only what was written. Re-run the deploy: it converges.`;
+        const history = recorded('failed', written);
+        await release.abandon({
+            ...manifest,
+            entries: withWritten(new Map([...manifest.entries, ...plan.unchangedEntries])),
+            pendingInvalidation: cdnPlan(staleKeys(written))?.paths ?? pending,
+            history,
+        });
+        const invalidated = await invalidate(ports, context, cdnPlan(staleKeys(written)), pending.length);
+        const failures = [...writes.failures, ...invalidated.failures];
+        return { ...done, applied: written, failures, invalidation: invalidated.outcome, failure, history };
+    }
+    const next = {
+        entries: withWritten(plan.unchangedEntries),
+        retained: new Map(plan.retained.map(({ key, since }) => [key.slice(prefix.length), since])),
+        pendingInvalidation: cdnPlan(staleKeys(planned))?.paths ?? pending,
+        history: recorded('deployed', planned),
+    };
+    const publishes = planned.length > 0 || manifest.claim !== undefined || !sameManifest(next, manifest);
+    if (publishes) {
+        try {
+            await release.publish(next);
+        }
+        catch (error) {
+            const invalidated = await invalidate(ports, context, cdnPlan(staleKeys(written)), pending.length);
+            return {
+                ...done,
+                applied: written,
+                failures: invalidated.failures,
+                invalidation: invalidated.outcome,
+                failure: errorMessage(error),
+                history: manifest.history,
+            };
+        }
+    }
+    // The history names the manifest version holding this run's entries (the next read fills it in otherwise).
+    if (publishes && planned.length > 0 && release.versionId)
+        next.history[0] = { ...next.history[0], manifestVersion: release.versionId };
+    // Deletes only once the new manifest is published.
+    const deletion = await deleteStale(ports.store, plan.deletes);
+    const applied = [...written, ...deletion.deleted];
+    const sent = cdnPlan(staleKeys(planned));
+    const invalidated = await invalidate(ports, context, sent, pending.length);
+    const failures = [...deletion.failures, ...invalidated.failures];
+    let failure = deletion.failure;
+    let pendingInvalidation = 0;
+    const recordedManifest = publishes ? next : manifest;
+    if (invalidated.status === 'failed') {
+        pendingInvalidation = sent?.paths.length ?? 0;
+        failure ??= `The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends. The ${pendingInvalidation} path(s) are recorded in the deploy manifest, and the next deploy sends them.`;
+    }
+    else if (invalidated.status === 'sent' && recordedManifest.pendingInvalidation.length > 0) {
+        await release.recordInvalidated(recordedManifest);
+    }
+    return {
+        ...done,
+        applied,
+        failures,
+        invalidation: invalidated.outcome,
+        pendingInvalidation,
+        failure,
+        history: recordedManifest.history,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/plan-text.ts
+
+// The plan as lines of text, printed before any write: per change its key (and, for a header-only change,
+// old → new, and the rule behind the new ones), then, per rule, the headers the files it covers get.
+const LISTED_PER_KIND = 500;
+const KIND_COUNT = {
+    new: 'new',
+    changed: 'changed',
+    headers: 'header updates',
+    deleted: 'deleted',
+};
+/** `Content-Type a → b; Cache-Control c → d`, naming only what differs. */
+function headerDifference(previous, next) {
+    if (!previous)
+        return `Content-Type ${next.contentType}; Cache-Control ${next.cacheControl} (previous not known)`;
+    const parts = [];
+    if (previous.contentType !== next.contentType) {
+        parts.push(`Content-Type ${previous.contentType || '(none)'} → ${next.contentType}`);
+    }
+    if (previous.cacheControl !== next.cacheControl) {
+        parts.push(`Cache-Control ${previous.cacheControl || '(none)'} → ${next.cacheControl}`);
+    }
+    return parts.join('; ');
+}
+/** Shown for a change whose rule was not recorded. */
+const UNKNOWN_RULE = 'rule not recorded';
+/**
+ * Written objects grouped by the rule that gave them their headers (and, within a rule, by the headers: one
+ * default covers several content types). The rule with the most files first; within it, the largest group.
+ */
+function headerGroups(changes) {
+    const groups = new Map();
+    const perRule = new Map();
+    for (const change of changes) {
+        if (!change.headers)
+            continue;
+        const rule = change.rule ?? UNKNOWN_RULE;
+        const id = `${rule}\n${change.headers.contentType}\n${change.headers.cacheControl}`;
+        let group = groups.get(id);
+        if (!group)
+            groups.set(id, (group = { rule, headers: change.headers, count: 0, examples: [] }));
+        group.count += 1;
+        perRule.set(rule, (perRule.get(rule) ?? 0) + 1);
+        if (group.examples.length < 3)
+            group.examples.push(change.key);
+    }
+    return [...groups.values()].sort((a, b) => perRule.get(b.rule) - perRule.get(a.rule) ||
+        (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
+        b.count - a.count);
+}
+/** `rule     default: HTML page — 5 file(s) get Content-Type: … · Cache-Control: … (a.html, b.html, …)` */
+function headerGroupLine(group) {
+    const more = group.count > group.examples.length ? ', …' : '';
+    return `rule     ${group.rule} — ${group.count} file(s) get Content-Type: ${group.headers.contentType} · Cache-Control: ${group.headers.cacheControl} (${group.examples.join(', ')}${more})`;
+}
+/** The plan as a title and lines; `changes` are the plan's, when the caller has them already. */
+function planLines(plan, limits, changes = planChanges(plan)) {
+    const byKind = (kind) => changes.filter((change) => change.kind === kind);
+    const kinds = ['new', 'changed', 'headers', 'deleted'];
+    const counts = kinds.map((kind) => `${byKind(kind).length} ${KIND_COUNT[kind]}`).join(', ');
+    const title = `Plan: ${counts}, ${plan.unchanged.length} unchanged (${limits})`;
+    const lines = [];
+    for (const kind of kinds) {
+        const listed = byKind(kind);
+        for (const change of listed.slice(0, LISTED_PER_KIND)) {
+            const rule = change.rule ? ` (${change.rule})` : '';
+            const detail = kind === 'headers' ? `: ${headerDifference(change.previous, change.headers)}${rule}` : '';
+            lines.push(`${kind.padEnd(8)} ${change.key}${detail}`);
+        }
+        if (listed.length > LISTED_PER_KIND)
+            lines.push(`${kind.padEnd(8)} … and ${listed.length - LISTED_PER_KIND} more`);
+    }
+    for (const group of headerGroups(changes))
+        lines.push(headerGroupLine(group));
+    if (plan.otherDeployments.length > 0) {
+        lines.push(`kept     other deployments under: ${plan.otherDeployments.join(', ')}`);
+    }
+    if (plan.excludedRemote > 0)
+        lines.push(`kept     ${plan.excludedRemote} remote objects matched by 'exclude'`);
+    for (const { key, until } of plan.retained.slice(0, LISTED_PER_KIND)) {
+        lines.push(`kept     ${key} (gone from the build; deleted after ${until.toISOString()}, 'asset-grace-period')`);
+    }
+    return { title, lines };
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/rollback.ts
+
+
+
+
+
+
+
+
+
+
+// Rollback: the prefix restored to exactly an earlier deploy, with no build and no bytes from the runner —
+//   read the history → the deploy's manifest version → its object versions still there? → plan → applyRelease
+// (claim, server-side copies of the recorded versions with their headers, publish, delete, invalidate).
+// Refused before any write when the bucket is not versioned, the id is unknown, or a needed version is gone.
+const MISSING_SHOWN = 20;
+async function rollBack(context, ports) {
+    const { inputs } = context;
+    const target = targetOf(inputs.bucket, inputs.prefix);
+    if (!context.credentials) {
+        if (context.withoutSecrets) {
+            return { result: 'skipped', reason: `No AWS credentials: ${context.withoutSecrets}. Nothing was rolled back.` };
+        }
+        throw new Refusal('No AWS credentials found: a rollback needs the deploy role (see the README, "Undo a deploy").');
+    }
+    const release = newRelease(context, ports);
+    const [remote, stored] = await Promise.all([ports.store.list(inputs.prefix), release.fetch()]);
+    if (!stored)
+        throw new Refusal(`Input 'rollback-to': ${target} has no deploy manifest, so no deploy of it is recorded.`, 'rollback-to');
+    if (!stored.versionId) {
+        throw new Refusal(`${target} is in a bucket without versioning: the objects of earlier deploys were overwritten, so nothing can be restored. Turn versioning on (the Terraform module does); deploys from then on can be rolled back.`);
+    }
+    const manifest = release.read(stored, remote);
+    const chosen = resolveRollbackTarget(manifest, inputs.rollbackTo, target);
+    const restored = await recordedEntries(ports, release, chosen, remote.length, target);
+    const plan = planRollback(context, { restored, remote, current: manifest, chosen, now: ports.now() });
+    await checkVersionsExist(ports, plan, { chosen, target, prefix: inputs.prefix, concurrency: inputs.concurrency });
+    const planned = planChanges(plan);
+    const { title, lines } = planLines(plan, `rolling back to ${chosen.id}; deletes allowed: ${inputs.maxDeletes}`, planned);
+    ports.log.group(title, lines);
+    const run = { plan, planned, history: manifest.history, restores: chosen.id };
+    if (plan.deletes.length > inputs.maxDeletes) {
+        const refusal = new Refusal(`Rolling back to ${chosen.id} deletes ${plan.deletes.length} objects, more than 'max-deletes' (${inputs.maxDeletes}); nothing was written. Raise 'max-deletes' for this run if that is intended.`, 'max-deletes');
+        return { ...run, result: 'refused', reason: refusal.message, input: refusal.input };
+    }
+    const deployId = planned.length > 0 ? newDeployId(ports.now(), context.target.ref, manifest.history) : undefined;
+    try {
+        const applied = await applyRelease(context, ports, {
+            plan,
+            planned,
+            release,
+            manifest,
+            run: {
+                id: deployId ?? '',
+                kind: 'rollback',
+                at: ports.now(),
+                commit: chosen.commit,
+                run: context.run,
+                restored: chosen.id,
+            },
+        });
+        return { ...run, ...applied, reason: applied.failure, deployId, conditionalWrites: release.conditionalWrites };
+    }
+    catch (error) {
+        const result = isRefusal(error) ? 'refused' : 'failed';
+        return { ...run, result, reason: errorMessage(error), conditionalWrites: release.conditionalWrites };
+    }
+    finally {
+        await release.close();
+    }
+}
+/** The entries the chosen deploy published, read from the manifest version that holds them. */
+async function recordedEntries(ports, release, chosen, listed, target) {
+    const gone = `the deploy manifest version that records deploy ${untrusted(chosen.id)} of ${target}`;
+    if (!chosen.manifestVersion) {
+        throw new Refusal(`Input 'rollback-to': ${gone} is not known (was the bucket versioned then?): it cannot be restored.`, 'rollback-to');
+    }
+    const old = await ports.store.get(release.key, { versionId: chosen.manifestVersion });
+    if (!old || old.tooLarge) {
+        throw new Refusal(`Input 'rollback-to': ${gone} is gone — expired by the bucket's noncurrent-version lifecycle rule (the rollback window)? It cannot be restored; deploy that commit again instead.`, 'rollback-to');
+    }
+    let entries;
+    try {
+        entries = decodeManifest(old.body, { unzipped: unzippedLimit(listed + 100_000) }).entries;
+    }
+    catch (error) {
+        throw new Refusal(`Input 'rollback-to': ${gone} is unreadable (${errorMessage(error)}): it cannot be restored.`, 'rollback-to');
+    }
+    const unversioned = [...entries].filter(([, entry]) => !entry.versionId).map(([path]) => path);
+    if (unversioned.length > 0) {
+        throw new Refusal(`Input 'rollback-to': deploy ${untrusted(chosen.id)} recorded no version for ${unversioned.length} object(s) (${unversioned.slice(0, 5).map(untrusted).join(', ')}…): the bucket was not versioned when it ran, so it cannot be restored exactly.`, 'rollback-to');
+    }
+    return entries;
+}
+/** A recorded object as the plan's writes carry it: no local file, the version to copy from. */
+function recordedFile(prefix, relativePath, entry, rule) {
+    return {
+        relativePath,
+        absolutePath: '',
+        key: prefix + relativePath,
+        md5: entry.md5,
+        size: entry.size,
+        headers: { contentType: entry.contentType, cacheControl: entry.cacheControl },
+        rule,
+    };
+}
+/**
+ * Pure: what restoring `restored` over the listing takes. An object is left alone when the listing shows the
+ * recorded ETag and size and the current manifest vouches for the same headers; every other recorded one is
+ * copied from its recorded version; what the deploy did not have is deleted (the grace period applies).
+ */
+function planRollback(context, given) {
+    const { restored, remote, current, chosen, now } = given;
+    const { inputs } = context;
+    const prefix = inputs.prefix;
+    const rule = `rollback to ${chosen.id}`;
+    const byKey = new Map(remote.map((object) => [object.key, object]));
+    const otherDeployments = otherDeploymentRoots(remote, prefix);
+    const plan = {
+        uploads: [],
+        headerUpdates: [],
+        deletes: [],
+        retained: [],
+        unchanged: [],
+        unchangedEntries: new Map(),
+        excludedRemote: 0,
+        otherDeployments,
+        remoteKeys: remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
+    };
+    for (const [relativePath, entry] of [...restored].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const file = recordedFile(prefix, relativePath, entry, rule);
+        const object = byKey.get(file.key);
+        const known = current.entries.get(relativePath);
+        const sameBytes = object !== undefined && object.etag === entry.etag && object.size === entry.size;
+        const vouched = known !== undefined && known.etag === object?.etag && sameHeaders(known, file.headers);
+        if (sameBytes && vouched) {
+            plan.unchanged.push(file);
+            plan.unchangedEntries.set(relativePath, { ...known, versionId: known.versionId ?? entry.versionId });
+            continue;
+        }
+        const write = {
+            file,
+            reason: object ? (sameBytes ? 'headers' : 'changed') : 'new',
+            sourceVersion: entry.versionId,
+        };
+        if (known && !sameHeaders(known, file.headers))
+            write.previous = { contentType: known.contentType, cacheControl: known.cacheControl };
+        (write.reason === 'headers' ? plan.headerUpdates : plan.uploads).push(write);
+    }
+    const keep = new Set([...restored.keys()].map((path) => prefix + path));
+    const deletions = planDeletions({
+        prefix,
+        remote,
+        manifest: current,
+        exclude: inputs.exclude,
+        deleteRemoved: true,
+        gracePeriodMs: inputs.assetGracePeriodMs,
+        now,
+    }, keep, otherDeployments);
+    return { ...plan, ...deletions };
+}
+/** Every version the plan copies from must still exist (a lifecycle rule may have expired it): say which not. */
+async function checkVersionsExist(ports, plan, { chosen, target, prefix, concurrency, }) {
+    const copies = [...plan.uploads, ...plan.headerUpdates];
+    const missing = [];
+    await pMap(copies, async (write) => {
+        const found = await ports.store.head(write.file.key, { versionId: write.sourceVersion });
+        if (!found)
+            missing.push(write.file.key.slice(prefix.length));
+    }, { concurrency });
+    if (missing.length === 0)
+        return;
+    missing.sort();
+    const shown = missing.slice(0, MISSING_SHOWN).map(untrusted).join(', ');
+    throw new Refusal(`Input 'rollback-to': ${missing.length} object version(s) deploy ${untrusted(chosen.id)} of ${target} had are gone — expired by the bucket's noncurrent-version lifecycle rule (the rollback window)? — so it cannot be restored exactly: ${shown}${missing.length > MISSING_SHOWN ? ', …' : ''}. Nothing was written; deploy that commit again instead.`, 'rollback-to');
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/deploy.ts
 
 
@@ -87238,58 +87806,128 @@ async function uploadAll(store, plan, options) {
 
 
 
+
+
 const NO_CREDENTIALS = 'No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.';
-function targetOf(bucket, prefix) {
-    return `s3://${bucket}/${prefix}`;
-}
 /** Runs the whole pipeline. Never throws: every way a run can end is an Outcome. */
 async function deploy(context, ports) {
     const started = ports.now().getTime();
-    const draft = { bytesUploaded: 0, failures: [], invalidation: { paths: [] } };
+    const { inputs, target } = context;
+    const mode = target.cleanup ? removePreview : inputs.rollbackTo ? rollBack : deploySite;
+    let run;
     try {
-        if (context.target.cleanup)
-            await removePreview(context, ports, draft);
-        else
-            await deploySite(context, ports, draft);
+        run = await mode(context, ports);
     }
     catch (error) {
-        draft.result = isRefusal(error) ? 'refused' : 'failed';
-        draft.reason = errorMessage(error);
-        draft.input = error.input;
+        run = { result: isRefusal(error) ? 'refused' : 'failed', reason: errorMessage(error), input: inputInError(error) };
     }
-    return finish(context, draft, ports.now().getTime() - started);
-}
-function finish(context, draft, durationMs) {
-    const { inputs } = context;
-    const plan = draft.plan;
-    const changes = draft.applied ?? draft.planned ?? [];
-    const wrote = (draft.applied?.length ?? 0) > 0;
-    const kept = {
-        excluded: plan?.excludedRemote ?? 0,
-        otherDeployments: (plan?.otherDeployments ?? []).map((root) => inputs.prefix + root),
-        retained: plan?.retained.length ?? 0,
-    };
-    const result = draft.result ?? (draft.failures.length > 0 ? 'failed' : wrote ? 'deployed' : 'unchanged');
-    return finalOutcome({
-        result,
-        action: context.target.cleanup ? 'remove' : 'deploy',
+    const where = {
+        action: target.cleanup ? 'remove' : inputs.rollbackTo ? 'rollback' : 'deploy',
         dryRun: inputs.dryRun,
         target: targetOf(inputs.bucket, inputs.prefix),
         prefix: inputs.prefix,
         url: context.url,
-        reason: draft.reason,
-        input: draft.input,
-        planned: plan !== undefined,
-        changes: [...changes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
-        counts: countChanges(changes, plan?.unchanged.length ?? 0),
-        bytesUploaded: draft.applied ? draft.bytesUploaded : changes.reduce((sum, change) => sum + change.bytes, 0),
-        failures: draft.failures,
-        kept,
-        invalidation: draft.invalidation,
-        pendingInvalidation: draft.pendingInvalidation ?? 0,
-        conditionalWrites: draft.conditionalWrites,
-        durationMs,
+    };
+    return outcomeOf(where, run, ports.now().getTime() - started);
+}
+function inputInError(error) {
+    return error.input;
+}
+/** A refusal after the plan was made: the outcome still shows the plan. */
+function refusedWith(run, error) {
+    return { ...run, result: 'refused', reason: error.message, input: error.input };
+}
+/** Deploy a build: the default mode. */
+async function deploySite(context, ports) {
+    const { inputs } = context;
+    await build(context, ports);
+    await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
+    await confineSourceDir(inputs.sourceDir, inputs.sourceDirInput, inputs.sourceBounds);
+    if (!context.credentials && !context.withoutSecrets)
+        throw new Refusal(NO_CREDENTIALS);
+    const scanning = scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix });
+    if (!context.credentials)
+        return skipped(context, ports.log, (await scanning).length);
+    // Hashing the build overlaps with listing the bucket and reading the manifest.
+    const release = newRelease(context, ports);
+    const [localFiles, remote, stored] = await Promise.all([scanning, ports.store.list(inputs.prefix), release.fetch()]);
+    const manifest = release.read(stored, remote);
+    manifest.pendingInvalidation = ownPendingPaths(manifest.pendingInvalidation, inputs.prefix, otherDeploymentRoots(remote, inputs.prefix));
+    const files = siteFiles(context, localFiles);
+    warnAboutPreviewSpace(files, inputs.prefix, ports.log);
+    const verify = keysToVerify(files, remote, manifest, inputs.prefix, ports.now());
+    const observed = await observe(ports, files, verify, inputs.concurrency);
+    const plan = planDeploy({
+        prefix: inputs.prefix,
+        files,
+        remote,
+        manifest,
+        observed,
+        exclude: inputs.exclude,
+        deleteRemoved: inputs.deleteRemoved,
+        gracePeriodMs: inputs.assetGracePeriodMs,
+        now: ports.now(),
     });
+    const planned = planChanges(plan);
+    const { title, lines } = planLines(plan, `deletes allowed: ${inputs.maxDeletes}`, planned);
+    ports.log.group(title, lines);
+    const run = { plan, planned, history: manifest.history };
+    if (plan.deletes.length > inputs.maxDeletes)
+        return refusedWith(run, tooManyDeletes(plan, inputs.maxDeletes));
+    const deployId = planned.length > 0 ? newDeployId(ports.now(), context.target.ref, manifest.history) : undefined;
+    try {
+        const applied = await applyRelease(context, ports, {
+            plan,
+            planned,
+            release,
+            manifest,
+            run: { id: deployId ?? '', kind: 'deploy', at: ports.now(), commit: context.target.ref, run: context.run },
+        });
+        return { ...run, ...applied, reason: applied.failure, deployId, conditionalWrites: release.conditionalWrites };
+    }
+    catch (error) {
+        // The claim was refused (another run got there first; an unprotected store with require-conditional-writes).
+        const stopped = isRefusal(error)
+            ? refusedWith(run, error)
+            : { ...run, result: 'failed', reason: errorMessage(error) };
+        return { ...stopped, conditionalWrites: release.conditionalWrites };
+    }
+    finally {
+        await release.close();
+    }
+}
+/**
+ * Removes a whole deployment (a closed pull request's preview): every object under the prefix, the manifest
+ * included, past `max-deletes` — for this prefix only, never the bucket root.
+ */
+async function removePreview(context, ports) {
+    const { inputs } = context;
+    const number = context.target.pullRequest?.number ?? 0;
+    if (!isPreviewPrefix(inputs.prefix, number)) {
+        const where = inputs.prefix === '' ? 'the bucket root' : `'${inputs.prefix}'`;
+        throw new Refusal(`Refusing to remove ${where}: only a pull request's own preview prefix (pr-${number}/, under 'prefix' when set) is removed when it closes.`, 'prefix');
+    }
+    if (!context.credentials) {
+        if (!context.withoutSecrets)
+            throw new Refusal(NO_CREDENTIALS);
+        return { result: 'skipped', reason: `No AWS credentials: ${context.withoutSecrets}. The preview was not removed.` };
+    }
+    const plan = planRemoval(await ports.store.list(inputs.prefix), inputs.prefix);
+    ports.log.info(`Removing the deployment at ${targetOf(inputs.bucket, inputs.prefix)}: ${plan.deletes.length} objects.`);
+    const deletion = await deleteStale(ports.store, plan.deletes);
+    const paths = ports.cdn ? invalidationFor(context, plan, staleKeys(deletion.deleted), []) : undefined;
+    const invalidated = await invalidate(ports, context, paths, 0);
+    return {
+        plan,
+        planned: planChanges(plan),
+        applied: deletion.deleted,
+        failures: [...deletion.failures, ...invalidated.failures],
+        invalidation: invalidated.outcome,
+        reason: deletion.failure ??
+            (invalidated.status === 'failed'
+                ? 'The preview was removed, but the CloudFront invalidation failed.'
+                : undefined),
+    };
 }
 async function build(context, ports) {
     const { buildCommand, workingDirectory } = context.inputs;
@@ -87303,6 +87941,27 @@ async function build(context, ports) {
     if (exitCode !== 0) {
         throw new DeployError(`Input 'build-command' exited with code ${exitCode}; nothing was deployed. See the "Build" log group above.`);
     }
+}
+/** No credentials on a fork's or Dependabot's pull request: built and scanned, not deployed. */
+function skipped(context, log, fileCount) {
+    const why = `No AWS credentials: ${context.withoutSecrets}.`;
+    log.warning(`${why} The site was built and scanned (${fileCount} files); the deploy is skipped.`);
+    return { result: 'skipped', reason: `${why} Built and scanned ${fileCount} files; nothing was deployed.` };
+}
+/** The build's files with their keys and headers; an empty build is refused (it would delete the site). */
+function siteFiles(context, localFiles) {
+    const { inputs } = context;
+    if (localFiles.length === 0) {
+        const excluded = inputs.excludePatterns.length > 0 ? " (or 'exclude' matches every file in it)" : '';
+        throw new Refusal(`'source-dir' ${JSON.stringify(inputs.sourceDirInput)} is empty${excluded}: refusing to deploy, as that would delete the whole site. Check that the build wrote its output there.`, 'source-dir');
+    }
+    return localFiles.map((file) => {
+        const { headers, rule } = headerChoice(file.relativePath, inputs.headerRules);
+        return { ...file, key: inputs.prefix + file.relativePath, headers, rule };
+    });
+}
+function tooManyDeletes(plan, maxDeletes) {
+    return new Refusal(`The plan deletes ${plan.deletes.length} objects, more than 'max-deletes' (${maxDeletes}); nothing was written. If that is intended, raise 'max-deletes'; if not, check 'source-dir' and 'prefix' (see the plan).`, 'max-deletes');
 }
 /**
  * HEADs what the listing cannot vouch for (see `keysToVerify`): the headers of objects whose bytes are
@@ -87329,311 +87988,14 @@ async function observe(ports, files, verify, concurrency) {
     }, { concurrency });
     return observed;
 }
-async function deploySite(context, ports, draft) {
-    const { inputs } = context;
-    await build(context, ports);
-    await checkSourceDir(inputs.sourceDir, inputs.sourceDirInput);
-    await confineSourceDir(inputs.sourceDir, inputs.sourceDirInput, inputs.sourceBounds);
-    if (!context.credentials && !context.withoutSecrets)
-        throw new Refusal(NO_CREDENTIALS);
-    const scanning = scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix });
-    if (!context.credentials) {
-        const files = await scanning;
-        const why = `No AWS credentials: ${context.withoutSecrets}.`;
-        ports.log.warning(`${why} The site was built and scanned (${files.length} files); the deploy is skipped.`);
-        draft.result = 'skipped';
-        draft.reason = `${why} Built and scanned ${files.length} files; nothing was deployed.`;
-        return;
-    }
-    // Hashing the build overlaps with listing the bucket and reading the manifest.
-    const release = newRelease(context, ports);
-    const [localFiles, remote, stored] = await Promise.all([scanning, ports.store.list(inputs.prefix), release.fetch()]);
-    const manifest = release.read(stored, remote);
-    manifest.pendingInvalidation = ownPendingPaths(manifest.pendingInvalidation, inputs.prefix, otherDeploymentRoots(remote, inputs.prefix));
-    if (localFiles.length === 0) {
-        const excluded = inputs.excludePatterns.length > 0 ? " (or 'exclude' matches every file in it)" : '';
-        throw new Refusal(`'source-dir' ${JSON.stringify(inputs.sourceDirInput)} is empty${excluded}: refusing to deploy, as that would delete the whole site. Check that the build wrote its output there.`, 'source-dir');
-    }
-    const files = localFiles.map((file) => {
-        const { headers, rule } = headerChoice(file.relativePath, inputs.headerRules);
-        return { ...file, key: inputs.prefix + file.relativePath, headers, rule };
-    });
-    warnAboutPreviewSpace(files, inputs.prefix, ports.log);
-    const verify = keysToVerify(files, remote, manifest, inputs.prefix, ports.now());
-    const observed = await observe(ports, files, verify, inputs.concurrency);
-    const plan = planDeploy({
-        prefix: inputs.prefix,
-        files,
-        remote,
-        manifest,
-        observed,
-        exclude: inputs.exclude,
-        deleteRemoved: inputs.deleteRemoved,
-        gracePeriodMs: inputs.assetGracePeriodMs,
-        now: ports.now(),
-    });
-    adopt(draft, plan);
-    const { title, lines } = planLines(plan, `deletes allowed: ${inputs.maxDeletes}`, draft.planned);
-    ports.log.group(title, lines);
-    if (plan.deletes.length > inputs.maxDeletes) {
-        throw new Refusal(`The plan deletes ${plan.deletes.length} objects, more than 'max-deletes' (${inputs.maxDeletes}); nothing was written. If that is intended, raise 'max-deletes'; if not, check 'source-dir' and 'prefix' (see the plan).`, 'max-deletes');
-    }
-    try {
-        await apply(context, ports, draft, plan, { release, manifest });
-    }
-    finally {
-        await release.close();
-        draft.conditionalWrites = release.conditionalWrites;
-    }
-}
 /** Files of the build in the preview space (`pr-*` + `/`): the preview role may overwrite them. */
 function warnAboutPreviewSpace(files, prefix, log) {
     const inPreviewSpace = files.filter((file) => previewSpaceRoot(file.relativePath) !== undefined);
     if (inPreviewSpace.length === 0)
         return;
     const roots = [...new Set(inPreviewSpace.map((file) => previewSpaceRoot(file.relativePath)))].sort();
-    log.warning(`${inPreviewSpace.length} file(s) of the build are under ${roots
-        .slice(0, 5)
-        .map((root) => `'${prefix}${root}'`)
-        .join(', ')}${roots.length > 5 ? ', …' : ''}: that is the preview space (pr-*/), which the preview role may write and this deploy never deletes from. Rename the folder so that pull requests cannot overwrite these pages.`);
-}
-function newRelease(context, ports) {
-    const { inputs } = context;
-    return new Release(ports.store, ports.log, {
-        prefix: inputs.prefix,
-        target: targetOf(inputs.bucket, inputs.prefix),
-        run: context.run,
-        runUrlBase: context.runUrlBase,
-        lockTimeoutMs: inputs.lockTimeoutMs,
-        requireConditionalWrites: inputs.requireConditionalWrites,
-        now: ports.now,
-        signal: ports.signal,
-    });
-}
-/**
- * Removes a whole deployment (a closed pull request's preview): every object under the prefix, the manifest
- * included, past `max-deletes` — for this prefix only, never the bucket root.
- */
-async function removePreview(context, ports, draft) {
-    const { inputs } = context;
-    const number = context.target.pullRequest?.number ?? 0;
-    if (!isPreviewPrefix(inputs.prefix, number)) {
-        const where = inputs.prefix === '' ? 'the bucket root' : `'${inputs.prefix}'`;
-        throw new Refusal(`Refusing to remove ${where}: only a pull request's own preview prefix (pr-${number}/, under 'prefix' when set) is removed when it closes.`, 'prefix');
-    }
-    if (!context.credentials) {
-        if (!context.withoutSecrets)
-            throw new Refusal(NO_CREDENTIALS);
-        draft.result = 'skipped';
-        draft.reason = `No AWS credentials: ${context.withoutSecrets}. The preview was not removed.`;
-        return;
-    }
-    const plan = planRemoval(await ports.store.list(inputs.prefix), inputs.prefix);
-    adopt(draft, plan);
-    ports.log.info(`Removing the deployment at ${targetOf(inputs.bucket, inputs.prefix)}: ${plan.deletes.length} objects.`);
-    await apply(context, ports, draft, plan, undefined);
-}
-/** The plan, and its changes computed once: the log, the writes and the outcome all use these. */
-function adopt(draft, plan) {
-    draft.plan = plan;
-    draft.planned = planChanges(plan);
-}
-function entryFor(file, written, writtenAt) {
-    return {
-        md5: file.md5,
-        etag: written.etag,
-        ...(written.versionId !== undefined ? { versionId: written.versionId } : {}),
-        size: file.size,
-        contentType: file.headers.contentType,
-        cacheControl: file.headers.cacheControl,
-        // Not the store's LastModified (a PUT does not return it) but no earlier: the next listing's value is
-        // recorded from then on, and only a later change (out of band) moves past it.
-        lastModified: writtenAt.toISOString(),
-    };
-}
-/**
- * The release protocol (release.ts) around the writes: claim → upload assets → upload pages → publish the
- * manifest → delete → invalidate → record the invalidation. `state` is undefined when removing a preview:
- * its manifest is deleted with it. Whatever was overwritten is invalidated even after a failure: it is live at
- * the origin either way.
- */
-async function apply(context, ports, draft, plan, state) {
-    const { inputs } = context;
-    const { store } = ports;
-    const planned = draft.planned ?? planChanges(plan);
-    const byKey = new Map(planned.map((change) => [change.key, change]));
-    const contentWrites = planned.length > 0;
-    const applied = [];
-    draft.applied = applied;
-    let failure;
-    // What these keys need invalidated, plus what earlier runs could not invalidate (none without a CDN).
-    const pendingBefore = state?.manifest.pendingInvalidation ?? [];
-    const invalidationFor = (changed) => ports.cdn
-        ? mergeInvalidation(invalidationPaths({ changed, remoteKeys: plan.remoteKeys, prefix: inputs.prefix }), pendingBefore, inputs.prefix)
-        : undefined;
-    const invalidation = invalidationFor(planned.filter((change) => change.kind !== 'new').map((change) => change.key));
-    if (contentWrites) {
-        await ports.beforeWrite?.();
-        if (state)
-            await state.release.claim(state.manifest, planDigest(planned));
-    }
-    const writtenAt = new Map();
-    const uploaded = await uploadAll(store, plan, {
-        concurrency: inputs.concurrency,
-        log: ports.log.info,
-        onWritten: (write) => writtenAt.set(write.file.key, ports.now()),
-        stopBefore: () => state?.release.stopReason(),
-    });
-    draft.bytesUploaded = uploaded.bytesUploaded;
-    for (const { write } of uploaded.written)
-        applied.push(byKey.get(write.file.key));
-    draft.failures.push(...uploaded.failed.map(({ write, message }) => ({ key: write.file.key, message })), ...uploaded.notAttempted.map(({ file }) => ({
-        key: file.key,
-        message: state?.release.stopReason()
-            ? `not written: ${state.release.stopReason()}`
-            : 'not written: pages wait until every asset is uploaded',
-    })));
-    /** `base` plus an entry for every object this run wrote. */
-    const withWritten = (base) => {
-        const next = new Map(base);
-        for (const { write, written } of uploaded.written) {
-            next.set(write.file.relativePath, entryFor(write.file, written, writtenAt.get(write.file.key) ?? ports.now()));
-        }
-        return next;
-    };
-    const overwritten = uploaded.written.filter(({ write }) => write.reason !== 'new').map(({ write }) => write.file.key);
-    let published;
-    if (draft.failures.length > 0) {
-        const stopped = state?.release.stopReason();
-        failure = stopped
-            ? `Stopped: ${stopped}. ${uploaded.written.length} object(s) were written before; nothing was deleted, the deploy manifest records only what was written, and the claim on the prefix was let go where it still held. Re-run the deploy: it converges.`
-            : `${uploaded.failed.length} write(s) failed: nothing was deleted and the deploy manifest records only what was written. Re-run the deploy: it converges.`;
-        if (state) {
-            // Release the claim, keeping what was written (and its invalidation, not yet sent) on record.
-            await state.release.abandon({
-                ...state.manifest,
-                entries: withWritten(new Map([...state.manifest.entries, ...plan.unchangedEntries])),
-                pendingInvalidation: invalidationFor(overwritten)?.paths ?? pendingBefore,
-            });
-        }
-    }
-    else if (state) {
-        const next = {
-            entries: withWritten(plan.unchangedEntries),
-            retained: new Map(plan.retained.map(({ key, since }) => [key.slice(inputs.prefix.length), since])),
-            pendingInvalidation: invalidation?.paths ?? pendingBefore,
-            history: state.manifest.history,
-        };
-        if (contentWrites || state.manifest.claim || !sameManifest(next, state.manifest)) {
-            try {
-                await state.release.publish(next);
-                published = next;
-            }
-            catch (error) {
-                failure = errorMessage(error);
-            }
-        }
-    }
-    // Deletes only once the new manifest is published (a preview being removed has none to publish).
-    let deleted = [];
-    if (!failure && plan.deletes.length > 0) {
-        try {
-            const refused = await store.deleteKeys(plan.deletes);
-            const refusedKeys = new Set(refused.map((item) => item.key));
-            deleted = plan.deletes.filter((key) => !refusedKeys.has(key));
-            draft.failures.push(...refused);
-            if (refused.length > 0) {
-                failure = `${refused.length} delete(s) failed; the manifest is published, so a re-run deletes them.`;
-            }
-        }
-        catch (error) {
-            failure = errorMessage(error);
-        }
-        for (const key of deleted)
-            applied.push(byKey.get(key) ?? { key, kind: 'deleted', bytes: 0 });
-    }
-    // Invalidate what reached the origin: all that was planned once published, else what was written.
-    const sent = !failure || published ? invalidation : invalidationFor([...overwritten, ...deleted]);
-    const invalidated = await invalidate(context, ports, draft, sent, pendingBefore.length);
-    // The manifest that now records pending paths: the one published, or (nothing to publish) the one read.
-    const recorded = published ?? (failure ? undefined : state?.manifest);
-    if (invalidated === 'failed') {
-        draft.pendingInvalidation = sent?.paths.length ?? 0;
-        failure ??= `The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends. The ${sent?.paths.length ?? 0} path(s) are recorded in the deploy manifest, and the next deploy sends them.`;
-    }
-    else if (invalidated === 'sent' && state && recorded && recorded.pendingInvalidation.length > 0) {
-        await state.release.recordInvalidated(recorded);
-    }
-    if (failure) {
-        draft.result = 'failed';
-        draft.reason = failure;
-    }
-}
-/** This run's paths and those earlier runs left pending, within CloudFront's limits. */
-function mergeInvalidation(own, pending, prefix) {
-    if (pending.length === 0)
-        return own;
-    const paths = [...new Set([...own.paths, ...pending])].sort();
-    const wildcards = paths.filter((path) => path.endsWith('*')).length;
-    if (paths.length > MAX_INVALIDATION_PATHS || wildcards > MAX_WILDCARD_PATHS) {
-        const everything = `${encodeInvalidationPath(prefix)}*`;
-        return {
-            paths: [everything],
-            fallback: `${paths.length} paths (with those pending from earlier deploys) are more than one invalidation may hold: invalidating ${everything} instead`,
-        };
-    }
-    return { paths, fallback: own.fallback };
-}
-const THROTTLED = 'TooManyInvalidationsInProgress';
-/**
- * One invalidation of the given paths. CloudFront's TooManyInvalidationsInProgress is waited out with
- * backoff for a bounded time; any other failure is reported, not thrown (the paths stay pending).
- */
-async function invalidate(context, ports, draft, plan, carried) {
-    const { cdn, log } = ports;
-    const { inputs } = context;
-    if (!cdn || !plan)
-        return 'none';
-    if (plan.paths.length === 0) {
-        draft.invalidation = { paths: [], note: 'Nothing cached was overwritten or deleted: no invalidation needed.' };
-        return 'none';
-    }
-    const carriedNote = carried > 0 ? `${carried} path(s) left pending by an earlier deploy are sent with this one.` : undefined;
-    const note = [plan.fallback, carriedNote].filter(Boolean).join(' ') || undefined;
-    if (plan.fallback)
-        log.notice(plan.fallback);
-    if (carriedNote)
-        log.info(carriedNote);
-    draft.invalidation = { paths: plan.paths, note };
-    const reference = callerReference(context.runIdentity, plan.paths);
-    const deadline = ports.now().getTime() + (ports.invalidationRetryMs ?? 120_000);
-    for (let attempt = 0;; attempt += 1) {
-        try {
-            const id = await cdn.invalidate(plan.paths, reference);
-            if (id === undefined)
-                return 'sent';
-            draft.invalidation = { ...draft.invalidation, id };
-            log.info(`CloudFront invalidation ${id}: ${plan.paths.length} path(s).`);
-            if (inputs.waitForInvalidation) {
-                await cdn.waitFor(id);
-                draft.invalidation = { ...draft.invalidation, note: [note, 'Completed.'].filter(Boolean).join(' ') };
-            }
-            return 'sent';
-        }
-        catch (error) {
-            const delay = Math.min(60_000, 5_000 * 2 ** attempt);
-            if (error.code === THROTTLED && ports.now().getTime() + delay <= deadline) {
-                log.info(`CloudFront has too many invalidations in progress; trying again in ${delay / 1000} s.`);
-                await (ports.sleep ?? defaultSleep)(delay);
-                continue;
-            }
-            draft.failures.push({ key: `CloudFront ${inputs.distributionId ?? ''}`.trim(), message: errorMessage(error) });
-            return 'failed';
-        }
-    }
-}
-function defaultSleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+    const shown = roots.slice(0, 5).map((root) => `'${prefix}${root}'`);
+    log.warning(`${inPreviewSpace.length} file(s) of the build are under ${shown.join(', ')}${roots.length > 5 ? ', …' : ''}: that is the preview space (pr-*/), which the preview role may write and this deploy never deletes from. Rename the folder so that pull requests cannot overwrite these pages.`);
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/dry-run.ts
@@ -87669,6 +88031,10 @@ class DryRunStore {
     async copyWithHeaders(file) {
         this.writes.push(`copy ${file.key}`);
         return { etag: file.md5 };
+    }
+    async copyVersion(key, versionId) {
+        this.writes.push(`copy ${key}?versionId=${versionId}`);
+        return { etag: `dry-run-${this.writes.length}` };
     }
     async conditionalWrites() {
         return 'unchecked';
@@ -87867,6 +88233,8 @@ function headline(outcome, format = (target) => target) {
     const target = format(outcome.target || 'S3');
     const remove = outcome.action === 'remove';
     const dry = outcome.dryRun ? 'Dry run (nothing written): ' : '';
+    if (outcome.action === 'rollback')
+        return rollbackHeadline(outcome, target, dry, format);
     switch (outcome.result) {
         case 'deployed':
             if (outcome.dryRun)
@@ -87880,6 +88248,17 @@ function headline(outcome, format = (target) => target) {
             return `${dry}${remove ? 'Preview removal' : 'Deploy'} failed: ${target}`;
         case 'skipped':
             return `${dry}${remove ? 'Preview removal' : 'Deploy'} skipped: ${target}`;
+    }
+}
+function rollbackHeadline(outcome, target, dry, format) {
+    const to = outcome.restores ? ` to ${format(outcome.restores)}` : '';
+    switch (outcome.result) {
+        case 'deployed':
+            return outcome.dryRun ? `${dry}planned rollback of ${target}${to}` : `Rolled back ${target}${to}`;
+        case 'unchanged':
+            return `${dry}Already as deployed${to}, nothing to write: ${target}`;
+        default:
+            return `${dry}Rollback ${outcome.result}: ${target}`;
     }
 }
 /** Whether the counts are planned rather than done: a dry run, or a run that stopped before writing. */
@@ -87972,6 +88351,27 @@ function invalidationLines(outcome) {
     }
     return lines;
 }
+const HISTORY_SHOWN = 5;
+/** The prefix's last deploys (what `rollback-to` takes), newest first. */
+function historyLines(outcome) {
+    const shown = outcome.history.slice(0, HISTORY_SHOWN);
+    if (shown.length === 0)
+        return [];
+    const lines = [
+        '',
+        '### Last deploys',
+        '',
+        '| deploy id | when | commit | result | uploaded | deleted | unchanged |',
+        '|---|---|---|---|---:|---:|---:|',
+    ];
+    for (const entry of shown) {
+        const what = entry.kind === 'rollback' ? `${entry.result}, rollback to ${cell(entry.restored ?? '?')}` : entry.result;
+        const mark = entry.id === outcome.deployId ? ' (this run)' : '';
+        lines.push(`| ${cell(entry.id)}${mark} | ${plain(entry.at)} | ${entry.commit ? cell(entry.commit.slice(0, 7)) : ''} | ${what} | ${entry.uploaded} | ${entry.deleted} | ${entry.unchanged} |`);
+    }
+    lines.push('', 'Undo a deploy with `rollback-to: previous` or one of these ids (README, "Undo a deploy").');
+    return lines;
+}
 /** The job summary, as Markdown. */
 function summaryMarkdown(outcome, siteUrl) {
     const lines = [`## ${headline(outcome, code)}`, ''];
@@ -87999,7 +88399,7 @@ function summaryMarkdown(outcome, siteUrl) {
     const pages = changedPageLinks(outcome, siteUrl);
     if (pages.length > 0)
         lines.push('', '### Changed pages', '', ...pages);
-    lines.push(...invalidationLines(outcome));
+    lines.push(...invalidationLines(outcome), ...historyLines(outcome));
     if (outcome.failures.length > 0) {
         lines.push('', `### Failed (${outcome.failures.length})`, '');
         for (const failure of outcome.failures.slice(0, LISTED_CHANGES)) {
@@ -88092,6 +88492,7 @@ function outputsOf(outcome) {
         skipped: String(outcome.result === 'skipped'),
         url: outcome.url ?? '',
         prefix: outcome.prefix,
+        'deploy-id': wroteNothing || outcome.dryRun ? '' : (outcome.deployId ?? ''),
     };
 }
 
@@ -88253,24 +88654,13 @@ function withoutSdkNodeWarning(create) {
 }
 /** The outcome of a run that could not start (an invalid input): refused, with nothing planned or written. */
 function stoppedBeforeStart(error, durationMs) {
-    return finalOutcome({
+    const where = { action: 'deploy', dryRun: false, target: '', prefix: '' };
+    const run = {
         result: isRefusal(error) ? 'refused' : 'failed',
-        action: 'deploy',
-        dryRun: false,
-        target: '',
-        prefix: '',
         reason: errorMessage(error),
         input: error.input,
-        planned: false,
-        changes: [],
-        counts: emptyCounts(),
-        bytesUploaded: 0,
-        failures: [],
-        kept: { excluded: 0, otherDeployments: [], retained: 0 },
-        invalidation: { paths: [] },
-        pendingInvalidation: 0,
-        durationMs,
-    });
+    };
+    return outcomeOf(where, run, durationMs);
 }
 /** The deployment's final status, the preview's deployments made inactive, and the pull-request comment. */
 async function recordOnGitHub(reporter, context, outcome, deploymentId) {

@@ -20,7 +20,7 @@ import { type RunContext, resolveRunContext } from './context/run-context.js';
 import { previewPrefix } from './shared/previews.js';
 import { type Ports, deploy } from './pipeline/deploy.js';
 import { DryRunCdn, DryRunStore } from './pipeline/dry-run.js';
-import { type Outcome, emptyCounts, finalOutcome } from './pipeline/outcome.js';
+import { type Outcome, outcomeOf } from './pipeline/outcome.js';
 import { type Channel, type LocalFiles, runnerChannel, terminalChannel } from './report/channel.js';
 import { commentMarker, previewCommentBody } from './report/comment.js';
 import { publishOutcome } from './report/publish.js';
@@ -150,24 +150,13 @@ function withoutSdkNodeWarning<T>(create: () => T): T {
 
 /** The outcome of a run that could not start (an invalid input): refused, with nothing planned or written. */
 function stoppedBeforeStart(error: unknown, durationMs: number): Outcome {
-  return finalOutcome({
-    result: isRefusal(error) ? 'refused' : 'failed',
-    action: 'deploy',
-    dryRun: false,
-    target: '',
-    prefix: '',
+  const where = { action: 'deploy' as const, dryRun: false, target: '', prefix: '' };
+  const run = {
+    result: isRefusal(error) ? ('refused' as const) : ('failed' as const),
     reason: errorMessage(error),
     input: (error as { input?: string }).input,
-    planned: false,
-    changes: [],
-    counts: emptyCounts(),
-    bytesUploaded: 0,
-    failures: [],
-    kept: { excluded: 0, otherDeployments: [], retained: 0 },
-    invalidation: { paths: [] },
-    pendingInvalidation: 0,
-    durationMs,
-  });
+  };
+  return outcomeOf(where, run, durationMs);
 }
 
 /** The deployment's final status, the preview's deployments made inactive, and the pull-request comment. */

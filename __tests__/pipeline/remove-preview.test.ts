@@ -49,6 +49,7 @@ function recordingStore(calls: string[]): ObjectStore {
     copyWithHeaders: refuse('copyWithHeaders'),
     putObject: refuse('putObject'),
     conditionalWrites: refuse('conditionalWrites'),
+    copyVersion: refuse('copyVersion'),
     deleteKeys: async (keys) => {
       calls.push(`delete ${keys.join(' ')}`);
       return [];

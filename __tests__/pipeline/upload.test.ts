@@ -58,6 +58,9 @@ class RecordingStore implements ObjectWriter {
   copyWithHeaders(file: SiteFile) {
     return this.run('copy', file);
   }
+  copyVersion(key: string) {
+    return this.run('restore', { key } as SiteFile);
+  }
 }
 
 const quiet = { concurrency: 4, log: () => undefined };

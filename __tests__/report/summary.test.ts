@@ -27,6 +27,7 @@ function report({ status = 'deployed', changes = [], ...overrides }: Fields = {}
     kept: { excluded: 0, otherDeployments: [], retained: 0 },
     invalidation: { paths: [] },
     pendingInvalidation: 0,
+    history: [],
     ...overrides,
   };
 }
@@ -322,6 +323,7 @@ describe('outputsOf', () => {
           bytesUploaded: 123456,
           url: 'https://example.com/pr-4/',
           prefix: 'pr-4/',
+          deployId: '20261202T051500Z-3f2a9c1',
         }),
       ),
     ).toEqual({
@@ -336,6 +338,7 @@ describe('outputsOf', () => {
       skipped: 'false',
       url: 'https://example.com/pr-4/',
       prefix: 'pr-4/',
+      'deploy-id': '20261202T051500Z-3f2a9c1',
     });
   });
 

@@ -157,9 +157,9 @@ export class MemoryStore implements ObjectStore {
     return objects;
   }
 
-  async head(key: string, options: { checksums?: boolean } = {}): Promise<ObjectHead | undefined> {
+  async head(key: string, options: { checksums?: boolean; versionId?: string } = {}): Promise<ObjectHead | undefined> {
     await this.request(options.checksums ? 'HeadObject(checksums)' : 'HeadObject', key);
-    const version = this.current(key);
+    const version = options.versionId ? this.version(key, options.versionId) : this.current(key);
     if (!version) return undefined;
     return {
       etag: version.etag,
@@ -171,9 +171,7 @@ export class MemoryStore implements ObjectStore {
 
   async get(key: string, options: { versionId?: string } = {}): Promise<StoredObject | undefined> {
     await this.request('GetObject', key);
-    const version = options.versionId
-      ? this.versions.get(key)?.find((candidate) => candidate.versionId === options.versionId)
-      : this.current(key);
+    const version = options.versionId ? this.version(key, options.versionId) : this.current(key);
     if (!version?.body) return undefined;
     return {
       body: Buffer.from(version.body),
@@ -204,6 +202,28 @@ export class MemoryStore implements ObjectStore {
     if (!source) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey' });
     // S3 gives a copy a full-object checksum when asked (the action asks for SHA-256) and its MD5 as ETag.
     return this.written(this.write(file.key, source.body!, file.headers, md5(source.body!), sha256(source.body!)));
+  }
+
+  /** A version that exists and is not a delete marker. */
+  version(key: string, versionId: string): Version | undefined {
+    const version = this.versions.get(key)?.find((candidate) => candidate.versionId === versionId);
+    return version?.body === undefined ? undefined : version;
+  }
+
+  /** Removes a noncurrent version, as a lifecycle rule that expires noncurrent versions does. */
+  expire(key: string, versionId: string): void {
+    const list = this.versions.get(key) ?? [];
+    this.versions.set(
+      key,
+      list.filter((version) => version.versionId !== versionId),
+    );
+  }
+
+  async copyVersion(key: string, versionId: string, headers: ObjectHeaders): Promise<Written> {
+    await this.request('CopyObject(version)', key);
+    const source = this.version(key, versionId);
+    if (!source) throw Object.assign(new Error('NoSuchVersion'), { name: 'NoSuchVersion' });
+    return this.written(this.write(key, source.body!, headers, md5(source.body!), sha256(source.body!)));
   }
 
   conditionalWrites(probeKey: string): Promise<ConditionalSupport> {

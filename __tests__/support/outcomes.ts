@@ -28,6 +28,7 @@ export function anOutcome(overrides: Partial<Outcome> = {}): Outcome {
     counts: countChanges(changes, 50),
     bytesUploaded: 20,
     failures: [],
+    history: [],
     kept: { excluded: 0, otherDeployments: [], retained: 0 },
     invalidation: { paths: [] },
     pendingInvalidation: 0,

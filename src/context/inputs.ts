@@ -45,6 +45,8 @@ export interface DeployInputs {
   githubToken: string;
   /** '' means the default: `preview` for previews, `production` otherwise. */
   environment: string;
+  /** Restore the prefix to an earlier deploy (`previous`, a deploy id, a commit SHA) instead of deploying a build. */
+  rollbackTo?: string;
 }
 
 /** Reads one input, as `core.getInput` does ('' when unset). */
@@ -377,6 +379,19 @@ export function parseHeaderRules(name: 'cache-control' | 'content-type', text: s
   });
 }
 
+/** `previous`, a deploy id (the `deploy-id` output), or a commit SHA; undefined when empty. */
+export function parseRollbackTo(value: string): string | undefined {
+  const wanted = value.trim();
+  if (wanted === '') return undefined;
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(wanted)) {
+    throw new InputError(
+      'rollback-to',
+      `'${wanted}' is not 'previous', a deploy id (like '20261202T051500Z-3f2a9c1', the deploy-id output) or a commit SHA.`,
+    );
+  }
+  return wanted;
+}
+
 /** Every input, parsed and validated before anything runs. `get` already falls back to action.yml's defaults. */
 export function readInputs(
   get: InputReader,
@@ -384,16 +399,23 @@ export function readInputs(
   cwd: string = process.cwd(),
 ): DeployInputs {
   const workingDirectory = path.resolve(cwd, get('working-directory').trim() || '.');
+  const rollbackTo = parseRollbackTo(get('rollback-to'));
   const sourceDirInput = get('source-dir').trim();
-  if (sourceDirInput === '') {
+  if (sourceDirInput === '' && !rollbackTo) {
     throw new InputError(
       'source-dir',
-      "is required: give the directory the build writes the site to, like 'website/build'.",
+      "is required: give the directory the build writes the site to, like 'website/build' (only a rollback, 'rollback-to', needs none).",
     );
   }
-  const sourceDir = path.resolve(workingDirectory, sourceDirInput);
+  if (sourceDirInput !== '' && rollbackTo) {
+    throw new InputError(
+      'rollback-to',
+      "restores an earlier deploy from the bucket, with no build: leave 'source-dir' (and 'build-command') empty when it is set.",
+    );
+  }
+  const sourceDir = sourceDirInput === '' ? '' : path.resolve(workingDirectory, sourceDirInput);
   const bounds = sourceBounds(env, cwd, readBoolean(get, 'allow-source-outside-workspace'));
-  const problem = sourceDirProblem(sourceDir, sourceDirInput, bounds);
+  const problem = sourceDir === '' ? undefined : sourceDirProblem(sourceDir, sourceDirInput, bounds);
   if (problem) throw problem;
   const endpointUrl = parseEndpoint(get('endpoint-url'));
   const { patterns: excludePatterns, matcher: exclude } = parseGlobs('exclude', get('exclude'));
@@ -433,5 +455,6 @@ export function readInputs(
     siteUrl: parseSiteUrl(get('site-url')),
     githubToken: get('github-token').trim(),
     environment: parseEnvironment(get('environment')),
+    rollbackTo,
   };
 }

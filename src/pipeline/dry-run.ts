@@ -27,7 +27,7 @@ export class DryRunStore implements ObjectStore {
     return this.store.list(prefix);
   }
 
-  head(key: string, options?: { checksums?: boolean }) {
+  head(key: string, options?: { checksums?: boolean; versionId?: string }) {
     return this.store.head(key, options);
   }
 
@@ -43,6 +43,11 @@ export class DryRunStore implements ObjectStore {
   async copyWithHeaders(file: SiteFile): Promise<Written> {
     this.writes.push(`copy ${file.key}`);
     return { etag: file.md5 };
+  }
+
+  async copyVersion(key: string, versionId: string): Promise<Written> {
+    this.writes.push(`copy ${key}?versionId=${versionId}`);
+    return { etag: `dry-run-${this.writes.length}` };
   }
 
   async conditionalWrites(): Promise<ConditionalSupport> {

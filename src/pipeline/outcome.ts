@@ -1,4 +1,6 @@
 import type { ObjectHeaders } from './headers.js';
+import type { HistoryEntry } from './manifest.js';
+import type { Plan } from './plan.js';
 import type { ConditionalSupport } from './ports.js';
 
 // The one result of a run. The pipeline builds it once, at the end, and freezes it; the report turns it into
@@ -57,8 +59,8 @@ export interface InvalidationOutcome {
 
 export interface Outcome {
   result: Result;
-  /** `remove`: a closed pull request's preview was deleted. */
-  action: 'deploy' | 'remove';
+  /** `remove`: a closed pull request's preview was deleted; `rollback`: an earlier deploy restored. */
+  action: 'deploy' | 'remove' | 'rollback';
   dryRun: boolean;
   /** `s3://bucket/prefix`; '' when the inputs were too wrong to know it. */
   target: string;
@@ -82,7 +84,79 @@ export interface Outcome {
   pendingInvalidation: number;
   /** How the store treated conditional writes, when this run wrote and had to find out (`unchecked`: dry run). */
   conditionalWrites?: ConditionalSupport;
+  /** This run's deploy id, when it recorded one in the deploy history (the `deploy-id` output). */
+  deployId?: string;
+  /** The prefix's last deploys, newest first, as this run left the history (the summary shows five). */
+  history: readonly HistoryEntry[];
+  /** For a rollback: the deploy it restores. */
+  restores?: string;
   durationMs: number;
+}
+
+/**
+ * What a mode of the pipeline ran into, step by step; `outcomeOf` makes the one Outcome of it. Every field
+ * is optional: a run refused before anything was read has only its reason.
+ */
+export interface Run {
+  /** Set when the run did not simply deploy: refused, failed (with `reason`) or skipped. */
+  result?: 'refused' | 'failed' | 'skipped';
+  reason?: string;
+  input?: string;
+  plan?: Plan;
+  /** The plan's changes, computed once with it. */
+  planned?: Change[];
+  /** What was written (or recorded, in a dry run); undefined until the writes ran. */
+  applied?: Change[];
+  bytesUploaded?: number;
+  failures?: Failure[];
+  invalidation?: InvalidationOutcome;
+  pendingInvalidation?: number;
+  conditionalWrites?: ConditionalSupport;
+  deployId?: string;
+  history?: readonly HistoryEntry[];
+  restores?: string;
+}
+
+/** Where the run was going, for the Outcome: empty when the inputs were too wrong to know. */
+export interface RunTarget {
+  action: Outcome['action'];
+  dryRun: boolean;
+  /** `s3://bucket/prefix`. */
+  target: string;
+  prefix: string;
+  url?: string;
+}
+
+/** The one Outcome of a run, built from what it did; frozen. */
+export function outcomeOf(where: RunTarget, run: Run, durationMs: number): Readonly<Outcome> {
+  const { plan } = run;
+  const changes = run.applied ?? run.planned ?? [];
+  const failures = run.failures ?? [];
+  const wrote = (run.applied?.length ?? 0) > 0;
+  const result = run.result ?? (failures.length > 0 || run.reason ? 'failed' : wrote ? 'deployed' : 'unchanged');
+  return finalOutcome({
+    result,
+    ...where,
+    reason: run.reason,
+    input: run.input,
+    planned: plan !== undefined,
+    changes: [...changes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    counts: countChanges(changes, plan?.unchanged.length ?? 0),
+    bytesUploaded: run.applied ? (run.bytesUploaded ?? 0) : changes.reduce((sum, change) => sum + change.bytes, 0),
+    failures,
+    kept: {
+      excluded: plan?.excludedRemote ?? 0,
+      otherDeployments: (plan?.otherDeployments ?? []).map((root) => where.prefix + root),
+      retained: plan?.retained.length ?? 0,
+    },
+    invalidation: run.invalidation ?? { paths: [] },
+    pendingInvalidation: run.pendingInvalidation ?? 0,
+    conditionalWrites: run.conditionalWrites,
+    deployId: run.deployId,
+    history: run.history ?? [],
+    restores: run.restores,
+    durationMs,
+  });
 }
 
 export function emptyCounts(): Counts {

@@ -27,6 +27,8 @@ export interface PlannedWrite {
   file: SiteFile;
   /** `new` and `changed` send the bytes; `headers` rewrites the metadata with a server-side copy. */
   reason: WriteReason;
+  /** A rollback: this earlier version of the key is made current again (a server-side copy, no bytes sent). */
+  sourceVersion?: string;
   /** For a header-only change: the headers the object has now, when known. */
   previous?: ObjectHeaders;
   /** The object was changed out of band (its LastModified moved since the manifest recorded it). */
@@ -238,15 +240,34 @@ export function planDeploy(input: PlanInput): Plan {
     }
   }
 
-  const localKeys = new Set(input.files.map((file) => file.key));
+  const deletions = planDeletions(input, new Set(input.files.map((file) => file.key)), plan.otherDeployments);
+  return { ...plan, ...deletions };
+}
+
+/**
+ * What to delete of the listing (and what to keep for the grace period): every key under the prefix that is
+ * not in `keep`, except manifests, other deployments, what `exclude` matches, and — for their grace period —
+ * long-cached assets a deploy published.
+ */
+export function planDeletions(
+  input: Pick<PlanInput, 'prefix' | 'remote' | 'manifest' | 'exclude' | 'deleteRemoved' | 'gracePeriodMs' | 'now'>,
+  keep: ReadonlySet<string>,
+  otherDeployments: readonly string[],
+): Pick<Plan, 'deletes' | 'retained' | 'excludedRemote'> {
+  const { prefix, manifest, now } = input;
+  const result: Pick<Plan, 'deletes' | 'retained' | 'excludedRemote'> = {
+    deletes: [],
+    retained: [],
+    excludedRemote: 0,
+  };
   for (const object of input.remote) {
     const { key } = object;
-    if (!key.startsWith(prefix) || localKeys.has(key)) continue;
+    if (!key.startsWith(prefix) || keep.has(key)) continue;
     const relativePath = key.slice(prefix.length);
     if (isManifestPath(relativePath)) continue;
-    if (plan.otherDeployments.some((root) => relativePath.startsWith(root))) continue;
+    if (otherDeployments.some((root) => relativePath.startsWith(root))) continue;
     if (input.exclude(relativePath)) {
-      plan.excludedRemote += 1;
+      result.excludedRemote += 1;
       continue;
     }
     if (!input.deleteRemoved) continue;
@@ -256,14 +277,14 @@ export function planDeploy(input: PlanInput): Plan {
       const since = recorded > now ? now : recorded;
       const until = new Date(since.getTime() + input.gracePeriodMs);
       if (now < until) {
-        plan.retained.push({ key, since, until });
+        result.retained.push({ key, since, until });
         continue;
       }
     }
-    plan.deletes.push(key);
+    result.deletes.push(key);
   }
-  plan.deletes.sort();
-  return plan;
+  result.deletes.sort();
+  return result;
 }
 
 /** Writes in the order they must go live: every asset before any page, so no page links what is missing. */
@@ -284,7 +305,7 @@ export function planChanges(plan: Plan): Change[] {
     rule: write.file.rule,
     previous: write.previous,
     repair: write.repair,
-    bytes: write.reason === 'headers' ? 0 : write.file.size,
+    bytes: write.reason === 'headers' || write.sourceVersion ? 0 : write.file.size,
   }));
   return [...writes, ...plan.deletes.map((key): Change => ({ key, kind: 'deleted', bytes: 0 }))];
 }

@@ -46,12 +46,17 @@ export interface ObjectStore {
    * The object's ETag and the two headers this action owns, or undefined when it is absent; with `checksums`,
    * also the SHA-256 the store keeps for it.
    */
-  head(key: string, options?: { checksums?: boolean }): Promise<ObjectHead | undefined>;
+  head(key: string, options?: { checksums?: boolean; versionId?: string }): Promise<ObjectHead | undefined>;
   get(key: string, options?: { versionId?: string }): Promise<StoredObject | undefined>;
   /** Uploads a scanned file with its headers and a SHA-256 checksum the store verifies and keeps. */
   putFile(file: SiteFile): Promise<Written>;
   /** Rewrites an object's headers in place (server-side copy): no bytes are sent. */
   copyWithHeaders(file: SiteFile): Promise<Written>;
+  /**
+   * Makes an earlier version of the key current again, with the given headers (a server-side copy of that
+   * version onto the key: no bytes are sent). For rollback.
+   */
+  copyVersion(key: string, versionId: string, headers: ObjectHeaders): Promise<Written>;
   /**
    * Writes a small object of the action's own (the deploy manifest). With a condition, the store writes only
    * if the object still has that ETag (`ifMatch`) or does not exist (`ifNoneMatch`), and otherwise throws a
@@ -99,6 +104,24 @@ export interface Cdn {
   invalidate(paths: string[], callerReference: string): Promise<string | undefined>;
   /** Waits until the invalidation has completed at every edge. */
   waitFor(invalidationId: string): Promise<void>;
+}
+
+/** What the pipeline is given: the store and the CDN, the build, the log, the clock and the job's cancellation. */
+export interface Ports {
+  store: ObjectStore;
+  /** Absent without `distribution-id`. */
+  cdn?: Cdn;
+  build: Builder;
+  log: Log;
+  now: () => Date;
+  /** Waits (between retries of a throttled invalidation); tests pass a fake. */
+  sleep?: (ms: number) => Promise<void>;
+  /** How long a throttled invalidation is retried before its paths are left pending (default 2 minutes). */
+  invalidationRetryMs?: number;
+  /** Called once, right before the first write (to record a GitHub deployment). */
+  beforeWrite?: () => Promise<void>;
+  /** Aborted when the job is cancelled: writes stop, and the claim on the prefix is let go. */
+  signal?: AbortSignal;
 }
 
 /** Runs the site's build command in exactly the environment given (nothing else); resolves to its exit code. */

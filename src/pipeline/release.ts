@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RunContext } from '../context/run-context.js';
 import { DeployError, Refusal, errorMessage } from '../shared/errors.js';
 import { untrusted } from '../shared/text.js';
 import type { ObjectHeaders } from './headers.js';
@@ -22,6 +23,7 @@ import {
   ConditionsNotSupported,
   type Log,
   type ObjectStore,
+  type Ports,
   PreconditionFailed,
   type StoredObject,
 } from './ports.js';
@@ -391,4 +393,23 @@ export class Release {
   async close(): Promise<void> {
     await this.stopRefreshing();
   }
+}
+
+export function targetOf(bucket: string, prefix: string): string {
+  return `s3://${bucket}/${prefix}`;
+}
+
+/** The release protocol's state for this run's prefix. */
+export function newRelease(context: RunContext, ports: Ports): Release {
+  const { inputs } = context;
+  return new Release(ports.store, ports.log, {
+    prefix: inputs.prefix,
+    target: targetOf(inputs.bucket, inputs.prefix),
+    run: context.run,
+    runUrlBase: context.runUrlBase,
+    lockTimeoutMs: inputs.lockTimeoutMs,
+    requireConditionalWrites: inputs.requireConditionalWrites,
+    now: ports.now,
+    signal: ports.signal,
+  });
 }

@@ -5,7 +5,7 @@ import { type Plan, type PlannedWrite, orderWrites } from './plan.js';
 import type { ObjectStore, Written } from './ports.js';
 
 /** What uploading needs from the store. */
-export type ObjectWriter = Pick<ObjectStore, 'putFile' | 'copyWithHeaders'>;
+export type ObjectWriter = Pick<ObjectStore, 'putFile' | 'copyWithHeaders' | 'copyVersion'>;
 
 export interface WrittenObject {
   write: PlannedWrite;
@@ -36,7 +36,8 @@ export interface UploadOptions {
   stopBefore?: () => string | undefined;
 }
 
-const sentBytes = (write: PlannedWrite): number => (write.reason === 'headers' ? 0 : write.file.size);
+const sentBytes = (write: PlannedWrite): number =>
+  write.reason === 'headers' || write.sourceVersion ? 0 : write.file.size;
 
 /**
  * Writes the plan's uploads and header updates: every asset first, then the pages (only if all assets
@@ -67,8 +68,11 @@ export async function uploadAll(store: ObjectWriter, plan: Plan, options: Upload
       return;
     }
     try {
-      const written =
-        write.reason === 'headers' ? await store.copyWithHeaders(write.file) : await store.putFile(write.file);
+      const written = write.sourceVersion
+        ? await store.copyVersion(write.file.key, write.sourceVersion, write.file.headers)
+        : write.reason === 'headers'
+          ? await store.copyWithHeaders(write.file)
+          : await store.putFile(write.file);
       result.written.push({ write, written });
       result.bytesUploaded += sentBytes(write);
       options.onWritten?.(write);

@@ -17,5 +17,6 @@ export function outputsOf(outcome: Outcome): Record<string, string> {
     skipped: String(outcome.result === 'skipped'),
     url: outcome.url ?? '',
     prefix: outcome.prefix,
+    'deploy-id': wroteNothing || outcome.dryRun ? '' : (outcome.deployId ?? ''),
   };
 }

@@ -23,6 +23,7 @@ export function headline(outcome: Outcome, format: (target: string) => string = 
   const target = format(outcome.target || 'S3');
   const remove = outcome.action === 'remove';
   const dry = outcome.dryRun ? 'Dry run (nothing written): ' : '';
+  if (outcome.action === 'rollback') return rollbackHeadline(outcome, target, dry, format);
   switch (outcome.result) {
     case 'deployed':
       if (outcome.dryRun) return `${dry}planned ${remove ? 'removal of the preview at' : 'deploy to'} ${target}`;
@@ -35,6 +36,18 @@ export function headline(outcome: Outcome, format: (target: string) => string = 
       return `${dry}${remove ? 'Preview removal' : 'Deploy'} failed: ${target}`;
     case 'skipped':
       return `${dry}${remove ? 'Preview removal' : 'Deploy'} skipped: ${target}`;
+  }
+}
+
+function rollbackHeadline(outcome: Outcome, target: string, dry: string, format: (text: string) => string): string {
+  const to = outcome.restores ? ` to ${format(outcome.restores)}` : '';
+  switch (outcome.result) {
+    case 'deployed':
+      return outcome.dryRun ? `${dry}planned rollback of ${target}${to}` : `Rolled back ${target}${to}`;
+    case 'unchanged':
+      return `${dry}Already as deployed${to}, nothing to write: ${target}`;
+    default:
+      return `${dry}Rollback ${outcome.result}: ${target}`;
   }
 }
 
@@ -135,6 +148,31 @@ function invalidationLines(outcome: Outcome): string[] {
   return lines;
 }
 
+const HISTORY_SHOWN = 5;
+
+/** The prefix's last deploys (what `rollback-to` takes), newest first. */
+function historyLines(outcome: Outcome): string[] {
+  const shown = outcome.history.slice(0, HISTORY_SHOWN);
+  if (shown.length === 0) return [];
+  const lines = [
+    '',
+    '### Last deploys',
+    '',
+    '| deploy id | when | commit | result | uploaded | deleted | unchanged |',
+    '|---|---|---|---|---:|---:|---:|',
+  ];
+  for (const entry of shown) {
+    const what =
+      entry.kind === 'rollback' ? `${entry.result}, rollback to ${cell(entry.restored ?? '?')}` : entry.result;
+    const mark = entry.id === outcome.deployId ? ' (this run)' : '';
+    lines.push(
+      `| ${cell(entry.id)}${mark} | ${plain(entry.at)} | ${entry.commit ? cell(entry.commit.slice(0, 7)) : ''} | ${what} | ${entry.uploaded} | ${entry.deleted} | ${entry.unchanged} |`,
+    );
+  }
+  lines.push('', 'Undo a deploy with `rollback-to: previous` or one of these ids (README, "Undo a deploy").');
+  return lines;
+}
+
 /** The job summary, as Markdown. */
 export function summaryMarkdown(outcome: Outcome, siteUrl?: string): string {
   const lines: string[] = [`## ${headline(outcome, code)}`, ''];
@@ -163,7 +201,7 @@ export function summaryMarkdown(outcome: Outcome, siteUrl?: string): string {
   lines.push(...keptLine(outcome), ...conditionalWritesLine(outcome), ...headersTable(outcome));
   const pages = changedPageLinks(outcome, siteUrl);
   if (pages.length > 0) lines.push('', '### Changed pages', '', ...pages);
-  lines.push(...invalidationLines(outcome));
+  lines.push(...invalidationLines(outcome), ...historyLines(outcome));
   if (outcome.failures.length > 0) {
     lines.push('', `### Failed (${outcome.failures.length})`, '');
     for (const failure of outcome.failures.slice(0, LISTED_CHANGES)) {

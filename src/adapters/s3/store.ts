@@ -138,13 +138,14 @@ export class S3Store implements ObjectStore {
   }
 
   /** One HEAD: the object's ETag and the two headers this action owns, or undefined when it is absent. */
-  async head(key: string, options: { checksums?: boolean } = {}): Promise<ObjectHead | undefined> {
+  async head(key: string, options: { checksums?: boolean; versionId?: string } = {}): Promise<ObjectHead | undefined> {
     return this.call('HeadObject', async () => {
       try {
         const head = await this.client.send(
           new HeadObjectCommand({
             Bucket: this.bucket,
             Key: key,
+            VersionId: options.versionId,
             ...(options.checksums ? { ChecksumMode: 'ENABLED' as const } : {}),
           }),
         );
@@ -324,6 +325,25 @@ export class S3Store implements ObjectStore {
           ContentType: file.headers.contentType,
           CacheControl: file.headers.cacheControl,
           // The copy gets S3's own SHA-256 of its bytes (see putSingle).
+          ChecksumAlgorithm: 'SHA256',
+        }),
+        this.aborting,
+      ),
+    );
+    return { etag: unquote(response.CopyObjectResult?.ETag), ...versionOf(response.VersionId) };
+  }
+
+  /** Makes an earlier version current again: a server-side copy of `key?versionId=…` onto `key`. */
+  async copyVersion(key: string, versionId: string, headers: ObjectHeaders): Promise<Written> {
+    const response = await this.call('CopyObject', () =>
+      this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          CopySource: `${encodeCopySource(this.bucket, key)}?versionId=${encodeURIComponent(versionId)}`,
+          MetadataDirective: 'REPLACE',
+          ContentType: headers.contentType,
+          CacheControl: headers.cacheControl,
           ChecksumAlgorithm: 'SHA256',
         }),
         this.aborting,

@@ -1,0 +1,147 @@
+import type { RunContext } from '../context/run-context.js';
+import { errorMessage } from '../shared/errors.js';
+import { type RecordedRun, withRun } from './history.js';
+import { type HistoryEntry, type Manifest, type ManifestEntry, sameManifest } from './manifest.js';
+import { type Change, type Failure, type InvalidationOutcome, countChanges } from './outcome.js';
+import type { Plan, PlannedWrite } from './plan.js';
+import type { Ports, Written } from './ports.js';
+import { type Release, planDigest } from './release.js';
+import { changesWritten, deleteStale, invalidate, invalidationFor, staleKeys, writeObjects } from './steps.js';
+
+// The release protocol's writes, for a deploy and a rollback alike (release.ts has the sequence):
+//   claim → write assets, then pages → publish the manifest (or, after a failure, abandon the claim) →
+//   delete → invalidate → record the invalidation.
+// Whatever was overwritten is invalidated even after a failure: it is live at the origin either way.
+
+/** What applying a plan did. */
+export interface Applied {
+  applied: Change[];
+  bytesUploaded: number;
+  failures: Failure[];
+  invalidation: InvalidationOutcome;
+  /** Invalidation paths left recorded for the next run (this one's invalidation failed). */
+  pendingInvalidation: number;
+  /** Why the run failed, when it did. */
+  failure?: string;
+  /** The deploy history as this run published it. */
+  history: HistoryEntry[];
+}
+
+export interface ApplyInput {
+  plan: Plan;
+  planned: Change[];
+  release: Release;
+  /** The manifest as read. */
+  manifest: Manifest;
+  /** This run, as the history records it (its result and counts are added here). */
+  run: Omit<RecordedRun, 'result' | 'counts'>;
+}
+
+function entryFor(write: PlannedWrite, written: Written, writtenAt: Date): ManifestEntry {
+  const { file } = write;
+  return {
+    md5: file.md5,
+    etag: written.etag,
+    ...(written.versionId !== undefined ? { versionId: written.versionId } : {}),
+    size: file.size,
+    contentType: file.headers.contentType,
+    cacheControl: file.headers.cacheControl,
+    // Not the store's LastModified (a PUT does not return it) but no earlier: the next listing's value is
+    // recorded from then on, and only a later change (out of band) moves past it.
+    lastModified: writtenAt.toISOString(),
+  };
+}
+
+export async function applyRelease(context: RunContext, ports: Ports, input: ApplyInput): Promise<Applied> {
+  const { plan, planned, release, manifest } = input;
+  const prefix = context.inputs.prefix;
+  const pending = manifest.pendingInvalidation;
+  const cdnPlan = (keys: string[]) => (ports.cdn ? invalidationFor(context, plan, keys, pending) : undefined);
+  const recorded = (result: HistoryEntry['result'], changes: Change[]) =>
+    planned.length > 0
+      ? withRun(manifest.history, { ...input.run, result, counts: countChanges(changes, plan.unchanged.length) })
+      : manifest.history;
+
+  if (planned.length > 0) {
+    await ports.beforeWrite?.();
+    await release.claim(manifest, planDigest(planned));
+  }
+  const writes = await writeObjects(ports, context, plan, () => release.stopReason());
+  const written = changesWritten(planned, writes.written);
+  const withWritten = (base: Map<string, ManifestEntry>) => {
+    const next = new Map(base);
+    for (const { write, written: answer } of writes.written) {
+      next.set(write.file.relativePath, entryFor(write, answer, writes.writtenAt.get(write.file.key) ?? ports.now()));
+    }
+    return next;
+  };
+  const done = { bytesUploaded: writes.bytesUploaded, pendingInvalidation: 0 };
+
+  if (writes.failures.length > 0) {
+    const stopped = release.stopReason();
+    const failure = stopped
+      ? `Stopped: ${stopped}. ${writes.written.length} object(s) were written before; nothing was deleted, the deploy manifest records only what was written, and the claim on the prefix was let go where it still held. Re-run the deploy: it converges.`
+      : `${writes.failed.length} write(s) failed: nothing was deleted and the deploy manifest records only what was written. Re-run the deploy: it converges.`;
+    const history = recorded('failed', written);
+    await release.abandon({
+      ...manifest,
+      entries: withWritten(new Map([...manifest.entries, ...plan.unchangedEntries])),
+      pendingInvalidation: cdnPlan(staleKeys(written))?.paths ?? pending,
+      history,
+    });
+    const invalidated = await invalidate(ports, context, cdnPlan(staleKeys(written)), pending.length);
+    const failures = [...writes.failures, ...invalidated.failures];
+    return { ...done, applied: written, failures, invalidation: invalidated.outcome, failure, history };
+  }
+
+  const next: Manifest = {
+    entries: withWritten(plan.unchangedEntries),
+    retained: new Map(plan.retained.map(({ key, since }) => [key.slice(prefix.length), since])),
+    pendingInvalidation: cdnPlan(staleKeys(planned))?.paths ?? pending,
+    history: recorded('deployed', planned),
+  };
+  const publishes = planned.length > 0 || manifest.claim !== undefined || !sameManifest(next, manifest);
+  if (publishes) {
+    try {
+      await release.publish(next);
+    } catch (error) {
+      const invalidated = await invalidate(ports, context, cdnPlan(staleKeys(written)), pending.length);
+      return {
+        ...done,
+        applied: written,
+        failures: invalidated.failures,
+        invalidation: invalidated.outcome,
+        failure: errorMessage(error),
+        history: manifest.history,
+      };
+    }
+  }
+  // The history names the manifest version holding this run's entries (the next read fills it in otherwise).
+  if (publishes && planned.length > 0 && release.versionId)
+    next.history[0] = { ...next.history[0]!, manifestVersion: release.versionId };
+
+  // Deletes only once the new manifest is published.
+  const deletion = await deleteStale(ports.store, plan.deletes);
+  const applied = [...written, ...deletion.deleted];
+  const sent = cdnPlan(staleKeys(planned));
+  const invalidated = await invalidate(ports, context, sent, pending.length);
+  const failures = [...deletion.failures, ...invalidated.failures];
+  let failure = deletion.failure;
+  let pendingInvalidation = 0;
+  const recordedManifest = publishes ? next : manifest;
+  if (invalidated.status === 'failed') {
+    pendingInvalidation = sent?.paths.length ?? 0;
+    failure ??= `The site is deployed, but the CloudFront invalidation failed: edges may serve old copies until their TTL ends. The ${pendingInvalidation} path(s) are recorded in the deploy manifest, and the next deploy sends them.`;
+  } else if (invalidated.status === 'sent' && recordedManifest.pendingInvalidation.length > 0) {
+    await release.recordInvalidated(recordedManifest);
+  }
+  return {
+    ...done,
+    applied,
+    failures,
+    invalidation: invalidated.outcome,
+    pendingInvalidation,
+    failure,
+    history: recordedManifest.history,
+  };
+}
