@@ -87223,22 +87223,34 @@ class DryRunCdn {
 
 
 /**
+ * Text in which the runner's older command syntax cannot start: the runner looks for `##[` anywhere in a line
+ * (`##[add-mask]secret`, `##[set-output name=x;]y`) when the line is not a `::` command, so every `##[` is
+ * shown as `##\[`. Used as is for annotation messages (`::warning::…`), whose newlines @actions/core escapes.
+ */
+function withoutLegacyCommands(text) {
+    return text.replace(/##\[/g, '##\\[');
+}
+/**
  * A line safe to print where the runner reads workflow commands: control characters (a key from the bucket
- * can hold a newline followed by `::error::`) are shown as escapes, and a line never starts with `::`.
+ * can hold a newline followed by `::error::`) are shown as escapes, `##[` is shown as `##\[`, and a line
+ * whose first characters after any white space are `::` gets a `\` before them (the runner trims leading white
+ * space, Unicode's included, before it looks for `::`, so a space in front would not do).
  */
 function printable(line) {
     // eslint-disable-next-line no-control-regex -- control characters are what is escaped
     const escaped = line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) => {
         return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
     });
-    return escaped.startsWith('::') ? ` ${escaped}` : escaped;
+    // JavaScript's \s is a superset of the white space .NET's TrimStart() removes (U+0085 is escaped above).
+    return withoutLegacyCommands(escaped).replace(/^(\s*)::/, '$1\\::');
 }
 function runnerChannel() {
     return {
         info: (line) => info(printable(line)),
-        warning: (line) => warning(line),
-        notice: (line) => notice(line),
-        error: (message) => error(message),
+        // Annotations are `::warning::` commands, which the runner parses as such (never as `##[`); escaped anyway.
+        warning: (line) => warning(withoutLegacyCommands(line)),
+        notice: (line) => notice(withoutLegacyCommands(line)),
+        error: (message) => error(withoutLegacyCommands(message)),
         group: (title, lines) => {
             startGroup(printable(title));
             for (const line of lines)
@@ -87254,7 +87266,7 @@ function runnerChannel() {
             if (process.env.GITHUB_STEP_SUMMARY)
                 await summary.addRaw(markdown).write();
         },
-        fail: (message) => setFailed(message),
+        fail: (message) => setFailed(withoutLegacyCommands(message)),
     };
 }
 /**
