@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { allEventProblems, asWorkflow, eventProblems, outcome, separationProblems, type Policies } from './checks.js';
-import { contextPaths, parse } from './expressions.js';
-import { EVENTS, OWN, REPO, ROLES, expressionsIn, read, snippets, type Doc, type Snippet } from './model.js';
+import { contextPaths, parse, toText } from './expressions.js';
+import { EVENTS, OWN, REPO, ROLES, expressionsIn, play, read, snippets, type Doc, type Snippet } from './model.js';
 
 const require = createRequire(path.join(REPO, 'package.json'));
 const validator = require('@action-validator/core') as {
@@ -355,6 +355,86 @@ describe('the reusable workflow runs its own code at the called commit (#14.9)',
       // The guard before it refuses an empty job.workflow_sha (checkout would fall back to the caller's code).
       const guard = steps.findIndex((step) => step.env?.WORKFLOW_SHA === '${{ job.workflow_sha }}');
       expect({ id, guardFirst: guard !== -1 && guard < checkout }).toEqual({ id, guardFirst: true });
+    }
+  });
+});
+
+describe('previews are served by their own distribution, which the documented setups create (#19.1)', () => {
+  const reusable = parseYaml(read('.github/workflows/deploy-site.yml')) as Doc;
+  const callsOfReusable = (workflow: Doc) => usesOf(workflow).filter(({ uses }) => OWN.workflow.test(uses));
+  /** Deploys pull-request previews: the deploy action with `preview: true`, or the preview distribution's variable. */
+  const deploysPreviews = (snippet: Snippet, workflow: Doc) =>
+    usesOf(workflow).some(({ uses, with: given }) => OWN.deploy.test(uses) && String(given.preview) === 'true') ||
+    snippet.text.replace(/^\s*#.*$/gm, '').includes('SITE_PREVIEW_DISTRIBUTION_ID');
+  const previewSetups = ALL.filter((s) => s.kind !== 'steps').filter((s) => deploysPreviews(s, asWorkflow(s)));
+
+  it('finds the documented preview setups', () => {
+    expect(previewSetups.map((s) => s.source)).toEqual(
+      expect.arrayContaining(['examples/workflows/parlai-website.yml', 'examples/workflows/pr-preview.yml']),
+    );
+  });
+
+  it('every caller of the reusable workflow that deploys previews passes preview-distribution: true', () => {
+    const problems: string[] = [];
+    for (const snippet of previewSetups)
+      for (const { job, with: given } of callsOfReusable(asWorkflow(snippet)))
+        if (given['preview-distribution'] !== true)
+          problems.push(`${snippet.source}: job ${job} deploys previews but does not pass preview-distribution: true`);
+    expect(problems).toEqual([]);
+  });
+
+  it('a preview workflow without the reusable workflow relies on parlai-website.yml, which creates the distribution', () => {
+    const alone = previewSetups.filter((s) => callsOfReusable(asWorkflow(s)).length === 0).map((s) => s.source);
+    expect(alone).toEqual(expect.arrayContaining(['examples/workflows/pr-preview.yml']));
+    expect(read('examples/workflows/pr-preview.yml')).toMatch(/Production is deployed by parlai-website\.yml/);
+    const caller = callsOfReusable(parseYaml(read('examples/workflows/parlai-website.yml')) as Doc);
+    expect(caller.map(({ with: given }) => given['preview-distribution'])).toEqual([true]);
+  });
+
+  it('the reusable workflow forwards preview-distribution to every infra step, on main (apply) and pull requests (plan)', () => {
+    expect(reusable.on.workflow_call.inputs['preview-distribution']).toMatchObject({ type: 'boolean', default: false });
+    for (const value of [true, false]) {
+      for (const event of [EVENTS['push to main']!, EVENTS['pull request from the repository']!]) {
+        const run = play(reusable, event, {
+          inputs: { 'preview-distribution': value, 'plan-role-arn': 'vars:AWS_PLAN_ROLE_ARN' },
+          callerPermissions: { contents: 'read', 'id-token': 'write' },
+        });
+        const infraSteps = run.jobs.flatMap((job) => job.steps.filter((s) => s.ran && OWN.infra.test(s.uses)));
+        expect({ event: event.name, value, steps: infraSteps.length }).toEqual({ event: event.name, value, steps: 1 });
+        for (const step of infraSteps)
+          expect({ event: event.name, forwarded: toText(step.with['preview-distribution']) }).toEqual({
+            event: event.name,
+            forwarded: String(value),
+          });
+      }
+    }
+    // Statically too: no infra step of the file, whatever its condition, leaves the input out.
+    for (const [id, job] of Object.entries(reusable.jobs as Record<string, Doc>))
+      for (const step of ((job.steps ?? []) as Doc[]).filter((s) => OWN.infra.test(String(s.uses ?? ''))))
+        expect({ id, given: step.with?.['preview-distribution'] }).toEqual({
+          id,
+          given: '${{ inputs.preview-distribution }}',
+        });
+  });
+
+  it('parlai-website.yml: every run on main applies the module with the preview distribution', () => {
+    const workflow = parseYaml(read('examples/workflows/parlai-website.yml')) as Doc;
+    for (const event of [EVENTS['push to main']!, EVENTS['workflow_dispatch on main']!]) {
+      const infra = play(workflow, event).jobs.find((job) => job.id === 'site/infra')!;
+      const step = infra.steps.find((s) => OWN.infra.test(s.uses))!;
+      expect({ apply: toText(step.with.apply), preview: toText(step.with['preview-distribution']) }).toEqual({
+        apply: 'true',
+        preview: 'true',
+      });
+    }
+  });
+
+  it('the reusable workflow outputs the preview distribution the infra action outputs', () => {
+    const infraOutputs = (parseYaml(read('infra/action.yml')) as Doc).outputs as Doc;
+    expect(Object.keys(infraOutputs)).toEqual(expect.arrayContaining(['preview-distribution-id', 'preview-url']));
+    for (const name of ['preview-distribution-id', 'preview-url']) {
+      expect(reusable.jobs.infra.outputs[name]).toBe(`\${{ steps.terraform.outputs.${name} }}`);
+      expect(reusable.on.workflow_call.outputs[name].value).toBe(`\${{ jobs.infra.outputs.${name} }}`);
     }
   });
 });
