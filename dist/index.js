@@ -84978,9 +84978,10 @@ var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/context/build-env.ts
 
 // The environment `build-command` runs in: the step's environment without what could deploy, sign in or
-// speak for this step — AWS credentials and settings, tokens, the OIDC request variables, the action's own
-// inputs and file commands — unless `build-env` names a variable to pass through. Not a sandbox: the build
-// runs as the same user and can read any file that user can (see the README's Security section).
+// speak for this step — AWS credentials and settings, tokens, keys, passwords, the SSH agent, the OIDC request
+// variables, the action's own inputs and file commands — unless `build-env` names a variable to pass through.
+// Hygiene, not a sandbox: the build runs as the same user and can read any file that user can (see the
+// README's Security section).
 /** Variable names kept from the build whatever their name, by prefix: */
 const WITHHELD_PREFIXES = [
     // AWS credentials and where the SDKs find them (keys, session token, web identity token file, role,
@@ -84992,16 +84993,54 @@ const WITHHELD_PREFIXES = [
     'INPUT_',
 ];
 /**
- * The action's file commands: what the build wrote there would be taken as this step's outputs, state,
- * summary, or the next steps' environment and PATH.
+ * Withheld by exact name: the action's file commands (what the build wrote there would be taken as this step's
+ * outputs, state, summary, or the next steps' environment and PATH), and the SSH agent, which signs in for
+ * whoever reaches its socket.
  */
-const WITHHELD_NAMES = new Set(['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']);
-/** Any other name holding a secret by its name: GITHUB_TOKEN, GH_TOKEN, NPM_TOKEN, NODE_AUTH_TOKEN, …_PASSWORD. */
-const SECRET_NAME = /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|PRIVATE_KEY)(_|$)/i;
-/** Whether `name` is withheld from the build unless `build-env` names it. */
+const WITHHELD_NAMES = new Set([
+    'GITHUB_ENV',
+    'GITHUB_PATH',
+    'GITHUB_OUTPUT',
+    'GITHUB_STATE',
+    'GITHUB_STEP_SUMMARY',
+    'SSH_AUTH_SOCK',
+    'SSH_AGENT_PID',
+]);
+/**
+ * Names that hold a credential by convention (case-insensitive; a word is delimited by `_`, `-` or the ends of
+ * the name). Generous on purpose — a build that needs one of them gets it through `build-env` — but never the
+ * ordinary settings: PWD and OLDPWD (the working directory), PATH, KEYBOARD_LAYOUT, GIT_AUTHOR_NAME, and
+ * TOKENIZERS_PARALLELISM (the Hugging Face tokenizers setting, which Python builds such as ParlAI's may set)
+ * are kept.
+ */
+const SECRET_NAMES = [
+    // SECRET, PASSWORD, PASSWD, PASSPHRASE, CREDENTIAL anywhere: CLIENT_SECRET, MYSECRET, PGPASSWORD, DBPASSWORD,
+    // GOOGLE_APPLICATION_CREDENTIALS.
+    /SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL/i,
+    // TOKEN or TOKENS as a word (GITHUB_TOKEN, NODE_AUTH_TOKEN, SLACK_TOKENS) or ending the name (APITOKEN,
+    // NPMTOKEN, GHTOKEN); not TOKENIZERS_PARALLELISM.
+    /(^|[_-])TOKENS?([_-]|$)/i,
+    /TOKENS?$/i,
+    // KEY or KEYS ending the name (API_KEY, APIKEY, STRIPE_SECRET_KEY, DEPLOY_KEYS), and PRIVATE_KEY, API_KEY,
+    // ACCESS_KEY anywhere (SSH_PRIVATE_KEY_B64, MINIO_ACCESS_KEY_ID); not KEYBOARD_LAYOUT.
+    /KEYS?$/i,
+    /(PRIVATE|API|ACCESS)[_-]?KEY/i,
+    // PASS, CREDS and AUTHORIZATION as a word (SMTP_PASS, DOCKER_CREDS); PWD after a separator (MYSQL_PWD, not PWD
+    // or OLDPWD); AUTH, PAT, PATS, COOKIE, COOKIES, SESSION ending the name (NPM_AUTH, GH_PAT, SESSION_COOKIE).
+    /(^|[_-])(PASS|CREDS|AUTHORIZATION)([_-]|$)/i,
+    /[_-]PWD([_-]|$)/i,
+    /(^|[_-])(AUTH|PATS?|COOKIES?|SESSION)$/i,
+];
+/**
+ * Whether `name` is withheld from the build unless `build-env` names it. Hygiene, not a boundary: it keeps
+ * credentials out of what build tools print, forward or upload by accident; the build can still read the files
+ * and the process environment its user can.
+ */
 function withheldFromBuild(name) {
     const upper = name.toUpperCase();
-    return (WITHHELD_PREFIXES.some((prefix) => upper.startsWith(prefix)) || WITHHELD_NAMES.has(upper) || SECRET_NAME.test(name));
+    return (WITHHELD_PREFIXES.some((prefix) => upper.startsWith(prefix)) ||
+        WITHHELD_NAMES.has(upper) ||
+        SECRET_NAMES.some((pattern) => pattern.test(name)));
 }
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** `build-env`: variable names, one a line (or separated by spaces or commas); `#` starts a comment line. */
@@ -88079,22 +88118,34 @@ class DryRunCdn {
 
 
 /**
+ * Text in which the runner's older command syntax cannot start: the runner looks for `##[` anywhere in a line
+ * (`##[add-mask]secret`, `##[set-output name=x;]y`) when the line is not a `::` command, so every `##[` is
+ * shown as `##\[`. Used as is for annotation messages (`::warning::…`), whose newlines @actions/core escapes.
+ */
+function withoutLegacyCommands(text) {
+    return text.replace(/##\[/g, '##\\[');
+}
+/**
  * A line safe to print where the runner reads workflow commands: control characters (a key from the bucket
- * can hold a newline followed by `::error::`) are shown as escapes, and a line never starts with `::`.
+ * can hold a newline followed by `::error::`) are shown as escapes, `##[` is shown as `##\[`, and a line
+ * whose first characters after any white space are `::` gets a `\` before them (the runner trims leading white
+ * space, Unicode's included, before it looks for `::`, so a space in front would not do).
  */
 function printable(line) {
     // eslint-disable-next-line no-control-regex -- control characters are what is escaped
     const escaped = logText(line).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) => {
         return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
     });
-    return escaped.startsWith('::') ? ` ${escaped}` : escaped;
+    // JavaScript's \s is a superset of the white space .NET's TrimStart() removes (U+0085 is escaped above).
+    return withoutLegacyCommands(escaped).replace(/^(\s*)::/, '$1\\::');
 }
 function runnerChannel() {
     return {
         info: (line) => info(printable(line)),
-        warning: (line) => warning(logText(line)),
-        notice: (line) => notice(logText(line)),
-        error: (message) => error(logText(message)),
+        // Annotations are `::warning::` commands, which the runner parses as such (never as `##[`); escaped anyway.
+        warning: (line) => warning(withoutLegacyCommands(logText(line))),
+        notice: (line) => notice(withoutLegacyCommands(logText(line))),
+        error: (message) => error(withoutLegacyCommands(logText(message))),
         group: (title, lines) => {
             startGroup(printable(title));
             for (const line of lines)
@@ -88110,7 +88161,7 @@ function runnerChannel() {
             if (process.env.GITHUB_STEP_SUMMARY)
                 await summary.addRaw(markdown).write();
         },
-        fail: (message) => setFailed(logText(message)),
+        fail: (message) => setFailed(withoutLegacyCommands(logText(message))),
     };
 }
 /**

@@ -99,6 +99,127 @@ describe('buildEnvironment', () => {
   });
 });
 
+describe('withheldFromBuild: the names (issue #19)', () => {
+  // Names that hold credentials by convention. Each is withheld unless build-env names it.
+  const WITHHELD: Array<[string, string]> = [
+    // tokens: as a word, in the plural, or at the end of a name without a separator
+    ['GITHUB_TOKEN', 'TOKEN as a word'],
+    ['GH_TOKEN', 'TOKEN as a word'],
+    ['NODE_AUTH_TOKEN', 'TOKEN as a word'],
+    ['HF_TOKEN', 'TOKEN as a word'],
+    ['TOKEN', 'TOKEN alone'],
+    ['SLACK_TOKENS', 'TOKENS as a word'],
+    ['APITOKEN', 'ends in TOKEN'],
+    ['NPMTOKEN', 'ends in TOKEN'],
+    ['GHTOKEN', 'ends in TOKEN'],
+    ['NGROK_AUTHTOKEN', 'ends in TOKEN'],
+    ['npmToken', 'ends in TOKEN, any case'],
+    // secrets, passwords, passphrases, credentials: anywhere in the name
+    ['CLIENT_SECRET', 'SECRET'],
+    ['MYSECRET', 'SECRET'],
+    ['DEPLOY_SECRETS', 'SECRET'],
+    ['SECRET_KEY_BASE', 'SECRET'],
+    ['DB_PASSWORD', 'PASSWORD'],
+    ['DBPASSWORD', 'PASSWORD'],
+    ['PGPASSWORD', 'PASSWORD'],
+    ['REDIS_PASSWORDS', 'PASSWORD'],
+    ['MYSQL_PASSWD', 'PASSWD'],
+    ['HTPASSWD', 'PASSWD'],
+    ['GPG_PASSPHRASE', 'PASSPHRASE'],
+    ['GOOGLE_APPLICATION_CREDENTIALS', 'CREDENTIAL'],
+    ['AZURE_CREDENTIAL', 'CREDENTIAL'],
+    ['DOCKER_CREDENTIAL_HELPER_CONFIG', 'CREDENTIAL'],
+    // keys: a name ending in KEY or KEYS, and PRIVATE_KEY, API_KEY, ACCESS_KEY anywhere
+    ['API_KEY', 'ends in KEY'],
+    ['APIKEY', 'ends in KEY'],
+    ['OPENAI_API_KEY', 'ends in KEY'],
+    ['STRIPE_SECRET_KEY', 'ends in KEY'],
+    ['WANDB_API_KEY', 'ends in KEY'],
+    ['ALGOLIA_ADMIN_KEY', 'ends in KEY'],
+    ['DEPLOY_KEYS', 'ends in KEYS'],
+    ['SSH_PRIVATE_KEY_B64', 'PRIVATE_KEY'],
+    ['OPENAI_API_KEY_2', 'API_KEY'],
+    ['MINIO_ACCESS_KEY_ID', 'ACCESS_KEY'],
+    // words that are secrets in this place
+    ['SMTP_PASS', 'PASS as a word'],
+    ['DB_PASS_PROD', 'PASS as a word'],
+    ['MYSQL_PWD', 'PWD after a separator'],
+    ['DB_PWD_FILE', 'PWD after a separator'],
+    ['DOCKER_CREDS', 'CREDS as a word'],
+    ['CREDS_JSON', 'CREDS as a word'],
+    ['NPM_AUTH', 'ends in AUTH'],
+    ['NPM_CONFIG__AUTH', 'ends in AUTH'],
+    ['BASIC_AUTH', 'ends in AUTH'],
+    ['HTTP_AUTHORIZATION', 'AUTHORIZATION as a word'],
+    ['GH_PAT', 'ends in PAT'],
+    ['ADO_PATS', 'ends in PATS'],
+    ['SESSION_COOKIE', 'ends in COOKIE'],
+    ['AUTH_COOKIES', 'ends in COOKIES'],
+    ['SHOPIFY_SESSION', 'ends in SESSION'],
+    // an agent that signs in for whoever can reach it
+    ['SSH_AUTH_SOCK', 'the SSH agent'],
+    ['SSH_AGENT_PID', 'the SSH agent'],
+    // the runner's and the action's own
+    ['AWS_REGION', 'AWS_*'],
+    ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_*'],
+    ['INPUT_GITHUB-TOKEN', 'INPUT_*'],
+    ['GITHUB_ENV', 'a file command'],
+    ['GITHUB_STEP_SUMMARY', 'a file command'],
+  ];
+
+  // What a build needs (or what the runner sets) and holds no credential: kept.
+  const KEPT: Array<[string, string]> = [
+    ['PATH', 'PAT only at the end'],
+    ['HOME', ''],
+    ['PWD', 'the working directory'],
+    ['OLDPWD', 'the previous working directory'],
+    ['LANG', ''],
+    ['CI', ''],
+    ['SHELL', ''],
+    ['USER', ''],
+    ['GITHUB_SHA', ''],
+    ['GITHUB_REF', ''],
+    ['GITHUB_REPOSITORY', ''],
+    ['GITHUB_WORKSPACE', ''],
+    ['GITHUB_EVENT_PATH', ''],
+    ['GITHUB_SERVER_URL', ''],
+    ['RUNNER_OS', ''],
+    ['RUNNER_TEMP', ''],
+    ['NODE_ENV', ''],
+    ['NODE_OPTIONS', ''],
+    ['PYTHONPATH', ''],
+    ['PYTHONHASHSEED', ''],
+    ['TOKENIZERS_PARALLELISM', 'TOKEN only as a word or at the end: the Hugging Face tokenizers setting'],
+    ['TOKENIZER_MODEL', 'TOKEN only as a word or at the end'],
+    ['HF_HOME', ''],
+    ['TRANSFORMERS_CACHE', ''],
+    ['OMP_NUM_THREADS', ''],
+    ['KEYBOARD_LAYOUT', 'KEY only at the end'],
+    ['KEY_PATH', 'KEY only at the end'],
+    ['PASSTHROUGH_MODE', 'PASS only as a word'],
+    ['BYPASS_CACHE', 'PASS only as a word'],
+    ['GIT_AUTHOR_NAME', 'AUTH only at the end'],
+    ['AUTHOR', 'AUTH only at the end'],
+    ['XDG_SESSION_TYPE', 'SESSION only at the end'],
+    ['TERM_SESSION_ID', 'SESSION only at the end'],
+    ['SELENIUM_JAR_PATH', ''],
+    ['COOKIE_DOMAIN', 'COOKIE only at the end'],
+    ['PIP_INDEX_URL', ''],
+    ['GITHUB_ACTIONS', ''],
+  ];
+
+  it.each(WITHHELD)('%s is withheld (%s)', (name) => {
+    expect(withheldFromBuild(name)).toBe(true);
+    // … and build-env passes it.
+    expect(buildEnvironment({ [name]: 'v' }, [name])).toEqual({ [name]: 'v' });
+    expect(buildEnvironment({ [name]: 'v' }, [])).toEqual({});
+  });
+
+  it.each(KEPT)('%s is kept %s', (name) => {
+    expect(withheldFromBuild(name)).toBe(false);
+  });
+});
+
 describe('parseBuildEnv', () => {
   it('reads names one a line (spaces or commas also separate), skipping comments and blanks', () => {
     expect(

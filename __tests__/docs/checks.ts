@@ -6,9 +6,10 @@ import {
   EVENTS,
   OWN,
   ROLES,
+  installedPath,
   permission,
   play,
-  read,
+  policyFile,
   trusts,
   toArray,
   type Doc,
@@ -16,6 +17,7 @@ import {
   type JobRun,
   type Role,
   type Snippet,
+  type SubjectFormat,
 } from './model.js';
 
 /** The `on:` a caller fragment (`jobs:` only) belongs to: the README's caller workflow. */
@@ -32,7 +34,50 @@ export function asWorkflow(snippet: Pick<Snippet, 'kind' | 'doc'>): Doc {
 }
 
 export type Policies = (role: Role) => Doc;
-const documentedPolicies: Policies = (role) => JSON.parse(read(`examples/iam/${role.trust}`)) as Doc;
+
+/** How the repository's tokens are issued and which trust policies the roles have. */
+export interface Setup {
+  name: string;
+  subjects: SubjectFormat;
+  policies: Policies;
+}
+
+/**
+ * The documented default: the repository's OIDC subject customised with job_workflow_ref, the main-branch and
+ * plan roles pinned to the reusable workflow, the preview role to the repository's own workflows.
+ */
+export const HARDENED: Setup = {
+  name: 'subjects with job_workflow_ref, pinned trust policies',
+  subjects: 'job_workflow_ref',
+  policies: (role) => policyFile(role.trust),
+};
+
+/** The alternative for a repository that keeps GitHub's default subject: any workflow of the repository. */
+export const ANY_WORKFLOW: Setup = {
+  name: 'default subjects, any-workflow trust policies',
+  subjects: 'default',
+  policies: (role) => policyFile(role.anyWorkflowTrust),
+};
+
+const MAIN_BRANCH_ROLE = /vars\.AWS_(DEPLOY|INFRA)_ROLE_ARN|:role\/site-(deploy|infra)\b/;
+
+/**
+ * The setups a documented workflow is meant for: a caller of the reusable workflow, HARDENED; a workflow that
+ * assumes the deploy or infra role in a job of its own, ANY_WORKFLOW (the hardened roles trust only the reusable
+ * workflow); any other (pull-request previews, workflows without AWS), both.
+ */
+export function setupsFor(workflow: Doc): Setup[] {
+  const jobs = Object.values((workflow.jobs ?? {}) as Record<string, Doc>);
+  const callsReusable = jobs.some((job) => typeof job.uses === 'string' && OWN.workflow.test(job.uses));
+  const ownMainRole = jobs.some((job) =>
+    ((job.steps ?? []) as Doc[]).some(
+      (step) =>
+        CONFIGURE_AWS.test(String(step.uses ?? '')) && MAIN_BRANCH_ROLE.test(String(step.with?.['role-to-assume'])),
+    ),
+  );
+  if (callsReusable) return [HARDENED];
+  return ownMainRole ? [ANY_WORKFLOW] : [HARDENED, ANY_WORKFLOW];
+}
 
 const CONFIGURE_AWS = /^aws-actions\/configure-aws-credentials@/;
 const CHECKOUT = /^actions\/checkout@/;
@@ -92,7 +137,7 @@ export function separationProblems(source: string, workflow: Doc): string[] {
 }
 
 /** Roles whose trust policy accepts a subject. */
-export function obtainable(sub: string, policies: Policies = documentedPolicies): Role[] {
+export function obtainable(sub: string, policies: Policies = HARDENED.policies): Role[] {
   return ROLES.filter((role) => trusts(policies(role), sub));
 }
 
@@ -111,15 +156,13 @@ function dutyRoles(job: JobRun): string[] {
 }
 
 /** Plays one event through a workflow and returns what would go wrong. */
-export function eventProblems(
-  source: string,
-  workflow: Doc,
-  event: GitHubEvent,
-  policies: Policies = documentedPolicies,
-) {
+export function eventProblems(source: string, workflow: Doc, event: GitHubEvent, setup: Setup = HARDENED) {
   const problems: string[] = [];
-  const result = play(workflow, event);
-  const onMain = event.github.ref === 'refs/heads/main';
+  const { policies } = setup;
+  const result = play(workflow, event, { subjects: setup.subjects, workflowPath: installedPath(source) });
+  // The main-branch roles are for deploys: a push or a manual run of main, never a schedule or a comment.
+  const onMain =
+    event.github.ref === 'refs/heads/main' && ['push', 'workflow_dispatch'].includes(event.github.event_name as string);
   for (const job of result.jobs.filter((j) => j.ran)) {
     const where = `${source} on ${event.name}: job ${job.id}`;
     if (job.sub) {
@@ -167,8 +210,8 @@ export function outcome(workflow: Doc, event: GitHubEvent): Record<string, strin
   return summary;
 }
 
-export function allEventProblems(source: string, workflow: Doc, policies?: Policies): string[] {
-  return Object.values(EVENTS).flatMap((event) => eventProblems(source, workflow, event, policies).problems);
+export function allEventProblems(source: string, workflow: Doc, setup?: Setup): string[] {
+  return Object.values(EVENTS).flatMap((event) => eventProblems(source, workflow, event, setup).problems);
 }
 
 export function parseWorkflow(text: string): Doc {

@@ -1,8 +1,8 @@
 // The IAM examples (examples/iam) give each duty its own role, trusted only for the runs of that duty and
 // allowed only what it needs (#12.2, #14.1, #14.5, #14.10).
 import { describe, expect, it } from '@jest/globals';
-import { obtainable } from './checks.js';
-import { ROLES, read, toArray, trusts, type Doc, type Role } from './model.js';
+import { ANY_WORKFLOW, HARDENED, obtainable } from './checks.js';
+import { ROLES, policyFile, read, toArray, trusts, type Doc, type Role } from './model.js';
 
 interface Statement {
   Sid?: string;
@@ -19,7 +19,30 @@ const actions = (s: Statement) => toArray(s.Action);
 const resources = (s: Statement) => toArray(s.Resource);
 const READ_ONLY = /^[a-z0-9-]+:(Get|List|Describe)[A-Za-z*]*$/;
 
+const REUSABLE = 'YOUR_ORG/parlai-site-deploy/.github/workflows/deploy-site.yml';
+const OWN_WORKFLOW = 'OWNER/REPO/.github/workflows/website.yml';
+
+/** Subjects of a repository whose OIDC subject is customised with job_workflow_ref (the documented setup). */
 const SUBJECTS = {
+  mainFromReusable: `repo:OWNER/REPO:ref:refs/heads/main:job_workflow_ref:${REUSABLE}@refs/tags/v1`,
+  mainFromReusableAtMain: `repo:OWNER/REPO:ref:refs/heads/main:job_workflow_ref:${REUSABLE}@refs/heads/main`,
+  mainFromForkOfReusable: `repo:OWNER/REPO:ref:refs/heads/main:job_workflow_ref:someone/parlai-site-deploy/.github/workflows/deploy-site.yml@refs/tags/v1`,
+  mainFromOwnWorkflow: `repo:OWNER/REPO:ref:refs/heads/main:job_workflow_ref:${OWN_WORKFLOW}@refs/heads/main`,
+  branchFromReusable: `repo:OWNER/REPO:ref:refs/heads/feature:job_workflow_ref:${REUSABLE}@refs/tags/v1`,
+  tagFromReusable: `repo:OWNER/REPO:ref:refs/tags/v1.0.0:job_workflow_ref:${REUSABLE}@refs/tags/v1`,
+  pullRequestFromReusable: `repo:OWNER/REPO:pull_request:job_workflow_ref:${REUSABLE}@refs/tags/v1`,
+  pullRequestFromOwnWorkflow: `repo:OWNER/REPO:pull_request:job_workflow_ref:${OWN_WORKFLOW}@refs/pull/7/merge`,
+  pullRequestFromElsewhere: `repo:OWNER/REPO:pull_request:job_workflow_ref:someone/tools/.github/workflows/x.yml@refs/heads/main`,
+  production: `repo:OWNER/REPO:environment:production:job_workflow_ref:${REUSABLE}@refs/tags/v1`,
+  otherRepository: `repo:someone/REPO:ref:refs/heads/main:job_workflow_ref:${REUSABLE}@refs/tags/v1`,
+  otherPullRequest: `repo:someone/REPO:pull_request:job_workflow_ref:someone/REPO/.github/workflows/website.yml@refs/pull/7/merge`,
+  // GitHub's default subjects, which the hardened policies must refuse as well.
+  defaultMain: 'repo:OWNER/REPO:ref:refs/heads/main',
+  defaultPullRequest: 'repo:OWNER/REPO:pull_request',
+};
+
+/** The same runs with GitHub's default subjects, for the any-workflow alternatives. */
+const DEFAULT_SUBJECTS = {
   main: 'repo:OWNER/REPO:ref:refs/heads/main',
   branch: 'repo:OWNER/REPO:ref:refs/heads/feature',
   tag: 'repo:OWNER/REPO:ref:refs/tags/v1.0.0',
@@ -29,33 +52,77 @@ const SUBJECTS = {
   otherPullRequest: 'repo:someone/REPO:pull_request',
 };
 
+const trustFiles = () => [...new Set(ROLES.flatMap((r) => [r.trust, r.anyWorkflowTrust]))];
+
 describe('trust: who can assume each role', () => {
-  it('deploy and infra: a run on main of this repository, nothing else', () => {
+  it('deploy and infra: a run of main through the reusable workflow at the pinned ref; plan: a pull request through it; preview: a pull request through this repository’s workflows', () => {
+    const expected: Record<string, string[]> = {
+      mainFromReusable: ['deploy', 'infra'],
+      pullRequestFromReusable: ['plan'],
+      pullRequestFromOwnWorkflow: ['preview'],
+    };
     for (const [name, sub] of Object.entries(SUBJECTS))
-      expect({ name, roles: obtainable(sub).map((r) => r.name) }).toEqual({
+      expect({ name, roles: obtainable(sub, HARDENED.policies).map((r) => r.name) }).toEqual({
+        name,
+        roles: expected[name] ?? [],
+      });
+  });
+
+  it('the any-workflow alternatives: a run on main of this repository, or its pull requests, with default subjects', () => {
+    for (const [name, sub] of Object.entries(DEFAULT_SUBJECTS))
+      expect({ name, roles: obtainable(sub, ANY_WORKFLOW.policies).map((r) => r.name) }).toEqual({
         name,
         roles: name === 'main' ? ['deploy', 'infra'] : name === 'pullRequest' ? ['plan', 'preview'] : [],
       });
   });
 
-  it('pins aud and matches sub exactly, through the GitHub OIDC provider only', () => {
-    for (const r of ROLES) {
-      for (const statement of policy(r.trust).Statement as unknown as Doc[]) {
-        expect(Object.keys(statement.Condition)).toEqual(['StringEquals']);
+  it('pins aud and matches sub exactly, through the GitHub OIDC provider only (the preview role: this repository’s workflows)', () => {
+    for (const file of trustFiles()) {
+      for (const statement of policy(file).Statement as unknown as Doc[]) {
         expect(statement.Condition.StringEquals['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com');
         expect(statement.Principal).toEqual({
           Federated: 'arn:aws:iam::ACCOUNT_ID:oidc-provider/token.actions.githubusercontent.com',
         });
+        if (file === 'github-oidc-trust-policy-preview.json') {
+          // One wildcard, after this repository's own workflow folder: no other repository, no other context.
+          expect(statement.Condition).toEqual({
+            StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+            StringLike: {
+              'token.actions.githubusercontent.com:sub': [
+                'repo:OWNER/REPO:pull_request:job_workflow_ref:OWNER/REPO/.github/workflows/*',
+              ],
+            },
+          });
+        } else {
+          expect(Object.keys(statement.Condition)).toEqual(['StringEquals']);
+        }
       }
     }
   });
 
+  it('the main-branch and plan roles name the reusable workflow at WORKFLOW_REF, filled in by the guide', () => {
+    for (const file of ['github-oidc-trust-policy.json', 'github-oidc-trust-policy-plan.json'])
+      for (const sub of toArray<string>(
+        (policy(file).Statement[0] as unknown as Doc).Condition.StringEquals['token.actions.githubusercontent.com:sub'],
+      ))
+        expect(sub).toMatch(
+          /:job_workflow_ref:YOUR_ORG\/parlai-site-deploy\/\.github\/workflows\/deploy-site\.yml@WORKFLOW_REF$/,
+        );
+    const guide = read('examples/iam/README.md');
+    expect(guide).toMatch(/-e "s#WORKFLOW_REF#\$\{WORKFLOW_REF\}#g"/);
+    expect(guide).toMatch(/-e "s#YOUR_ORG#\$\{YOUR_ORG\}#g"/);
+  });
+
   it('documents the environment setup (branch rule, reviewers) before any environment is trusted', () => {
-    const environments = ROLES.flatMap((r) =>
-      (policy(r.trust).Statement as unknown as Doc[]).flatMap((s) =>
-        toArray<string>(s.Condition.StringEquals['token.actions.githubusercontent.com:sub']),
-      ),
-    ).filter((sub) => sub.includes(':environment:'));
+    const environments = trustFiles()
+      .flatMap((file) =>
+        (policy(file).Statement as unknown as Doc[]).flatMap((s) =>
+          Object.values(s.Condition as Record<string, Doc>).flatMap((block) =>
+            toArray<string>(block['token.actions.githubusercontent.com:sub']),
+          ),
+        ),
+      )
+      .filter((sub) => sub.includes(':environment:'));
     const guide = read('examples/iam/README.md');
     if (environments.length > 0 || /environment:production/.test(guide)) {
       expect(guide).toMatch(/Deployment branches and tags[^\n]*\n?[^\n]*only `main`/);
@@ -65,17 +132,17 @@ describe('trust: who can assume each role', () => {
   });
 
   it('the model of the trust check rejects what IAM would reject', () => {
-    const base = policy('github-oidc-trust-policy.json') as unknown as Doc;
-    expect(trusts(base, SUBJECTS.main)).toBe(true);
+    const base = policyFile('github-oidc-trust-policy.json');
+    expect(trusts(base, SUBJECTS.mainFromReusable)).toBe(true);
     const noAud = structuredClone(base);
     delete noAud.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:aud'];
-    expect(trusts(noAud, SUBJECTS.main)).toBe(false);
+    expect(trusts(noAud, SUBJECTS.mainFromReusable)).toBe(false);
     const wildcard = structuredClone(base);
     wildcard.Statement[0].Condition = {
       StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
       StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:OWNER/REPO:*' },
     };
-    expect(trusts(wildcard, SUBJECTS.branch)).toBe(true);
+    expect(trusts(wildcard, SUBJECTS.branchFromReusable)).toBe(true);
   });
 });
 
@@ -211,6 +278,7 @@ describe('permissions: what each role may do', () => {
         row: expect.stringContaining(`\`${r.trust}\``) as unknown as string,
       });
       expect(row).toContain(`\`${r.policy}\``);
+      expect(row).toContain(`\`${r.anyWorkflowTrust}\``);
       expect(row).toContain(r.variable);
     }
   });

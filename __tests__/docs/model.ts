@@ -201,6 +201,20 @@ export const EVENTS: Record<string, GitHubEvent> = {
     oidc: false,
     secrets: false,
   },
+  // Runs on the default branch that are not a deploy: GitHub gives them the ref of main, and an OIDC token when
+  // their workflow has id-token: write.
+  'schedule on main': {
+    name: 'schedule on main',
+    github: onRef('schedule', 'refs/heads/main', 'github-actions[bot]'),
+    oidc: true,
+    secrets: true,
+  },
+  'issue_comment on main': {
+    name: 'issue_comment on main',
+    github: onRef('issue_comment', 'refs/heads/main', 'commenter'),
+    oidc: true,
+    secrets: true,
+  },
   'tag v1.2.3 pushed': {
     name: 'tag v1.2.3 pushed',
     github: onRef('push', 'refs/tags/v1.2.3'),
@@ -282,7 +296,10 @@ export interface Role {
   name: string;
   /** Repository variable holding the role's ARN. */
   variable: string;
+  /** The documented trust policy: for OIDC subjects customised with job_workflow_ref (examples/iam/README.md). */
   trust: string;
+  /** The alternative for a repository that keeps GitHub's default subject (and does not use deploy-site.yml). */
+  anyWorkflowTrust: string;
   policy: string;
 }
 
@@ -291,24 +308,28 @@ export const ROLES: Role[] = [
     name: 'deploy',
     variable: 'AWS_DEPLOY_ROLE_ARN',
     trust: 'github-oidc-trust-policy.json',
+    anyWorkflowTrust: 'github-oidc-trust-policy-any-workflow.json',
     policy: 'deploy-policy.json',
   },
   {
     name: 'infra',
     variable: 'AWS_INFRA_ROLE_ARN',
     trust: 'github-oidc-trust-policy.json',
+    anyWorkflowTrust: 'github-oidc-trust-policy-any-workflow.json',
     policy: 'terraform-policy.json',
   },
   {
     name: 'plan',
     variable: 'AWS_PLAN_ROLE_ARN',
     trust: 'github-oidc-trust-policy-plan.json',
+    anyWorkflowTrust: 'github-oidc-trust-policy-pull-request-any-workflow.json',
     policy: 'plan-policy.json',
   },
   {
     name: 'preview',
     variable: 'AWS_PREVIEW_ROLE_ARN',
-    trust: 'github-oidc-trust-policy-plan.json',
+    trust: 'github-oidc-trust-policy-preview.json',
+    anyWorkflowTrust: 'github-oidc-trust-policy-pull-request-any-workflow.json',
     policy: 'preview-policy.json',
   },
 ];
@@ -364,15 +385,61 @@ export function toArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-export function trustPolicy(role: Role): Doc {
-  return JSON.parse(read(`examples/iam/${role.trust}`)) as Doc;
+/**
+ * The ref the documented callers pin the reusable workflow at (`deploy-site.yml@v1`), as GitHub writes it in
+ * `job_workflow_ref`; the trust policies' `WORKFLOW_REF` placeholder stands for it.
+ */
+export const DOCUMENTED_WORKFLOW_REF = 'refs/tags/v1';
+
+/** A trust policy of examples/iam, with `WORKFLOW_REF` filled in as examples/iam/README.md's `fill` does. */
+export function policyFile(file: string): Doc {
+  return JSON.parse(read(`examples/iam/${file}`).replaceAll('WORKFLOW_REF', DOCUMENTED_WORKFLOW_REF)) as Doc;
 }
 
+export function trustPolicy(role: Role): Doc {
+  return policyFile(role.trust);
+}
+
+/**
+ * How GitHub builds the OIDC `sub` of the repository's tokens: its default (`repo:OWNER/REPO:<context>`), or
+ * customised with `include_claim_keys: [repo, context, job_workflow_ref]` (examples/iam/README.md, step 1), the
+ * documented default: `repo:OWNER/REPO:<context>:job_workflow_ref:<workflow path>@<ref>`.
+ */
+export type SubjectFormat = 'default' | 'job_workflow_ref';
+
 /** The OIDC subject GitHub puts in the token of a job. */
-export function subjectFor(github: Doc, environment: string | null): string {
-  if (environment) return `repo:${github.repository}:environment:${environment}`;
-  if (github.event_name === 'pull_request') return `repo:${github.repository}:pull_request`;
-  return `repo:${github.repository}:ref:${github.ref}`;
+export function subjectFor(
+  github: Doc,
+  environment: string | null,
+  format: SubjectFormat = 'default',
+  jobWorkflowRef = '',
+): string {
+  const context = environment
+    ? `environment:${environment}`
+    : github.event_name === 'pull_request'
+      ? 'pull_request'
+      : `ref:${github.ref}`;
+  const subject = `repo:${github.repository}:${context}`;
+  return format === 'default' ? subject : `${subject}:job_workflow_ref:${jobWorkflowRef}`;
+}
+
+/**
+ * The `job_workflow_ref` claim of a job in a workflow called by `uses` (`OWNER/NAME/path@ref`, or a local
+ * `./path`): the called file at the ref written in full — a tag such as `v1` becomes `refs/tags/v1`, a branch
+ * `refs/heads/<name>`, a commit SHA stays as it is.
+ */
+export function calledWorkflowRef(uses: string, github: Doc): string {
+  if (uses.startsWith('./')) return `${github.repository}/${uses.slice(2)}@${github.ref}`;
+  const at = uses.lastIndexOf('@');
+  const [file, ref] = [uses.slice(0, at), uses.slice(at + 1)];
+  if (/^[0-9a-f]{40}$/.test(ref) || ref.startsWith('refs/')) return `${file}@${ref}`;
+  return `${file}@${/^v\d/.test(ref) ? 'refs/tags' : 'refs/heads'}/${ref}`;
+}
+
+/** Where a documented workflow lives once installed: `.github/workflows/<name>` (a README snippet: site.yml). */
+export function installedPath(source: string): string {
+  const file = /^(?:\.github|examples)\/workflows\/([^/]+)$/.exec(source)?.[1];
+  return `.github/workflows/${file ?? 'site.yml'}`;
 }
 
 /** `uses:` of this project's deploy action, infra action and reusable workflow, as documented or in place. */
@@ -434,7 +501,17 @@ export interface Play {
 export function play(
   doc: Doc,
   event: GitHubEvent,
-  options: { inputs?: Record<string, Value>; prefix?: string; callerPermissions?: unknown } = {},
+  options: {
+    inputs?: Record<string, Value>;
+    prefix?: string;
+    callerPermissions?: unknown;
+    /** How the repository's OIDC subjects are built (default: GitHub's default). */
+    subjects?: SubjectFormat;
+    /** The workflow's path in the repository, for `job_workflow_ref` (default: .github/workflows/site.yml). */
+    workflowPath?: string;
+    /** For a called workflow: its `job_workflow_ref`. */
+    jobWorkflowRef?: string;
+  } = {},
 ): Play {
   const github = event.github;
   const on = doc.on;
@@ -481,6 +558,8 @@ export function play(
         inputs: withValues,
         prefix: `${fullId}/`,
         callerPermissions: permissions,
+        subjects: options.subjects,
+        jobWorkflowRef: calledWorkflowRef(job.uses, github),
       });
       runs.push(
         { id: fullId, job, ran, permissions, idToken: false, sub: null, steps: [], assumed: [] },
@@ -494,7 +573,10 @@ export function play(
     if (called && permission(options.callerPermissions, 'id-token') !== 'write') idToken = false;
     const environment =
       typeof job.environment === 'string' ? job.environment : ((job.environment?.name as string | undefined) ?? null);
-    const sub = idToken && event.oidc ? subjectFor(github, environment) : null;
+    const jobWorkflowRef =
+      options.jobWorkflowRef ??
+      `${github.repository}/${options.workflowPath ?? '.github/workflows/site.yml'}@${github.ref}`;
+    const sub = idToken && event.oidc ? subjectFor(github, environment, options.subjects, jobWorkflowRef) : null;
     const steps: StepRun[] = [];
     const assumed: string[] = [];
     const stepsContext: Record<string, Value> = {};

@@ -10,9 +10,33 @@ import { describe, expect, it } from '@jest/globals';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
-import { allEventProblems, asWorkflow, eventProblems, outcome, separationProblems, type Policies } from './checks.js';
-import { contextPaths, parse } from './expressions.js';
-import { EVENTS, OWN, REPO, ROLES, expressionsIn, read, snippets, type Doc, type Snippet } from './model.js';
+import {
+  ANY_WORKFLOW,
+  HARDENED,
+  allEventProblems,
+  asWorkflow,
+  eventProblems,
+  obtainable,
+  outcome,
+  separationProblems,
+  setupsFor,
+  type Setup,
+} from './checks.js';
+import { contextPaths, parse, toText } from './expressions.js';
+import {
+  DOCUMENTED_WORKFLOW_REF,
+  EVENTS,
+  OWN,
+  REPO,
+  ROLES,
+  expressionsIn,
+  play,
+  read,
+  snippets,
+  type Doc,
+  type GitHubEvent,
+  type Snippet,
+} from './model.js';
 
 const require = createRequire(path.join(REPO, 'package.json'));
 const validator = require('@action-validator/core') as {
@@ -156,9 +180,12 @@ describe.each(ALL.map((snippet) => [label(snippet), snippet] as const))('%s', (_
   });
 
   if (snippet.kind !== 'steps') {
-    it('gets each job the role its duty needs under the documented trust policies, or skips cleanly', () => {
-      expect(allEventProblems(snippet.source, workflow)).toEqual([]);
-    });
+    it.each(setupsFor(workflow).map((setup) => [setup.name, setup] as const))(
+      'gets each job the role its duty needs under the documented trust policies (%s), or skips cleanly',
+      (_, setup) => {
+        expect(allEventProblems(snippet.source, workflow, setup)).toEqual([]);
+      },
+    );
   }
 });
 
@@ -245,12 +272,12 @@ jobs:
           bucket: parl.ai
           dry-run: \${{ github.event_name == 'pull_request' }}
 `) as Doc;
-    const problems = eventProblems('old', old, EVENTS['pull request from the repository']!).problems;
+    const problems = eventProblems('old', old, EVENTS['pull request from the repository']!, ANY_WORKFLOW).problems;
     expect(problems).toContain(
       'old on pull request from the repository: job deploy runs the deploy action without AWS credentials: it fails ("No AWS credentials found")',
     );
     // A fork's pull request skips cleanly: no problem for that.
-    expect(eventProblems('old', old, EVENTS['pull request from a fork']!).problems).toEqual([]);
+    expect(eventProblems('old', old, EVENTS['pull request from a fork']!, ANY_WORKFLOW).problems).toEqual([]);
     // And the build ran in the job that holds the credentials.
     expect(separationProblems('old', old)).toEqual([
       "old: job deploy checks out the caller's repository, runs build-command and has id-token: write, configures AWS credentials",
@@ -271,7 +298,7 @@ jobs:
       - uses: YOUR_ORG/parlai-site-deploy@v1
         with: { build-command: make, source-dir: build, bucket: b, preview: true }
 `) as Doc;
-    expect(eventProblems('old', old, EVENTS['pull request from the repository']!).problems).toEqual([
+    expect(eventProblems('old', old, EVENTS['pull request from the repository']!, ANY_WORKFLOW).problems).toEqual([
       'old on pull request from the repository: job deploy runs build-command with an OIDC token',
       'old on pull request from the repository: job deploy assumes the deploy role, whose trust policy rejects repo:OWNER/REPO:pull_request',
       'old on pull request from the repository: job deploy runs the deploy action without AWS credentials: it fails ("No AWS credentials found")',
@@ -279,13 +306,16 @@ jobs:
   });
 
   it('#14.1: a trust policy that admits an unprotected environment lets another branch take the deploy role', () => {
-    const environmentTrust: Policies = (role) => {
-      const policy = JSON.parse(read(`examples/iam/${role.trust}`)) as Doc;
-      if (role.name === 'deploy')
-        policy.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub'].push(
-          'repo:OWNER/REPO:environment:production',
-        );
-      return policy;
+    const environmentTrust: Setup = {
+      ...ANY_WORKFLOW,
+      policies: (role) => {
+        const policy = ANY_WORKFLOW.policies(role);
+        if (role.name === 'deploy')
+          policy.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub'].push(
+            'repo:OWNER/REPO:environment:production',
+          );
+        return policy;
+      },
     };
     const branch = parseYaml(`
 on: push
@@ -301,9 +331,12 @@ jobs:
     expect(eventProblems('branch', branch, EVENTS['push to another branch']!, environmentTrust).problems).toEqual([
       'branch on push to another branch: job steal can obtain the deploy role (sub repo:OWNER/REPO:environment:production)',
     ]);
-    // With the documented trust policy, the same workflow gets nothing.
-    expect(eventProblems('branch', branch, EVENTS['push to another branch']!).problems).toEqual([
+    // With the documented trust policies, the same workflow gets nothing.
+    expect(eventProblems('branch', branch, EVENTS['push to another branch']!, ANY_WORKFLOW).problems).toEqual([
       'branch on push to another branch: job steal assumes the deploy role, whose trust policy rejects repo:OWNER/REPO:environment:production',
+    ]);
+    expect(eventProblems('branch', branch, EVENTS['push to another branch']!, HARDENED).problems).toEqual([
+      'branch on push to another branch: job steal assumes the deploy role, whose trust policy rejects repo:OWNER/REPO:environment:production:job_workflow_ref:OWNER/REPO/.github/workflows/site.yml@refs/heads/feature',
     ]);
   });
 
@@ -356,5 +389,201 @@ describe('the reusable workflow runs its own code at the called commit (#14.9)',
       const guard = steps.findIndex((step) => step.env?.WORKFLOW_SHA === '${{ job.workflow_sha }}');
       expect({ id, guardFirst: guard !== -1 && guard < checkout }).toEqual({ id, guardFirst: true });
     }
+  });
+});
+
+describe('previews are served by their own distribution, which the documented setups create (#19.1)', () => {
+  const reusable = parseYaml(read('.github/workflows/deploy-site.yml')) as Doc;
+  const callsOfReusable = (workflow: Doc) => usesOf(workflow).filter(({ uses }) => OWN.workflow.test(uses));
+  /** Deploys pull-request previews: the deploy action with `preview: true`, or the preview distribution's variable. */
+  const deploysPreviews = (snippet: Snippet, workflow: Doc) =>
+    usesOf(workflow).some(({ uses, with: given }) => OWN.deploy.test(uses) && String(given.preview) === 'true') ||
+    snippet.text.replace(/^\s*#.*$/gm, '').includes('SITE_PREVIEW_DISTRIBUTION_ID');
+  const previewSetups = ALL.filter((s) => s.kind !== 'steps').filter((s) => deploysPreviews(s, asWorkflow(s)));
+
+  it('finds the documented preview setups', () => {
+    expect(previewSetups.map((s) => s.source)).toEqual(
+      expect.arrayContaining(['examples/workflows/parlai-website.yml', 'examples/workflows/pr-preview.yml']),
+    );
+  });
+
+  it('every caller of the reusable workflow that deploys previews passes preview-distribution: true', () => {
+    const problems: string[] = [];
+    for (const snippet of previewSetups)
+      for (const { job, with: given } of callsOfReusable(asWorkflow(snippet)))
+        if (given['preview-distribution'] !== true)
+          problems.push(`${snippet.source}: job ${job} deploys previews but does not pass preview-distribution: true`);
+    expect(problems).toEqual([]);
+  });
+
+  it('a preview workflow without the reusable workflow relies on parlai-website.yml, which creates the distribution', () => {
+    const alone = previewSetups.filter((s) => callsOfReusable(asWorkflow(s)).length === 0).map((s) => s.source);
+    expect(alone).toEqual(expect.arrayContaining(['examples/workflows/pr-preview.yml']));
+    expect(read('examples/workflows/pr-preview.yml')).toMatch(/Production is deployed by parlai-website\.yml/);
+    const caller = callsOfReusable(parseYaml(read('examples/workflows/parlai-website.yml')) as Doc);
+    expect(caller.map(({ with: given }) => given['preview-distribution'])).toEqual([true]);
+  });
+
+  it('the reusable workflow forwards preview-distribution to every infra step, on main (apply) and pull requests (plan)', () => {
+    expect(reusable.on.workflow_call.inputs['preview-distribution']).toMatchObject({ type: 'boolean', default: false });
+    for (const value of [true, false]) {
+      for (const event of [EVENTS['push to main']!, EVENTS['pull request from the repository']!]) {
+        const run = play(reusable, event, {
+          inputs: { 'preview-distribution': value, 'plan-role-arn': 'vars:AWS_PLAN_ROLE_ARN' },
+          callerPermissions: { contents: 'read', 'id-token': 'write' },
+        });
+        const infraSteps = run.jobs.flatMap((job) => job.steps.filter((s) => s.ran && OWN.infra.test(s.uses)));
+        expect({ event: event.name, value, steps: infraSteps.length }).toEqual({ event: event.name, value, steps: 1 });
+        for (const step of infraSteps)
+          expect({ event: event.name, forwarded: toText(step.with['preview-distribution']) }).toEqual({
+            event: event.name,
+            forwarded: String(value),
+          });
+      }
+    }
+    // Statically too: no infra step of the file, whatever its condition, leaves the input out.
+    for (const [id, job] of Object.entries(reusable.jobs as Record<string, Doc>))
+      for (const step of ((job.steps ?? []) as Doc[]).filter((s) => OWN.infra.test(String(s.uses ?? ''))))
+        expect({ id, given: step.with?.['preview-distribution'] }).toEqual({
+          id,
+          given: '${{ inputs.preview-distribution }}',
+        });
+  });
+
+  it('parlai-website.yml: every run on main applies the module with the preview distribution', () => {
+    const workflow = parseYaml(read('examples/workflows/parlai-website.yml')) as Doc;
+    for (const event of [EVENTS['push to main']!, EVENTS['workflow_dispatch on main']!]) {
+      const infra = play(workflow, event).jobs.find((job) => job.id === 'site/infra')!;
+      const step = infra.steps.find((s) => OWN.infra.test(s.uses))!;
+      expect({ apply: toText(step.with.apply), preview: toText(step.with['preview-distribution']) }).toEqual({
+        apply: 'true',
+        preview: 'true',
+      });
+    }
+  });
+
+  it('the reusable workflow outputs the preview distribution the infra action outputs', () => {
+    const infraOutputs = (parseYaml(read('infra/action.yml')) as Doc).outputs as Doc;
+    expect(Object.keys(infraOutputs)).toEqual(expect.arrayContaining(['preview-distribution-id', 'preview-url']));
+    for (const name of ['preview-distribution-id', 'preview-url']) {
+      expect(reusable.jobs.infra.outputs[name]).toBe(`\${{ steps.terraform.outputs.${name} }}`);
+      expect(reusable.on.workflow_call.outputs[name].value).toBe(`\${{ jobs.infra.outputs.${name} }}`);
+    }
+  });
+});
+
+describe('the main-branch roles trust only the reusable workflow, at the pinned ref (#19.3)', () => {
+  const REUSABLE_REF = `YOUR_ORG/parlai-site-deploy/.github/workflows/deploy-site.yml@${DOCUMENTED_WORKFLOW_REF}`;
+  const caller = () => parseYaml(read('examples/workflows/parlai-website.yml')) as Doc;
+  const jobOf = (
+    workflow: Doc,
+    event: GitHubEvent,
+    id: string,
+    subjects: Setup['subjects'] = 'job_workflow_ref',
+    workflowPath = '.github/workflows/parlai-website.yml',
+  ) => play(workflow, event, { subjects, workflowPath }).jobs.find((job) => job.id === id)!;
+
+  it('the repository customises its OIDC subject with job_workflow_ref before any role is created', () => {
+    const guide = read('examples/iam/README.md');
+    const call = guide.indexOf('actions/oidc/customization/sub');
+    expect(call).toBeGreaterThan(-1);
+    for (const key of ['repo', 'context', 'job_workflow_ref'])
+      expect(guide.slice(call, call + 400)).toContain(`'include_claim_keys[]=${key}'`);
+    expect(guide.slice(call, call + 400)).toContain('-F use_default=false');
+    expect(call).toBeLessThan(guide.indexOf('aws iam create-role'));
+  });
+
+  it('a push or manual run of main, from the reusable workflow at the pinned ref, gets the deploy and infra roles', () => {
+    for (const event of [EVENTS['push to main']!, EVENTS['workflow_dispatch on main']!]) {
+      for (const id of ['site/infra', 'site/deploy']) {
+        const job = jobOf(caller(), event, id);
+        expect(job.sub).toBe(`repo:OWNER/REPO:ref:refs/heads/main:job_workflow_ref:${REUSABLE_REF}`);
+        expect(obtainable(job.sub!).map((role) => role.name)).toEqual(['deploy', 'infra']);
+      }
+      expect(outcome(caller(), event)).toMatchObject({ 'site/infra': 'infra', 'site/deploy': 'deploy' });
+    }
+  });
+
+  // Any workflow on main that can get an OIDC token: a nightly job, a bot answering comments, a test workflow.
+  const other = parseYaml(`
+on:
+  push: { branches: [main] }
+  schedule: [{ cron: '0 3 * * *' }]
+  issue_comment: { types: [created] }
+permissions: { contents: read, id-token: write }
+jobs:
+  nightly:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@61815dcd50bd041e203e49132bacad1fd04d2708 # v5.1.1
+        with: { role-to-assume: '\${{ vars.AWS_DEPLOY_ROLE_ARN }}', aws-region: us-east-1 }
+      - uses: aws-actions/configure-aws-credentials@61815dcd50bd041e203e49132bacad1fd04d2708 # v5.1.1
+        with: { role-to-assume: '\${{ vars.AWS_INFRA_ROLE_ARN }}', aws-region: us-east-1 }
+`) as Doc;
+  const onMain = [EVENTS['schedule on main']!, EVENTS['issue_comment on main']!, EVENTS['push to main']!];
+
+  it.each(onMain.map((event) => [event.name, event] as const))(
+    'another workflow on main with id-token: write (%s) is refused both roles, whatever the subject format',
+    (_, event) => {
+      for (const subjects of ['job_workflow_ref', 'default'] as const) {
+        const setup: Setup = { name: subjects, subjects, policies: HARDENED.policies };
+        const job = jobOf(other, event, 'nightly', subjects, '.github/workflows/nightly.yml');
+        expect({ subjects, sub: job.sub, roles: obtainable(job.sub!, setup.policies).map((r) => r.name) }).toEqual({
+          subjects,
+          sub: job.sub,
+          roles: [],
+        });
+        expect(eventProblems('.github/workflows/nightly.yml', other, event, setup).problems).toEqual([
+          `.github/workflows/nightly.yml on ${event.name}: job nightly assumes the deploy role, whose trust policy rejects ${job.sub}`,
+          `.github/workflows/nightly.yml on ${event.name}: job nightly assumes the infra role, whose trust policy rejects ${job.sub}`,
+        ]);
+      }
+    },
+  );
+
+  it('the any-workflow alternative does let them in: it is for repositories that do not use the reusable workflow', () => {
+    for (const event of onMain) {
+      const job = jobOf(other, event, 'nightly', 'default', '.github/workflows/nightly.yml');
+      expect(obtainable(job.sub!, ANY_WORKFLOW.policies).map((r) => r.name)).toEqual(['deploy', 'infra']);
+    }
+    expect(eventProblems('nightly', other, EVENTS['schedule on main']!, ANY_WORKFLOW).problems).toEqual([
+      'nightly on schedule on main: job nightly can obtain the deploy and infra role (sub repo:OWNER/REPO:ref:refs/heads/main)',
+    ]);
+  });
+
+  it('the reusable workflow from a fork, or at another ref, gets no main-branch role', () => {
+    for (const uses of [
+      'someone/parlai-site-deploy/.github/workflows/deploy-site.yml@v1',
+      'YOUR_ORG/parlai-site-deploy/.github/workflows/deploy-site.yml@main',
+      `YOUR_ORG/parlai-site-deploy/.github/workflows/deploy-site.yml@${'e'.repeat(40)}`,
+    ]) {
+      const workflow = caller();
+      workflow.jobs.site.uses = uses;
+      const job = jobOf(workflow, EVENTS['push to main']!, 'site/deploy');
+      expect({ uses, roles: obtainable(job.sub!).map((r) => r.name) }).toEqual({ uses, roles: [] });
+    }
+  });
+
+  it('pull requests: the plan role only through the reusable workflow, the preview role only through this repository’s workflows', () => {
+    const pullRequest = EVENTS['pull request from the repository']!;
+    // The reusable workflow's plan and dry run.
+    const planCaller = caller();
+    planCaller.jobs = { site: planCaller.jobs.site };
+    delete planCaller.jobs.site.if;
+    const plan = jobOf(planCaller, pullRequest, 'site/infra');
+    expect(plan.sub).toBe(`repo:OWNER/REPO:pull_request:job_workflow_ref:${REUSABLE_REF}`);
+    expect(obtainable(plan.sub!).map((r) => r.name)).toEqual(['plan']);
+    // The caller's own preview job (its file comes from the pull request's head).
+    const preview = jobOf(caller(), pullRequest, 'preview-deploy');
+    expect(preview.sub).toBe(
+      'repo:OWNER/REPO:pull_request:job_workflow_ref:OWNER/REPO/.github/workflows/parlai-website.yml@refs/pull/7/merge',
+    );
+    expect(obtainable(preview.sub!).map((r) => r.name)).toEqual(['preview']);
+    // A job of a reusable workflow kept in another repository gets neither.
+    expect(
+      obtainable(
+        'repo:OWNER/REPO:pull_request:job_workflow_ref:someone/tools/.github/workflows/x.yml@refs/heads/main',
+      ).map((r) => r.name),
+    ).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/c
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../examples/local-s3-server.mjs';
 import { type ActionRun, runAction } from '../support/action-runner.js';
 import { listKeys, localS3Client } from '../support/bucket.js';
+import { runnerCommand } from '../support/runner-commands.js';
 import { tempDir, writeSite } from '../support/sites.js';
 
 let server: LocalS3;
@@ -223,6 +224,9 @@ describe('a key from the bucket cannot inject a workflow command', () => {
     'docs/e\n::stop-commands::pwnedtoken',
     'docs/f\u2028::error::pwned-separator',
     '::error::pwned-start.html',
+    // The runner's older syntax, parsed anywhere in a line that is not a `::` command.
+    'docs/g##[set-output name=result;]pwned',
+    'docs/h##[error]pwned-legacy.html',
   ];
 
   it('in the log, the summary, the annotations and the outputs, when the plan deletes them', async () => {
@@ -248,11 +252,35 @@ describe('a key from the bucket cannot inject a workflow command', () => {
       expect(output.errors.filter((error) => error.startsWith('pwned'))).toEqual([]);
       expect(output.warnings.filter((warning) => warning.startsWith('pwned'))).toEqual([]);
       expect(output.stdout).not.toMatch(/^::(stop-commands|add-mask|set-output)::pwned/m);
+      // No line is a command the runner would obey, but the action's own (V2, never of a planted key).
+      expect(lines.filter((line) => /pwned/.test(line) && runnerCommand(line)?.parser === 'V1')).toEqual([]);
+      expect(lines.filter((line) => line.includes('##['))).toEqual([]);
       // The planted names are still shown (escaped), so the plan says what is deleted.
       expect(output.stdout).toContain('pwned-error.html');
       expect(output.summary.split('\n').filter((line) => line.startsWith('::'))).toEqual([]);
       expect(output.outputs.result).not.toBe('pwned');
     }
     expect(again.summary).toContain('pwned-error.html');
+  });
+
+  it('nor can a file name of the build: ##[ is printed as ##\\[ in every line', async () => {
+    const bucket = await newBucket();
+    const names = ['x##[add-mask]y.html', 'z##[warning]pwned.html', 'docs/##[set-output name=result;]pwned.html'];
+    const site = writeSite({
+      'index.html': '<h1>site</h1>',
+      ...Object.fromEntries(names.map((name) => [name, `<p>${name}</p>`])),
+    });
+    const result = await run(bucket, { 'source-dir': site });
+    expectSuccess(result);
+    // Deployed under their own names: only the log shows them escaped.
+    expect(await listKeys(s3, bucket)).toEqual(expect.arrayContaining(names));
+    const lines = result.stdout.split(/\r\n|\r|\n/);
+    expect(lines.filter((line) => line.includes('##['))).toEqual([]);
+    expect(lines.filter((line) => runnerCommand(line)?.parser === 'V1')).toEqual([]);
+    expect(result.warnings.filter((warning) => /pwned/.test(warning))).toEqual([]);
+    expect(result.outputs.result).toBe('deployed');
+    // The plan still names them, readably.
+    expect(result.stdout).toContain('x##\\[add-mask]y.html');
+    expect(result.stdout).toContain('z##\\[warning]pwned.html');
   });
 });

@@ -17,23 +17,36 @@ export interface Channel extends Log {
 }
 
 /**
+ * Text in which the runner's older command syntax cannot start: the runner looks for `##[` anywhere in a line
+ * (`##[add-mask]secret`, `##[set-output name=x;]y`) when the line is not a `::` command, so every `##[` is
+ * shown as `##\[`. Used as is for annotation messages (`::warning::…`), whose newlines @actions/core escapes.
+ */
+export function withoutLegacyCommands(text: string): string {
+  return text.replace(/##\[/g, '##\\[');
+}
+
+/**
  * A line safe to print where the runner reads workflow commands: control characters (a key from the bucket
- * can hold a newline followed by `::error::`) are shown as escapes, and a line never starts with `::`.
+ * can hold a newline followed by `::error::`) are shown as escapes, `##[` is shown as `##\[`, and a line
+ * whose first characters after any white space are `::` gets a `\` before them (the runner trims leading white
+ * space, Unicode's included, before it looks for `::`, so a space in front would not do).
  */
 export function printable(line: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are what is escaped
   const escaped = logText(line).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) => {
     return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
-  return escaped.startsWith('::') ? ` ${escaped}` : escaped;
+  // JavaScript's \s is a superset of the white space .NET's TrimStart() removes (U+0085 is escaped above).
+  return withoutLegacyCommands(escaped).replace(/^(\s*)::/, '$1\\::');
 }
 
 export function runnerChannel(): Channel {
   return {
     info: (line) => core.info(printable(line)),
-    warning: (line) => core.warning(logText(line)),
-    notice: (line) => core.notice(logText(line)),
-    error: (message) => core.error(logText(message)),
+    // Annotations are `::warning::` commands, which the runner parses as such (never as `##[`); escaped anyway.
+    warning: (line) => core.warning(withoutLegacyCommands(logText(line))),
+    notice: (line) => core.notice(withoutLegacyCommands(logText(line))),
+    error: (message) => core.error(withoutLegacyCommands(logText(message))),
     group: (title, lines) => {
       core.startGroup(printable(title));
       for (const line of lines) core.info(printable(line));
@@ -46,7 +59,7 @@ export function runnerChannel(): Channel {
     writeSummary: async (markdown) => {
       if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
     },
-    fail: (message) => core.setFailed(logText(message)),
+    fail: (message) => core.setFailed(withoutLegacyCommands(logText(message))),
   };
 }
 
