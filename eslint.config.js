@@ -51,7 +51,7 @@ export default tseslint.config(
   // and the adapters consume what the context resolved. Break a rule here and `npm run lint` names the import.
   ...layers({
     'src/shared/**': ['context', 'pipeline', 'adapters', 'report', 'main'],
-    'src/context/**': ['adapters', 'report', 'main'],
+    'src/context/**': ['adapters', 'report', 'main', { value: 'pipeline', types: true }],
     'src/pipeline/**': ['adapters', 'report', 'main', { value: 'context', types: true }, '@aws-sdk/*', '@actions/*'],
     'src/adapters/**': ['report', 'main', { value: 'context', types: true }],
     'src/report/**': ['adapters', 'main', { value: 'context', types: true }, '@aws-sdk/*'],

@@ -75099,7 +75099,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8877);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4212);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3645);
 // The action's entry point (bundled by ncc into dist/index.js).
 
 
@@ -75153,7 +75153,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4212:
+/***/ 3645:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -85075,7 +85075,7 @@ function buildEnvironment(env, passThrough) {
     return result;
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/source-dir.ts
+;// CONCATENATED MODULE: ./src/shared/source-dir.ts
 
 
 
@@ -85139,7 +85139,7 @@ async function confineSourceDir(source, shownAs, bounds) {
 // EXTERNAL MODULE: ./node_modules/picomatch/index.js
 var picomatch = __nccwpck_require__(4006);
 var picomatch_default = /*#__PURE__*/__nccwpck_require__.n(picomatch);
-;// CONCATENATED MODULE: ./src/pipeline/globs.ts
+;// CONCATENATED MODULE: ./src/shared/globs.ts
 
 class GlobError extends Error {
 }
@@ -85397,22 +85397,24 @@ function parseEnvironment(value) {
     return environment;
 }
 const DURATION_UNITS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** A whole number with a unit — `30s`, `15m`, `12h`, `7d` — in milliseconds; NaN for anything else. */
+function durationMs(value) {
+    const match = /^(\d+)\s*([smhd])$/.exec(value.trim());
+    return match ? Number(match[1]) * DURATION_UNITS[match[2]] : NaN;
+}
 /** `0`, or a whole number with a unit: `30s`, `15m`, `12h`, `7d`. */
 function parseGracePeriod(value) {
     const text = value.trim();
-    if (text === '0')
-        return 0;
-    const match = /^(\d+)\s*([smhd])$/.exec(text);
-    if (!match) {
+    const ms = text === '0' ? 0 : durationMs(text);
+    if (Number.isNaN(ms)) {
         throw new InputError('asset-grace-period', `'${text}' is not a duration: write a whole number with a unit (s, m, h, d), like '7d' or '12h', or '0' to delete at once.`);
     }
-    return Number(match[1]) * DURATION_UNITS[match[2]];
+    return ms;
 }
 /** How long a claim on a prefix lasts without a refresh: `30s` to `24h`. */
 function parseLockTimeout(value) {
     const text = value.trim();
-    const match = /^(\d+)\s*([smh])$/.exec(text);
-    const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]] : NaN;
+    const ms = durationMs(text);
     if (!(ms >= 30_000 && ms <= 86_400_000)) {
         throw new InputError('lock-timeout', `'${text}' is not a duration from 30s to 24h: write a whole number with a unit (s, m, h), like '10m'.`);
     }
@@ -88112,6 +88114,12 @@ class DryRunCdn {
     }
     async waitFor() { }
 }
+/** The store and the CDN a run uses: as given, or — for a dry run — the read-only stand-ins over them. */
+function storeAndCdn(store, cdn, dryRun) {
+    if (!dryRun)
+        return { store, cdn };
+    return { store: new DryRunStore(store), cdn: cdn ? new DryRunCdn() : undefined };
+}
 
 ;// CONCATENATED MODULE: ./src/report/channel.ts
 
@@ -88638,7 +88646,8 @@ async function run(actionYamlPath, env = process.env, localFiles = {}) {
         const client = oldNode ? withoutSdkNodeWarning(() => createS3Client(inputs)) : createS3Client(inputs);
         const credentials = await haveCredentials(() => client.config.credentials(), channel.mask);
         context = resolveRunContext(inputs, event, env, credentials, new Date(started));
-        const store = new S3Store(client, inputs, cancel.signal);
+        // Errors name the prefix this run writes (a preview's `pr-42/`), not the input as given.
+        const store = new S3Store(client, { ...inputs, prefix: context.inputs.prefix }, cancel.signal);
         const cdn = inputs.distributionId ? new CloudFrontCdn(createCloudFrontClient(), inputs.distributionId) : undefined;
         // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
         if (!inputs.dryRun && inputs.githubToken && context.repository) {
@@ -88646,8 +88655,7 @@ async function run(actionYamlPath, env = process.env, localFiles = {}) {
         }
         const target = context.target;
         const ports = {
-            store: inputs.dryRun ? new DryRunStore(store) : store,
-            cdn: cdn && inputs.dryRun ? new DryRunCdn() : cdn,
+            ...storeAndCdn(store, cdn, inputs.dryRun),
             build: (command, directory, buildEnv) => runBuild(command, directory, buildEnv, { group: runner }),
             log: channel,
             now: () => new Date(),

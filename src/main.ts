@@ -19,7 +19,7 @@ import {
 import { type RunContext, resolveRunContext } from './context/run-context.js';
 import { previewPrefix } from './shared/previews.js';
 import { type Ports, deploy } from './pipeline/deploy.js';
-import { DryRunCdn, DryRunStore } from './pipeline/dry-run.js';
+import { storeAndCdn } from './pipeline/dry-run.js';
 import { type Outcome, outcomeOf } from './pipeline/outcome.js';
 import { type Channel, type LocalFiles, runnerChannel, terminalChannel } from './report/channel.js';
 import { commentMarker, previewCommentBody } from './report/comment.js';
@@ -84,7 +84,8 @@ export async function run(
     const client = oldNode ? withoutSdkNodeWarning(() => createS3Client(inputs)) : createS3Client(inputs);
     const credentials = await haveCredentials(() => client.config.credentials(), channel.mask);
     context = resolveRunContext(inputs, event, env, credentials, new Date(started));
-    const store = new S3Store(client, inputs, cancel.signal);
+    // Errors name the prefix this run writes (a preview's `pr-42/`), not the input as given.
+    const store = new S3Store(client, { ...inputs, prefix: context.inputs.prefix }, cancel.signal);
     const cdn = inputs.distributionId ? new CloudFrontCdn(createCloudFrontClient(), inputs.distributionId) : undefined;
     // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
     if (!inputs.dryRun && inputs.githubToken && context.repository) {
@@ -92,8 +93,7 @@ export async function run(
     }
     const target = context.target;
     const ports: Ports = {
-      store: inputs.dryRun ? new DryRunStore(store) : store,
-      cdn: cdn && inputs.dryRun ? new DryRunCdn() : cdn,
+      ...storeAndCdn(store, cdn, inputs.dryRun),
       build: (command, directory, buildEnv) => runBuild(command, directory, buildEnv, { group: runner }),
       log: channel,
       now: () => new Date(),

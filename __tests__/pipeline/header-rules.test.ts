@@ -1,6 +1,6 @@
 // Which rule gives a file its headers: the label the plan and the job summary group files by.
 import { describe, expect, it } from '@jest/globals';
-import { compileGlob } from '../../src/pipeline/globs.js';
+import { compileGlob } from '../../src/shared/globs.js';
 import {
   CACHE_DEFAULT,
   CACHE_IMMUTABLE,

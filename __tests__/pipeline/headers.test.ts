@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { compileGlob } from '../../src/pipeline/globs.js';
+import { compileGlob } from '../../src/shared/globs.js';
 import {
   CACHE_DEFAULT,
   CACHE_IMMUTABLE,

@@ -1,7 +1,7 @@
 // The plan as printed in the log before any write: per change its key, header-only changes as old → new, and
 // per rule (a default or the user's glob) the Content-Type and Cache-Control the files it covers get.
 import { describe, expect, it } from '@jest/globals';
-import { compileGlob } from '../../src/pipeline/globs.js';
+import { compileGlob } from '../../src/shared/globs.js';
 import { type HeaderRules, type ObjectHeaders, headerChoice } from '../../src/pipeline/headers.js';
 import type { Plan, PlannedWrite, SiteFile } from '../../src/pipeline/plan.js';
 import { headerDifference, headerGroups, planLines } from '../../src/pipeline/plan-text.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { compileGlob, anyMatcher } from '../../src/pipeline/globs.js';
+import { compileGlob, anyMatcher } from '../../src/shared/globs.js';
 import type { ObjectHeaders } from '../../src/pipeline/headers.js';
 import { MANIFEST_NAME, type Manifest, type ManifestEntry } from '../../src/pipeline/manifest.js';
 import {

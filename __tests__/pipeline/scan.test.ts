@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { SourceError } from '../../src/shared/errors.js';
-import { compileGlob } from '../../src/pipeline/globs.js';
+import { compileGlob } from '../../src/shared/globs.js';
 import { MANIFEST_NAME } from '../../src/pipeline/manifest.js';
 import { PART_SIZE, checkSourceDir, hashFile, scanSource } from '../../src/pipeline/scan.js';
 

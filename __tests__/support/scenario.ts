@@ -5,7 +5,7 @@ import type { EventContext } from '../../src/context/event.js';
 import { inputSpecs, readInputs, withDefaults } from '../../src/context/inputs.js';
 import { type RunContext, resolveRunContext } from '../../src/context/run-context.js';
 import { type Ports, deploy } from '../../src/pipeline/deploy.js';
-import { DryRunCdn, DryRunStore } from '../../src/pipeline/dry-run.js';
+import { storeAndCdn } from '../../src/pipeline/dry-run.js';
 import type { Outcome } from '../../src/pipeline/outcome.js';
 import type { Log } from '../../src/pipeline/ports.js';
 import { MemoryCdn, MemoryStore } from './memory-store.js';
@@ -65,8 +65,7 @@ export async function deploySite(sourceDir: string, options: ScenarioOptions): P
   const context = resolveRunContext(inputs, options.event ?? { payload: {} }, env, options.credentials ?? true, now());
   const log = new RecordingLog();
   const ports: Ports = {
-    store: inputs.dryRun ? new DryRunStore(options.store) : options.store,
-    cdn: options.cdn && inputs.dryRun ? new DryRunCdn() : options.cdn,
+    ...storeAndCdn(options.store, options.cdn, inputs.dryRun),
     build: async () => options.buildExitCode ?? 0,
     log,
     now,

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../shared/errors.js';
 import { parseBuildEnv } from './build-env.js';
-import { type SourceBounds, sourceBounds, sourceDirProblem } from '../pipeline/source-dir.js';
-import { GlobError, type PathMatcher, anyMatcher, compileGlob, inputLines } from '../pipeline/globs.js';
+import { type SourceBounds, sourceBounds, sourceDirProblem } from '../shared/source-dir.js';
+import { GlobError, type PathMatcher, anyMatcher, compileGlob, inputLines } from '../shared/globs.js';
 import type { HeaderRule, HeaderRules } from '../pipeline/headers.js';
 
 /** Every input of action.yml, parsed and validated before anything runs. */
@@ -294,25 +294,29 @@ export function parseEnvironment(value: string): string {
 
 const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** A whole number with a unit — `30s`, `15m`, `12h`, `7d` — in milliseconds; NaN for anything else. */
+export function durationMs(value: string): number {
+  const match = /^(\d+)\s*([smhd])$/.exec(value.trim());
+  return match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : NaN;
+}
+
 /** `0`, or a whole number with a unit: `30s`, `15m`, `12h`, `7d`. */
 export function parseGracePeriod(value: string): number {
   const text = value.trim();
-  if (text === '0') return 0;
-  const match = /^(\d+)\s*([smhd])$/.exec(text);
-  if (!match) {
+  const ms = text === '0' ? 0 : durationMs(text);
+  if (Number.isNaN(ms)) {
     throw new InputError(
       'asset-grace-period',
       `'${text}' is not a duration: write a whole number with a unit (s, m, h, d), like '7d' or '12h', or '0' to delete at once.`,
     );
   }
-  return Number(match[1]) * DURATION_UNITS[match[2]!]!;
+  return ms;
 }
 
 /** How long a claim on a prefix lasts without a refresh: `30s` to `24h`. */
 export function parseLockTimeout(value: string): number {
   const text = value.trim();
-  const match = /^(\d+)\s*([smh])$/.exec(text);
-  const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : NaN;
+  const ms = durationMs(text);
   if (!(ms >= 30_000 && ms <= 86_400_000)) {
     throw new InputError(
       'lock-timeout',

@@ -24,7 +24,7 @@ import type { Log, Ports } from './ports.js';
 import { newRelease, targetOf } from './release.js';
 import { rollBack } from './rollback.js';
 import { checkSourceDir, scanSource, sha256Checksums } from './scan.js';
-import { confineSourceDir } from './source-dir.js';
+import { confineSourceDir } from '../shared/source-dir.js';
 import { deleteStale, invalidate, invalidationFor, staleKeys } from './steps.js';
 
 // The three modes of a run, each a short list of steps (steps.ts, apply.ts) over the ports it is given:

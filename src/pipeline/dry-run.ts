@@ -91,3 +91,13 @@ export class DryRunCdn implements Cdn {
 
   async waitFor(): Promise<void> {}
 }
+
+/** The store and the CDN a run uses: as given, or — for a dry run — the read-only stand-ins over them. */
+export function storeAndCdn(
+  store: ObjectStore,
+  cdn: Cdn | undefined,
+  dryRun: boolean,
+): { store: ObjectStore; cdn: Cdn | undefined } {
+  if (!dryRun) return { store, cdn };
+  return { store: new DryRunStore(store), cdn: cdn ? new DryRunCdn() : undefined };
+}

@@ -1,5 +1,5 @@
 import mime from 'mime-types';
-import type { PathMatcher } from './globs.js';
+import type { PathMatcher } from '../shared/globs.js';
 
 /** The two headers this action owns on every object it writes. */
 export interface ObjectHeaders {

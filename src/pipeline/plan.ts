@@ -1,4 +1,4 @@
-import type { PathMatcher } from './globs.js';
+import type { PathMatcher } from '../shared/globs.js';
 import { type ObjectHeaders, isFingerprinted, isHtml, sameHeaders } from './headers.js';
 import { MANIFEST_NAME, type Manifest, type ManifestEntry, isDeploymentManifest, isManifestPath } from './manifest.js';
 import type { Change } from './outcome.js';

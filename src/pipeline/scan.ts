@@ -3,7 +3,7 @@ import { type Dirent, closeSync, openSync, readSync } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SourceError } from '../shared/errors.js';
-import type { PathMatcher } from './globs.js';
+import type { PathMatcher } from '../shared/globs.js';
 import { isManifestPath } from './manifest.js';
 
 /** Files of this size and above go up as multipart uploads, in parts of this size (as the AWS CLI does). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { GlobError, anyMatcher, compileGlob, inputLines } from '../../src/pipeline/globs.js';
+import { GlobError, anyMatcher, compileGlob, inputLines } from '../../src/shared/globs.js';
 
 describe('compileGlob', () => {
   it.each<[string, string, boolean]>([

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../shared/errors.js';
+import { InputError } from './errors.js';
 
 // Where `source-dir` may point: inside the workspace (GITHUB_WORKSPACE, or the current directory in a local
 // run) unless `allow-source-outside-workspace` says otherwise, and never at the runner's temp folder or a

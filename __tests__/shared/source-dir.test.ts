@@ -10,7 +10,7 @@ import {
   isWithin,
   sourceBounds,
   sourceDirProblem,
-} from '../../src/pipeline/source-dir.js';
+} from '../../src/shared/source-dir.js';
 import { InputError } from '../../src/shared/errors.js';
 
 const SPECS = inputSpecs(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'));
