@@ -8,6 +8,11 @@ output "bucket_arn" {
   value       = aws_s3_bucket.site.arn
 }
 
+output "rollback_window_days" {
+  description = "How many days an overwritten or deleted version stays restorable (the content bucket's noncurrent-version expiry, as applied): the deploy action's rollback-to can return to a deploy whose replaced versions became noncurrent less than this many days ago."
+  value       = module.content_bucket.noncurrent_version_expiration_days
+}
+
 output "distribution_id" {
   description = "ID of the CloudFront distribution (the deploy action's `distribution-id` input)."
   value       = aws_cloudfront_distribution.site.id

@@ -67,7 +67,7 @@ variable "price_class" {
 }
 
 variable "noncurrent_version_retention_days" {
-  description = "Days an overwritten or deleted object version is kept in the versioned bucket (the window in which a deploy can be rolled back by restoring earlier versions) before it expires."
+  description = "Days an overwritten or deleted object version is kept in the versioned bucket before it expires: the rollback window (output rollback_window_days). The deploy action's rollback-to restores a prefix to an earlier deploy by server-side copies of the object versions that deploy recorded, so it can go back to any deploy whose replaced versions became noncurrent less than this many days ago. At least 1."
   type        = number
   default     = 30
 

@@ -19,6 +19,69 @@ const actions = (s: Statement) => toArray(s.Action);
 const resources = (s: Statement) => toArray(s.Resource);
 const READ_ONLY = /^[a-z0-9-]+:(Get|List|Describe)[A-Za-z*]*$/;
 
+/** Writes to versions or to versioning: a rollback needs none of them (it copies old versions forward). */
+const VERSION_WRITES = [
+  's3:DeleteObjectVersion',
+  's3:DeleteObjectVersionTagging',
+  's3:PutObjectVersionAcl',
+  's3:PutObjectVersionTagging',
+  's3:PutBucketVersioning',
+  's3:PutLifecycleConfiguration',
+  's3:BypassGovernanceRetention',
+];
+
+/** Does an IAM action pattern (`s3:*Object*`, `s3:Get*`, `*`) cover this action? (IAM matches case-insensitively.) */
+function covers(pattern: string, action: string): boolean {
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
+  return regex.test(action);
+}
+
+/**
+ * What a role needs for `rollback-to` (#20), and what it must not have: s3:GetObjectVersion (HEAD, GET and the
+ * CopyObject source with a versionId) on exactly `objects`, s3:ListBucketVersions on exactly `bucket` (with
+ * `listCondition`, if any), each in a statement whose Sid says Rollback; no action that deletes or rewrites
+ * versions, or changes versioning or the lifecycle that is the rollback window.
+ */
+function rollbackProblems(
+  all: Statement[],
+  bucket: string,
+  objects: string,
+  listCondition?: Statement['Condition'],
+): string[] {
+  const problems: string[] = [];
+  for (const s of all.filter((st) => st.Effect === 'Allow'))
+    for (const action of actions(s))
+      for (const forbidden of VERSION_WRITES.filter((w) => covers(action, w)))
+        problems.push(`grants ${forbidden} (${s.Sid ?? 'no Sid'}${action === forbidden ? '' : `: ${action}`})`);
+  const needs: Array<[string, string, Statement['Condition']]> = [
+    ['s3:GetObjectVersion', objects, undefined],
+    ['s3:ListBucketVersions', bucket, listCondition],
+  ];
+  for (const [action, resource, condition] of needs) {
+    const granting = all.filter((s) => s.Effect === 'Allow' && actions(s).some((a) => covers(a, action)));
+    for (const s of granting) {
+      const elsewhere = resources(s).filter((r) => r !== resource);
+      if (elsewhere.length > 0)
+        problems.push(`${action} is granted on ${elsewhere.join(', ')} (${s.Sid ?? 'no Sid'}), not only ${resource}`);
+      if (actions(s).includes(action) && !/rollback/i.test(s.Sid ?? ''))
+        problems.push(`${action} is granted by ${s.Sid ?? 'a statement without Sid'}, whose Sid does not say Rollback`);
+      if (JSON.stringify(s.Condition) !== JSON.stringify(condition))
+        problems.push(`${action} (${s.Sid ?? 'no Sid'}) has condition ${JSON.stringify(s.Condition)}`);
+    }
+    const exact = granting.filter(
+      (s) => resources(s).length === 1 && resources(s)[0] === resource && actions(s).includes(action),
+    );
+    if (exact.length === 0) problems.push(`${action} is not granted on ${resource}`);
+  }
+  return problems;
+}
+
 const REUSABLE = 'YOUR_ORG/parlai-site-deploy/.github/workflows/deploy-site.yml';
 const OWN_WORKFLOW = 'OWNER/REPO/.github/workflows/website.yml';
 
@@ -164,12 +227,15 @@ describe('permissions: what each role may do', () => {
           expect(resource).toBe('arn:aws:cloudfront::ACCOUNT_ID:distribution/PREVIEW_DISTRIBUTION_ID');
         expect(resource).not.toBe('*');
       }
-      if (actions(s).includes('s3:ListBucket')) expect(s.Condition).toEqual({ StringLike: { 's3:prefix': ['pr-*/'] } });
+      if (actions(s).includes('s3:ListBucket') || actions(s).includes('s3:ListBucketVersions'))
+        expect(s.Condition).toEqual({ StringLike: { 's3:prefix': ['pr-*/'] } });
     }
     expect(all.flatMap(actions).sort()).toEqual(
       [
         's3:ListBucket',
+        's3:ListBucketVersions',
         's3:GetObject',
+        's3:GetObjectVersion',
         's3:PutObject',
         's3:DeleteObject',
         's3:AbortMultipartUpload',
@@ -186,18 +252,88 @@ describe('permissions: what each role may do', () => {
         .flatMap(actions)
         .filter(
           (a) =>
-            !/^(s3:(ListBucket|GetObject|PutObject|DeleteObject|AbortMultipartUpload)|cloudfront:(Create|Get)Invalidation)$/.test(
+            !/^(s3:(ListBucket|ListBucketVersions|GetObject|GetObjectVersion|PutObject|DeleteObject|AbortMultipartUpload)|cloudfront:(Create|Get)Invalidation)$/.test(
               a,
             ),
         ),
     ).toEqual([]);
-    expect(all.flatMap(resources).sort()).toEqual(
+    expect([...new Set(all.flatMap(resources))].sort()).toEqual(
       [
         'arn:aws:s3:::BUCKET',
         'arn:aws:s3:::BUCKET/*',
         'arn:aws:cloudfront::ACCOUNT_ID:distribution/DISTRIBUTION_ID',
       ].sort(),
     );
+  });
+
+  describe('rollback (#20): deploy and preview may read old versions, and nothing more', () => {
+    it('deploy: s3:GetObjectVersion on the objects and s3:ListBucketVersions on the bucket, each under a Rollback Sid', () => {
+      expect(rollbackProblems(statements(role('deploy')), 'arn:aws:s3:::BUCKET', 'arn:aws:s3:::BUCKET/*')).toEqual([]);
+    });
+
+    it('preview: the same, for pr-*/ keys only (objects pr-*/*, listing with an s3:prefix of pr-*/)', () => {
+      expect(
+        rollbackProblems(statements(role('preview')), 'arn:aws:s3:::BUCKET', 'arn:aws:s3:::BUCKET/pr-*/*', {
+          StringLike: { 's3:prefix': ['pr-*/'] },
+        }),
+      ).toEqual([]);
+    });
+
+    it('no role but infra may touch versions or versioning (infra creates the bucket with versioning on)', () => {
+      for (const r of ROLES.filter((candidate) => candidate.name !== 'infra')) {
+        const granted = statements(r).flatMap(actions);
+        expect({ role: r.name, granted: granted.filter((a) => VERSION_WRITES.some((w) => covers(a, w))) }).toEqual({
+          role: r.name,
+          granted: [],
+        });
+      }
+    });
+
+    it('the check fails when DeleteObjectVersion is granted, when GetObjectVersion is missing, or when it is too broad', () => {
+      const deploy = () => structuredClone(statements(role('deploy')));
+      const check = (all: Statement[]) => rollbackProblems(all, 'arn:aws:s3:::BUCKET', 'arn:aws:s3:::BUCKET/*');
+
+      const deletes = deploy();
+      deletes.find((s) => s.Sid === 'RollbackReadSiteObjectVersions')!.Action = [
+        's3:GetObjectVersion',
+        's3:DeleteObjectVersion',
+      ];
+      expect(check(deletes)).toEqual(['grants s3:DeleteObjectVersion (RollbackReadSiteObjectVersions)']);
+
+      const wildcard = deploy();
+      wildcard.find((s) => s.Sid === 'ReadWriteSiteObjects')!.Action = 's3:*Object*';
+      expect(check(wildcard)).toEqual(
+        expect.arrayContaining(['grants s3:DeleteObjectVersion (ReadWriteSiteObjects: s3:*Object*)']),
+      );
+
+      const versioning = deploy();
+      versioning.push({
+        Sid: 'Oops',
+        Effect: 'Allow',
+        Action: 's3:PutBucketVersioning',
+        Resource: 'arn:aws:s3:::BUCKET',
+      });
+      expect(check(versioning)).toEqual(['grants s3:PutBucketVersioning (Oops)']);
+
+      const missing = deploy().filter((s) => s.Sid !== 'RollbackReadSiteObjectVersions');
+      expect(check(missing)).toEqual(['s3:GetObjectVersion is not granted on arn:aws:s3:::BUCKET/*']);
+
+      const unlisted = deploy().filter((s) => s.Sid !== 'RollbackListSiteObjectVersions');
+      expect(check(unlisted)).toEqual(['s3:ListBucketVersions is not granted on arn:aws:s3:::BUCKET']);
+
+      const broad = deploy();
+      broad.find((s) => s.Sid === 'RollbackReadSiteObjectVersions')!.Resource = '*';
+      expect(check(broad)).toEqual([
+        's3:GetObjectVersion is granted on * (RollbackReadSiteObjectVersions), not only arn:aws:s3:::BUCKET/*',
+        's3:GetObjectVersion is not granted on arn:aws:s3:::BUCKET/*',
+      ]);
+
+      const unnamed = deploy();
+      unnamed.find((s) => s.Sid === 'RollbackListSiteObjectVersions')!.Sid = 'ListVersions';
+      expect(check(unnamed)).toEqual([
+        's3:ListBucketVersions is granted by ListVersions, whose Sid does not say Rollback',
+      ]);
+    });
   });
 
   describe('infra (Terraform) is scoped by name and tag (#14.5)', () => {

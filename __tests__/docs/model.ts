@@ -518,6 +518,11 @@ export function play(
   const called = options.inputs !== undefined;
   if (!called && !triggers(on, github)) return { triggered: false, jobs: [] };
   const inputs: Record<string, Value> = {};
+  // A manual run gets its workflow_dispatch inputs' defaults (what "Run workflow" offers).
+  if (!called && github.event_name === 'workflow_dispatch') {
+    for (const [name, spec] of Object.entries((on?.workflow_dispatch?.inputs ?? {}) as Record<string, Doc>))
+      inputs[name] = (spec.default as Value) ?? (spec.type === 'boolean' ? false : '');
+  }
   if (called) {
     for (const [name, spec] of Object.entries((on?.workflow_call?.inputs ?? {}) as Record<string, Doc>)) {
       inputs[name] =

@@ -58,6 +58,14 @@ run "versioned_bucket" {
   }
 
   assert {
+    condition = (
+      output.noncurrent_version_expiration_days == 30 &&
+      output.noncurrent_version_expiration_days == one(aws_s3_bucket_lifecycle_configuration.this.rule).noncurrent_version_expiration[0].noncurrent_days
+    )
+    error_message = "noncurrent_version_expiration_days is the lifecycle rule's own value (the content bucket's rollback window)."
+  }
+
+  assert {
     condition     = [for statement in jsondecode(aws_s3_bucket_policy.this.policy).Statement : statement.Sid] == ["AllowSomething", "DenyInsecureTransport"]
     error_message = "The caller's statements come first, then the TLS-only deny."
   }
@@ -85,7 +93,7 @@ run "log_bucket" {
   }
 
   assert {
-    condition     = output.versioning_status == "Disabled" && output.sse_algorithm == "AES256" && output.object_ownership == "BucketOwnerEnforced"
+    condition     = output.versioning_status == "Disabled" && output.sse_algorithm == "AES256" && output.object_ownership == "BucketOwnerEnforced" && output.noncurrent_version_expiration_days == null
     error_message = "Still encrypted and ACL-free."
   }
 }
@@ -102,4 +110,18 @@ run "rejects_negative_expiration" {
   }
 
   expect_failures = [var.expiration_days]
+}
+
+run "rejects_zero_noncurrent_retention" {
+  command = plan
+
+  module {
+    source = "./modules/private-bucket"
+  }
+
+  variables {
+    noncurrent_version_retention_days = 0
+  }
+
+  expect_failures = [var.noncurrent_version_retention_days]
 }

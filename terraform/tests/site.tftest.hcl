@@ -601,6 +601,50 @@ run "access_logs" {
   }
 }
 
+# The rollback window (issue #20): the deploy action's rollback-to restores earlier deploys from noncurrent
+# versions, so the content bucket's noncurrent-version expiry is the window, and the module says what it is.
+run "rollback_window_default" {
+  command = plan
+
+  assert {
+    condition     = module.content_bucket.versioning_status == "Enabled"
+    error_message = "The content bucket is versioned: rollback copies recorded versions."
+  }
+
+  assert {
+    condition     = module.content_bucket.noncurrent_version_expiration_days == 30 && output.rollback_window_days == 30
+    error_message = "By default noncurrent versions are kept 30 days, and rollback_window_days says so."
+  }
+}
+
+run "rollback_window_follows_the_retention" {
+  command = plan
+
+  variables {
+    noncurrent_version_retention_days = 14
+  }
+
+  assert {
+    condition     = module.content_bucket.noncurrent_version_expiration_days == var.noncurrent_version_retention_days
+    error_message = "The lifecycle rule expires noncurrent versions after noncurrent_version_retention_days."
+  }
+
+  assert {
+    condition     = output.rollback_window_days == 14 && output.rollback_window_days == module.content_bucket.noncurrent_version_expiration_days
+    error_message = "rollback_window_days is the lifecycle rule's noncurrent expiry, as applied."
+  }
+}
+
+run "rejects_fractional_retention" {
+  command = plan
+
+  variables {
+    noncurrent_version_retention_days = 1.5
+  }
+
+  expect_failures = [var.noncurrent_version_retention_days]
+}
+
 run "rejects_bad_site_name" {
   command = plan
 

@@ -52,6 +52,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     # Empty filter: the rule applies to every object.
     filter {}
 
+    # A version becomes noncurrent when it is overwritten or deleted; until it expires it can be restored by
+    # a server-side copy of its version id. On the content bucket this is the deploy action's rollback
+    # window (the root module's rollback_window_days output).
     dynamic "noncurrent_version_expiration" {
       for_each = var.versioning ? [1] : []
       content {

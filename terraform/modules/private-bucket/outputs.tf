@@ -30,3 +30,8 @@ output "versioning_status" {
   description = "\"Enabled\", or \"Disabled\" when the module does not version the bucket."
   value       = var.versioning ? one(aws_s3_bucket_versioning.this[0].versioning_configuration[*].status) : "Disabled"
 }
+
+output "noncurrent_version_expiration_days" {
+  description = "Days after which the lifecycle rule permanently removes a noncurrent version, as applied; null without versioning. On the content bucket this is the rollback window."
+  value       = var.versioning ? one(one(aws_s3_bucket_lifecycle_configuration.this.rule[*].noncurrent_version_expiration[*].noncurrent_days)) : null
+}

@@ -15,7 +15,7 @@ variable "versioning" {
 }
 
 variable "noncurrent_version_retention_days" {
-  description = "Days a noncurrent version is kept before it expires (only with versioning)."
+  description = "Days a noncurrent version (an overwritten or deleted object) is kept before it expires (only with versioning). Output noncurrent_version_expiration_days gives it back as applied."
   type        = number
   default     = 30
 
