@@ -1,0 +1,325 @@
+import mime from 'mime-types';
+import { readFileSync } from 'node:fs';
+import { compareStrings as compare } from '../shared/text.js';
+import { type HeaderRules, baseType, headerChoice, isHtml } from './headers.js';
+import { type RawReference, readPage, scanCss, scanHtml } from './site-check/extract.js';
+import {
+  type Redirect,
+  documentBase,
+  fileUrl,
+  fragmentFound,
+  fragmentOf,
+  redirectMatcher,
+  referenceResolver,
+  siteSpace,
+} from './site-check/resolve.js';
+
+export type { Redirect } from './site-check/resolve.js';
+
+// Checks a build before it ships: every page's and stylesheet's references to the site itself must reach
+// something the deploy serves — a file of the build, an object kept in the bucket (`exclude`), or a redirect —
+// and `page.html#part` must name an element of that page. Pure except for reading the build's files.
+
+/** A file of the build, with the Content-Type the deploy gives it. */
+export interface SiteFile {
+  /** POSIX path relative to `source-dir`: the key without the prefix. */
+  relativePath: string;
+  absolutePath: string;
+  contentType: string;
+  /** True when a `content-type` rule set the type (an `application/octet-stream` by choice is not warned of). */
+  typeFromRule?: boolean;
+}
+
+export interface SiteCheckInput {
+  files: readonly SiteFile[];
+  /** The deploy prefix: '' or `dir/` (ending with `/`). */
+  prefix: string;
+  /**
+   * The site's public base URL, which serves the bucket's root (`https://parl.ai`, `https://example.com/sub`):
+   * absolute URLs to its origin (http or https, with or without `www.`) are checked like relative ones.
+   */
+  siteUrl?: string;
+  /** Keys (relative to the prefix) that stay in the bucket although not in the build: objects `exclude` keeps. */
+  keptKeys?: Iterable<string>;
+  /** Redirects the site answers with: a path they answer counts as existing. */
+  redirects?: readonly Redirect[];
+  /** Check that `page.html#part` names an element of the page (default true). */
+  checkFragments?: boolean;
+}
+
+/**
+ * - `missing`: nothing serves the target key;
+ * - `fragment`: the page exists but has no element with that id (nor `<a name>`);
+ * - `outside-prefix`: a same-site URL outside this deploy (a root-absolute link in a preview under `pr-42/`),
+ *   which this check cannot see — a warning, not an error;
+ * - `bad-url`: the reference does not parse as a URL, or its path has an invalid percent-escape.
+ */
+export type BrokenKind = 'missing' | 'fragment' | 'outside-prefix' | 'bad-url';
+
+export interface Referrer {
+  /** The referring file, relative to `source-dir`. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** The reference as written (entities decoded). */
+  reference: string;
+}
+
+export interface BrokenTarget {
+  /**
+   * `missing`: the key relative to the prefix (`static/css/a.css`, `docs/index.html` for `/docs/`);
+   * `fragment`: `key#fragment`; `outside-prefix`: the decoded URL path (`/css/a.css`); `bad-url`: the
+   * reference as written.
+   */
+  target: string;
+  kind: BrokenKind;
+  /** Sorted by file, then line. */
+  referrers: Referrer[];
+  /** Why a target that looks present is not served (how the CDN maps paths without a dot). */
+  note?: string;
+}
+
+export interface SiteCheckResult {
+  /** HTML files read. */
+  pages: number;
+  /** References checked: those to the site itself (external URLs, `mailto:`, `data:`… are not counted). */
+  references: number;
+  /** Sorted by target, then kind. */
+  broken: BrokenTarget[];
+  /**
+   * Files served as `application/octet-stream` because their extension is unknown (not `.bin`, whose type
+   * that is, nor a file a `content-type` rule gave it), sorted.
+   */
+  octetStream: string[];
+}
+
+/** The input's files from the scan's, with the headers the deploy gives them. */
+export function siteFiles(
+  files: ReadonlyArray<{ relativePath: string; absolutePath: string }>,
+  rules: HeaderRules,
+): SiteFile[] {
+  return files.map((file) => {
+    const choice = headerChoice(file.relativePath, rules);
+    return {
+      relativePath: file.relativePath,
+      absolutePath: file.absolutePath,
+      contentType: choice.headers.contentType,
+      typeFromRule: choice.rule.startsWith("content-type '"),
+    };
+  });
+}
+
+interface Scanned {
+  file: string;
+  references: RawReference[];
+  base: URL;
+}
+
+/**
+ * Checks every reference of the build's pages (`text/html`, `application/xhtml+xml`) and stylesheets
+ * (`text/css`) to the site itself. Each file is read once, synchronously; nothing else is touched. Throws only
+ * when a page or stylesheet cannot be read (the scan has read every file already).
+ */
+export function checkSite(input: SiteCheckInput): SiteCheckResult {
+  const space = siteSpace(input.prefix, input.siteUrl);
+  const checkFragments = input.checkFragments ?? true;
+  const served = new Set(input.files.map((file) => file.relativePath));
+  const kept = new Set(input.keptKeys ?? []);
+  const redirected = redirectMatcher(input.redirects ?? []);
+  const idsByPage = new Map<string, Set<string>>();
+  const scanned: Scanned[] = [];
+  const octetStream: string[] = [];
+
+  // One read and one parse per file: references and fragment targets together.
+  for (const file of input.files) {
+    const type = baseType(file.contentType);
+    if (type === 'application/octet-stream' && !file.typeFromRule && mime.lookup(file.relativePath) === false) {
+      octetStream.push(file.relativePath);
+    }
+    const html = isHtml(file.contentType);
+    if (!html && type !== 'text/css') continue;
+    const url = fileUrl(space, file.relativePath);
+    if (html) {
+      const page = scanHtml(readPage(file.absolutePath), { xhtml: type === 'application/xhtml+xml', utf8Bytes: true });
+      idsByPage.set(file.relativePath, page.ids);
+      scanned.push({ file: file.relativePath, references: page.references, base: documentBase(url, page.base) });
+    } else {
+      scanned.push({
+        file: file.relativePath,
+        references: scanCss(readFileSync(file.absolutePath, 'utf8')),
+        base: url,
+      });
+    }
+  }
+
+  const broken = new Map<string, BrokenTarget>();
+  const report = (kind: BrokenKind, target: string, referrer: Referrer, note?: string): void => {
+    const id = `${kind}\n${target}`;
+    let entry = broken.get(id);
+    if (!entry) {
+      entry = note === undefined ? { target, kind, referrers: [] } : { target, kind, referrers: [], note };
+      broken.set(id, entry);
+    } else if (note !== undefined && entry.note === undefined) {
+      entry.note = note;
+    }
+    entry.referrers.push(referrer);
+  };
+  const exists = (key: string): boolean => served.has(key) || kept.has(key);
+  const resolver = referenceResolver(space);
+
+  let references = 0;
+  for (const { file, references: found, base } of scanned) {
+    const resolve = resolver(base);
+    for (const { url, line } of found) {
+      const resolved = resolve(url);
+      if (resolved.type === 'skip') continue;
+      references += 1;
+      if (resolved.type === 'bad-url') {
+        report('bad-url', url, { file, line, reference: url });
+      } else if (resolved.type === 'outside') {
+        report('outside-prefix', resolved.path, { file, line, reference: url });
+      } else if (!exists(resolved.key) && !redirected(resolved.path, resolved.key)) {
+        const note = missingNote(resolved.path, resolved.key, resolved.viaSlash, served);
+        report('missing', resolved.key, { file, line, reference: url }, note);
+      } else if (checkFragments) {
+        // Only pages of this build can be looked into; a kept object or a redirect is taken on trust.
+        const ids = idsByPage.get(resolved.key);
+        if (ids === undefined) continue;
+        const fragment = fragmentOf(url);
+        if (!fragmentFound(ids, fragment)) {
+          report('fragment', `${resolved.key}#${fragmentText(fragment)}`, { file, line, reference: url });
+        }
+      }
+    }
+  }
+
+  const sorted = [...broken.values()].sort((a, b) => compare(a.target, b.target) || compare(a.kind, b.kind));
+  for (const entry of sorted) entry.referrers = sortReferrers(entry.referrers);
+  return {
+    pages: idsByPage.size,
+    references,
+    broken: sorted,
+    octetStream: octetStream.sort(compare),
+  };
+}
+
+function fragmentText(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
+}
+
+/** Referrers by file, line and reference, each once. */
+function sortReferrers(referrers: Referrer[]): Referrer[] {
+  const seen = new Set<string>();
+  return referrers
+    .filter((referrer) => {
+      const id = `${referrer.file}\n${referrer.line}\n${referrer.reference}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    })
+    .sort((a, b) => compare(a.file, b.file) || a.line - b.line || compare(a.reference, b.reference));
+}
+
+/** Why a target the build seems to hold is not served, when that is the case. */
+function missingNote(path: string, key: string, viaSlash: boolean, served: ReadonlySet<string>): string | undefined {
+  const relative = path.slice(1);
+  if (viaSlash && served.has(relative)) {
+    return `the build has '${relative}', but the CDN redirects a path whose last segment has no '.' to '${relative}/' and serves '${key}': give the file an extension`;
+  }
+  if (!viaSlash && !key.endsWith('index.html') && served.has(`${key}/index.html`)) {
+    return `'${key}/index.html' exists, but the CDN serves '${key}' (its last segment has a '.') as a file: link to '${key}/'`;
+  }
+  return undefined;
+}
+
+/** A GitHub annotation for one reference: `file` is relative to `source-dir`. */
+export interface SiteCheckAnnotation {
+  file: string;
+  line: number;
+  message: string;
+  /** `outside-prefix` is a warning: the target may well exist outside this deploy. */
+  severity: 'error' | 'warning';
+}
+
+/** What a broken target is, in words: `'static/a.css' is not in the build`. */
+export function describeBroken(entry: BrokenTarget): string {
+  switch (entry.kind) {
+    case 'missing':
+      return `'${entry.target}' is not in the build, not kept in the bucket and not answered by a redirect${entry.note ? ` (${entry.note})` : ''}`;
+    case 'fragment': {
+      const hash = entry.target.indexOf('#');
+      return `'${entry.target.slice(0, hash)}' has no element with id '${entry.target.slice(hash + 1)}'`;
+    }
+    case 'outside-prefix':
+      return `'${entry.target}' is outside this deploy, so it was not checked`;
+    case 'bad-url':
+      return `'${entry.target}' is not a valid URL`;
+  }
+}
+
+/** One annotation per referring line, targets in order. */
+export function siteCheckAnnotations(result: SiteCheckResult): SiteCheckAnnotation[] {
+  return result.broken.flatMap((entry) =>
+    entry.referrers.map((referrer) => ({
+      file: referrer.file,
+      line: referrer.line,
+      message: `Link to '${referrer.reference}': ${describeBroken(entry)}.`,
+      severity: entry.kind === 'outside-prefix' ? ('warning' as const) : ('error' as const),
+    })),
+  );
+}
+
+/** How many targets are broken (errors) and how many only outside the deploy (warnings). */
+export function siteCheckCounts(result: SiteCheckResult): { broken: number; outside: number } {
+  const outside = result.broken.filter((entry) => entry.kind === 'outside-prefix').length;
+  return { broken: result.broken.length - outside, outside };
+}
+
+const KIND_LABELS: Record<BrokenKind, string> = {
+  missing: 'missing',
+  fragment: 'no anchor',
+  'outside-prefix': 'outside',
+  'bad-url': 'bad URL',
+};
+
+export { KIND_LABELS as SITE_CHECK_KIND_LABELS };
+
+/** The check as log lines: a summary, then each target with its first referrers. */
+export function siteCheckLines(result: SiteCheckResult, limits = { targets: 100, referrers: 5 }): string[] {
+  const counts = siteCheckCounts(result);
+  const lines = [
+    `Site check: ${result.pages} page(s), ${result.references} reference(s) to the site: ${counts.broken} broken target(s), ${counts.outside} outside this deploy`,
+  ];
+  for (const entry of result.broken.slice(0, limits.targets)) {
+    const shown = entry.referrers
+      .slice(0, limits.referrers)
+      .map((referrer) => `${referrer.file}:${referrer.line}`)
+      .join(', ');
+    const more =
+      entry.referrers.length > limits.referrers ? `, … ${entry.referrers.length - limits.referrers} more` : '';
+    lines.push(`  ${KIND_LABELS[entry.kind].padEnd(9)} ${entry.target} ← ${shown}${more}`);
+    if (entry.note) lines.push(`            ${entry.note}`);
+  }
+  if (result.broken.length > limits.targets) {
+    lines.push(`  … and ${result.broken.length - limits.targets} more target(s)`);
+  }
+  if (result.octetStream.length > 0) {
+    const names = result.octetStream.slice(0, 10).join(', ');
+    const more = result.octetStream.length > 10 ? `, … ${result.octetStream.length - 10} more` : '';
+    lines.push(
+      `  ${result.octetStream.length} file(s) have an extension with no known type and are served as application/octet-stream (${names}${more}): set their type with the 'content-type' input, e.g. '${typeRuleExample(result.octetStream[0]!)}: TYPE'`,
+    );
+  }
+  return lines;
+}
+
+/** A `content-type` glob for files like this one: `*.inv` for `docs/objects.inv`, `.nojekyll` for `.nojekyll`. */
+export function typeRuleExample(relativePath: string): string {
+  const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? `*${name.slice(dot)}` : name;
+}
