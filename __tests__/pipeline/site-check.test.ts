@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { compileGlob } from '../../src/pipeline/globs.js';
+import { compileGlob } from '../../src/shared/globs.js';
 import {
   type SiteCheckInput,
   type SiteCheckResult,
