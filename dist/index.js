@@ -84726,7 +84726,9 @@ class S3Store {
                 Body: body,
                 ContentLength: file.size,
                 ContentMD5: Buffer.from(file.md5, 'hex').toString('base64'),
-                // Kept by S3 with the object: what proves its bytes later where the ETag cannot (SSE-KMS).
+                // Kept by S3 with the object: what proves its bytes later where the ETag cannot (SSE-KMS). The
+                // algorithm is named as well: some stores (moto) keep a precomputed checksum only then.
+                ChecksumAlgorithm: 'SHA256',
                 ChecksumSHA256: (0,external_node_crypto_.createHash)('sha256').update(body).digest('base64'),
                 ContentType: file.headers.contentType,
                 CacheControl: file.headers.cacheControl,
@@ -84767,6 +84769,7 @@ class S3Store {
                     Body: body,
                     ContentLength: length,
                     ContentMD5: md5.toString('base64'),
+                    ChecksumAlgorithm: 'SHA256',
                     ChecksumSHA256: sha256,
                 }), this.aborting);
                 return { PartNumber: index + 1, ETag: response.ETag, ChecksumSHA256: sha256 };

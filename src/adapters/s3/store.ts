@@ -212,7 +212,9 @@ export class S3Store implements ObjectStore {
           Body: body,
           ContentLength: file.size,
           ContentMD5: Buffer.from(file.md5, 'hex').toString('base64'),
-          // Kept by S3 with the object: what proves its bytes later where the ETag cannot (SSE-KMS).
+          // Kept by S3 with the object: what proves its bytes later where the ETag cannot (SSE-KMS). The
+          // algorithm is named as well: some stores (moto) keep a precomputed checksum only then.
+          ChecksumAlgorithm: 'SHA256',
           ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
           ContentType: file.headers.contentType,
           CacheControl: file.headers.cacheControl,
@@ -261,6 +263,7 @@ export class S3Store implements ObjectStore {
                 Body: body,
                 ContentLength: length,
                 ContentMD5: md5.toString('base64'),
+                ChecksumAlgorithm: 'SHA256',
                 ChecksumSHA256: sha256,
               }),
               this.aborting,
