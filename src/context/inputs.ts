@@ -47,6 +47,8 @@ export interface DeployInputs {
   environment: string;
   /** Restore the prefix to an earlier deploy (`previous`, a deploy id, a commit SHA) instead of deploying a build. */
   rollbackTo?: string;
+  /** What a broken same-site reference in the build does: refuse the deploy, warn, or nothing (not checked). */
+  linkCheck: 'error' | 'warn' | 'off';
 }
 
 /** Reads one input, as `core.getInput` does ('' when unset). */
@@ -383,6 +385,15 @@ export function parseHeaderRules(name: 'cache-control' | 'content-type', text: s
   });
 }
 
+export function parseLinkCheck(value: string): DeployInputs['linkCheck'] {
+  const mode = value.trim().toLowerCase();
+  if (mode === 'error' || mode === 'warn' || mode === 'off') return mode;
+  throw new InputError(
+    'link-check',
+    `must be 'error' (refuse a build with a broken link), 'warn' (report them) or 'off', got '${value.trim()}'.`,
+  );
+}
+
 /** `previous`, a deploy id (the `deploy-id` output), or a commit SHA; undefined when empty. */
 export function parseRollbackTo(value: string): string | undefined {
   const wanted = value.trim();
@@ -460,5 +471,6 @@ export function readInputs(
     githubToken: get('github-token').trim(),
     environment: parseEnvironment(get('environment')),
     rollbackTo,
+    linkCheck: parseLinkCheck(get('link-check')),
   };
 }

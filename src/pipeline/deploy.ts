@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import pMap from 'p-map';
 import type { RunContext } from '../context/run-context.js';
 import { DeployError, Refusal, errorMessage, isRefusal } from '../shared/errors.js';
@@ -11,6 +12,7 @@ import { type Outcome, type Run, outcomeOf } from './outcome.js';
 import {
   type Observed,
   type Plan,
+  type RemoteObject,
   type SiteFile,
   type Verification,
   keysToVerify,
@@ -24,6 +26,14 @@ import type { Log, Ports } from './ports.js';
 import { newRelease, targetOf } from './release.js';
 import { rollBack } from './rollback.js';
 import { checkSourceDir, scanSource, sha256Checksums } from './scan.js';
+import {
+  type SiteCheckResult,
+  checkSite,
+  siteCheckCounts,
+  siteCheckLines,
+  siteFiles as checkedFiles,
+  typeRuleExample,
+} from './site-check.js';
 import { confineSourceDir } from '../shared/source-dir.js';
 import { deleteStale, invalidate, invalidationFor, staleKeys } from './steps.js';
 
@@ -57,6 +67,7 @@ export async function deploy(context: RunContext, ports: Ports): Promise<Readonl
     target: targetOf(inputs.bucket, inputs.prefix),
     prefix: inputs.prefix,
     url: context.url,
+    sourceDir: inputs.sourceDir ? path.relative(inputs.sourceBounds.workspace, inputs.sourceDir) || '.' : undefined,
   };
   return outcomeOf(where, run, ports.now().getTime() - started);
 }
@@ -91,6 +102,10 @@ async function deploySite(context: RunContext, ports: Ports): Promise<Run> {
   );
   const files = siteFiles(context, localFiles);
   warnAboutPreviewSpace(files, inputs.prefix, ports.log);
+  const siteCheck = checkLinks(context, ports.log, localFiles, remote);
+  if (siteCheck && inputs.linkCheck === 'error' && siteCheckCounts(siteCheck).broken > 0) {
+    return refusedWith({ siteCheck, history: manifest.history }, brokenLinks(siteCheck));
+  }
 
   const verify = keysToVerify(files, remote, manifest, inputs.prefix, ports.now());
   const observed = await observe(ports, files, verify, inputs.concurrency);
@@ -108,7 +123,7 @@ async function deploySite(context: RunContext, ports: Ports): Promise<Run> {
   const planned = planChanges(plan);
   const { title, lines } = planLines(plan, `deletes allowed: ${inputs.maxDeletes}`, planned);
   ports.log.group(title, lines);
-  const run: Run = { plan, planned, history: manifest.history };
+  const run: Run = { plan, planned, history: manifest.history, siteCheck };
   if (plan.deletes.length > inputs.maxDeletes) return refusedWith(run, tooManyDeletes(plan, inputs.maxDeletes));
 
   const deployId = planned.length > 0 ? newDeployId(ports.now(), context.target.ref, manifest.history) : undefined;
@@ -210,6 +225,55 @@ function siteFiles(context: RunContext, localFiles: Awaited<ReturnType<typeof sc
     const { headers, rule } = headerChoice(file.relativePath, inputs.headerRules);
     return { ...file, key: inputs.prefix + file.relativePath, headers, rule };
   });
+}
+
+/**
+ * The site check (site-check.ts), unless `link-check: off`: every same-site reference of the build's pages
+ * and stylesheets resolved against the build, the objects `exclude` keeps in the bucket, and the redirects.
+ */
+function checkLinks(
+  context: RunContext,
+  log: Log,
+  localFiles: Awaited<ReturnType<typeof scanSource>>,
+  remote: RemoteObject[],
+): SiteCheckResult | undefined {
+  const { inputs } = context;
+  if (inputs.linkCheck === 'off') return undefined;
+  const keptKeys = remote
+    .map((object) => object.key.slice(inputs.prefix.length))
+    .filter((relativePath) => relativePath !== '' && inputs.exclude(relativePath));
+  const result = checkSite({
+    files: checkedFiles(localFiles, inputs.headerRules),
+    prefix: inputs.prefix,
+    siteUrl: inputs.siteUrl,
+    keptKeys,
+  });
+  const [title, ...lines] = siteCheckLines(result);
+  log.group(title!, lines);
+  const { broken } = siteCheckCounts(result);
+  if (broken > 0 && inputs.linkCheck === 'warn') {
+    log.warning(
+      `The site check found ${broken} broken target(s) in the build (listed above and in the job summary). They are deployed as they are; set 'link-check: error' to refuse such a build.`,
+    );
+  }
+  if (result.octetStream.length > 0) {
+    log.warning(
+      `${result.octetStream.length} file(s) have an extension with no known type and are served as application/octet-stream (${result.octetStream.slice(0, 3).join(', ')}${result.octetStream.length > 3 ? ', …' : ''}): give them a type with the 'content-type' input, e.g. '${typeRuleExample(result.octetStream[0]!)}: text/plain; charset=utf-8'.`,
+    );
+  }
+  return result;
+}
+
+function brokenLinks(result: SiteCheckResult): Refusal {
+  const broken = result.broken.filter((entry) => entry.kind !== 'outside-prefix');
+  const first = broken
+    .slice(0, 3)
+    .map((entry) => `${entry.target} (from ${entry.referrers[0]?.file ?? '?'})`)
+    .join(', ');
+  return new Refusal(
+    `The site check found ${broken.length} broken target(s) in the build — ${first}${broken.length > 3 ? ', …' : ''} — and 'link-check' is error: nothing was written. Fix the links or add the missing files (the summary lists every one with the pages that reference it), or set 'link-check: warn' to deploy anyway.`,
+    'link-check',
+  );
 }
 
 function tooManyDeletes(plan: Plan, maxDeletes: number): Refusal {

@@ -2,6 +2,7 @@ import type { ObjectHeaders } from './headers.js';
 import type { HistoryEntry } from './manifest.js';
 import type { Plan } from './plan.js';
 import type { ConditionalSupport } from './ports.js';
+import type { SiteCheckResult } from './site-check.js';
 
 // The one result of a run. The pipeline builds it once, at the end, and freezes it; the report turns it into
 // the job summary, the outputs, the annotations and the pull-request comment. Every path — a refusal before
@@ -90,6 +91,10 @@ export interface Outcome {
   history: readonly HistoryEntry[];
   /** For a rollback: the deploy it restores. */
   restores?: string;
+  /** What the site check found (absent with `link-check: off`, or when nothing was built). */
+  siteCheck?: SiteCheckResult;
+  /** `source-dir` relative to the workspace: where the site check's file names are. */
+  sourceDir?: string;
   durationMs: number;
 }
 
@@ -115,6 +120,7 @@ export interface Run {
   deployId?: string;
   history?: readonly HistoryEntry[];
   restores?: string;
+  siteCheck?: SiteCheckResult;
 }
 
 /** Where the run was going, for the Outcome: empty when the inputs were too wrong to know. */
@@ -125,6 +131,7 @@ export interface RunTarget {
   target: string;
   prefix: string;
   url?: string;
+  sourceDir?: string;
 }
 
 /** The one Outcome of a run, built from what it did; frozen. */
@@ -155,6 +162,7 @@ export function outcomeOf(where: RunTarget, run: Run, durationMs: number): Reado
     deployId: run.deployId,
     history: run.history ?? [],
     restores: run.restores,
+    siteCheck: run.siteCheck,
     durationMs,
   });
 }

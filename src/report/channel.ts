@@ -10,6 +10,8 @@ import { logText } from '../shared/text.js';
  */
 export interface Channel extends Log {
   error(message: string): void;
+  /** An annotation on a line of a file (path relative to the workspace). */
+  annotate(severity: 'error' | 'warning', message: string, where: { file: string; line: number }): void;
   mask(secret: string): void;
   setOutputs(outputs: Record<string, string>): void;
   writeSummary(markdown: string): Promise<void>;
@@ -47,6 +49,12 @@ export function runnerChannel(): Channel {
     warning: (line) => core.warning(withoutLegacyCommands(logText(line))),
     notice: (line) => core.notice(withoutLegacyCommands(logText(line))),
     error: (message) => core.error(withoutLegacyCommands(logText(message))),
+    annotate: (severity, message, where) => {
+      const text = withoutLegacyCommands(logText(message));
+      const properties = { file: where.file, startLine: where.line };
+      if (severity === 'error') core.error(text, properties);
+      else core.warning(text, properties);
+    },
     group: (title, lines) => {
       core.startGroup(printable(title));
       for (const line of lines) core.info(printable(line));
@@ -100,6 +108,8 @@ export function terminalChannel(files: LocalFiles = {}): Channel {
     warning: (line) => err(`Warning: ${line}`),
     notice: (line) => out(`Notice: ${line}`),
     error: (message) => err(`Error: ${message}`),
+    annotate: (severity, message, where) =>
+      err(`${severity === 'error' ? 'Error' : 'Warning'}: ${where.file}:${where.line}: ${message}`),
     group: (title, lines) => {
       out(title);
       for (const line of lines) out(`  ${line}`);

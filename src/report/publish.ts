@@ -1,15 +1,23 @@
 import type { Outcome } from '../pipeline/outcome.js';
+import { siteCheckAnnotations } from '../pipeline/site-check.js';
 import type { Channel } from './channel.js';
 import { outputsOf } from './outputs.js';
 import { logLine, summaryMarkdown } from './summary.js';
 
 const ANNOTATED_FAILURES = 20;
+const ANNOTATED_REFERENCES = 20;
 
 /** Outputs, the log line, the job summary and the annotations: the same for every result. */
 export async function publishOutcome(outcome: Outcome, channel: Channel, siteUrl?: string): Promise<void> {
   channel.setOutputs(outputsOf(outcome));
   channel.info(logLine(outcome));
   await channel.writeSummary(summaryMarkdown(outcome, siteUrl));
+  if (outcome.siteCheck) {
+    for (const note of siteCheckAnnotations(outcome.siteCheck).slice(0, ANNOTATED_REFERENCES)) {
+      const file = outcome.sourceDir && outcome.sourceDir !== '.' ? `${outcome.sourceDir}/${note.file}` : note.file;
+      channel.annotate(note.severity, note.message, { file, line: note.line });
+    }
+  }
   if (outcome.result === 'failed' || outcome.result === 'refused') {
     for (const failure of outcome.failures.slice(0, ANNOTATED_FAILURES)) {
       channel.error(`${failure.key}: ${failure.message}`);

@@ -3,6 +3,7 @@ import type { ChangeKind, Outcome } from '../pipeline/outcome.js';
 import { formatBytes, plural } from '../shared/text.js';
 import { publicUrl } from '../shared/urls.js';
 import { code, link, plain } from './markdown.js';
+import { siteCheckMarkdown } from './site-check.js';
 
 // The job summary: one Markdown page per run, whatever its result — what was (or would be) done, and for a
 // refusal or failure, why and what to do.
@@ -198,7 +199,9 @@ export function summaryMarkdown(outcome: Outcome, siteUrl?: string): string {
   } else {
     lines.push(`Time: **${(outcome.durationMs / 1000).toFixed(1)} s**`);
   }
-  lines.push(...keptLine(outcome), ...conditionalWritesLine(outcome), ...headersTable(outcome));
+  lines.push(...keptLine(outcome), ...conditionalWritesLine(outcome));
+  if (outcome.siteCheck) lines.push('', siteCheckMarkdown(outcome.siteCheck).trimEnd());
+  lines.push(...headersTable(outcome));
   const pages = changedPageLinks(outcome, siteUrl);
   if (pages.length > 0) lines.push('', '### Changed pages', '', ...pages);
   lines.push(...invalidationLines(outcome), ...historyLines(outcome));
