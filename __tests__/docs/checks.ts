@@ -10,6 +10,7 @@ import {
   permission,
   play,
   policyFile,
+  reusableWorkflowFile,
   trusts,
   toArray,
   type Doc,
@@ -68,7 +69,7 @@ const MAIN_BRANCH_ROLE = /vars\.AWS_(DEPLOY|INFRA)_ROLE_ARN|:role\/site-(deploy|
  */
 export function setupsFor(workflow: Doc): Setup[] {
   const jobs = Object.values((workflow.jobs ?? {}) as Record<string, Doc>);
-  const callsReusable = jobs.some((job) => typeof job.uses === 'string' && OWN.workflow.test(job.uses));
+  const callsReusable = jobs.some((job) => typeof job.uses === 'string' && reusableWorkflowFile(job.uses) !== null);
   const ownMainRole = jobs.some((job) =>
     ((job.steps ?? []) as Doc[]).some(
       (step) =>

@@ -1,8 +1,10 @@
 // The IAM examples (examples/iam) give each duty its own role, trusted only for the runs of that duty and
 // allowed only what it needs (#12.2, #14.1, #14.5, #14.10).
 import { describe, expect, it } from '@jest/globals';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { ANY_WORKFLOW, HARDENED, obtainable } from './checks.js';
-import { ROLES, policyFile, read, toArray, trusts, type Doc, type Role } from './model.js';
+import { REPO, ROLES, policyFile, read, toArray, trusts, type Doc, type Role } from './model.js';
 
 interface Statement {
   Sid?: string;
@@ -83,6 +85,7 @@ function rollbackProblems(
 }
 
 const REUSABLE = 'YOUR_ORG/parlai-site-deploy/.github/workflows/deploy-site.yml';
+const ROLLBACK = 'YOUR_ORG/parlai-site-deploy/.github/workflows/rollback-site.yml';
 const OWN_WORKFLOW = 'OWNER/REPO/.github/workflows/website.yml';
 
 /** Subjects of a repository whose OIDC subject is customised with job_workflow_ref (the documented setup). */
@@ -91,6 +94,11 @@ const SUBJECTS = {
   mainFromReusableAtMain: `repo:OWNER/REPO:ref:refs/heads/main:job_workflow_ref:${REUSABLE}@refs/heads/main`,
   mainFromForkOfReusable: `repo:OWNER/REPO:ref:refs/heads/main:job_workflow_ref:someone/parlai-site-deploy/.github/workflows/deploy-site.yml@refs/tags/v1`,
   mainFromOwnWorkflow: `repo:OWNER/REPO:ref:refs/heads/main:job_workflow_ref:${OWN_WORKFLOW}@refs/heads/main`,
+  mainFromRollback: `repo:OWNER/REPO:ref:refs/heads/main:job_workflow_ref:${ROLLBACK}@refs/tags/v1`,
+  mainFromRollbackAtMain: `repo:OWNER/REPO:ref:refs/heads/main:job_workflow_ref:${ROLLBACK}@refs/heads/main`,
+  mainFromForkOfRollback: `repo:OWNER/REPO:ref:refs/heads/main:job_workflow_ref:someone/parlai-site-deploy/.github/workflows/rollback-site.yml@refs/tags/v1`,
+  branchFromRollback: `repo:OWNER/REPO:ref:refs/heads/feature:job_workflow_ref:${ROLLBACK}@refs/tags/v1`,
+  pullRequestFromRollback: `repo:OWNER/REPO:pull_request:job_workflow_ref:${ROLLBACK}@refs/tags/v1`,
   branchFromReusable: `repo:OWNER/REPO:ref:refs/heads/feature:job_workflow_ref:${REUSABLE}@refs/tags/v1`,
   tagFromReusable: `repo:OWNER/REPO:ref:refs/tags/v1.0.0:job_workflow_ref:${REUSABLE}@refs/tags/v1`,
   pullRequestFromReusable: `repo:OWNER/REPO:pull_request:job_workflow_ref:${REUSABLE}@refs/tags/v1`,
@@ -118,9 +126,10 @@ const DEFAULT_SUBJECTS = {
 const trustFiles = () => [...new Set(ROLES.flatMap((r) => [r.trust, r.anyWorkflowTrust]))];
 
 describe('trust: who can assume each role', () => {
-  it('deploy and infra: a run of main through the reusable workflow at the pinned ref; plan: a pull request through it; preview: a pull request through this repository’s workflows', () => {
+  it('deploy and infra: a run of main through the reusable workflow at the pinned ref (deploy also through rollback-site.yml); plan: a pull request through it; preview: a pull request through this repository’s workflows', () => {
     const expected: Record<string, string[]> = {
       mainFromReusable: ['deploy', 'infra'],
+      mainFromRollback: ['deploy'],
       pullRequestFromReusable: ['plan'],
       pullRequestFromOwnWorkflow: ['preview'],
     };
@@ -163,17 +172,75 @@ describe('trust: who can assume each role', () => {
     }
   });
 
-  it('the main-branch and plan roles name the reusable workflow at WORKFLOW_REF, filled in by the guide', () => {
-    for (const file of ['github-oidc-trust-policy.json', 'github-oidc-trust-policy-plan.json'])
-      for (const sub of toArray<string>(
-        (policy(file).Statement[0] as unknown as Doc).Condition.StringEquals['token.actions.githubusercontent.com:sub'],
-      ))
-        expect(sub).toMatch(
-          /:job_workflow_ref:YOUR_ORG\/parlai-site-deploy\/\.github\/workflows\/deploy-site\.yml@WORKFLOW_REF$/,
-        );
+  it('each pinned trust file against its table of subjects: deploy through both reusable workflows, infra and plan through deploy-site.yml only', () => {
+    const table: Record<string, Array<keyof typeof SUBJECTS>> = {
+      'github-oidc-trust-policy.json': ['mainFromReusable', 'mainFromRollback'],
+      'github-oidc-trust-policy-infra.json': ['mainFromReusable'],
+      'github-oidc-trust-policy-plan.json': ['pullRequestFromReusable'],
+      'github-oidc-trust-policy-preview.json': ['pullRequestFromOwnWorkflow'],
+    };
+    expect(Object.keys(table).sort()).toEqual([...new Set(ROLES.map((r) => r.trust))].sort());
+    for (const [file, trusted] of Object.entries(table))
+      expect({
+        file,
+        trusted: Object.entries(SUBJECTS)
+          .filter(([, sub]) => trusts(policyFile(file), sub))
+          .map(([name]) => name),
+      }).toEqual({ file, trusted });
+  });
+
+  it('each any-workflow trust file against its table of default subjects', () => {
+    const table: Record<string, Array<keyof typeof DEFAULT_SUBJECTS>> = {
+      'github-oidc-trust-policy-any-workflow.json': ['main'],
+      'github-oidc-trust-policy-pull-request-any-workflow.json': ['pullRequest'],
+    };
+    expect(Object.keys(table).sort()).toEqual([...new Set(ROLES.map((r) => r.anyWorkflowTrust))].sort());
+    for (const [file, trusted] of Object.entries(table))
+      expect({
+        file,
+        trusted: Object.entries(DEFAULT_SUBJECTS)
+          .filter(([, sub]) => trusts(policyFile(file), sub))
+          .map(([name]) => name),
+      }).toEqual({ file, trusted });
+  });
+
+  it('every trust policy in examples/iam belongs to a role', () => {
+    const files = readdirSync(path.join(REPO, 'examples/iam')).filter((name) =>
+      /^github-oidc-trust-policy.*\.json$/.test(name),
+    );
+    expect(files.sort()).toEqual(trustFiles().sort());
+  });
+
+  it('the main-branch and plan roles name the reusable workflows at WORKFLOW_REF, filled in by the guide', () => {
+    const pinned = (r: Role) =>
+      toArray<string>(
+        (policy(r.trust).Statement[0] as unknown as Doc).Condition.StringEquals[
+          'token.actions.githubusercontent.com:sub'
+        ],
+      ).map(
+        (sub) =>
+          /:job_workflow_ref:YOUR_ORG\/parlai-site-deploy\/\.github\/workflows\/([a-z-]+\.yml)@WORKFLOW_REF$/.exec(
+            sub,
+          )?.[1] ?? sub,
+      );
+    expect(pinned(role('deploy'))).toEqual(['deploy-site.yml', 'rollback-site.yml']);
+    expect(pinned(role('infra'))).toEqual(['deploy-site.yml']);
+    expect(pinned(role('plan'))).toEqual(['deploy-site.yml']);
     const guide = read('examples/iam/README.md');
     expect(guide).toMatch(/-e "s#WORKFLOW_REF#\$\{WORKFLOW_REF\}#g"/);
     expect(guide).toMatch(/-e "s#YOUR_ORG#\$\{YOUR_ORG\}#g"/);
+  });
+
+  it('the guide creates each role from its own trust file', () => {
+    const guide = read('examples/iam/README.md');
+    for (const r of ROLES) {
+      const created = new RegExp(
+        `aws iam create-role --role-name site-${r.name} --assume-role-policy-document file:///tmp/([a-z-]+)\\.json`,
+      ).exec(guide);
+      expect({ role: r.name, created: created !== null }).toEqual({ role: r.name, created: true });
+      const filled = new RegExp(`fill ${r.trust.replace(/[.]/g, '\\.')} > /tmp/${created![1]}\\.json`);
+      expect({ role: r.name, filled: filled.test(guide) }).toEqual({ role: r.name, filled: true });
+    }
   });
 
   it('documents the environment setup (branch rule, reviewers) before any environment is trusted', () => {

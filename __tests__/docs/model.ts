@@ -1,7 +1,7 @@
 // The documented workflows as data, and a player that runs a GitHub event through them: `on:` filters, job
 // and step `if:`s (with the expression evaluator in ./expressions.ts), `needs`, permissions, reusable
-// workflows (this repository's deploy-site.yml, called by path), the OIDC token each job could get and the
-// AWS roles (examples/iam) whose trust policy accepts it.
+// workflows (this repository's deploy-site.yml and rollback-site.yml, called by path), the OIDC token each
+// job could get and the AWS roles (examples/iam) whose trust policy accepts it.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -314,7 +314,7 @@ export const ROLES: Role[] = [
   {
     name: 'infra',
     variable: 'AWS_INFRA_ROLE_ARN',
-    trust: 'github-oidc-trust-policy.json',
+    trust: 'github-oidc-trust-policy-infra.json',
     anyWorkflowTrust: 'github-oidc-trust-policy-any-workflow.json',
     policy: 'terraform-policy.json',
   },
@@ -442,13 +442,27 @@ export function installedPath(source: string): string {
   return `.github/workflows/${file ?? 'site.yml'}`;
 }
 
-/** `uses:` of this project's deploy action, infra action and reusable workflow, as documented or in place. */
+/** `uses:` of this project's deploy action, infra action and reusable workflows, as documented or in place. */
 export const OWN = {
   deploy: /^(?:[A-Za-z0-9_.-]+\/parlai-site-deploy@\S+|\.\/\.parlai-site-deploy)$/,
   infra: /^(?:[A-Za-z0-9_.-]+\/parlai-site-deploy\/infra@\S+|\.\/\.parlai-site-deploy\/infra)$/,
+  /** deploy-site.yml: build, Terraform, deploy. */
   workflow:
     /^(?:[A-Za-z0-9_.-]+\/parlai-site-deploy\/\.github\/workflows\/deploy-site\.yml@\S+|\.\/\.github\/workflows\/deploy-site\.yml)$/,
+  /** rollback-site.yml: a rollback with the deploy role. */
+  rollbackWorkflow:
+    /^(?:[A-Za-z0-9_.-]+\/parlai-site-deploy\/\.github\/workflows\/rollback-site\.yml@\S+|\.\/\.github\/workflows\/rollback-site\.yml)$/,
 };
+
+/** This repository's reusable workflows, as files of the repository. */
+export const REUSABLE_WORKFLOWS = ['.github/workflows/deploy-site.yml', '.github/workflows/rollback-site.yml'];
+
+/** The file of this repository a `uses:` of a job calls (deploy-site.yml or rollback-site.yml), or null. */
+export function reusableWorkflowFile(uses: string): string | null {
+  if (OWN.workflow.test(uses)) return REUSABLE_WORKFLOWS[0]!;
+  if (OWN.rollbackWorkflow.test(uses)) return REUSABLE_WORKFLOWS[1]!;
+  return null;
+}
 
 const CONFIGURE_AWS = /^aws-actions\/configure-aws-credentials@/;
 
@@ -554,12 +568,14 @@ export function play(
       continue;
     }
     if (typeof job.uses === 'string') {
-      // A reusable workflow: this repository's deploy-site.yml, played with the caller's `with:`.
-      if (!OWN.workflow.test(job.uses)) throw new Error(`${fullId}: cannot play the reusable workflow ${job.uses}`);
+      // A reusable workflow of this repository (deploy-site.yml, rollback-site.yml), played with the caller's
+      // `with:`.
+      const calledFile = reusableWorkflowFile(job.uses);
+      if (!calledFile) throw new Error(`${fullId}: cannot play the reusable workflow ${job.uses}`);
       const withValues: Record<string, Value> = {};
       for (const [name, value] of Object.entries((job.with ?? {}) as Record<string, unknown>))
         withValues[name] = typeof value === 'string' ? interpolate(value, scope) : (value as Value);
-      const inner = play(parseYaml(read('.github/workflows/deploy-site.yml')) as Doc, event, {
+      const inner = play(parseYaml(read(calledFile)) as Doc, event, {
         inputs: withValues,
         prefix: `${fullId}/`,
         callerPermissions: permissions,

@@ -22,17 +22,20 @@ import {
   setupsFor,
   type Setup,
 } from './checks.js';
-import { contextPaths, parse, toText } from './expressions.js';
+import { contextPaths, interpolate, parse, toText } from './expressions.js';
 import {
   DOCUMENTED_WORKFLOW_REF,
   EVENTS,
   OWN,
   REPO,
+  REUSABLE_WORKFLOWS,
   ROLES,
   expressionsIn,
   play,
+  policyFile,
   read,
   snippets,
+  trusts,
   type Doc,
   type GitHubEvent,
   type Snippet,
@@ -48,7 +51,8 @@ const label = (snippet: Snippet) => `${snippet.source} (${snippet.kind})`;
 
 const PINNED = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+(\/[^@\s]+)?@[0-9a-f]{40}$/;
 /** How the documentation refers to this project: the placeholder owner, a release tag. */
-const DOCUMENTED_OWN = /^YOUR_ORG\/parlai-site-deploy(\/infra|\/\.github\/workflows\/deploy-site\.yml)?@v\d+$/;
+const DOCUMENTED_OWN =
+  /^YOUR_ORG\/parlai-site-deploy(\/infra|\/\.github\/workflows\/(deploy|rollback)-site\.yml)?@v\d+$/;
 
 function usesOf(workflow: Doc): Array<{ job: string; uses: string; with: Doc }> {
   const found: Array<{ job: string; uses: string; with: Doc }> = [];
@@ -68,6 +72,7 @@ function actionInputs(file: string): Record<string, Doc> {
 const DEPLOY_INPUTS = actionInputs('action.yml');
 const INFRA_INPUTS = actionInputs('infra/action.yml');
 const WORKFLOW_INPUTS = actionInputs('.github/workflows/deploy-site.yml');
+const ROLLBACK_INPUTS = actionInputs('.github/workflows/rollback-site.yml');
 
 /** Text of the documentation outside code blocks, plus the comment lines of the workflow files. */
 const PROSE = [
@@ -90,6 +95,7 @@ describe('the documentation has its workflows', () => {
       expect.arrayContaining([
         '.github/workflows/deploy-site.yml',
         '.github/workflows/release.yml',
+        '.github/workflows/rollback-site.yml',
         'examples/workflows/parlai-website.yml',
         'examples/workflows/pr-preview.yml',
         'examples/workflows/rollback.yml',
@@ -166,7 +172,9 @@ describe.each(ALL.map((snippet) => [label(snippet), snippet] as const))('%s', (_
           ? INFRA_INPUTS
           : OWN.workflow.test(uses)
             ? WORKFLOW_INPUTS
-            : null;
+            : OWN.rollbackWorkflow.test(uses)
+              ? ROLLBACK_INPUTS
+              : null;
       if (!declared) continue;
       for (const name of Object.keys(given))
         if (!(name in declared)) problems.push(`${job}: ${uses} has no input ${name}`);
@@ -251,9 +259,9 @@ describe('what runs where (documented outcomes)', () => {
     expect(outcome(workflow, EVENTS['push to main']!)).toBe('not triggered');
   });
 
-  it('examples/workflows/rollback.yml: a manual run on main rolls back with the deploy role; elsewhere nothing runs', () => {
+  it('examples/workflows/rollback.yml: a manual run on main rolls back through rollback-site.yml with the deploy role; elsewhere nothing runs', () => {
     const workflow = file('examples/workflows/rollback.yml');
-    expect(outcome(workflow, EVENTS['workflow_dispatch on main']!)).toEqual({ rollback: 'deploy' });
+    expect(outcome(workflow, EVENTS['workflow_dispatch on main']!)).toEqual({ 'rollback/rollback': 'deploy' });
     expect(outcome(workflow, EVENTS['workflow_dispatch on another branch']!)).toEqual({ rollback: 'skipped' });
     for (const event of [
       'push to main',
@@ -262,15 +270,7 @@ describe('what runs where (documented outcomes)', () => {
       'tag v1.2.3 pushed',
     ])
       expect({ event, outcome: outcome(workflow, EVENTS[event]!) }).toEqual({ event, outcome: 'not triggered' });
-    // The job that runs gets the deploy role's OIDC subject, and the rollback input reaches the action.
-    const played = play(workflow, EVENTS['workflow_dispatch on main']!);
-    const job = played.jobs.find((j) => j.id === 'rollback')!;
-    expect(job.sub).toBe('repo:OWNER/REPO:ref:refs/heads/main');
-    const step = job.steps.find((s) => OWN.deploy.test(s.uses))!;
-    expect(step.with['rollback-to']).toBe('previous');
-    expect(step.with['source-dir']).toBeUndefined();
-    // It queues with the deploy job of the README (one writer of the prefix at a time).
-    expect(workflow.jobs.rollback.concurrency).toBe('deploy-site');
+    expect(workflow.jobs.rollback.uses).toBe('YOUR_ORG/parlai-site-deploy/.github/workflows/rollback-site.yml@v1');
     expect(DEPLOY_INPUTS['rollback-to']).toMatchObject({ required: false, default: '' });
   });
 
@@ -394,11 +394,11 @@ jobs:
   });
 });
 
-describe('the reusable workflow runs its own code at the called commit (#14.9)', () => {
-  const workflow = parseYaml(read('.github/workflows/deploy-site.yml')) as Doc;
+describe.each(REUSABLE_WORKFLOWS)('the reusable workflow %s runs its own code at the called commit (#14.9)', (name) => {
+  const workflow = parseYaml(read(name)) as Doc;
 
   it('refers to no published tag of itself', () => {
-    expect(read('.github/workflows/deploy-site.yml')).not.toMatch(/^\s*(-\s*)?uses:\s*\S*parlai-site-deploy\S*@/m);
+    expect(read(name)).not.toMatch(/^\s*(-\s*)?uses:\s*\S*parlai-site-deploy\S*@/m);
   });
 
   it('checks out job.workflow_repository at job.workflow_sha before each use of ./.parlai-site-deploy', () => {
@@ -615,5 +615,129 @@ jobs:
         'repo:OWNER/REPO:pull_request:job_workflow_ref:someone/tools/.github/workflows/x.yml@refs/heads/main',
       ).map((r) => r.name),
     ).toEqual([]);
+  });
+});
+
+describe('a rollback goes through rollback-site.yml, which the deploy role trusts and the infra role does not (#20)', () => {
+  const ROLLBACK_REF = `YOUR_ORG/parlai-site-deploy/.github/workflows/rollback-site.yml@${DOCUMENTED_WORKFLOW_REF}`;
+  const ROLLBACK_SUB = `repo:OWNER/REPO:ref:refs/heads/main:job_workflow_ref:${ROLLBACK_REF}`;
+  const SOURCE = 'examples/workflows/rollback.yml';
+  const caller = () => parseYaml(read(SOURCE)) as Doc;
+  const run = (workflow: Doc, event: GitHubEvent) =>
+    play(workflow, event, { subjects: 'job_workflow_ref', workflowPath: '.github/workflows/rollback.yml' });
+  const role = (name: string) => ROLES.find((r) => r.name === name)!;
+
+  it('is played under the hardened setup, where every event of it is fine', () => {
+    expect(setupsFor(caller()).map((setup) => setup.name)).toEqual([HARDENED.name]);
+    expect(allEventProblems(SOURCE, caller(), HARDENED)).toEqual([]);
+  });
+
+  it('a manual run on main: the called job gets the deploy role through rollback-site.yml@v1, and the deploy input reaches the action', () => {
+    const workflow = caller();
+    // A deploy id rather than the default `previous`, to see the value of the input travel.
+    workflow.on.workflow_dispatch.inputs.deploy.default = '20261202T051500Z-3f2a9c1';
+    const jobs = run(workflow, EVENTS['workflow_dispatch on main']!).jobs;
+    expect(jobs.map((job) => [job.id, job.ran])).toEqual([
+      ['rollback', true],
+      ['rollback/rollback', true],
+    ]);
+    const job = jobs.find((j) => j.id === 'rollback/rollback')!;
+    expect(job.sub).toBe(ROLLBACK_SUB);
+    expect(obtainable(job.sub!).map((r) => r.name)).toEqual(['deploy']);
+    expect(job.assumed).toEqual(['deploy']);
+    const step = job.steps.find((s) => OWN.deploy.test(s.uses))!;
+    expect({ ran: step.ran, uses: step.uses }).toEqual({ ran: true, uses: './.parlai-site-deploy' });
+    expect(step.with).toEqual({
+      'rollback-to': '20261202T051500Z-3f2a9c1',
+      bucket: 'vars:SITE_BUCKET',
+      'distribution-id': 'vars:SITE_DISTRIBUTION_ID',
+      region: 'us-east-1',
+      prefix: '',
+      'dry-run': false,
+    });
+    // The only checkout is of parlai-site-deploy at the called commit: no code of the caller runs.
+    expect(job.steps.filter((s) => /^actions\/checkout@/.test(s.uses)).map((s) => s.with.repository)).toEqual([
+      'YOUR_ORG/parlai-site-deploy',
+    ]);
+  });
+
+  it('from another branch: no job runs, no token is issued, no role is assumed (the called job refuses too)', () => {
+    const event = EVENTS['workflow_dispatch on another branch']!;
+    const skipped = run(caller(), event).jobs;
+    expect(skipped.map((job) => [job.id, job.ran, job.sub])).toEqual([['rollback', false, null]]);
+    // Without the caller's `if`, rollback-site.yml's own job condition skips it.
+    const unguarded = caller();
+    delete unguarded.jobs.rollback.if;
+    const jobs = run(unguarded, event).jobs;
+    expect(jobs.map((job) => [job.id, job.ran, job.sub, job.assumed])).toEqual([
+      ['rollback', true, null, []],
+      ['rollback/rollback', false, null, []],
+    ]);
+  });
+
+  it('the infra role cannot be obtained through rollback-site.yml', () => {
+    expect(trusts(policyFile(role('infra').trust), ROLLBACK_SUB)).toBe(false);
+    expect(trusts(policyFile(role('deploy').trust), ROLLBACK_SUB)).toBe(true);
+    // A caller that hands rollback-site.yml the infra role's ARN is refused it (and the rollback gets nothing).
+    const workflow = caller();
+    workflow.jobs.rollback.with['aws-role-arn'] = '${{ vars.AWS_INFRA_ROLE_ARN }}';
+    expect(eventProblems(SOURCE, workflow, EVENTS['workflow_dispatch on main']!, HARDENED).problems).toEqual([
+      `${SOURCE} on workflow_dispatch on main: job rollback/rollback assumes the infra role, whose trust policy rejects ${ROLLBACK_SUB}`,
+      `${SOURCE} on workflow_dispatch on main: job rollback/rollback runs the deploy action without AWS credentials: it fails ("No AWS credentials found")`,
+    ]);
+  });
+
+  it('rollback-site.yml from a fork, or at another ref, gets no role', () => {
+    for (const uses of [
+      'someone/parlai-site-deploy/.github/workflows/rollback-site.yml@v1',
+      'YOUR_ORG/parlai-site-deploy/.github/workflows/rollback-site.yml@main',
+      `YOUR_ORG/parlai-site-deploy/.github/workflows/rollback-site.yml@${'e'.repeat(40)}`,
+    ]) {
+      const workflow = caller();
+      workflow.jobs.rollback.uses = uses;
+      const job = run(workflow, EVENTS['workflow_dispatch on main']!).jobs.find((j) => j.id === 'rollback/rollback')!;
+      expect({ uses, roles: obtainable(job.sub!).map((r) => r.name) }).toEqual({ uses, roles: [] });
+    }
+  });
+
+  it('shares the concurrency group of deploy-site.yml’s runs on main, never cancelled', () => {
+    const rollback = parseYaml(read('.github/workflows/rollback-site.yml')) as Doc;
+    const deploy = parseYaml(read('.github/workflows/deploy-site.yml')) as Doc;
+    const siteName = caller().jobs.rollback.with['site-name'] as string;
+    // The same site-name as the deploys of the documented caller.
+    expect(siteName).toBe(
+      (parseYaml(read('examples/workflows/parlai-website.yml')) as Doc).jobs.site.with['site-name'],
+    );
+    const group = (workflow: Doc, event: GitHubEvent) => {
+      const scope = { contexts: { github: event.github, inputs: { 'site-name': siteName } } };
+      return {
+        group: toText(interpolate(workflow.concurrency.group as string, scope)),
+        cancel: toText(interpolate(String(workflow.concurrency['cancel-in-progress']), scope)),
+      };
+    };
+    const production = { group: `deploy-site-${siteName}-production`, cancel: 'false' };
+    expect(group(rollback, EVENTS['workflow_dispatch on main']!)).toEqual(production);
+    for (const event of [EVENTS['push to main']!, EVENTS['workflow_dispatch on main']!])
+      expect(group(deploy, event)).toEqual(production);
+    // A run from another branch (which does nothing) does not queue with production.
+    expect(group(rollback, EVENTS['workflow_dispatch on another branch']!)).toEqual({
+      group: `deploy-site-${siteName}-refs/heads/feature`,
+      cancel: 'false',
+    });
+    // The caller holds no group of its own, which would wait on the called workflow's.
+    expect(caller().concurrency).toBeUndefined();
+    expect(caller().jobs.rollback.concurrency).toBeUndefined();
+  });
+
+  it('outputs what the action outputs', () => {
+    const rollback = parseYaml(read('.github/workflows/rollback-site.yml')) as Doc;
+    const actionOutputs = Object.keys((parseYaml(read('action.yml')) as Doc).outputs as Doc);
+    const names = ['deploy-id', 'result', 'uploaded', 'deleted', 'invalidation-id'];
+    expect(actionOutputs).toEqual(expect.arrayContaining(names));
+    expect(Object.keys(rollback.on.workflow_call.outputs as Doc)).toEqual(names);
+    for (const name of names) {
+      expect(rollback.on.workflow_call.outputs[name].value).toBe(`\${{ jobs.rollback.outputs.${name} }}`);
+      expect(rollback.jobs.rollback.outputs[name]).toBe(`\${{ steps.rollback.outputs.${name} }}`);
+    }
   });
 });
