@@ -46,25 +46,17 @@ function covers(pattern: string, action: string): boolean {
 
 /**
  * What a role needs for `rollback-to` (#20), and what it must not have: s3:GetObjectVersion (HEAD, GET and the
- * CopyObject source with a versionId) on exactly `objects`, s3:ListBucketVersions on exactly `bucket` (with
- * `listCondition`, if any), each in a statement whose Sid says Rollback; no action that deletes or rewrites
- * versions, or changes versioning or the lifecycle that is the rollback window.
+ * CopyObject source with a versionId) on exactly `objects`, in a statement whose Sid says Rollback; not
+ * s3:ListBucketVersions (the action never lists versions: the manifest records them); no action that deletes
+ * or rewrites versions, or changes versioning or the lifecycle that is the rollback window.
  */
-function rollbackProblems(
-  all: Statement[],
-  bucket: string,
-  objects: string,
-  listCondition?: Statement['Condition'],
-): string[] {
+function rollbackProblems(all: Statement[], objects: string): string[] {
   const problems: string[] = [];
   for (const s of all.filter((st) => st.Effect === 'Allow'))
     for (const action of actions(s))
-      for (const forbidden of VERSION_WRITES.filter((w) => covers(action, w)))
+      for (const forbidden of [...VERSION_WRITES, 's3:ListBucketVersions'].filter((w) => covers(action, w)))
         problems.push(`grants ${forbidden} (${s.Sid ?? 'no Sid'}${action === forbidden ? '' : `: ${action}`})`);
-  const needs: Array<[string, string, Statement['Condition']]> = [
-    ['s3:GetObjectVersion', objects, undefined],
-    ['s3:ListBucketVersions', bucket, listCondition],
-  ];
+  const needs: Array<[string, string, Statement['Condition']]> = [['s3:GetObjectVersion', objects, undefined]];
   for (const [action, resource, condition] of needs) {
     const granting = all.filter((s) => s.Effect === 'Allow' && actions(s).some((a) => covers(a, action)));
     for (const s of granting) {
@@ -294,13 +286,11 @@ describe('permissions: what each role may do', () => {
           expect(resource).toBe('arn:aws:cloudfront::ACCOUNT_ID:distribution/PREVIEW_DISTRIBUTION_ID');
         expect(resource).not.toBe('*');
       }
-      if (actions(s).includes('s3:ListBucket') || actions(s).includes('s3:ListBucketVersions'))
-        expect(s.Condition).toEqual({ StringLike: { 's3:prefix': ['pr-*/'] } });
+      if (actions(s).includes('s3:ListBucket')) expect(s.Condition).toEqual({ StringLike: { 's3:prefix': ['pr-*/'] } });
     }
     expect(all.flatMap(actions).sort()).toEqual(
       [
         's3:ListBucket',
-        's3:ListBucketVersions',
         's3:GetObject',
         's3:GetObjectVersion',
         's3:PutObject',
@@ -319,7 +309,7 @@ describe('permissions: what each role may do', () => {
         .flatMap(actions)
         .filter(
           (a) =>
-            !/^(s3:(ListBucket|ListBucketVersions|GetObject|GetObjectVersion|PutObject|DeleteObject|AbortMultipartUpload)|cloudfront:(Create|Get)Invalidation)$/.test(
+            !/^(s3:(ListBucket|GetObject|GetObjectVersion|PutObject|DeleteObject|AbortMultipartUpload)|cloudfront:(Create|Get)Invalidation)$/.test(
               a,
             ),
         ),
@@ -334,16 +324,12 @@ describe('permissions: what each role may do', () => {
   });
 
   describe('rollback (#20): deploy and preview may read old versions, and nothing more', () => {
-    it('deploy: s3:GetObjectVersion on the objects and s3:ListBucketVersions on the bucket, each under a Rollback Sid', () => {
-      expect(rollbackProblems(statements(role('deploy')), 'arn:aws:s3:::BUCKET', 'arn:aws:s3:::BUCKET/*')).toEqual([]);
+    it('deploy: s3:GetObjectVersion on the objects under a Rollback Sid, and no s3:ListBucketVersions (never used)', () => {
+      expect(rollbackProblems(statements(role('deploy')), 'arn:aws:s3:::BUCKET/*')).toEqual([]);
     });
 
-    it('preview: the same, for pr-*/ keys only (objects pr-*/*, listing with an s3:prefix of pr-*/)', () => {
-      expect(
-        rollbackProblems(statements(role('preview')), 'arn:aws:s3:::BUCKET', 'arn:aws:s3:::BUCKET/pr-*/*', {
-          StringLike: { 's3:prefix': ['pr-*/'] },
-        }),
-      ).toEqual([]);
+    it('preview: the same, for pr-*/ keys only (objects pr-*/*)', () => {
+      expect(rollbackProblems(statements(role('preview')), 'arn:aws:s3:::BUCKET/pr-*/*')).toEqual([]);
     });
 
     it('no role but infra may touch versions or versioning (infra creates the bucket with versioning on)', () => {
@@ -358,7 +344,7 @@ describe('permissions: what each role may do', () => {
 
     it('the check fails when DeleteObjectVersion is granted, when GetObjectVersion is missing, or when it is too broad', () => {
       const deploy = () => structuredClone(statements(role('deploy')));
-      const check = (all: Statement[]) => rollbackProblems(all, 'arn:aws:s3:::BUCKET', 'arn:aws:s3:::BUCKET/*');
+      const check = (all: Statement[]) => rollbackProblems(all, 'arn:aws:s3:::BUCKET/*');
 
       const deletes = deploy();
       deletes.find((s) => s.Sid === 'RollbackReadSiteObjectVersions')!.Action = [
@@ -385,8 +371,14 @@ describe('permissions: what each role may do', () => {
       const missing = deploy().filter((s) => s.Sid !== 'RollbackReadSiteObjectVersions');
       expect(check(missing)).toEqual(['s3:GetObjectVersion is not granted on arn:aws:s3:::BUCKET/*']);
 
-      const unlisted = deploy().filter((s) => s.Sid !== 'RollbackListSiteObjectVersions');
-      expect(check(unlisted)).toEqual(['s3:ListBucketVersions is not granted on arn:aws:s3:::BUCKET']);
+      const listing = deploy();
+      listing.push({
+        Sid: 'RollbackList',
+        Effect: 'Allow',
+        Action: 's3:ListBucketVersions',
+        Resource: 'arn:aws:s3:::BUCKET',
+      });
+      expect(check(listing)).toEqual(['grants s3:ListBucketVersions (RollbackList)']);
 
       const broad = deploy();
       broad.find((s) => s.Sid === 'RollbackReadSiteObjectVersions')!.Resource = '*';
@@ -396,9 +388,9 @@ describe('permissions: what each role may do', () => {
       ]);
 
       const unnamed = deploy();
-      unnamed.find((s) => s.Sid === 'RollbackListSiteObjectVersions')!.Sid = 'ListVersions';
+      unnamed.find((s) => s.Sid === 'RollbackReadSiteObjectVersions')!.Sid = 'ReadVersions';
       expect(check(unnamed)).toEqual([
-        's3:ListBucketVersions is granted by ListVersions, whose Sid does not say Rollback',
+        's3:GetObjectVersion is granted by ReadVersions, whose Sid does not say Rollback',
       ]);
     });
   });
