@@ -87150,11 +87150,9 @@ function otherDeploymentRoots(remote, prefix) {
     }
     return [...roots].sort();
 }
-/** The diff of what is built against what is in the bucket. Pure: it reads and writes nothing. */
-function planDeploy(input) {
-    const { prefix, manifest, now } = input;
-    const remoteByKey = new Map(input.remote.map((object) => [object.key, object]));
-    const plan = {
+/** A plan that changes nothing yet, over this listing. */
+function emptyPlan(remote, prefix, otherDeployments) {
+    return {
         uploads: [],
         headerUpdates: [],
         deletes: [],
@@ -87162,9 +87160,15 @@ function planDeploy(input) {
         unchanged: [],
         unchangedEntries: new Map(),
         excludedRemote: 0,
-        otherDeployments: otherDeploymentRoots(input.remote, prefix),
-        remoteKeys: input.remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
+        otherDeployments,
+        remoteKeys: remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
     };
+}
+/** The diff of what is built against what is in the bucket. Pure: it reads and writes nothing. */
+function planDeploy(input) {
+    const { prefix, manifest, now } = input;
+    const remoteByKey = new Map(input.remote.map((object) => [object.key, object]));
+    const plan = emptyPlan(input.remote, prefix, otherDeploymentRoots(input.remote, prefix));
     for (const file of input.files) {
         const relativePath = file.key.slice(prefix.length);
         const object = remoteByKey.get(file.key);
@@ -87270,17 +87274,7 @@ function planChanges(plan) {
 }
 /** Removing a whole deployment: every object under the prefix, its manifest included, is deleted. */
 function planRemoval(remote, prefix) {
-    return {
-        uploads: [],
-        headerUpdates: [],
-        deletes: remote.map((object) => object.key).sort(),
-        retained: [],
-        unchanged: [],
-        unchangedEntries: new Map(),
-        excludedRemote: 0,
-        otherDeployments: [],
-        remoteKeys: remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
-    };
+    return { ...emptyPlan(remote, prefix, []), deletes: remote.map((object) => object.key).sort() };
 }
 
 ;// CONCATENATED MODULE: ./src/pipeline/upload.ts
@@ -87579,6 +87573,35 @@ async function applyRelease(context, ports, input) {
         history: recordedManifest.history,
     };
 }
+/**
+ * A planned run of a deploy or a rollback, applied: `applyRelease` under a new deploy id, its outcome merged
+ * into `run`; a refused claim (another run got there first, an unprotected store with
+ * require-conditional-writes) or a failed one still reports the plan. The release is closed in any case.
+ */
+async function applyPlanned(context, ports, input, run) {
+    const { planned, manifest, release } = input;
+    const deployId = planned.length > 0 ? newDeployId(ports.now(), context.target.ref, manifest.history) : undefined;
+    try {
+        const applied = await applyRelease(context, ports, {
+            ...input,
+            run: { ...input.run, id: deployId ?? '', at: ports.now() },
+        });
+        return { ...run, ...applied, reason: applied.failure, deployId, conditionalWrites: release.conditionalWrites };
+    }
+    catch (error) {
+        const refused = isRefusal(error);
+        return {
+            ...run,
+            result: refused ? 'refused' : 'failed',
+            reason: errorMessage(error),
+            input: refused ? error.input : undefined,
+            conditionalWrites: release.conditionalWrites,
+        };
+    }
+    finally {
+        await release.close();
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/pipeline/plan-text.ts
 
@@ -87710,31 +87733,8 @@ async function rollBack(context, ports) {
         const refusal = new Refusal(`Rolling back to ${chosen.id} deletes ${plan.deletes.length} objects, more than 'max-deletes' (${inputs.maxDeletes}); nothing was written. Raise 'max-deletes' for this run if that is intended.`, 'max-deletes');
         return { ...run, result: 'refused', reason: refusal.message, input: refusal.input };
     }
-    const deployId = planned.length > 0 ? newDeployId(ports.now(), context.target.ref, manifest.history) : undefined;
-    try {
-        const applied = await applyRelease(context, ports, {
-            plan,
-            planned,
-            release,
-            manifest,
-            run: {
-                id: deployId ?? '',
-                kind: 'rollback',
-                at: ports.now(),
-                commit: chosen.commit,
-                run: context.run,
-                restored: chosen.id,
-            },
-        });
-        return { ...run, ...applied, reason: applied.failure, deployId, conditionalWrites: release.conditionalWrites };
-    }
-    catch (error) {
-        const result = isRefusal(error) ? 'refused' : 'failed';
-        return { ...run, result, reason: errorMessage(error), conditionalWrites: release.conditionalWrites };
-    }
-    finally {
-        await release.close();
-    }
+    const record = { kind: 'rollback', commit: chosen.commit, run: context.run, restored: chosen.id };
+    return applyPlanned(context, ports, { plan, planned, release, manifest, run: record }, run);
 }
 /** The entries the chosen deploy published, read from the manifest version that holds them. */
 async function recordedEntries(ports, release, chosen, listed, target) {
@@ -87783,17 +87783,7 @@ function planRollback(context, given) {
     const rule = `rollback to ${chosen.id}`;
     const byKey = new Map(remote.map((object) => [object.key, object]));
     const otherDeployments = otherDeploymentRoots(remote, prefix);
-    const plan = {
-        uploads: [],
-        headerUpdates: [],
-        deletes: [],
-        retained: [],
-        unchanged: [],
-        unchangedEntries: new Map(),
-        excludedRemote: 0,
-        otherDeployments,
-        remoteKeys: remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
-    };
+    const plan = emptyPlan(remote, prefix, otherDeployments);
     for (const [relativePath, entry] of [...restored].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         const file = recordedFile(prefix, relativePath, entry, rule);
         const object = byKey.get(file.key);
@@ -91314,7 +91304,6 @@ function typeRuleExample(relativePath) {
 
 
 
-
 const NO_CREDENTIALS = 'No AWS credentials found. In a workflow, add aws-actions/configure-aws-credentials before this step (OIDC: `role-to-assume`, with `permissions: id-token: write`); locally, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE.';
 /** Runs the whole pipeline. Never throws: every way a run can end is an Outcome. */
 async function deploy(context, ports) {
@@ -91386,27 +91375,8 @@ async function deploySite(context, ports) {
     const run = { plan, planned, history: manifest.history, siteCheck };
     if (plan.deletes.length > inputs.maxDeletes)
         return refusedWith(run, tooManyDeletes(plan, inputs.maxDeletes));
-    const deployId = planned.length > 0 ? newDeployId(ports.now(), context.target.ref, manifest.history) : undefined;
-    try {
-        const applied = await applyRelease(context, ports, {
-            plan,
-            planned,
-            release,
-            manifest,
-            run: { id: deployId ?? '', kind: 'deploy', at: ports.now(), commit: context.target.ref, run: context.run },
-        });
-        return { ...run, ...applied, reason: applied.failure, deployId, conditionalWrites: release.conditionalWrites };
-    }
-    catch (error) {
-        // The claim was refused (another run got there first; an unprotected store with require-conditional-writes).
-        const stopped = isRefusal(error)
-            ? refusedWith(run, error)
-            : { ...run, result: 'failed', reason: errorMessage(error) };
-        return { ...stopped, conditionalWrites: release.conditionalWrites };
-    }
-    finally {
-        await release.close();
-    }
+    const record = { kind: 'deploy', commit: context.target.ref, run: context.run };
+    return applyPlanned(context, ports, { plan, planned, release, manifest, run: record }, run);
 }
 /**
  * Removes a whole deployment (a closed pull request's preview): every object under the prefix, the manifest

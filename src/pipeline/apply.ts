@@ -1,8 +1,8 @@
 import type { RunContext } from '../context/run-context.js';
-import { errorMessage } from '../shared/errors.js';
-import { type RecordedRun, withRun } from './history.js';
+import { type Refusal, errorMessage, isRefusal } from '../shared/errors.js';
+import { type RecordedRun, newDeployId, withRun } from './history.js';
 import { type HistoryEntry, type Manifest, type ManifestEntry, sameManifest } from './manifest.js';
-import { type Change, type Failure, type InvalidationOutcome, countChanges } from './outcome.js';
+import { type Change, type Failure, type InvalidationOutcome, type Run, countChanges } from './outcome.js';
 import type { Plan, PlannedWrite } from './plan.js';
 import type { Ports, Written } from './ports.js';
 import { type Release, planDigest } from './release.js';
@@ -144,4 +144,37 @@ export async function applyRelease(context: RunContext, ports: Ports, input: App
     failure,
     history: recordedManifest.history,
   };
+}
+
+/**
+ * A planned run of a deploy or a rollback, applied: `applyRelease` under a new deploy id, its outcome merged
+ * into `run`; a refused claim (another run got there first, an unprotected store with
+ * require-conditional-writes) or a failed one still reports the plan. The release is closed in any case.
+ */
+export async function applyPlanned(
+  context: RunContext,
+  ports: Ports,
+  input: Omit<ApplyInput, 'run'> & { run: Omit<ApplyInput['run'], 'id' | 'at'> },
+  run: Run,
+): Promise<Run> {
+  const { planned, manifest, release } = input;
+  const deployId = planned.length > 0 ? newDeployId(ports.now(), context.target.ref, manifest.history) : undefined;
+  try {
+    const applied = await applyRelease(context, ports, {
+      ...input,
+      run: { ...input.run, id: deployId ?? '', at: ports.now() },
+    });
+    return { ...run, ...applied, reason: applied.failure, deployId, conditionalWrites: release.conditionalWrites };
+  } catch (error) {
+    const refused = isRefusal(error);
+    return {
+      ...run,
+      result: refused ? 'refused' : 'failed',
+      reason: errorMessage(error),
+      input: refused ? (error as Refusal).input : undefined,
+      conditionalWrites: release.conditionalWrites,
+    };
+  } finally {
+    await release.close();
+  }
 }

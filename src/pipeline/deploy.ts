@@ -4,9 +4,8 @@ import pMap from 'p-map';
 import type { RunContext } from '../context/run-context.js';
 import { DeployError, Refusal, errorMessage, isRefusal } from '../shared/errors.js';
 import { isPreviewPrefix, previewSpaceRoot } from '../shared/previews.js';
-import { applyRelease } from './apply.js';
+import { applyPlanned } from './apply.js';
 import { headerChoice } from './headers.js';
-import { newDeployId } from './history.js';
 import { ownPendingPaths } from './invalidation.js';
 import { type Outcome, type Run, outcomeOf } from './outcome.js';
 import {
@@ -126,25 +125,8 @@ async function deploySite(context: RunContext, ports: Ports): Promise<Run> {
   const run: Run = { plan, planned, history: manifest.history, siteCheck };
   if (plan.deletes.length > inputs.maxDeletes) return refusedWith(run, tooManyDeletes(plan, inputs.maxDeletes));
 
-  const deployId = planned.length > 0 ? newDeployId(ports.now(), context.target.ref, manifest.history) : undefined;
-  try {
-    const applied = await applyRelease(context, ports, {
-      plan,
-      planned,
-      release,
-      manifest,
-      run: { id: deployId ?? '', kind: 'deploy', at: ports.now(), commit: context.target.ref, run: context.run },
-    });
-    return { ...run, ...applied, reason: applied.failure, deployId, conditionalWrites: release.conditionalWrites };
-  } catch (error) {
-    // The claim was refused (another run got there first; an unprotected store with require-conditional-writes).
-    const stopped = isRefusal(error)
-      ? refusedWith(run, error as Refusal)
-      : { ...run, result: 'failed' as const, reason: errorMessage(error) };
-    return { ...stopped, conditionalWrites: release.conditionalWrites };
-  } finally {
-    await release.close();
-  }
+  const record = { kind: 'deploy' as const, commit: context.target.ref, run: context.run };
+  return applyPlanned(context, ports, { plan, planned, release, manifest, run: record }, run);
 }
 
 /**

@@ -190,11 +190,9 @@ export function otherDeploymentRoots(remote: RemoteObject[], prefix: string): st
   return [...roots].sort();
 }
 
-/** The diff of what is built against what is in the bucket. Pure: it reads and writes nothing. */
-export function planDeploy(input: PlanInput): Plan {
-  const { prefix, manifest, now } = input;
-  const remoteByKey = new Map(input.remote.map((object) => [object.key, object]));
-  const plan: Plan = {
+/** A plan that changes nothing yet, over this listing. */
+export function emptyPlan(remote: RemoteObject[], prefix: string, otherDeployments: string[]): Plan {
+  return {
     uploads: [],
     headerUpdates: [],
     deletes: [],
@@ -202,9 +200,16 @@ export function planDeploy(input: PlanInput): Plan {
     unchanged: [],
     unchangedEntries: new Map(),
     excludedRemote: 0,
-    otherDeployments: otherDeploymentRoots(input.remote, prefix),
-    remoteKeys: input.remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
+    otherDeployments,
+    remoteKeys: remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
   };
+}
+
+/** The diff of what is built against what is in the bucket. Pure: it reads and writes nothing. */
+export function planDeploy(input: PlanInput): Plan {
+  const { prefix, manifest, now } = input;
+  const remoteByKey = new Map(input.remote.map((object) => [object.key, object]));
+  const plan = emptyPlan(input.remote, prefix, otherDeploymentRoots(input.remote, prefix));
 
   for (const file of input.files) {
     const relativePath = file.key.slice(prefix.length);
@@ -312,15 +317,5 @@ export function planChanges(plan: Plan): Change[] {
 
 /** Removing a whole deployment: every object under the prefix, its manifest included, is deleted. */
 export function planRemoval(remote: RemoteObject[], prefix: string): Plan {
-  return {
-    uploads: [],
-    headerUpdates: [],
-    deletes: remote.map((object) => object.key).sort(),
-    retained: [],
-    unchanged: [],
-    unchangedEntries: new Map(),
-    excludedRemote: 0,
-    otherDeployments: [],
-    remoteKeys: remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
-  };
+  return { ...emptyPlan(remote, prefix, []), deletes: remote.map((object) => object.key).sort() };
 }

@@ -1,17 +1,10 @@
 import pMap from 'p-map';
 import type { RunContext } from '../context/run-context.js';
-import { Refusal, errorMessage, isRefusal } from '../shared/errors.js';
+import { Refusal, errorMessage } from '../shared/errors.js';
 import { untrusted } from '../shared/text.js';
-import { applyRelease } from './apply.js';
+import { applyPlanned } from './apply.js';
 import { sameHeaders } from './headers.js';
-import {
-  type HistoryEntry,
-  type Manifest,
-  type ManifestEntry,
-  decodeManifest,
-  isManifestPath,
-  unzippedLimit,
-} from './manifest.js';
+import { type HistoryEntry, type Manifest, type ManifestEntry, decodeManifest, unzippedLimit } from './manifest.js';
 import type { Run } from './outcome.js';
 import {
   type Plan,
@@ -20,11 +13,12 @@ import {
   type SiteFile,
   otherDeploymentRoots,
   planChanges,
+  emptyPlan,
   planDeletions,
 } from './plan.js';
 import { planLines } from './plan-text.js';
 import type { Ports } from './ports.js';
-import { newDeployId, resolveRollbackTarget } from './history.js';
+import { resolveRollbackTarget } from './history.js';
 import { type Release, newRelease, targetOf } from './release.js';
 
 // Rollback: the prefix restored to exactly an earlier deploy, with no build and no bytes from the runner —
@@ -76,29 +70,8 @@ export async function rollBack(context: RunContext, ports: Ports): Promise<Run> 
     );
     return { ...run, result: 'refused', reason: refusal.message, input: refusal.input };
   }
-  const deployId = planned.length > 0 ? newDeployId(ports.now(), context.target.ref, manifest.history) : undefined;
-  try {
-    const applied = await applyRelease(context, ports, {
-      plan,
-      planned,
-      release,
-      manifest,
-      run: {
-        id: deployId ?? '',
-        kind: 'rollback',
-        at: ports.now(),
-        commit: chosen.commit,
-        run: context.run,
-        restored: chosen.id,
-      },
-    });
-    return { ...run, ...applied, reason: applied.failure, deployId, conditionalWrites: release.conditionalWrites };
-  } catch (error) {
-    const result = isRefusal(error) ? ('refused' as const) : ('failed' as const);
-    return { ...run, result, reason: errorMessage(error), conditionalWrites: release.conditionalWrites };
-  } finally {
-    await release.close();
-  }
+  const record = { kind: 'rollback' as const, commit: chosen.commit, run: context.run, restored: chosen.id };
+  return applyPlanned(context, ports, { plan, planned, release, manifest, run: record }, run);
 }
 
 /** The entries the chosen deploy published, read from the manifest version that holds them. */
@@ -177,17 +150,7 @@ export function planRollback(
   const rule = `rollback to ${chosen.id}`;
   const byKey = new Map(remote.map((object) => [object.key, object]));
   const otherDeployments = otherDeploymentRoots(remote, prefix);
-  const plan: Plan = {
-    uploads: [],
-    headerUpdates: [],
-    deletes: [],
-    retained: [],
-    unchanged: [],
-    unchangedEntries: new Map(),
-    excludedRemote: 0,
-    otherDeployments,
-    remoteKeys: remote.map((object) => object.key).filter((key) => !isManifestPath(key.slice(prefix.length))),
-  };
+  const plan = emptyPlan(remote, prefix, otherDeployments);
   for (const [relativePath, entry] of [...restored].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const file = recordedFile(prefix, relativePath, entry, rule);
     const object = byKey.get(file.key);
