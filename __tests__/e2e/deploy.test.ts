@@ -204,7 +204,8 @@ describe('changes', () => {
     const again = await deploy(bucket, site, {
       'cache-control': '*.png: public, max-age=86400\n*.svg: public, max-age=600',
     });
-    expect(again.outputs).toMatchObject({ uploaded: '0' });
+    expectSuccess(again);
+    expect(again.outputs).toMatchObject({ result: 'unchanged', uploaded: '0', 'headers-updated': '0' });
   });
 
   it('takes over a bucket filled by another tool: checks each object once, fixes wrong headers, uploads nothing it has', async () => {
@@ -231,7 +232,8 @@ describe('changes', () => {
     expect(proxy.counts.HeadObject).toBe(listFiles(site).length); // each object once
     await expectBucketMatches(bucket, site);
     const next = await deploy(bucket, site);
-    expect(next.outputs.uploaded).toBe('0');
+    expectSuccess(next);
+    expect(next.outputs).toMatchObject({ result: 'unchanged', uploaded: '0' });
     expect(proxy.counts.HeadObject ?? 0).toBe(0); // the manifest knows them now
   });
 
@@ -244,7 +246,9 @@ describe('changes', () => {
     expectSuccess(run);
     expect(proxy.counts).toMatchObject({ CreateMultipartUpload: 1, UploadPart: 3, CompleteMultipartUpload: 1 });
     expect(md5((await readObject(s3, bucket, 'files/model.bin')).body)).toBe(md5(big));
-    expect((await deploy(bucket, site)).outputs.uploaded).toBe('0');
+    const again = await deploy(bucket, site);
+    expectSuccess(again);
+    expect(again.outputs).toMatchObject({ result: 'unchanged', uploaded: '0', unchanged: '2' });
   });
 
   it('keeps names as they are: spaces, unicode, +, % and a zero-byte file', async () => {
@@ -536,7 +540,8 @@ describe('CloudFront', () => {
       expect(rerun.summary).toContain('left pending by an earlier deploy');
       // …and once that went through, the paths are no longer pending.
       const third = await deploy(bucket, site, { 'distribution-id': DISTRIBUTION });
-      expect(third.outputs['invalidation-id']).toBe('');
+      expectSuccess(third);
+      expect(third.outputs).toMatchObject({ result: 'unchanged', uploaded: '0', 'invalidation-id': '' });
       expect(cloudfront.invalidations.length).toBe(before + 1);
     } finally {
       await failing.close();

@@ -496,7 +496,9 @@ describe('grace period for deleted fingerprinted assets', () => {
     expect(second.stdout).toMatch(/kept\s+assets\/app\.1a2b3c4d\.css \(gone from the build; deleted after /);
 
     const early = await deploy(clean, bucket, v2, { 'asset-grace-period': '2s' });
-    expect(early.outputs.deleted).toBe('0');
+    expectSuccess(early);
+    expect(early.outputs).toMatchObject({ result: 'unchanged', uploaded: '0', deleted: '0' });
+    expect(await listKeys(s3, bucket)).toContain('assets/app.1a2b3c4d.css'); // still inside its period
     await new Promise((resolve) => setTimeout(resolve, 2100));
     const later = await deploy(clean, bucket, v2, { 'asset-grace-period': '2s', 'distribution-id': 'EGRACE1234' });
     expectSuccess(later);
