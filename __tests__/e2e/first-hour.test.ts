@@ -245,15 +245,30 @@ describe('an INPUT_ variable that matches no input', () => {
   });
 });
 
-/** A `node` on PATH (outside node_modules) older than the SDK supports, as a local run might use. */
+/** Where an older Node comes from, in the order tried. */
+function nodeCandidates(): string[] {
+  const onPath = (process.env.PATH ?? '')
+    .split(':')
+    .filter((directory) => directory && !directory.includes('node_modules'))
+    .map((directory) => path.join(directory, 'node'));
+  // The Node running jest: on a machine with Node 20 or 21 installed it is the old Node a local run might use.
+  return [...onPath, process.execPath].filter((candidate) => existsSync(candidate));
+}
+
+/** A `node` older than the SDK supports, as a local run might use: on PATH (outside node_modules) or jest's own. */
 function olderNode(): { path: string; version: string } | undefined {
-  for (const directory of (process.env.PATH ?? '').split(':')) {
-    const candidate = path.join(directory, 'node');
-    if (!directory || directory.includes('node_modules') || !existsSync(candidate)) continue;
+  for (const candidate of nodeCandidates()) {
     const version = execFileSync(candidate, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
     if (Number(/^v(\d+)\./.exec(version)?.[1]) < 22) return { path: candidate, version };
   }
   return undefined;
+}
+
+const OLD_NODE = olderNode();
+if (!OLD_NODE) {
+  console.warn(
+    `Skipping the old-Node test: no node older than 22 on PATH or running jest (${process.execPath} is ${process.version}).`,
+  );
 }
 
 describe('no AWS SDK Node-version warning', () => {
@@ -264,12 +279,9 @@ describe('no AWS SDK Node-version warning', () => {
     expect(run.warnings.filter((warning) => /node/i.test(warning))).toEqual([]);
   });
 
-  it("on an older local Node: one line of the action's own instead of the SDK's", async () => {
-    const old = olderNode();
-    if (!old) {
-      console.warn('No node older than 22 on PATH: the old-Node case is not exercised here.');
-      return;
-    }
+  // Skipped, with the reason printed above, where no older Node is at hand: never passed without running.
+  (OLD_NODE ? it : it.skip)("on an older local Node: one line of the action's own instead of the SDK's", async () => {
+    const old = OLD_NODE!;
     const run = await deploy(await newBucket(), sampleSite(), {}, LOCAL, { node: old.path });
     expectSuccess(run);
     expectNoSdkWarning(run);
