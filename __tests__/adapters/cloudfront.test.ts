@@ -115,17 +115,25 @@ describe('waitForInvalidation', () => {
   });
 
   it('rejects when the invalidation is still InProgress after maxWaitSeconds', async () => {
-    // Fake time advances with real time too: once the waiter is close to its deadline it polls without delay.
-    jest.useFakeTimers({ advanceTimers: true });
+    // Fake time only (the waiter's clock and its sleeps): the deadline is reached by advancing it, not by waiting.
+    jest.useFakeTimers();
     cf.on(GetInvalidationCommand).resolves({
       Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: undefined },
     });
-    const waiting = new CloudFrontCdn(client(), 'E2QWRUHAPOMQZL', 6).waitFor('I1');
-    const outcome = expect(waiting).rejects.toThrow(/timed out|not Completed/);
-    await jest.advanceTimersByTimeAsync(5000);
+    let settled = false;
+    const waiting = new CloudFrontCdn(client(), 'E2QWRUHAPOMQZL', 6).waitFor('I1').finally(() => {
+      settled = true;
+    });
+    const outcome = expect(waiting).rejects.toThrow('invalidation I1 is not Completed after 6 s');
+    await jest.advanceTimersByTimeAsync(4_999);
+    // Still within the first 5 s sleep: one poll, no verdict yet.
+    expect(settled).toBe(false);
+    expect(cf.commandCalls(GetInvalidationCommand)).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1_001); // 6 s: the deadline
+    expect(settled).toBe(true);
     await outcome;
     expect(cf.commandCalls(GetInvalidationCommand).length).toBeGreaterThanOrEqual(2);
-  }, 10_000);
+  });
 
   it('refuses a maximum wait not above the 5 s minimum delay', async () => {
     await expect(new CloudFrontCdn(client(), 'E2QWRUHAPOMQZL', 5).waitFor('I1')).rejects.toThrow(/maxWaitTime/);

@@ -8,7 +8,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type LocalS3, startLocalS3 } from '../../examples/local-s3-server.mjs';
-import { headerChoice } from '../../src/pipeline/headers.js';
 import { type ActionRun, type RunOptions, runAction } from '../support/action-runner.js';
 import { listKeys, localS3Client, readObject } from '../support/bucket.js';
 import { tempDir } from '../support/cleanup.js';
@@ -91,25 +90,21 @@ describe('Show the headers', () => {
     expectSuccess(run);
     expectNoSdkWarning(run);
 
-    const choices = new Set(files.map((file) => headerChoice(file, { cacheControl: [], contentType: [] })));
     const lines = ruleLines(run.stdout);
-    expect(lines).toHaveLength(choices.size);
-    expect(lines.length).toBeLessThan(files.length);
-    const pages = files.filter((file) => file.endsWith('.html')).length;
-    expect(lines[0]).toMatch(
-      new RegExp(
-        `^rule {5}default: HTML page — ${pages} file\\(s\\) get Content-Type: text/html; charset=utf-8 · Cache-Control: public, max-age=0, must-revalidate \\(`,
-      ),
-    );
-    expect(run.stdout).toContain(
-      'rule     default: fingerprinted asset — 1 file(s) get Content-Type: text/css; charset=utf-8 · Cache-Control: public, max-age=31536000, immutable (assets/app.3f2a9c1b7d.css)',
-    );
-    expect(run.stdout).toContain(
+    // examples/site's 13 files get 8 distinct rule and headers pairs, one line each: the 6 pages; the other
+    // JSON Lines, SVG, PNG and text; the fingerprinted CSS and JS; the XML sitemap.
+    expect(files).toHaveLength(13);
+    expect(lines).toEqual([
+      'rule     default: HTML page — 6 file(s) get Content-Type: text/html; charset=utf-8 · Cache-Control: public, max-age=0, must-revalidate (404.html, about/index.html, docs/guide/c++.html, …)',
+      'rule     default: other — 1 file(s) get Content-Type: application/jsonl; charset=utf-8 · Cache-Control: public, max-age=3600 (data/examples.jsonl)',
+      'rule     default: other — 1 file(s) get Content-Type: image/svg+xml; charset=utf-8 · Cache-Control: public, max-age=3600 (images/logo.svg)',
       'rule     default: other — 1 file(s) get Content-Type: image/png · Cache-Control: public, max-age=3600 (images/pattern.png)',
-    );
-    expect(run.stdout).toContain(
+      'rule     default: other — 1 file(s) get Content-Type: text/plain; charset=utf-8 · Cache-Control: public, max-age=3600 (robots.txt)',
+      'rule     default: fingerprinted asset — 1 file(s) get Content-Type: text/css; charset=utf-8 · Cache-Control: public, max-age=31536000, immutable (assets/app.3f2a9c1b7d.css)',
+      'rule     default: fingerprinted asset — 1 file(s) get Content-Type: text/javascript; charset=utf-8 · Cache-Control: public, max-age=31536000, immutable (assets/app.9e107d9d.js)',
       'rule     default: XML or feed — 1 file(s) get Content-Type: application/xml; charset=utf-8 · Cache-Control: public, max-age=0, must-revalidate (sitemap.xml)',
-    );
+    ]);
+    const pages = files.filter((file) => file.endsWith('.html')).length;
 
     expect(run.summary).toContain(
       '### Headers\n\n| rule | count | Content-Type | Cache-Control |\n|---|---:|---|---|\n',
@@ -245,15 +240,30 @@ describe('an INPUT_ variable that matches no input', () => {
   });
 });
 
-/** A `node` on PATH (outside node_modules) older than the SDK supports, as a local run might use. */
+/** Where an older Node comes from, in the order tried. */
+function nodeCandidates(): string[] {
+  const onPath = (process.env.PATH ?? '')
+    .split(':')
+    .filter((directory) => directory && !directory.includes('node_modules'))
+    .map((directory) => path.join(directory, 'node'));
+  // The Node running jest: on a machine with Node 20 or 21 installed it is the old Node a local run might use.
+  return [...onPath, process.execPath].filter((candidate) => existsSync(candidate));
+}
+
+/** A `node` older than the SDK supports, as a local run might use: on PATH (outside node_modules) or jest's own. */
 function olderNode(): { path: string; version: string } | undefined {
-  for (const directory of (process.env.PATH ?? '').split(':')) {
-    const candidate = path.join(directory, 'node');
-    if (!directory || directory.includes('node_modules') || !existsSync(candidate)) continue;
+  for (const candidate of nodeCandidates()) {
     const version = execFileSync(candidate, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
     if (Number(/^v(\d+)\./.exec(version)?.[1]) < 22) return { path: candidate, version };
   }
   return undefined;
+}
+
+const OLD_NODE = olderNode();
+if (!OLD_NODE) {
+  console.warn(
+    `Skipping the old-Node test: no node older than 22 on PATH or running jest (${process.execPath} is ${process.version}).`,
+  );
 }
 
 describe('no AWS SDK Node-version warning', () => {
@@ -264,12 +274,9 @@ describe('no AWS SDK Node-version warning', () => {
     expect(run.warnings.filter((warning) => /node/i.test(warning))).toEqual([]);
   });
 
-  it("on an older local Node: one line of the action's own instead of the SDK's", async () => {
-    const old = olderNode();
-    if (!old) {
-      console.warn('No node older than 22 on PATH: the old-Node case is not exercised here.');
-      return;
-    }
+  // Skipped, with the reason printed above, where no older Node is at hand: never passed without running.
+  (OLD_NODE ? it : it.skip)("on an older local Node: one line of the action's own instead of the SDK's", async () => {
+    const old = OLD_NODE!;
     const run = await deploy(await newBucket(), sampleSite(), {}, LOCAL, { node: old.path });
     expectSuccess(run);
     expectNoSdkWarning(run);

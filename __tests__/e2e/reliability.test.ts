@@ -15,11 +15,11 @@ import {
 } from '@aws-sdk/client-s3';
 import { gzipSync } from 'node:zlib';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../examples/local-s3-server.mjs';
-import { headersFor } from '../../src/pipeline/headers.js';
 import { MANIFEST_NAME, decodeManifest } from '../../src/pipeline/manifest.js';
 import { type ActionRun, type RunOptions, runAction } from '../support/action-runner.js';
 import { listKeys, localS3Client, readObject, snapshot } from '../support/bucket.js';
 import { type CloudFrontStub, startCloudFrontStub } from '../support/cloudfront-stub.js';
+import { expectedHeaders } from '../support/expected-headers.js';
 import { type Fault, type ProxiedRequest, type S3Proxy, startS3Proxy } from '../support/s3-proxy.mjs';
 import { unprivileged } from '../support/privileges.js';
 import { listFiles, tempDir, writeSite } from '../support/sites.js';
@@ -96,7 +96,10 @@ function expectSuccess(run: ActionRun): void {
 
 const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');
 
-/** The bucket holds exactly the site (plus the manifest), byte for byte, with the default headers. */
+/**
+ * The bucket holds exactly the site (plus the manifest), byte for byte, with the default headers README
+ * "Headers" gives each type (support/expected-headers.ts: written out there, not computed by src/).
+ */
 async function expectConverged(bucket: string, site: string): Promise<void> {
   const files = listFiles(site).sort();
   expect((await listKeys(s3, bucket)).filter((key) => key !== MANIFEST_NAME)).toEqual(files);
@@ -106,7 +109,7 @@ async function expectConverged(bucket: string, site: string): Promise<void> {
       {
         file,
         md5: md5(readFileSync(path.join(site, file))),
-        ...headersFor(file, { cacheControl: [], contentType: [] }),
+        ...expectedHeaders(file),
       },
     );
   }
@@ -493,7 +496,9 @@ describe('grace period for deleted fingerprinted assets', () => {
     expect(second.stdout).toMatch(/kept\s+assets\/app\.1a2b3c4d\.css \(gone from the build; deleted after /);
 
     const early = await deploy(clean, bucket, v2, { 'asset-grace-period': '2s' });
-    expect(early.outputs.deleted).toBe('0');
+    expectSuccess(early);
+    expect(early.outputs).toMatchObject({ result: 'unchanged', uploaded: '0', deleted: '0' });
+    expect(await listKeys(s3, bucket)).toContain('assets/app.1a2b3c4d.css'); // still inside its period
     await new Promise((resolve) => setTimeout(resolve, 2100));
     const later = await deploy(clean, bucket, v2, { 'asset-grace-period': '2s', 'distribution-id': 'EGRACE1234' });
     expectSuccess(later);

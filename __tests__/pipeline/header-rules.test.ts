@@ -1,15 +1,12 @@
 // Which rule gives a file its headers: the label the plan and the job summary group files by.
 import { describe, expect, it } from '@jest/globals';
 import { compileGlob } from '../../src/shared/globs.js';
-import {
-  CACHE_DEFAULT,
-  CACHE_IMMUTABLE,
-  CACHE_REVALIDATE,
-  DEFAULT_RULES,
-  type HeaderRules,
-  headerChoice,
-  headersFor,
-} from '../../src/pipeline/headers.js';
+import { DEFAULT_RULES, type HeaderRules, headerChoice, headersFor } from '../../src/pipeline/headers.js';
+
+// The README's values ("## Headers"), written out: not the constants of the code under test.
+const REVALIDATE = 'public, max-age=0, must-revalidate';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const ONE_HOUR = 'public, max-age=3600';
 
 const NO_RULES: HeaderRules = { cacheControl: [], contentType: [] };
 
@@ -25,14 +22,14 @@ function rules(cacheControl: string[] = [], contentType: string[] = []): HeaderR
 
 describe('headerChoice: the built-in defaults are named', () => {
   it.each([
-    ['index.html', DEFAULT_RULES.page, CACHE_REVALIDATE],
-    ['docs/a.htm', DEFAULT_RULES.page, CACHE_REVALIDATE],
-    ['sitemap.xml', DEFAULT_RULES.document, CACHE_REVALIDATE],
-    ['blog/feed.rss', DEFAULT_RULES.document, CACHE_REVALIDATE],
-    ['assets/app.3f2a9c1b7d.js', DEFAULT_RULES.fingerprinted, CACHE_IMMUTABLE],
-    ['assets/main-9f86d081.css', DEFAULT_RULES.fingerprinted, CACHE_IMMUTABLE],
-    ['images/pattern.png', DEFAULT_RULES.other, CACHE_DEFAULT],
-    ['report-20240131.pdf', DEFAULT_RULES.other, CACHE_DEFAULT],
+    ['index.html', 'default: HTML page', REVALIDATE],
+    ['docs/a.htm', 'default: HTML page', REVALIDATE],
+    ['sitemap.xml', 'default: XML or feed', REVALIDATE],
+    ['blog/feed.rss', 'default: XML or feed', REVALIDATE],
+    ['assets/app.3f2a9c1b7d.js', 'default: fingerprinted asset', IMMUTABLE],
+    ['assets/main-9f86d081.css', 'default: fingerprinted asset', IMMUTABLE],
+    ['images/pattern.png', 'default: other', ONE_HOUR],
+    ['report-20240131.pdf', 'default: other', ONE_HOUR],
   ])('%s → %s', (file, rule, cacheControl) => {
     const choice = headerChoice(file, NO_RULES);
     expect(choice.rule).toBe(rule);
@@ -67,18 +64,18 @@ describe("headerChoice: the user's rules are named by their glob", () => {
   it('a content-type rule is named with the rule that set Cache-Control', () => {
     expect(headerChoice('data/examples.jsonl', user)).toEqual({
       rule: "content-type '*.jsonl' + default: other",
-      headers: { contentType: 'application/x-lines', cacheControl: CACHE_DEFAULT },
+      headers: { contentType: 'application/x-lines', cacheControl: ONE_HOUR },
     });
     expect(headerChoice('docs/data.jsonl', user).rule).toBe("content-type '*.jsonl' + cache-control 'docs/**'");
   });
 
   it('a file no user rule matches keeps the default label', () => {
-    expect(headerChoice('index.html', user).rule).toBe(DEFAULT_RULES.page);
+    expect(headerChoice('index.html', user).rule).toBe('default: HTML page');
   });
 
   it('the default of an overridden type is named after that type', () => {
     expect(headerChoice('a.page', rules([], ['*.page: text/html'])).rule).toBe(
-      `content-type '*.page' + ${DEFAULT_RULES.page}`,
+      "content-type '*.page' + default: HTML page",
     );
   });
 });
@@ -100,9 +97,14 @@ describe('headerChoice: cheap for 50,000 files', () => {
     expect(byRule.headers).toBe(byDefault.headers);
   });
 
-  it('headersFor gives the chosen headers', () => {
-    expect(headersFor('docs/a.png', rules(['docs/**: no-store']))).toBe(
-      headerChoice('docs/a.png', rules(['docs/**: no-store'])).headers,
-    );
+  it('headersFor gives the chosen headers: the matching rule, else the defaults', () => {
+    const user = rules(['docs/**: no-store'], ['*.ts: text/plain; charset=utf-8']);
+    expect(headersFor('docs/a.png', user)).toEqual({ contentType: 'image/png', cacheControl: 'no-store' });
+    expect(headersFor('images/a.png', user)).toEqual({ contentType: 'image/png', cacheControl: ONE_HOUR });
+    expect(headersFor('src/a.ts', user)).toEqual({ contentType: 'text/plain; charset=utf-8', cacheControl: ONE_HOUR });
+    expect(headersFor('index.html', NO_RULES)).toEqual({
+      contentType: 'text/html; charset=utf-8',
+      cacheControl: REVALIDATE,
+    });
   });
 });

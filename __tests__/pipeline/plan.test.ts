@@ -432,8 +432,16 @@ describe('grace period for deleted long-cached assets', () => {
   });
 
   it('deletes at once with a period of 0, and keeps everything with delete off', () => {
-    expect(plan([file('index.html', 'a')], remote, { gracePeriodMs: 0, now }).retained).toEqual([]);
-    const off = plan([file('index.html', 'a')], remote, { gracePeriodMs: 7 * DAY, now, deleteRemoved: false });
+    // The manifest vouches for both immutable assets: a grace period would keep them (see above).
+    const none = plan([file('index.html', 'a')], remote, { manifest: manifest(entries), gracePeriodMs: 0, now });
+    expect(none.retained).toEqual([]);
+    expect(none.deletes).toEqual(['assets/app.3f2a9c1b.js', 'assets/vendor.js', 'logo.png', 'old-page.html']);
+    const off = plan([file('index.html', 'a')], remote, {
+      manifest: manifest(entries),
+      gracePeriodMs: 7 * DAY,
+      now,
+      deleteRemoved: false,
+    });
     expect(off.deletes).toEqual([]);
     expect(off.retained).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { ObjectHeaders } from '../../src/pipeline/headers.js';
 import type { Plan, PlannedWrite, SiteFile } from '../../src/pipeline/plan.js';
 import { type ObjectWriter, uploadAll } from '../../src/pipeline/upload.js';
@@ -60,6 +60,29 @@ class RecordingStore implements ObjectWriter {
   }
   copyVersion(key: string) {
     return this.run('restore', { key } as SiteFile);
+  }
+}
+
+/** Each write waits until the test lets it finish: progress is then a function of the test's steps alone. */
+class GatedStore implements ObjectWriter {
+  private readonly waiting: Array<() => void> = [];
+  private write(file: SiteFile): Promise<{ etag: string }> {
+    return new Promise((resolve) => this.waiting.push(() => resolve({ etag: `etag-${file.key}` })));
+  }
+  /** Lets the oldest write in flight finish. */
+  finishOne(): void {
+    const finish = this.waiting.shift();
+    if (!finish) throw new Error('no write in flight');
+    finish();
+  }
+  putFile(file: SiteFile) {
+    return this.write(file);
+  }
+  copyWithHeaders(file: SiteFile) {
+    return this.write(file);
+  }
+  copyVersion(key: string) {
+    return this.write({ key } as SiteFile);
   }
 }
 
@@ -136,18 +159,40 @@ describe('uploadAll', () => {
     expect(store.maxInFlight).toBe(concurrency);
   });
 
-  it('logs progress with objects, bytes and percent', async () => {
-    const lines: string[] = [];
-    await uploadAll(
-      new RecordingStore(),
-      planOf([write('a.png', 'new', 1024 * 1024), write('b.png', 'new', 1024 * 1024)]),
-      {
-        concurrency: 1,
-        log: (line) => lines.push(line),
-        progressIntervalMs: 1,
-      },
-    );
-    expect(lines.at(-1)).toBe('Uploaded 2/2 objects, 2.0 MiB of 2.0 MiB (100%)');
+  it('logs progress every interval with objects, bytes and percent, and once at the end', async () => {
+    // Fake timers: the interval fires when the test advances the clock, never because the machine was slow.
+    jest.useFakeTimers();
+    try {
+      const lines: string[] = [];
+      const store = new GatedStore();
+      const uploading = uploadAll(
+        store,
+        planOf([write('a.png', 'new', 1024 * 1024), write('b.png', 'new', 1024 * 1024)]),
+        { concurrency: 1, log: (line) => lines.push(line), progressIntervalMs: 1000 },
+      );
+      await jest.advanceTimersByTimeAsync(999);
+      expect(lines).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(lines).toEqual(['Uploaded 0/2 objects, 0 B of 2.0 MiB (0%)']);
+      store.finishOne(); // a.png
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(lines).toEqual([
+        'Uploaded 0/2 objects, 0 B of 2.0 MiB (0%)',
+        'Uploaded 1/2 objects, 1.0 MiB of 2.0 MiB (50%)',
+      ]);
+      store.finishOne(); // b.png
+      await uploading;
+      expect(lines).toEqual([
+        'Uploaded 0/2 objects, 0 B of 2.0 MiB (0%)',
+        'Uploaded 1/2 objects, 1.0 MiB of 2.0 MiB (50%)',
+        'Uploaded 2/2 objects, 2.0 MiB of 2.0 MiB (100%)',
+      ]);
+      // The interval is cleared: no line after the last.
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(lines).toHaveLength(3);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('does nothing for an empty plan', async () => {
