@@ -482,11 +482,15 @@ describe('stores without conditional writes', () => {
 });
 
 describe('grace period for deleted fingerprinted assets', () => {
+  const GRACE = '8s';
+  const GRACE_MS = 8000;
+
   it('keeps a replaced fingerprinted asset for pages still cached, then deletes it on a later deploy', async () => {
     const bucket = await newBucket();
-    expectSuccess(await deploy(clean, bucket, versionedSite(1), { 'asset-grace-period': '2s' }));
+    expectSuccess(await deploy(clean, bucket, versionedSite(1), { 'asset-grace-period': GRACE }));
     const v2 = versionedSite(2);
-    const second = await deploy(clean, bucket, v2, { 'asset-grace-period': '2s', 'distribution-id': 'EGRACE1234' });
+    const second = await deploy(clean, bucket, v2, { 'asset-grace-period': GRACE, 'distribution-id': 'EGRACE1234' });
+    const keptSince = Date.now(); // no earlier than the date the deploy recorded
     expectSuccess(second);
     const keys = await listKeys(s3, bucket);
     expect(keys).toContain('assets/app.1a2b3c4d.css'); // the old asset a stale page may still ask for
@@ -495,18 +499,19 @@ describe('grace period for deleted fingerprinted assets', () => {
     expect(second.summary).toContain('1 deleted fingerprinted asset kept for pages still cached');
     expect(second.stdout).toMatch(/kept\s+assets\/app\.1a2b3c4d\.css \(gone from the build; deleted after /);
 
-    const early = await deploy(clean, bucket, v2, { 'asset-grace-period': '2s' });
+    // Well inside the period even on a loaded machine (a deploy here takes a second or two).
+    const early = await deploy(clean, bucket, v2, { 'asset-grace-period': GRACE });
     expectSuccess(early);
     expect(early.outputs).toMatchObject({ result: 'unchanged', uploaded: '0', deleted: '0' });
     expect(await listKeys(s3, bucket)).toContain('assets/app.1a2b3c4d.css'); // still inside its period
-    await new Promise((resolve) => setTimeout(resolve, 2100));
-    const later = await deploy(clean, bucket, v2, { 'asset-grace-period': '2s', 'distribution-id': 'EGRACE1234' });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, keptSince + GRACE_MS + 100 - Date.now())));
+    const later = await deploy(clean, bucket, v2, { 'asset-grace-period': GRACE, 'distribution-id': 'EGRACE1234' });
     expectSuccess(later);
     expect(later.outputs.deleted).toBe('1');
     expect(await listKeys(s3, bucket)).not.toContain('assets/app.1a2b3c4d.css');
     expect(cloudfront.invalidations.at(-1)!.paths).toEqual(['/assets/app.1a2b3c4d.css']);
     await expectConverged(bucket, v2);
-  }, 30_000);
+  }, 45_000);
 });
 
 describe('bad input: an ::error:: that names the input or file and the fix, and the bucket untouched', () => {
