@@ -75099,7 +75099,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8877);
 /* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7284);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1899);
 // The action's entry point (bundled by ncc into dist/index.js).
 
 
@@ -75153,7 +75153,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7284:
+/***/ 1899:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -83884,35 +83884,12 @@ function logText(message) {
         .join('');
 }
 
-;// CONCATENATED MODULE: ./src/pipeline/manifest.ts
+;// CONCATENATED MODULE: ./src/pipeline/manifest-decode.ts
 
 
-/**
- * The deploy manifest: a small object the action keeps beside the site (at `<prefix><MANIFEST_NAME>`). Per
- * key it records the content hash and headers the action last wrote, and what the bucket listing shows of
- * the object (ETag, LastModified, and the VersionId the store returned): a listing that still shows them
- * proves the object's headers are what the action wrote, so a redeploy needs no per-object HEAD. It also
- * records since when each deleted fingerprinted asset has been kept, the invalidation paths not yet sent,
- * the deploy history, and — while a deploy runs — that deploy's claim on the prefix (see release.ts). Keys are
- * relative to the prefix.
- *
- * Anyone who can write the bucket can forge it, so it is evidence, never authority: it never vouches for
- * bytes (plan.ts compares them with what the store itself computed), every field is validated here, and it
- * is parsed line by line within limits set by the size of the listing, so no manifest can exhaust memory.
- *
- * Format 3, gzipped text, one JSON value a line: a header object (`format`, `version` first, so a newer
- * version is recognised from the first bytes), then `["e", path, md5, etag, size, contentType,
- * cacheControl, lastModified, versionId]` per entry, `["r", path, since]` per retained asset and `["p",
- * path]` per pending invalidation path, each sorted.
- */
-const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
-/** The object the conditional-write probe uses (release.ts); never deployed, never deleted as stale. */
-const PROBE_NAME = '.parlai-site-deploy.probe';
-const FORMAT = 'parlai-site-deploy/manifest';
-/** 3: one line per entry, VersionIds and the deploy history; 1 and 2 (one JSON document) are still read. */
-const MANIFEST_VERSION = 3;
-/** A manifest object larger than this (gzipped) is not read. */
-const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+// Reading a deploy manifest (manifest.ts has the format) that anyone who can write the bucket may have
+// written: every field validated, one line parsed at a time, within limits set by the listing, so no manifest
+// can exhaust memory or make the action trust what it did not write.
 /** Unzipped, a manifest may take this much plus ENTRY_ALLOWANCE per listed object, and never more. */
 const BASE_ALLOWANCE = 1024 * 1024;
 const ENTRY_ALLOWANCE = 2048;
@@ -83921,75 +83898,24 @@ const MAX_LINE = 8 * 1024;
 const MAX_HEADER_LINE = 256 * 1024;
 /** Formats 1 and 2 are one JSON document: parsed whole only up to this size (its worst case stays small). */
 const MAX_LEGACY_BYTES = 1024 * 1024;
-/** Deploys kept in the history. */
-const HISTORY_LENGTH = 100;
 const MAX_PENDING_PATHS = 3000;
-/** The manifest was written by a newer version of the action: never overwrite what it recorded. */
-class NewerManifestError extends Error {
-    version;
-    constructor(version) {
-        super(`format ${version}`);
-        this.version = version;
-        this.name = 'NewerManifestError';
-    }
-}
-function emptyManifest() {
-    return { entries: new Map(), retained: new Map(), pendingInvalidation: [], history: [] };
-}
-/** The manifest itself, and the probe object: the action's own, never part of a site. */
-function isManifestPath(relativePath) {
-    return (relativePath === MANIFEST_NAME ||
-        relativePath.endsWith(`/${MANIFEST_NAME}`) ||
-        relativePath === PROBE_NAME ||
-        relativePath.endsWith(`/${PROBE_NAME}`));
-}
-/** The root manifest of a deployment (not the probe). */
-function isDeploymentManifest(relativePath) {
-    return relativePath === MANIFEST_NAME || relativePath.endsWith(`/${MANIFEST_NAME}`);
-}
 /** How much a manifest may unzip to, for a prefix whose listing holds `listed` objects. */
 function unzippedLimit(listed) {
     return BASE_ALLOWANCE + ENTRY_ALLOWANCE * Math.max(0, listed);
-}
-function encodeManifest(manifest, updatedAt) {
-    const header = {
-        format: FORMAT,
-        version: MANIFEST_VERSION,
-        updatedAt: updatedAt.toISOString(),
-    };
-    if (manifest.claim)
-        header.claim = manifest.claim;
-    if (manifest.publishedBy)
-        header.publishedBy = manifest.publishedBy;
-    if (manifest.history.length > 0)
-        header.history = manifest.history.slice(0, HISTORY_LENGTH);
-    const lines = [JSON.stringify(header)];
-    for (const [path, e] of [...manifest.entries].sort(([a], [b]) => compareStrings(a, b))) {
-        const row = ['e', path, e.md5, e.etag, e.size, e.contentType, e.cacheControl, e.lastModified ?? null];
-        if (e.versionId !== undefined)
-            row.push(e.versionId);
-        lines.push(JSON.stringify(row));
-    }
-    for (const [path, since] of [...manifest.retained].sort(([a], [b]) => compareStrings(a, b))) {
-        lines.push(JSON.stringify(['r', path, since.toISOString()]));
-    }
-    for (const path of [...new Set(manifest.pendingInvalidation)].sort())
-        lines.push(JSON.stringify(['p', path]));
-    return (0,external_node_zlib_.gzipSync)(`${lines.join('\n')}\n`);
 }
 // --- validation of what a bucket writer may have written --------------------------------------------------
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const MD5 = /^[0-9a-f]{32}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
-function manifest_text(value, max) {
+function manifest_decode_text(value, max) {
     return typeof value === 'string' && value.length <= max && !CONTROL.test(value);
 }
 function isDate(value) {
     return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
 }
 function isPath(value) {
-    return manifest_text(value, 1024) && value !== '' && Buffer.byteLength(value) <= 1024;
+    return manifest_decode_text(value, 1024) && value !== '' && Buffer.byteLength(value) <= 1024;
 }
 function isCount(value) {
     return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
@@ -83999,12 +83925,12 @@ function entryOf(row) {
     if (row.length > 9 ||
         typeof md5 !== 'string' ||
         !MD5.test(md5) ||
-        !manifest_text(etag, 128) ||
+        !manifest_decode_text(etag, 128) ||
         !isCount(size) ||
-        !manifest_text(contentType, 1024) ||
-        !manifest_text(cacheControl, 1024) ||
+        !manifest_decode_text(contentType, 1024) ||
+        !manifest_decode_text(cacheControl, 1024) ||
         !(lastModified === null || isDate(lastModified)) ||
-        !(versionId === undefined || versionId === null || manifest_text(versionId, 1024))) {
+        !(versionId === undefined || versionId === null || manifest_decode_text(versionId, 1024))) {
         throw new Error('a malformed entry');
     }
     return {
@@ -84021,9 +83947,9 @@ function claimOf(value) {
     if (typeof value !== 'object' || value === null)
         return undefined;
     const c = value;
-    if (!manifest_text(c.run, 64) || !manifest_text(c.attempt, 16) || !isDate(c.started) || !isDate(c.expires))
+    if (!manifest_decode_text(c.run, 64) || !manifest_decode_text(c.attempt, 16) || !isDate(c.started) || !isDate(c.expires))
         return undefined;
-    if (!manifest_text(c.planDigest, 64) || !(c.runUrl === undefined || manifest_text(c.runUrl, 512)))
+    if (!manifest_decode_text(c.planDigest, 64) || !(c.runUrl === undefined || manifest_decode_text(c.runUrl, 512)))
         return undefined;
     return {
         run: c.run,
@@ -84038,11 +83964,11 @@ function publishedByOf(value) {
     if (typeof value !== 'object' || value === null)
         return undefined;
     const p = value;
-    if (!manifest_text(p.run, 64) || !isDate(p.at) || !(p.runUrl === undefined || manifest_text(p.runUrl, 512)))
+    if (!manifest_decode_text(p.run, 64) || !isDate(p.at) || !(p.runUrl === undefined || manifest_decode_text(p.runUrl, 512)))
         return undefined;
     return {
         run: p.run,
-        attempt: manifest_text(p.attempt, 16) ? p.attempt : '1',
+        attempt: manifest_decode_text(p.attempt, 16) ? p.attempt : '1',
         ...(p.runUrl !== undefined ? { runUrl: p.runUrl } : {}),
         at: p.at,
     };
@@ -84051,8 +83977,8 @@ function historyEntryOf(value) {
     if (typeof value !== 'object' || value === null)
         return undefined;
     const h = value;
-    const optional = (field, max) => h[field] === undefined || manifest_text(h[field], max);
-    if (!manifest_text(h.id, 64) || !/^[A-Za-z0-9._-]+$/.test(h.id) || !isDate(h.at))
+    const optional = (field, max) => h[field] === undefined || manifest_decode_text(h[field], max);
+    if (!manifest_decode_text(h.id, 64) || !/^[A-Za-z0-9._-]+$/.test(h.id) || !isDate(h.at))
         return undefined;
     if (h.kind !== 'deploy' && h.kind !== 'rollback')
         return undefined;
@@ -84113,7 +84039,7 @@ function decodeManifest(body, limits = {}) {
         throw new Error('not a deploy manifest (its first line is too long)');
     }
     const header = JSON.parse(raw.subarray(0, headerEnd).toString('utf8'));
-    if (typeof header !== 'object' || header === null || header.format !== FORMAT) {
+    if (typeof header !== 'object' || header === null || header.format !== MANIFEST_FORMAT) {
         throw new Error('not a deploy manifest');
     }
     if (typeof header.version === 'number' && header.version > MANIFEST_VERSION) {
@@ -84146,7 +84072,7 @@ function decodeManifest(body, limits = {}) {
     return manifest;
 }
 function addPending(manifest, path) {
-    if (!manifest_text(path, 4096) || !path.startsWith('/'))
+    if (!manifest_decode_text(path, 4096) || !path.startsWith('/'))
         throw new Error('a malformed invalidation path');
     if (manifest.pendingInvalidation.length >= MAX_PENDING_PATHS)
         throw new Error('too many invalidation paths');
@@ -84222,10 +84148,91 @@ function readLegacyBody(document, manifest, keep) {
     }
     if (Array.isArray(document.pendingInvalidation)) {
         for (const path of document.pendingInvalidation.slice(0, MAX_PENDING_PATHS)) {
-            if (manifest_text(path, 4096) && path.startsWith('/'))
+            if (manifest_decode_text(path, 4096) && path.startsWith('/'))
                 manifest.pendingInvalidation.push(path);
         }
     }
+}
+
+;// CONCATENATED MODULE: ./src/pipeline/manifest.ts
+
+
+/**
+ * The deploy manifest: a small object the action keeps beside the site (at `<prefix><MANIFEST_NAME>`). Per
+ * key it records the content hash and headers the action last wrote, and what the bucket listing shows of
+ * the object (ETag, LastModified, and the VersionId the store returned): a listing that still shows them
+ * proves the object's headers are what the action wrote, so a redeploy needs no per-object HEAD. It also
+ * records since when each deleted fingerprinted asset has been kept, the invalidation paths not yet sent,
+ * the deploy history, and — while a deploy runs — that deploy's claim on the prefix (see release.ts). Keys are
+ * relative to the prefix.
+ *
+ * Anyone who can write the bucket can forge it, so it is evidence, never authority: it never vouches for
+ * bytes (plan.ts compares them with what the store itself computed), every field is validated (manifest-decode.ts), and it
+ * is parsed line by line within limits set by the size of the listing, so no manifest can exhaust memory.
+ *
+ * Format 3, gzipped text, one JSON value a line: a header object (`format`, `version` first, so a newer
+ * version is recognised from the first bytes), then `["e", path, md5, etag, size, contentType,
+ * cacheControl, lastModified, versionId]` per entry, `["r", path, since]` per retained asset and `["p",
+ * path]` per pending invalidation path, each sorted.
+ */
+const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
+/** The object the conditional-write probe uses (release.ts); never deployed, never deleted as stale. */
+const PROBE_NAME = '.parlai-site-deploy.probe';
+const MANIFEST_FORMAT = 'parlai-site-deploy/manifest';
+/** 3: one line per entry, VersionIds and the deploy history; 1 and 2 (one JSON document) are still read. */
+const MANIFEST_VERSION = 3;
+/** A manifest object larger than this (gzipped) is not read. */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+/** Deploys kept in the history. */
+const HISTORY_LENGTH = 100;
+/** The manifest was written by a newer version of the action: never overwrite what it recorded. */
+class NewerManifestError extends Error {
+    version;
+    constructor(version) {
+        super(`format ${version}`);
+        this.version = version;
+        this.name = 'NewerManifestError';
+    }
+}
+function emptyManifest() {
+    return { entries: new Map(), retained: new Map(), pendingInvalidation: [], history: [] };
+}
+/** The manifest itself, and the probe object: the action's own, never part of a site. */
+function isManifestPath(relativePath) {
+    return (relativePath === MANIFEST_NAME ||
+        relativePath.endsWith(`/${MANIFEST_NAME}`) ||
+        relativePath === PROBE_NAME ||
+        relativePath.endsWith(`/${PROBE_NAME}`));
+}
+/** The root manifest of a deployment (not the probe). */
+function isDeploymentManifest(relativePath) {
+    return relativePath === MANIFEST_NAME || relativePath.endsWith(`/${MANIFEST_NAME}`);
+}
+function encodeManifest(manifest, updatedAt) {
+    const header = {
+        format: MANIFEST_FORMAT,
+        version: MANIFEST_VERSION,
+        updatedAt: updatedAt.toISOString(),
+    };
+    if (manifest.claim)
+        header.claim = manifest.claim;
+    if (manifest.publishedBy)
+        header.publishedBy = manifest.publishedBy;
+    if (manifest.history.length > 0)
+        header.history = manifest.history.slice(0, HISTORY_LENGTH);
+    const lines = [JSON.stringify(header)];
+    for (const [path, e] of [...manifest.entries].sort(([a], [b]) => compareStrings(a, b))) {
+        const row = ['e', path, e.md5, e.etag, e.size, e.contentType, e.cacheControl, e.lastModified ?? null];
+        if (e.versionId !== undefined)
+            row.push(e.versionId);
+        lines.push(JSON.stringify(row));
+    }
+    for (const [path, since] of [...manifest.retained].sort(([a], [b]) => compareStrings(a, b))) {
+        lines.push(JSON.stringify(['r', path, since.toISOString()]));
+    }
+    for (const path of [...new Set(manifest.pendingInvalidation)].sort())
+        lines.push(JSON.stringify(['p', path]));
+    return (0,external_node_zlib_.gzipSync)(`${lines.join('\n')}\n`);
 }
 function sameEntry(a, b) {
     return (a.md5 === b.md5 &&
@@ -84236,6 +84243,7 @@ function sameEntry(a, b) {
         a.lastModified === b.lastModified &&
         a.versionId === b.versionId);
 }
+
 /** Whether two manifests record the same state (so an unchanged one need not be written again). */
 function sameManifest(a, b) {
     if (a.entries.size !== b.entries.size || a.retained.size !== b.retained.size)
@@ -86407,7 +86415,45 @@ function finalOutcome(outcome) {
     return deepFreeze(outcome);
 }
 
+;// CONCATENATED MODULE: ./src/pipeline/claims.ts
+
+// A claim read back from the deploy manifest (release.ts), judged and described. A bucket writer can write
+// one: it is honoured only within what a run of this action can claim, and its fields reach messages only as
+// what a run writes (`run-<digits>`, a URL of this repository's runs) or else as inert, untrusted text.
+/** The longest claim a run can make (`lock-timeout` is at most 24 h): a longer one is not honoured. */
+const MAX_CLAIM_MS = 24 * 60 * 60 * 1000;
+/**
+ * `own`: an earlier attempt of this workflow run (taken over); `impossible`: lasts or starts further ahead than
+ * any run can claim (not honoured); `expired`: left by a dead run (taken over); `live`: another run holds it.
+ */
+function claimStanding(claim, runId, now) {
+    if (claim.run === runId)
+        return 'own';
+    const at = now.getTime();
+    const expires = Date.parse(claim.expires);
+    const started = Date.parse(claim.started);
+    if (expires > at + MAX_CLAIM_MS || expires - started > MAX_CLAIM_MS || started > at + MAX_CLAIM_MS) {
+        return 'impossible';
+    }
+    return expires <= at ? 'expired' : 'live';
+}
+/** A run URL from the manifest as a link only when it is one of this repository's runs; else inert. */
+function describeRun(run, runUrl, runUrlBase) {
+    if (runUrl &&
+        runUrlBase &&
+        runUrl.startsWith(runUrlBase) &&
+        /^\d{1,20}(\/attempts\/\d{1,6})?$/.test(runUrl.slice(runUrlBase.length))) {
+        return runUrl;
+    }
+    return /^(run|local)-\d{1,20}$/.test(run) ? run : `run ${untrusted(run)}`;
+}
+function describeClaim(claim, runUrlBase) {
+    const attempt = /^\d{1,6}$/.test(claim.attempt) ? claim.attempt : untrusted(claim.attempt);
+    return `${describeRun(claim.run, claim.runUrl, runUrlBase)} (attempt ${attempt}, started ${claim.started})`;
+}
+
 ;// CONCATENATED MODULE: ./src/pipeline/release.ts
+
 
 
 
@@ -86429,8 +86475,6 @@ function finalOutcome(outcome) {
 // Everything read back from the manifest is a bucket writer's to forge: a claim is honoured only within what
 // a run can claim, and its fields reach messages only as inert text.
 const MANIFEST_HEADERS = { contentType: 'application/gzip', cacheControl: 'no-store' };
-/** The longest claim a run can make (`lock-timeout` is at most 24 h): a longer one is not honoured. */
-const MAX_CLAIM_MS = 24 * 60 * 60 * 1000;
 function planDigest(changes) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
     for (const change of changes)
@@ -86503,41 +86547,28 @@ class Release {
         const object = `s3://${this.options.target.slice('s3://'.length).split('/')[0]}/${this.key}`;
         return new Refusal(`${this.options.target} holds a deploy manifest of format ${version}; this version of parlai-site-deploy writes format ${MANIFEST_VERSION} and refuses to overwrite what a newer version recorded. Nothing was written. If a newer version deploys this prefix, upgrade the action (the \`uses:\` line) and re-run. If none does (the manifest was written by someone else), delete it — aws s3 rm ${object} — and re-run: the deploy then checks every object against the build and writes a new manifest.`);
     }
-    /** A run URL from the manifest as a link only when it is one of this repository's runs; else inert. */
     describeRun(run, runUrl) {
-        const base = this.options.runUrlBase;
-        if (runUrl &&
-            base &&
-            runUrl.startsWith(base) &&
-            /^\d{1,20}(\/attempts\/\d{1,6})?$/.test(runUrl.slice(base.length))) {
-            return runUrl;
-        }
-        return /^(run|local)-\d{1,20}$/.test(run) ? run : `run ${untrusted(run)}`;
+        return describeRun(run, runUrl, this.options.runUrlBase);
     }
     describeClaim(claim) {
-        const attempt = /^\d{1,6}$/.test(claim.attempt) ? claim.attempt : untrusted(claim.attempt);
-        return `${this.describeRun(claim.run, claim.runUrl)} (attempt ${attempt}, started ${claim.started})`;
+        return describeClaim(claim, this.options.runUrlBase);
     }
     checkClaim(claim) {
         if (!claim)
             return;
-        const now = this.options.now().getTime();
-        if (claim.run === this.options.run.id) {
-            this.log.info(`Taking over the claim of an earlier attempt of this workflow run: ${this.describeClaim(claim)}.`);
-            return;
+        switch (claimStanding(claim, this.options.run.id, this.options.now())) {
+            case 'own':
+                this.log.info(`Taking over the claim of an earlier attempt of this workflow run: ${this.describeClaim(claim)}.`);
+                return;
+            case 'impossible':
+                this.log.warning(`The claim on ${this.options.target} in its deploy manifest lasts until ${claim.expires}, longer than any run can claim (24 h): it is not honoured, and this deploy takes the prefix.`);
+                return;
+            case 'expired':
+                this.log.warning(`Taking over the claim on ${this.options.target} left by ${this.describeClaim(claim)}, which expired at ${claim.expires}: that run stopped without publishing. Objects it uploaded are checked and kept or replaced.`);
+                return;
+            case 'live':
+                throw new Refusal(`Another deploy is publishing ${this.options.target}: ${this.describeClaim(claim)}; its claim lasts until ${claim.expires} unless it finishes first. Nothing was written. Re-run this deploy after it, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`);
         }
-        const expires = Date.parse(claim.expires);
-        const started = Date.parse(claim.started);
-        // No run can claim more than MAX_CLAIM_MS ahead: a claim that does was not written by this action.
-        if (expires > now + MAX_CLAIM_MS || expires - started > MAX_CLAIM_MS || started > now + MAX_CLAIM_MS) {
-            this.log.warning(`The claim on ${this.options.target} in its deploy manifest lasts until ${claim.expires}, longer than any run can claim (24 h): it is not honoured, and this deploy takes the prefix.`);
-            return;
-        }
-        if (expires <= now) {
-            this.log.warning(`Taking over the claim on ${this.options.target} left by ${this.describeClaim(claim)}, which expired at ${claim.expires}: that run stopped without publishing. Objects it uploaded are checked and kept or replaced.`);
-            return;
-        }
-        throw new Refusal(`Another deploy is publishing ${this.options.target}: ${this.describeClaim(claim)}; its claim lasts until ${claim.expires} unless it finishes first. Nothing was written. Re-run this deploy after it, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`);
     }
     /**
      * Finds out, once, whether the store honours conditional writes (ports.ts `probeConditionalWrites`: one

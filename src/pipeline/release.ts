@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RunContext } from '../context/run-context.js';
 import { DeployError, Refusal, errorMessage } from '../shared/errors.js';
 import { untrusted } from '../shared/text.js';
+import { claimStanding, describeClaim, describeRun } from './claims.js';
 import type { ObjectHeaders } from './headers.js';
 import {
   type Claim,
@@ -45,8 +46,6 @@ import {
 // a run can claim, and its fields reach messages only as inert text.
 
 const MANIFEST_HEADERS: ObjectHeaders = { contentType: 'application/gzip', cacheControl: 'no-store' };
-/** The longest claim a run can make (`lock-timeout` is at most 24 h): a longer one is not honoured. */
-export const MAX_CLAIM_MS = 24 * 60 * 60 * 1000;
 
 export interface ReleaseOptions {
   prefix: string;
@@ -137,50 +136,37 @@ export class Release {
     );
   }
 
-  /** A run URL from the manifest as a link only when it is one of this repository's runs; else inert. */
   private describeRun(run: string, runUrl: string | undefined): string {
-    const base = this.options.runUrlBase;
-    if (
-      runUrl &&
-      base &&
-      runUrl.startsWith(base) &&
-      /^\d{1,20}(\/attempts\/\d{1,6})?$/.test(runUrl.slice(base.length))
-    ) {
-      return runUrl;
-    }
-    return /^(run|local)-\d{1,20}$/.test(run) ? run : `run ${untrusted(run)}`;
+    return describeRun(run, runUrl, this.options.runUrlBase);
   }
 
   private describeClaim(claim: Claim): string {
-    const attempt = /^\d{1,6}$/.test(claim.attempt) ? claim.attempt : untrusted(claim.attempt);
-    return `${this.describeRun(claim.run, claim.runUrl)} (attempt ${attempt}, started ${claim.started})`;
+    return describeClaim(claim, this.options.runUrlBase);
   }
 
   private checkClaim(claim: Claim | undefined): void {
     if (!claim) return;
-    const now = this.options.now().getTime();
-    if (claim.run === this.options.run.id) {
-      this.log.info(`Taking over the claim of an earlier attempt of this workflow run: ${this.describeClaim(claim)}.`);
-      return;
+    switch (claimStanding(claim, this.options.run.id, this.options.now())) {
+      case 'own':
+        this.log.info(
+          `Taking over the claim of an earlier attempt of this workflow run: ${this.describeClaim(claim)}.`,
+        );
+        return;
+      case 'impossible':
+        this.log.warning(
+          `The claim on ${this.options.target} in its deploy manifest lasts until ${claim.expires}, longer than any run can claim (24 h): it is not honoured, and this deploy takes the prefix.`,
+        );
+        return;
+      case 'expired':
+        this.log.warning(
+          `Taking over the claim on ${this.options.target} left by ${this.describeClaim(claim)}, which expired at ${claim.expires}: that run stopped without publishing. Objects it uploaded are checked and kept or replaced.`,
+        );
+        return;
+      case 'live':
+        throw new Refusal(
+          `Another deploy is publishing ${this.options.target}: ${this.describeClaim(claim)}; its claim lasts until ${claim.expires} unless it finishes first. Nothing was written. Re-run this deploy after it, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`,
+        );
     }
-    const expires = Date.parse(claim.expires);
-    const started = Date.parse(claim.started);
-    // No run can claim more than MAX_CLAIM_MS ahead: a claim that does was not written by this action.
-    if (expires > now + MAX_CLAIM_MS || expires - started > MAX_CLAIM_MS || started > now + MAX_CLAIM_MS) {
-      this.log.warning(
-        `The claim on ${this.options.target} in its deploy manifest lasts until ${claim.expires}, longer than any run can claim (24 h): it is not honoured, and this deploy takes the prefix.`,
-      );
-      return;
-    }
-    if (expires <= now) {
-      this.log.warning(
-        `Taking over the claim on ${this.options.target} left by ${this.describeClaim(claim)}, which expired at ${claim.expires}: that run stopped without publishing. Objects it uploaded are checked and kept or replaced.`,
-      );
-      return;
-    }
-    throw new Refusal(
-      `Another deploy is publishing ${this.options.target}: ${this.describeClaim(claim)}; its claim lasts until ${claim.expires} unless it finishes first. Nothing was written. Re-run this deploy after it, and give deploys of one site a workflow \`concurrency:\` group so they queue instead.`,
-    );
   }
 
   /**
