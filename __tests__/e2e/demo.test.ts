@@ -93,6 +93,12 @@ describe('npm run demo', () => {
       /Deployed to s3:\/\/demo-site\/: 0 new, 1 changed, 0 headers updated, 0 deleted, 12 unchanged/,
     );
     expect(third.match(/^ {2}changed +(.+)$/gm)).toEqual(['  changed  about/index.html']);
+    // The site check: the sample site links nothing missing; the edit links a page that is not there.
+    expect(section(output, 1)).toMatch(/Site check: 6 page\(s\), \d+ reference\(s\) to the site: 0 broken target\(s\)/);
+    expect(section(output, 3)).toMatch(/missing +coming-soon\.html ← about\/index\.html:\d+/);
+    expect(section(output, 3)).toContain('The site check found 1 broken target(s) in the build');
+    // link-check: warn deploys: its annotations are warnings, not errors.
+    expect(section(output, 3)).toMatch(/\[warning\] Link to '\/coming-soon\.html'/);
 
     // The headers each rule gives: in the plan of the first deploy (one line per rule, not per file), and in
     // the job summary of the third, with a link to the edited page.

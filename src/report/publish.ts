@@ -13,9 +13,11 @@ export async function publishOutcome(outcome: Outcome, channel: Channel, siteUrl
   channel.info(logLine(outcome));
   await channel.writeSummary(summaryMarkdown(outcome, siteUrl));
   if (outcome.siteCheck) {
+    // Errors only where they stopped the deploy (link-check: error); with warn, the build was deployed.
+    const refused = outcome.result === 'refused' && outcome.input === 'link-check';
     for (const note of siteCheckAnnotations(outcome.siteCheck).slice(0, ANNOTATED_REFERENCES)) {
       const file = outcome.sourceDir && outcome.sourceDir !== '.' ? `${outcome.sourceDir}/${note.file}` : note.file;
-      channel.annotate(note.severity, note.message, { file, line: note.line });
+      channel.annotate(refused ? note.severity : 'warning', note.message, { file, line: note.line });
     }
   }
   if (outcome.result === 'failed' || outcome.result === 'refused') {
