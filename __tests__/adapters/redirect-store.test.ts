@@ -9,6 +9,7 @@ import {
   LIST_KEYS_PAGE,
   UPDATE_KEYS_LIMITS,
   createRedirectStoreClient,
+  describeRedirectStoreError,
   updateBatches,
 } from '../../src/adapters/cloudfront/redirect-store.js';
 import {
@@ -18,7 +19,6 @@ import {
   parseRedirects,
   syncRedirects,
 } from '../../src/pipeline/redirects.js';
-import { describeRedirectStoreError } from '../../src/adapters/aws-errors.js';
 import { InputError, ServiceError } from '../../src/shared/errors.js';
 import { startKeyValueStoreStub, type KeyValueStoreStub } from '../support/keyvaluestore-stub.js';
 

@@ -114,33 +114,3 @@ export function describeCloudFrontError(error: unknown, action: string, distribu
   } else advice = fallbackAdvice(error);
   return new ServiceError(`CloudFront ${action} on ${where} failed: ${advice}`, code, { cause: error });
 }
-
-/**
- * A CloudFront KeyValueStore error (the redirect store): names the store and the input that names it
- * (`redirect-store-arn`), and for a refusal the action and the policy to grant it in.
- */
-export function describeRedirectStoreError(
-  error: unknown,
-  action: string,
-  storeArn: string,
-  input = 'redirect-store-arn',
-): ServiceError {
-  const code = errorCode(error);
-  const status = httpStatus(error);
-  let advice: string;
-  if (REJECTED_CREDENTIALS.has(code)) advice = CREDENTIALS_ADVICE;
-  else if (code === 'ResourceNotFoundException' || status === 404) {
-    advice = `the key value store does not exist in this account: check input '${input}' (the Terraform output key_value_store_arn).`;
-  } else if (code === 'AccessDeniedException' || code === 'AccessDenied' || status === 403) {
-    advice = `access denied: the credentials need cloudfront-keyvaluestore:${action} on ${storeArn} (see examples/iam/deploy-policy.json), or '${input}' names another site's store.`;
-  } else if (code === 'ServiceQuotaExceededException' || status === 402) {
-    advice = `the store is full (a CloudFront key value store holds at most 5 MB): redirect whole directories with splat rules (/old/* /new/:splat).${serviceDetail(error) ? ` ${serviceDetail(error)}` : ''}`;
-  } else if (code === 'ValidationException') {
-    advice = `the request was refused as invalid${serviceDetail(error) ? `: ${serviceDetail(error)}` : ''} (check input '${input}').`;
-  } else if (NETWORK.has(code)) {
-    advice = `cannot reach the CloudFront KeyValueStore API (${code}): check the network.`;
-  } else advice = fallbackAdvice(error);
-  return new ServiceError(`CloudFront KeyValueStore ${action} on ${storeArn} failed: ${advice}`, code, {
-    cause: error,
-  });
-}

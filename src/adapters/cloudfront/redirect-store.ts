@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { REDIRECT_STORE_INPUT, RedirectStoreConflict, type RedirectStore } from '../../pipeline/redirects.js';
 import { InputError, ServiceError } from '../../shared/errors.js';
-import { describeRedirectStoreError, errorCode, httpStatus, serviceDetail } from '../aws-errors.js';
+import { errorCode, httpStatus, serviceDetail } from '../aws-errors.js';
 import { USER_AGENT } from '../user-agent.js';
 
 /**
@@ -26,6 +26,27 @@ export const LIST_KEYS_PAGE = 50;
 
 /** Pages a listing may take: a 5 MB store holds at most ~2.5 million one-byte-key entries. */
 const MAX_PAGES = 60_000;
+
+// As in aws-errors.ts (kept here so that the deploy's bundle, which does not use this adapter yet, is unchanged).
+const REJECTED_CREDENTIALS = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'AuthFailure',
+]);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'TimeoutError',
+  'RequestTimeout',
+]);
 
 const STORE_ARN = /^arn:aws(-[a-z]+)*:cloudfront::[0-9]{12}:key-value-store\/[A-Za-z0-9-]{1,128}$/;
 
@@ -172,4 +193,39 @@ export class KeyValueRedirectStore implements RedirectStore {
       throw describeRedirectStoreError(error, action, this.storeArn, this.input);
     }
   }
+}
+
+/**
+ * A CloudFront KeyValueStore error (the redirect store): names the store and the input that names it
+ * (`redirect-store-arn`), and for a refusal the action and the policy to grant it in.
+ */
+export function describeRedirectStoreError(
+  error: unknown,
+  action: string,
+  storeArn: string,
+  input = 'redirect-store-arn',
+): ServiceError {
+  const code = errorCode(error);
+  const status = httpStatus(error);
+  let advice: string;
+  if (REJECTED_CREDENTIALS.has(code)) {
+    advice =
+      'the AWS credentials were rejected: check the access key / secret, or the role that aws-actions/configure-aws-credentials assumes.';
+  } else if (code === 'ResourceNotFoundException' || status === 404) {
+    advice = `the key value store does not exist in this account: check input '${input}' (the Terraform output key_value_store_arn).`;
+  } else if (code === 'AccessDeniedException' || code === 'AccessDenied' || status === 403) {
+    advice = `access denied: the credentials need cloudfront-keyvaluestore:${action} on ${storeArn} (see examples/iam/deploy-policy.json), or '${input}' names another site's store.`;
+  } else if (code === 'ServiceQuotaExceededException' || status === 402) {
+    advice = `the store is full (a CloudFront key value store holds at most 5 MB): redirect whole directories with splat rules (/old/* /new/:splat).${serviceDetail(error) ? ` ${serviceDetail(error)}` : ''}`;
+  } else if (code === 'ValidationException') {
+    advice = `the request was refused as invalid${serviceDetail(error) ? `: ${serviceDetail(error)}` : ''} (check input '${input}').`;
+  } else if (NETWORK.has(code)) {
+    advice = `cannot reach the CloudFront KeyValueStore API (${code}): check the network.`;
+  } else {
+    const detail = serviceDetail(error);
+    advice = `${code}${status ? ` (HTTP ${status})` : ''}${detail && detail !== code ? `: ${detail}` : ''}`;
+  }
+  return new ServiceError(`CloudFront KeyValueStore ${action} on ${storeArn} failed: ${advice}`, code, {
+    cause: error,
+  });
 }
