@@ -310,7 +310,7 @@ describe('viewer-request function with a preview distribution (DISTRIBUTION_ROLE
   });
 });
 
-describe('viewer-request function: redirects from the key value store (step 3)', () => {
+describe('viewer-request function: redirects from the key value store (step 2c)', () => {
   /** The store the deploy action writes for these `_redirects` lines (redirects.ts), under `prefix`. */
   function storeFor(lines: string[], prefix = ''): MemoryKvs {
     return new MemoryKvs(redirectEntries(parseRedirects({ name: '_redirects', text: lines.join('\n') }, { prefix })));

@@ -5,7 +5,7 @@ var kvs = cf.kvs();
 //
 // The first two lines open the key value store associated with the function, which holds the site's
 // redirects (docs/redirects.md). cf.kvs() fails without one: with `redirects = false` Terraform replaces
-// both with `var kvs = null;` (cloudfront.tf) and step 3 is skipped.
+// both with `var kvs = null;` (cloudfront.tf) and step 2c is skipped.
 //
 // In order:
 //   1. A host starting with "www." is redirected (301) to the apex, keeping path and query string.
@@ -15,15 +15,15 @@ var kvs = cf.kvs();
 //      path; 'site' (production, when previews have their own distribution) answers them with 404;
 //      'previews' answers everything else with 404. The path is percent-decoded first, as S3 decodes
 //      keys ("/pr%2D1/" is "pr-1/"); the bucket policy enforces the same split.
-//   3. Redirects: the URI is looked up in the store exactly, then as splat keys from the deepest
+//   2c. Redirects: the URI is looked up in the store exactly, then as splat keys from the deepest
 //      directory up ("/a/b" tries "/a/b/*", "/a/*", "/*": the longest wins), at most MAX_SPLAT_DEPTH
 //      deep; a preview stops at its own "/pr-<n>/*". A value "<status> <target>" answers that status,
 //      Location the target with ":splat" replaced by what "*" matched, the query string kept. get()
 //      throws for an absent key: the request falls through.
-//   4. A URI ending in "/" is served from "<uri>index.html".
-//   5. A URI whose last segment has no dot ("/docs") is redirected (301) to "<uri>/", keeping the query
+//   3. A URI ending in "/" is served from "<uri>index.html".
+//   4. A URI whose last segment has no dot ("/docs") is redirected (301) to "<uri>/", keeping the query
 //      string, so the page's relative links resolve against its own directory.
-//   6. Anything else is passed through unchanged.
+//   5. Anything else is passed through unchanged.
 //
 // Apart from its first line and async/await (cloudfront-js-2.0 has both) the code is plain ES5, so the
 // tests run the same file in Node, with the first line swapped for an in-memory store.
