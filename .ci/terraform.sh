@@ -87,7 +87,9 @@ tf() {
   fi
 }
 
-tf_version=$(terraform version | head -n 1 | sed -n 's/^Terraform v\([0-9][0-9.]*\).*/\1/p')
+# sed reads all of it: `head -n 1` would close the pipe early, and terraform's SIGPIPE fails the script
+# under pipefail now and then.
+tf_version=$(terraform version | sed -n '1s/^Terraform v\([0-9][0-9.]*\).*/\1/p')
 echo "== terraform ${tf_version:-(unknown version)}"
 # The module needs 1.10 (S3 lock files); its tests need 1.11 (override_during in mock providers).
 IFS=. read -r tf_major tf_minor _ <<<"${tf_version:-0.0.0}"

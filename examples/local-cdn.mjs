@@ -3,7 +3,9 @@
 //
 // - Every request goes through the module's own CloudFront Function, terraform/functions/viewer-request.js,
 //   evaluated in an empty node:vm context as CloudFront runs it: "/about/" is served from "about/index.html",
-//   "/docs" is redirected to "/docs/", the deploy manifest is answered with 404.
+//   "/docs" is redirected to "/docs/", the deploy manifest is answered with 404. Its first line, the import of
+//   CloudFront's `cloudfront` module (whose cf.kvs() is the redirect store), is swapped for an in-memory store:
+//   empty unless `redirects` (key → "<status> <target>", docs/redirects.md) is given.
 // - Then it is proxied to the bucket (path-style, anonymous GET/HEAD, which s3rver allows).
 // - A 403 or 404 from the bucket is answered with the bucket's /404.html and status 404, as the
 //   distribution's custom_error_response blocks do.
@@ -20,9 +22,23 @@ export const VIEWER_REQUEST_FUNCTION = path.resolve(
   '../terraform/functions/viewer-request.js',
 );
 
-/** The CloudFront Function's handler, run as CloudFront runs it: no modules, no Node globals. */
-export function loadViewerRequest(file = VIEWER_REQUEST_FUNCTION) {
-  return vm.runInNewContext(`${readFileSync(file, 'utf8')}\n;handler`, Object.create(null), { filename: file });
+const IMPORT_LINE = "import cf from 'cloudfront';";
+
+/**
+ * The CloudFront Function's (async) handler, run as CloudFront runs it: no modules, no Node globals; its key
+ * value store is `redirects` in memory, whose get() rejects for an absent key as CloudFront's does.
+ */
+export function loadViewerRequest(file = VIEWER_REQUEST_FUNCTION, redirects = new Map()) {
+  const source = readFileSync(file, 'utf8');
+  const store = {
+    get: async (key) => {
+      if (!redirects.has(key)) throw new Error(`Key ${key} not found`);
+      return redirects.get(key);
+    },
+  };
+  const script = source.startsWith(IMPORT_LINE) ? `var cf = __cloudfront;${source.slice(IMPORT_LINE.length)}` : source;
+  const context = Object.assign(Object.create(null), { __cloudfront: { kvs: () => store } });
+  return vm.runInNewContext(`${script}\n;handler`, context, { filename: file });
 }
 
 /** The cloudfront-js-2.0 event for a Node request. */
@@ -64,11 +80,11 @@ const PASSED_HEADERS = [
 ];
 
 /**
- * startLocalCdn({ s3Endpoint, bucket, port?, onRequest? }) → { url, close() }
+ * startLocalCdn({ s3Endpoint, bucket, port?, onRequest?, redirects? }) → { url, close() }
  * `onRequest({ method, url, key, status })` is called for each request answered (key: the S3 key served).
  */
-export async function startLocalCdn({ s3Endpoint, bucket, port = 0, onRequest }) {
-  const handler = loadViewerRequest();
+export async function startLocalCdn({ s3Endpoint, bucket, port = 0, onRequest, redirects }) {
+  const handler = loadViewerRequest(VIEWER_REQUEST_FUNCTION, redirects);
   const origin = new URL(s3Endpoint);
 
   /** GET/HEAD of one key from the bucket: resolves to the upstream response (not yet read). */
@@ -91,7 +107,7 @@ export async function startLocalCdn({ s3Endpoint, bucket, port = 0, onRequest })
         res.end('Method Not Allowed\n');
         return log(405);
       }
-      const result = handler(viewerEvent(req));
+      const result = await handler(viewerEvent(req));
       if (result.statusCode) {
         // Answered by the function itself (a redirect, or 404 for the manifest).
         const headers = {};

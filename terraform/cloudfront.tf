@@ -14,11 +14,39 @@ locals {
   # serves nothing else (see DISTRIBUTION_ROLE in functions/viewer-request.js).
   function_source    = file("${path.module}/functions/viewer-request.js")
   function_role_line = "var DISTRIBUTION_ROLE = 'site-and-previews';"
-  site_function_code = (var.preview_distribution ?
-    replace(local.function_source, local.function_role_line, "var DISTRIBUTION_ROLE = 'site';") :
-    local.function_source
+  # The function's first two lines open its key value store; cf.kvs() fails without one associated, so with
+  # redirects = false they become `var kvs = null;` and the function skips its redirect lookups.
+  function_store_lines = "import cf from 'cloudfront';\nvar kvs = cf.kvs();\n"
+  function_code = (var.redirects ? local.function_source :
+    replace(local.function_source, local.function_store_lines, "var kvs = null;\n")
   )
-  preview_function_code = replace(local.function_source, local.function_role_line, "var DISTRIBUTION_ROLE = 'previews';")
+  site_function_code = (var.preview_distribution ?
+    replace(local.function_code, local.function_role_line, "var DISTRIBUTION_ROLE = 'site';") :
+    local.function_code
+  )
+  preview_function_code = replace(local.function_code, local.function_role_line, "var DISTRIBUTION_ROLE = 'previews';")
+}
+
+# ---- Redirects (var.redirects) ----
+#
+# The site's redirects live in a CloudFront KeyValueStore that the viewer-request function reads (a request
+# path -> "<status> <target>", docs/redirects.md); the deploy action syncs it from the site's `_redirects`
+# with the deploy role (input redirect-store-arn = output key_value_store_arn). A function has at most one
+# store. Previews on their own distribution get their own store, written by the preview role: IAM cannot
+# limit a role to some keys of a store, and a pull request must not be able to change production's redirects.
+
+resource "aws_cloudfront_key_value_store" "redirects" {
+  count = var.redirects ? 1 : 0
+
+  name    = "${var.site_name}-redirects"
+  comment = "parlai-site-deploy: redirects of ${var.site_name}, written by the deploy action"
+}
+
+resource "aws_cloudfront_key_value_store" "preview_redirects" {
+  count = var.redirects && var.preview_distribution ? 1 : 0
+
+  name    = "${var.site_name}-preview-redirects"
+  comment = "parlai-site-deploy: redirects of ${var.site_name} pull-request previews, written by the preview deploy"
 }
 
 # AWS-managed cache policy: caches on path only (no cookies, headers or query strings reach the origin or
@@ -41,14 +69,20 @@ resource "aws_cloudfront_origin_access_control" "site" {
 resource "aws_cloudfront_function" "viewer_request" {
   name    = "${var.site_name}-viewer-request"
   runtime = "cloudfront-js-2.0"
-  comment = "www to apex, directory index, trailing-slash redirects, hides the deploy manifest"
+  comment = "www to apex, redirects, directory index, trailing-slash redirects, hides the deploy manifest"
   publish = true
   code    = local.site_function_code
+
+  key_value_store_associations = aws_cloudfront_key_value_store.redirects[*].arn
 
   lifecycle {
     precondition {
       condition     = strcontains(local.function_source, local.function_role_line)
       error_message = "functions/viewer-request.js must contain the line \"${local.function_role_line}\": Terraform rewrites it per distribution."
+    }
+    precondition {
+      condition     = startswith(local.function_source, local.function_store_lines)
+      error_message = "functions/viewer-request.js must start with the two lines that open its key value store (local.function_store_lines): Terraform removes them with redirects = false."
     }
   }
 }
@@ -163,9 +197,11 @@ resource "aws_cloudfront_function" "preview_viewer_request" {
 
   name    = "${var.site_name}-preview-viewer-request"
   runtime = "cloudfront-js-2.0"
-  comment = "pull-request previews only: /pr-<n>/ paths, directory index, trailing-slash redirects"
+  comment = "pull-request previews only: /pr-<n>/ paths, redirects, directory index, trailing-slash redirects"
   publish = true
   code    = local.preview_function_code
+
+  key_value_store_associations = aws_cloudfront_key_value_store.preview_redirects[*].arn
 }
 
 # The production security headers, plus X-Robots-Tag: previews are unreviewed work in progress and must

@@ -33,6 +33,16 @@ output "site_url" {
   value       = local.custom_domain ? "https://${var.domain_name}" : "https://${aws_cloudfront_distribution.site.domain_name}"
 }
 
+output "key_value_store_arn" {
+  description = "ARN of the redirects key value store (the deploy action's `redirect-store-arn`, and the Resource of the deploy role's cloudfront-keyvaluestore statement), or null with redirects = false."
+  value       = one(aws_cloudfront_key_value_store.redirects[*].arn)
+}
+
+output "key_value_store_id" {
+  description = "ID of the redirects key value store (the last part of its ARN), or null with redirects = false."
+  value       = one(aws_cloudfront_key_value_store.redirects[*].id)
+}
+
 output "certificate_arn" {
   description = "ARN of the ACM certificate (us-east-1), or null without a custom domain."
   value       = one(aws_acm_certificate.site[*].arn)
@@ -54,6 +64,16 @@ output "preview_url" {
     !var.preview_distribution ? null :
     local.preview_custom_domain ? "https://${var.preview_domain_name}" : "https://${aws_cloudfront_distribution.preview[0].domain_name}"
   )
+}
+
+output "preview_key_value_store_arn" {
+  description = "ARN of the previews' redirects key value store (`redirect-store-arn` for preview deploys, written by the preview role), or null without preview_distribution or redirects."
+  value       = one(aws_cloudfront_key_value_store.preview_redirects[*].arn)
+}
+
+output "preview_key_value_store_id" {
+  description = "ID of the previews' redirects key value store, or null without preview_distribution or redirects."
+  value       = one(aws_cloudfront_key_value_store.preview_redirects[*].id)
 }
 
 output "log_bucket_name" {

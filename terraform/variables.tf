@@ -166,3 +166,9 @@ variable "access_log_retention_days" {
     error_message = "access_log_retention_days must be a whole number of days, at least 1."
   }
 }
+
+variable "redirects" {
+  description = "Serve the site's redirects from the edge: a CloudFront KeyValueStore associated with the viewer-request function, which the deploy action fills from the site's `_redirects` (input redirect-store-arn = output key_value_store_arn; docs/redirects.md). With preview_distribution, previews get a store of their own. Each request then costs the function a few store reads (one for the path, one per directory up to the root). false: no store, and the function makes no reads."
+  type        = bool
+  default     = true
+}

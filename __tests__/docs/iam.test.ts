@@ -277,13 +277,17 @@ describe('permissions: what each role may do', () => {
     expect(state.flatMap(resources)).toEqual(['arn:aws:s3:::STATE_BUCKET/parlai-site-deploy/SITE_NAME.tfstate']);
   });
 
-  it('preview: only pr-*/ keys, listing only pr-*/ prefixes, invalidating only the preview distribution', () => {
+  it('preview: only pr-*/ keys, listing only pr-*/ prefixes, invalidating only the preview distribution, syncing only the preview redirect store', () => {
     const all = statements(role('preview'));
     for (const s of all) {
       for (const resource of resources(s)) {
         if (resource.startsWith('arn:aws:s3:::BUCKET/')) expect(resource).toBe('arn:aws:s3:::BUCKET/pr-*/*');
         if (resource.startsWith('arn:aws:cloudfront:'))
-          expect(resource).toBe('arn:aws:cloudfront::ACCOUNT_ID:distribution/PREVIEW_DISTRIBUTION_ID');
+          expect(resource).toBe(
+            actions(s).every((a) => a.startsWith('cloudfront-keyvaluestore:'))
+              ? 'arn:aws:cloudfront::ACCOUNT_ID:key-value-store/PREVIEW_KEY_VALUE_STORE_ID'
+              : 'arn:aws:cloudfront::ACCOUNT_ID:distribution/PREVIEW_DISTRIBUTION_ID',
+          );
         expect(resource).not.toBe('*');
       }
       if (actions(s).includes('s3:ListBucket')) expect(s.Condition).toEqual({ StringLike: { 's3:prefix': ['pr-*/'] } });
@@ -298,18 +302,22 @@ describe('permissions: what each role may do', () => {
         's3:AbortMultipartUpload',
         'cloudfront:CreateInvalidation',
         'cloudfront:GetInvalidation',
+        'cloudfront-keyvaluestore:DescribeKeyValueStore',
+        'cloudfront-keyvaluestore:ListKeys',
+        'cloudfront-keyvaluestore:GetKey',
+        'cloudfront-keyvaluestore:UpdateKeys',
       ].sort(),
     );
   });
 
-  it('deploy: the bucket and the production distribution, nothing of Terraform, DNS or certificates', () => {
+  it('deploy: the bucket, the production distribution and its redirect store, nothing of Terraform, DNS or certificates', () => {
     const all = statements(role('deploy'));
     expect(
       all
         .flatMap(actions)
         .filter(
           (a) =>
-            !/^(s3:(ListBucket|GetObject|GetObjectVersion|PutObject|DeleteObject|AbortMultipartUpload)|cloudfront:(Create|Get)Invalidation)$/.test(
+            !/^(s3:(ListBucket|GetObject|GetObjectVersion|PutObject|DeleteObject|AbortMultipartUpload)|cloudfront:(Create|Get)Invalidation|cloudfront-keyvaluestore:(DescribeKeyValueStore|ListKeys|GetKey|UpdateKeys))$/.test(
               a,
             ),
         ),
@@ -319,8 +327,70 @@ describe('permissions: what each role may do', () => {
         'arn:aws:s3:::BUCKET',
         'arn:aws:s3:::BUCKET/*',
         'arn:aws:cloudfront::ACCOUNT_ID:distribution/DISTRIBUTION_ID',
+        'arn:aws:cloudfront::ACCOUNT_ID:key-value-store/KEY_VALUE_STORE_ID',
       ].sort(),
     );
+  });
+
+  describe('redirects (#17): who may write which redirect store', () => {
+    /** The store ARNs a role may use `action` on, statement by statement. */
+    const granted = (r: Role, action: string) =>
+      statements(r)
+        .filter((s) => s.Effect === 'Allow' && actions(s).some((a) => covers(a, action)))
+        .flatMap(resources)
+        .sort();
+    const SYNC = [
+      'cloudfront-keyvaluestore:DescribeKeyValueStore',
+      'cloudfront-keyvaluestore:ListKeys',
+      'cloudfront-keyvaluestore:GetKey',
+      'cloudfront-keyvaluestore:UpdateKeys',
+    ];
+
+    it('deploy syncs the production store; preview only the preview store (a pull request cannot change production redirects)', () => {
+      for (const action of SYNC) {
+        expect(granted(role('deploy'), action)).toEqual([
+          'arn:aws:cloudfront::ACCOUNT_ID:key-value-store/KEY_VALUE_STORE_ID',
+        ]);
+        expect(granted(role('preview'), action)).toEqual([
+          'arn:aws:cloudfront::ACCOUNT_ID:key-value-store/PREVIEW_KEY_VALUE_STORE_ID',
+        ]);
+      }
+    });
+
+    it('the sync statements carry exactly the four actions the sync calls, on one store each', () => {
+      for (const [r, sid] of [
+        ['deploy', 'SyncRedirectStore'],
+        ['preview', 'SyncPreviewRedirectStoreOnly'],
+      ] as const) {
+        const statement = statements(role(r)).find((s) => s.Sid === sid)!;
+        expect(actions(statement)).toEqual(SYNC);
+        expect(resources(statement)).toHaveLength(1);
+      }
+    });
+
+    it('no role writes keys but deploy and preview; plan reads the production store for a dry run; infra manages stores, not keys', () => {
+      for (const r of ROLES) {
+        const writes = ['UpdateKeys', 'PutKey', 'DeleteKey'].flatMap((a) =>
+          granted(r, `cloudfront-keyvaluestore:${a}`).map((resource) => `${a} ${resource}`),
+        );
+        expect({ role: r.name, writes }).toEqual({
+          role: r.name,
+          writes:
+            r.name === 'deploy'
+              ? ['UpdateKeys arn:aws:cloudfront::ACCOUNT_ID:key-value-store/KEY_VALUE_STORE_ID']
+              : r.name === 'preview'
+                ? ['UpdateKeys arn:aws:cloudfront::ACCOUNT_ID:key-value-store/PREVIEW_KEY_VALUE_STORE_ID']
+                : [],
+        });
+      }
+      expect(granted(role('plan'), 'cloudfront-keyvaluestore:ListKeys')).toEqual([
+        'arn:aws:cloudfront::ACCOUNT_ID:key-value-store/KEY_VALUE_STORE_ID',
+      ]);
+      expect(granted(role('infra'), 'cloudfront:CreateKeyValueStore')).toEqual([
+        'arn:aws:cloudfront::ACCOUNT_ID:key-value-store/*',
+      ]);
+      expect(granted(role('infra'), 'cloudfront:DescribeKeyValueStore')).toEqual(['*']);
+    });
   });
 
   describe('rollback (#20): deploy and preview may read old versions, and nothing more', () => {

@@ -1,40 +1,48 @@
-// CloudFront Function (runtime cloudfront-js-2.0), associated as the viewer-request function of the
-// site's default cache behavior. It runs on every request before the cache is consulted, so it must stay
-// small and fast: no network, no modules, a few string operations.
+import cf from 'cloudfront';
+var kvs = cf.kvs();
+// CloudFront Function (cloudfront-js-2.0), the viewer-request function of the site's default cache
+// behavior: it runs on every request before the cache, so it stays small (10 KB) and fast.
 //
-// What it does, in order:
+// The first two lines open the key value store associated with the function, which holds the site's
+// redirects (docs/redirects.md). cf.kvs() fails without one: with `redirects = false` Terraform replaces
+// both with `var kvs = null;` (cloudfront.tf) and step 2c is skipped.
+//
+// In order:
 //   1. A host starting with "www." is redirected (301) to the apex, keeping path and query string.
-//   2. The deploy manifest (key basename ".parlai-site-deploy.json.gz", at any depth, e.g. under a
-//      preview prefix) is answered with 404: it is bookkeeping for the deploy action, not site content.
-//      The bucket policy denies CloudFront that key as well (defence in depth).
-//   2b. Pull-request previews (/pr-<number> and everything under /pr-<number>/), by DISTRIBUTION_ROLE:
-//      'site-and-previews' serves them like any other path (one distribution for both, the module's
-//      default); 'site' (the production distribution when previews have their own) answers them with
-//      404; 'previews' (the preview distribution) answers everything else with 404. The path is
-//      percent-decoded first, as S3 decodes it ("/pr%2D1/" is the key "pr-1/"), and the bucket policy
-//      enforces the same split on the keys (defence in depth).
-//   3. A URI ending in "/" is served from "<uri>index.html" ("/" -> "/index.html",
-//      "/pr-42/" -> "/pr-42/index.html").
-//   4. A URI whose last segment has no dot ("/docs", "/v1.2/guide") is redirected (301) to the same URI
-//      with a trailing slash, keeping the query string. Serving "/docs/index.html" directly at "/docs"
-//      would break the page's relative links: the browser resolves "img/a.png" against the directory of
-//      the URL it shows, so at "/docs" it would ask for "/img/a.png" instead of "/docs/img/a.png".
-//      Redirecting to "/docs/" makes the browser's base URL the directory the page really lives in.
-//   5. Anything else ("/docs/page.html", "/file.css") is passed through unchanged.
+//   2. The deploy manifest (".parlai-site-deploy.json.gz" at any depth) is answered with 404; the bucket
+//      policy denies it too.
+//   2b. Previews (/pr-<n> and below), by DISTRIBUTION_ROLE: 'site-and-previews' serves them like any
+//      path; 'site' (production, when previews have their own distribution) answers them with 404;
+//      'previews' answers everything else with 404. The path is percent-decoded first, as S3 decodes
+//      keys ("/pr%2D1/" is "pr-1/"); the bucket policy enforces the same split.
+//   2c. Redirects: the URI is looked up in the store exactly, then as splat keys from the deepest
+//      directory up ("/a/b" tries "/a/b/*", "/a/*", "/*": the longest wins), at most MAX_SPLAT_DEPTH
+//      deep; a preview stops at its own "/pr-<n>/*". A value "<status> <target>" answers that status,
+//      Location the target with ":splat" replaced by what "*" matched, the query string kept. get()
+//      throws for an absent key: the request falls through.
+//   3. A URI ending in "/" is served from "<uri>index.html".
+//   4. A URI whose last segment has no dot ("/docs") is redirected (301) to "<uri>/", keeping the query
+//      string, so the page's relative links resolve against its own directory.
+//   5. Anything else is passed through unchanged.
 //
-// The code keeps to plain ES5 syntax (var, function) so the same file runs in the CloudFront runtime and,
-// for the tests, in Node: CloudFront needs the top-level `function handler(event)`, and nothing here is
-// exported or required.
+// Apart from its first line and async/await (cloudfront-js-2.0 has both) the code is plain ES5, so the
+// tests run the same file in Node, with the first line swapped for an in-memory store.
 
 var MANIFEST_NAME = '.parlai-site-deploy.json.gz';
 
-// Which paths this distribution serves: 'site-and-previews', 'site' or 'previews' (see above). Terraform
-// rewrites this one line for each distribution (cloudfront.tf); the file as committed is the single-
-// distribution default.
+// 'site-and-previews', 'site' or 'previews' (2b): Terraform rewrites this line per distribution.
 var DISTRIBUTION_ROLE = 'site-and-previews';
 
 // "/pr-42" or "/pr-42/..." (the deploy action's preview prefix pr-<pull request number>/).
 var PREVIEW_PATH = /^\/pr-[0-9]+(\/|$)/;
+
+// One read per directory walked; the deploy action refuses deeper splats (redirects.ts).
+var MAX_SPLAT_DEPTH = 10;
+
+// Store keys are at most 512 bytes.
+var MAX_KEY_LENGTH = 512;
+
+var REDIRECT_TEXT = { 301: 'Moved Permanently', 302: 'Found', 307: 'Temporary Redirect', 308: 'Permanent Redirect' };
 
 // Rebuilds "?a=1&b=2&b=3" from the cloudfront-js-2.0 querystring object:
 //   { a: { value: '1' }, b: { value: '2', multiValue: [{ value: '2' }, { value: '3' }] } }
@@ -72,15 +80,60 @@ function sameSitePath(uri) {
   return '/' + uri.substring(start);
 }
 
-function redirect(location) {
+// Permanent redirects may be kept by browsers for an hour; temporary ones are not kept.
+function redirect(location, status) {
+  var code = status || 301;
   return {
-    statusCode: 301,
-    statusDescription: 'Moved Permanently',
+    statusCode: code,
+    statusDescription: REDIRECT_TEXT[code],
     headers: {
       location: { value: location },
-      'cache-control': { value: 'max-age=3600' },
+      'cache-control': { value: code === 301 || code === 308 ? 'max-age=3600' : 'no-store' },
     },
   };
+}
+
+// The value stored for a key, or null when the key is absent (get() throws then) or the store fails.
+async function stored(key) {
+  try {
+    return await kvs.get(key);
+  } catch (e) {
+    return null;
+  }
+}
+
+// The redirect for this URI, or null: the exact rule first, then the splat rules from the deepest directory
+// up to `floor` directories (1 for a preview: its own "/pr-<n>/*" at most).
+async function findRedirect(uri, floor) {
+  if (!kvs || uri.length > MAX_KEY_LENGTH) return null;
+  var value = await stored(uri);
+  var splat = '';
+  if (!value) {
+    var dir = uri.charAt(uri.length - 1) === '/' ? uri : uri + '/';
+    var ends = [];
+    for (var i = 0; i < dir.length; i++) {
+      if (dir.charAt(i) === '/') ends.push(i);
+    }
+    for (var d = Math.min(ends.length - 1, MAX_SPLAT_DEPTH); d >= floor && !value; d--) {
+      var prefix = dir.substring(0, ends[d] + 1);
+      value = await stored(prefix + '*');
+      splat = uri.substring(prefix.length);
+    }
+  }
+  if (!value) return null;
+  var status = parseInt(value.substring(0, 3), 10);
+  if (!REDIRECT_TEXT[status] || value.charAt(3) !== ' ') return null;
+  var location = value.substring(4).split(':splat').join(splat);
+  return { status: status, location: location.charAt(0) === '/' ? sameSitePath(location) : location };
+}
+
+// The location with the viewer's query string added ("?a=1", or "" for none) before any #fragment.
+function withQuery(location, query) {
+  if (!query) return location;
+  var hash = location.indexOf('#');
+  var base = hash === -1 ? location : location.substring(0, hash);
+  var fragment = hash === -1 ? '' : location.substring(hash);
+  return base + (base.indexOf('?') === -1 ? query : '&' + query.substring(1)) + fragment;
 }
 
 function notFound() {
@@ -114,7 +167,7 @@ function lastSegment(uri) {
   }
 }
 
-function handler(event) {
+async function handler(event) {
   var request = event.request;
   var uri = request.uri || '/';
   var headers = request.headers || {};
@@ -129,11 +182,14 @@ function handler(event) {
     return notFound();
   }
 
-  if (DISTRIBUTION_ROLE !== 'site-and-previews') {
-    var isPreview = PREVIEW_PATH.test(decodedPath(uri));
-    if (isPreview !== (DISTRIBUTION_ROLE === 'previews')) {
-      return notFound();
-    }
+  var isPreview = PREVIEW_PATH.test(decodedPath(uri));
+  if (DISTRIBUTION_ROLE !== 'site-and-previews' && isPreview !== (DISTRIBUTION_ROLE === 'previews')) {
+    return notFound();
+  }
+
+  var moved = await findRedirect(uri, isPreview ? 1 : 0);
+  if (moved) {
+    return redirect(withQuery(moved.location, querySuffix(request.querystring)), moved.status);
   }
 
   if (uri.charAt(uri.length - 1) === '/') {
