@@ -78190,6 +78190,7 @@ function errorMessage(error) {
 
 ;// CONCATENATED MODULE: ./src/adapters/aws-errors.ts
 
+/** Error codes meaning the credentials were rejected (any AWS service). */
 const REJECTED_CREDENTIALS = new Set([
     'InvalidAccessKeyId',
     'SignatureDoesNotMatch',
@@ -78200,6 +78201,7 @@ const REJECTED_CREDENTIALS = new Set([
     'UnrecognizedClientException',
     'AuthFailure',
 ]);
+/** Error codes meaning the service could not be reached. */
 const NETWORK = new Set([
     'ECONNREFUSED',
     'ENOTFOUND',

@@ -21,7 +21,8 @@ export interface S3Target {
   endpointUrl?: string;
 }
 
-const REJECTED_CREDENTIALS = new Set([
+/** Error codes meaning the credentials were rejected (any AWS service). */
+export const REJECTED_CREDENTIALS = new Set([
   'InvalidAccessKeyId',
   'SignatureDoesNotMatch',
   'ExpiredToken',
@@ -32,7 +33,8 @@ const REJECTED_CREDENTIALS = new Set([
   'AuthFailure',
 ]);
 
-const NETWORK = new Set([
+/** Error codes meaning the service could not be reached. */
+export const NETWORK = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',

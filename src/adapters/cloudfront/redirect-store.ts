@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { REDIRECT_STORE_INPUT, RedirectStoreConflict, type RedirectStore } from '../../pipeline/redirects.js';
 import { InputError, ServiceError } from '../../shared/errors.js';
-import { errorCode, httpStatus, serviceDetail } from '../aws-errors.js';
+import { errorCode, httpStatus, serviceDetail, NETWORK, REJECTED_CREDENTIALS } from '../aws-errors.js';
 import { USER_AGENT } from '../user-agent.js';
 
 /**
@@ -26,27 +26,6 @@ export const LIST_KEYS_PAGE = 50;
 
 /** Pages a listing may take: a 5 MB store holds at most ~2.5 million one-byte-key entries. */
 const MAX_PAGES = 60_000;
-
-// As in aws-errors.ts (kept here so that the deploy's bundle, which does not use this adapter yet, is unchanged).
-const REJECTED_CREDENTIALS = new Set([
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'ExpiredToken',
-  'InvalidToken',
-  'TokenRefreshRequired',
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'AuthFailure',
-]);
-const NETWORK = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'TimeoutError',
-  'RequestTimeout',
-]);
 
 const STORE_ARN = /^arn:aws(-[a-z]+)*:cloudfront::[0-9]{12}:key-value-store\/[A-Za-z0-9-]{1,128}$/;
 
