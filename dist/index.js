@@ -84309,6 +84309,27 @@ function isInside(root, target) {
 /** One read buffer for the whole scan: hashing allocates nothing per file. */
 const readBuffer = Buffer.allocUnsafe(READ_CHUNK);
 /**
+ * Reads a file synchronously in READ_CHUNK pieces into the one shared buffer, handing each piece to `use`
+ * before the next read overwrites it. A short read of a regular file is its end: most files of a site take
+ * one read and no second call.
+ */
+function forEachChunk(absolutePath, use) {
+    const descriptor = (0,external_node_fs_.openSync)(absolutePath, 'r');
+    try {
+        for (;;) {
+            const bytesRead = (0,external_node_fs_.readSync)(descriptor, readBuffer, 0, READ_CHUNK, null);
+            if (bytesRead === 0)
+                break;
+            use(readBuffer.subarray(0, bytesRead));
+            if (bytesRead < READ_CHUNK)
+                break;
+        }
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(descriptor);
+    }
+}
+/**
  * MD5 of a file, and its multipart ETag from PART_SIZE up, read synchronously in READ_CHUNK pieces into
  * one reused buffer: for the thousands of small files of a site, this is several times faster than the
  * promise-based API (one thread-pool round trip and one Buffer per call), and never holds a large file in
@@ -84320,46 +84341,34 @@ function hashFile(absolutePath) {
     let part;
     let partFill = 0;
     let size = 0;
-    const descriptor = (0,external_node_fs_.openSync)(absolutePath, 'r');
-    try {
-        for (;;) {
-            const bytesRead = (0,external_node_fs_.readSync)(descriptor, readBuffer, 0, READ_CHUNK, null);
-            if (bytesRead === 0)
-                break;
-            let view = readBuffer.subarray(0, bytesRead);
-            while (view.length > 0) {
-                if (size < PART_SIZE) {
-                    // The first part is the start of the whole: one hash serves both (a copy is taken at its end).
-                    const take = Math.min(view.length, PART_SIZE - size);
-                    whole.update(view.subarray(0, take));
-                    size += take;
-                    view = view.subarray(take);
-                    if (size === PART_SIZE)
-                        partDigests.push(whole.copy().digest());
-                    continue;
-                }
-                part ??= (0,external_node_crypto_.createHash)('md5');
-                const take = Math.min(view.length, PART_SIZE - partFill);
-                const piece = view.subarray(0, take);
-                whole.update(piece);
-                part.update(piece);
+    forEachChunk(absolutePath, (chunk) => {
+        let view = chunk;
+        while (view.length > 0) {
+            if (size < PART_SIZE) {
+                // The first part is the start of the whole: one hash serves both (a copy is taken at its end).
+                const take = Math.min(view.length, PART_SIZE - size);
+                whole.update(view.subarray(0, take));
                 size += take;
-                partFill += take;
                 view = view.subarray(take);
-                if (partFill === PART_SIZE) {
-                    partDigests.push(part.digest());
-                    part = undefined;
-                    partFill = 0;
-                }
+                if (size === PART_SIZE)
+                    partDigests.push(whole.copy().digest());
+                continue;
             }
-            // A short read of a regular file is its end: most files of a site take one read and no second call.
-            if (bytesRead < READ_CHUNK)
-                break;
+            part ??= (0,external_node_crypto_.createHash)('md5');
+            const take = Math.min(view.length, PART_SIZE - partFill);
+            const piece = view.subarray(0, take);
+            whole.update(piece);
+            part.update(piece);
+            size += take;
+            partFill += take;
+            view = view.subarray(take);
+            if (partFill === PART_SIZE) {
+                partDigests.push(part.digest());
+                part = undefined;
+                partFill = 0;
+            }
         }
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(descriptor);
-    }
+    });
     if (part !== undefined)
         partDigests.push(part.digest());
     const md5 = whole.digest('hex');
@@ -84474,30 +84483,21 @@ function sha256Checksums(absolutePath) {
     const parts = [];
     let part = (0,external_node_crypto_.createHash)('sha256');
     let partFill = 0;
-    const descriptor = (0,external_node_fs_.openSync)(absolutePath, 'r');
-    try {
-        for (;;) {
-            const bytesRead = (0,external_node_fs_.readSync)(descriptor, readBuffer, 0, READ_CHUNK, null);
-            if (bytesRead === 0)
-                break;
-            let view = readBuffer.subarray(0, bytesRead);
-            whole.update(view);
-            while (view.length > 0) {
-                const take = Math.min(view.length, PART_SIZE - partFill);
-                part.update(view.subarray(0, take));
-                partFill += take;
-                view = view.subarray(take);
-                if (partFill === PART_SIZE) {
-                    parts.push(part.digest());
-                    part = (0,external_node_crypto_.createHash)('sha256');
-                    partFill = 0;
-                }
+    forEachChunk(absolutePath, (chunk) => {
+        let view = chunk;
+        whole.update(view);
+        while (view.length > 0) {
+            const take = Math.min(view.length, PART_SIZE - partFill);
+            part.update(view.subarray(0, take));
+            partFill += take;
+            view = view.subarray(take);
+            if (partFill === PART_SIZE) {
+                parts.push(part.digest());
+                part = (0,external_node_crypto_.createHash)('sha256');
+                partFill = 0;
             }
         }
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(descriptor);
-    }
+    });
     if (partFill > 0)
         parts.push(part.digest());
     const checksums = [whole.digest('base64')];

@@ -69,6 +69,25 @@ function isInside(root: string, target: string): boolean {
 const readBuffer = Buffer.allocUnsafe(READ_CHUNK);
 
 /**
+ * Reads a file synchronously in READ_CHUNK pieces into the one shared buffer, handing each piece to `use`
+ * before the next read overwrites it. A short read of a regular file is its end: most files of a site take
+ * one read and no second call.
+ */
+function forEachChunk(absolutePath: string, use: (chunk: Buffer) => void): void {
+  const descriptor = openSync(absolutePath, 'r');
+  try {
+    for (;;) {
+      const bytesRead = readSync(descriptor, readBuffer, 0, READ_CHUNK, null);
+      if (bytesRead === 0) break;
+      use(readBuffer.subarray(0, bytesRead));
+      if (bytesRead < READ_CHUNK) break;
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/**
  * MD5 of a file, and its multipart ETag from PART_SIZE up, read synchronously in READ_CHUNK pieces into
  * one reused buffer: for the thousands of small files of a site, this is several times faster than the
  * promise-based API (one thread-pool round trip and one Buffer per call), and never holds a large file in
@@ -80,42 +99,33 @@ export function hashFile(absolutePath: string): Pick<LocalFile, 'md5' | 'multipa
   let part: Hash | undefined;
   let partFill = 0;
   let size = 0;
-  const descriptor = openSync(absolutePath, 'r');
-  try {
-    for (;;) {
-      const bytesRead = readSync(descriptor, readBuffer, 0, READ_CHUNK, null);
-      if (bytesRead === 0) break;
-      let view = readBuffer.subarray(0, bytesRead);
-      while (view.length > 0) {
-        if (size < PART_SIZE) {
-          // The first part is the start of the whole: one hash serves both (a copy is taken at its end).
-          const take = Math.min(view.length, PART_SIZE - size);
-          whole.update(view.subarray(0, take));
-          size += take;
-          view = view.subarray(take);
-          if (size === PART_SIZE) partDigests.push(whole.copy().digest());
-          continue;
-        }
-        part ??= createHash('md5');
-        const take = Math.min(view.length, PART_SIZE - partFill);
-        const piece = view.subarray(0, take);
-        whole.update(piece);
-        part.update(piece);
+  forEachChunk(absolutePath, (chunk) => {
+    let view = chunk;
+    while (view.length > 0) {
+      if (size < PART_SIZE) {
+        // The first part is the start of the whole: one hash serves both (a copy is taken at its end).
+        const take = Math.min(view.length, PART_SIZE - size);
+        whole.update(view.subarray(0, take));
         size += take;
-        partFill += take;
         view = view.subarray(take);
-        if (partFill === PART_SIZE) {
-          partDigests.push(part.digest());
-          part = undefined;
-          partFill = 0;
-        }
+        if (size === PART_SIZE) partDigests.push(whole.copy().digest());
+        continue;
       }
-      // A short read of a regular file is its end: most files of a site take one read and no second call.
-      if (bytesRead < READ_CHUNK) break;
+      part ??= createHash('md5');
+      const take = Math.min(view.length, PART_SIZE - partFill);
+      const piece = view.subarray(0, take);
+      whole.update(piece);
+      part.update(piece);
+      size += take;
+      partFill += take;
+      view = view.subarray(take);
+      if (partFill === PART_SIZE) {
+        partDigests.push(part.digest());
+        part = undefined;
+        partFill = 0;
+      }
     }
-  } finally {
-    closeSync(descriptor);
-  }
+  });
   if (part !== undefined) partDigests.push(part.digest());
   const md5 = whole.digest('hex');
   if (size < PART_SIZE) return { md5, size };
@@ -245,28 +255,21 @@ export function sha256Checksums(absolutePath: string): string[] {
   const parts: Buffer[] = [];
   let part = createHash('sha256');
   let partFill = 0;
-  const descriptor = openSync(absolutePath, 'r');
-  try {
-    for (;;) {
-      const bytesRead = readSync(descriptor, readBuffer, 0, READ_CHUNK, null);
-      if (bytesRead === 0) break;
-      let view = readBuffer.subarray(0, bytesRead);
-      whole.update(view);
-      while (view.length > 0) {
-        const take = Math.min(view.length, PART_SIZE - partFill);
-        part.update(view.subarray(0, take));
-        partFill += take;
-        view = view.subarray(take);
-        if (partFill === PART_SIZE) {
-          parts.push(part.digest());
-          part = createHash('sha256');
-          partFill = 0;
-        }
+  forEachChunk(absolutePath, (chunk) => {
+    let view = chunk;
+    whole.update(view);
+    while (view.length > 0) {
+      const take = Math.min(view.length, PART_SIZE - partFill);
+      part.update(view.subarray(0, take));
+      partFill += take;
+      view = view.subarray(take);
+      if (partFill === PART_SIZE) {
+        parts.push(part.digest());
+        part = createHash('sha256');
+        partFill = 0;
       }
     }
-  } finally {
-    closeSync(descriptor);
-  }
+  });
   if (partFill > 0) parts.push(part.digest());
   const checksums = [whole.digest('base64')];
   if (parts.length > 1 || (parts.length === 1 && partFill === 0)) {
