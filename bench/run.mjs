@@ -55,6 +55,7 @@ import { loadSourceMap, summariseProfile } from './lib/profile.mjs';
 import { ensureNode24 } from '../tools/node24/ensure.mjs';
 import { writeReport } from './lib/report.mjs';
 import { AWS, RCLONE, makeTools } from './lib/tools.mjs';
+import { tscArguments } from './lib/compile.mjs';
 import { benchRollback, rollbackMarkdown } from './lib/rollback.mjs';
 import { benchParlaiBuild, writeParlaiReport } from './lib/parlai-build.mjs';
 
@@ -542,27 +543,7 @@ async function main() {
       rmSync(tscOut, { recursive: true, force: true });
       const tsc = await capture(
         path.join(REPO, 'node_modules/.bin/tsc'),
-        [
-          '--outDir',
-          tscOut,
-          '--noEmit',
-          'false',
-          '--module',
-          'NodeNext',
-          '--moduleResolution',
-          'NodeNext',
-          '--target',
-          'ES2023',
-          '--lib',
-          'ES2023',
-          '--types',
-          'node',
-          '--esModuleInterop',
-          '--skipLibCheck',
-          '--rootDir',
-          path.join(REPO, 'src'),
-          path.join(REPO, 'src/pipeline/scan.ts'),
-        ],
+        tscArguments(REPO, tscOut, 'src/pipeline/scan.ts'),
         { cwd: REPO, env: process.env },
       );
       const scanJs = path.join(tscOut, 'pipeline', 'scan.js');

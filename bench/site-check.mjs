@@ -4,6 +4,7 @@
 //   node bench/site-check.mjs [RUNS]        (default 5; runs on Node 24 from tools/node24 where it exists)
 // Prints the median wall and CPU milliseconds of one check, the peak RSS of the measuring process, and the
 // pages, references and broken targets found. The measuring child is this file again, with --measure.
+import { tscArguments } from './lib/compile.mjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -75,27 +76,7 @@ async function main() {
   rmSync(compiledDir, { recursive: true, force: true });
   execFileSync(
     path.join(REPO, 'node_modules/.bin/tsc'),
-    [
-      '--outDir',
-      compiledDir,
-      '--noEmit',
-      'false',
-      '--module',
-      'NodeNext',
-      '--moduleResolution',
-      'NodeNext',
-      '--target',
-      'ES2023',
-      '--lib',
-      'ES2023',
-      '--types',
-      'node',
-      '--esModuleInterop',
-      '--skipLibCheck',
-      '--rootDir',
-      path.join(REPO, 'src'),
-      path.join(REPO, 'src/pipeline/site-check.ts'),
-    ],
+    tscArguments(REPO, compiledDir, 'src/pipeline/site-check.ts'),
     { cwd: REPO, stdio: 'inherit', timeout: 120_000 },
   );
   let node = process.execPath;
