@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { runBuild } from './adapters/build.js';
 import { CloudFrontCdn, createCloudFrontClient } from './adapters/cloudfront/cdn.js';
+import { KeyValueRedirectStore, createRedirectStoreClient } from './adapters/cloudfront/redirect-store.js';
 import { GitHubReporter } from './adapters/github/reporter.js';
 import { createS3Client } from './adapters/s3/client.js';
 import { S3Store } from './adapters/s3/store.js';
@@ -19,7 +20,7 @@ import {
 import { type RunContext, resolveRunContext } from './context/run-context.js';
 import { previewPrefix } from './shared/previews.js';
 import { type Ports, deploy } from './pipeline/deploy.js';
-import { storeAndCdn } from './pipeline/dry-run.js';
+import { remotePorts } from './pipeline/dry-run.js';
 import { type Outcome, outcomeOf } from './pipeline/outcome.js';
 import { type Channel, type LocalFiles, runnerChannel, terminalChannel } from './report/channel.js';
 import { commentMarker, previewCommentBody } from './report/comment.js';
@@ -87,13 +88,19 @@ export async function run(
     // Errors name the prefix this run writes (a preview's `pr-42/`), not the input as given.
     const store = new S3Store(client, { ...inputs, prefix: context.inputs.prefix }, cancel.signal);
     const cdn = inputs.distributionId ? new CloudFrontCdn(createCloudFrontClient(), inputs.distributionId) : undefined;
+    const redirects = inputs.redirectStoreArn
+      ? new KeyValueRedirectStore(
+          createRedirectStoreClient({ endpointUrl: env.AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE }),
+          inputs.redirectStoreArn,
+        )
+      : undefined;
     // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
     if (!inputs.dryRun && inputs.githubToken && context.repository) {
       reporter = GitHubReporter.create(inputs.githubToken, context.repository, channel.warning);
     }
     const target = context.target;
     const ports: Ports = {
-      ...storeAndCdn(store, cdn, inputs.dryRun),
+      ...remotePorts({ store, cdn, redirects }, inputs.dryRun),
       build: (command, directory, buildEnv) => runBuild(command, directory, buildEnv, { group: runner }),
       log: channel,
       now: () => new Date(),

@@ -6,7 +6,6 @@ import {
   KVS_LIMITS,
   RedirectBudgetError,
   RedirectRulesError,
-  RedirectStoreConflict,
   checkRedirectBudget,
   emptyRedirectPlan,
   keysToSync,
@@ -17,9 +16,9 @@ import {
   syncRedirects,
   websiteRedirects,
   type RedirectPlan,
-  type RedirectStore,
 } from '../../src/pipeline/redirects.js';
 import { Refusal, isRefusal } from '../../src/shared/errors.js';
+import { MemoryRedirectStore } from '../support/memory-store.js';
 
 const file = (...lines: string[]) => ({ name: '_redirects', text: lines.join('\n') });
 const parse = (lines: string[], prefix = '') => parseRedirects(file(...lines), { prefix });
@@ -463,31 +462,6 @@ describe('keysToSync and ownedEntries: what a sync writes', () => {
     expect(removed).toEqual({ put: [], delete: ['/pr-42/*', '/pr-42/old.html'], budget: { keys: 0, storeBytes: 66 } });
   });
 });
-
-/** A RedirectStore in memory with ETag semantics; `interfere` runs before an update (another writer). */
-class MemoryRedirectStore implements RedirectStore {
-  version = 1;
-  reads = 0;
-  updates: Array<{ etag: string; put: string[]; del: string[] }> = [];
-  interfere?: (store: MemoryRedirectStore) => void;
-  constructor(readonly entries = new Map<string, string>()) {}
-  get etag(): string {
-    return `E${this.version}`;
-  }
-  async read() {
-    this.reads++;
-    return { etag: this.etag, entries: new Map(this.entries) };
-  }
-  async update(etag: string, put: Array<{ key: string; value: string }>, del: string[]) {
-    this.interfere?.(this);
-    this.updates.push({ etag, put: put.map((p) => p.key), del });
-    if (etag !== this.etag) throw new RedirectStoreConflict(`ETag ${etag} is not ${this.etag}`);
-    for (const { key, value } of put) this.entries.set(key, value);
-    for (const key of del) this.entries.delete(key);
-    this.version++;
-    return this.etag;
-  }
-}
 
 describe('syncRedirects', () => {
   it('writes only the changes, with the ETag it read', async () => {

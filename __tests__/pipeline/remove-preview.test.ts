@@ -48,6 +48,7 @@ function recordingStore(calls: string[]): ObjectStore {
     putFile: refuse('putFile'),
     copyWithHeaders: refuse('copyWithHeaders'),
     putObject: refuse('putObject'),
+    putRedirect: refuse('putRedirect'),
     conditionalWrites: refuse('conditionalWrites'),
     copyVersion: refuse('copyVersion'),
     deleteKeys: async (keys) => {

@@ -339,6 +339,7 @@ describe('outputsOf', () => {
       url: 'https://example.com/pr-4/',
       prefix: 'pr-4/',
       'deploy-id': '20261202T051500Z-3f2a9c1',
+      'redirects-updated': '0',
     });
   });
 

@@ -20,6 +20,7 @@ import {
   probeConditionalWrites,
 } from '../../src/pipeline/ports.js';
 import { PART_SIZE } from '../../src/pipeline/scan.js';
+import { type RedirectStore, RedirectStoreConflict } from '../../src/pipeline/redirects.js';
 
 export interface Version {
   versionId: string;
@@ -30,6 +31,8 @@ export interface Version {
   lastModified: Date;
   /** The SHA-256 the store keeps (base64; `…-N` for a multipart write), when the write sent one. */
   checksumSha256?: string;
+  /** `x-amz-website-redirect-location`, for a website redirect object. */
+  redirectLocation?: string;
 }
 
 /** `honour` as S3 does; `refuse` with 501; `ignore` silently; `none-match-only`: If-None-Match yes, If-Match 501. */
@@ -166,6 +169,7 @@ export class MemoryStore implements ObjectStore {
       headers: { ...version.headers },
       ...(this.options.unversioned ? {} : { versionId: version.versionId }),
       ...(options.checksums && version.checksumSha256 ? { checksumSha256: version.checksumSha256 } : {}),
+      ...(version.redirectLocation !== undefined ? { redirectLocation: version.redirectLocation } : {}),
     };
   }
 
@@ -226,6 +230,13 @@ export class MemoryStore implements ObjectStore {
     return this.written(this.write(key, source.body!, headers, md5(source.body!), sha256(source.body!)));
   }
 
+  async putRedirect(key: string, location: string, headers: ObjectHeaders): Promise<Written> {
+    await this.request('PutObject(redirect)', key);
+    const version = this.write(key, Buffer.alloc(0), headers);
+    version.redirectLocation = location;
+    return this.written(version);
+  }
+
   conditionalWrites(probeKey: string): Promise<ConditionalSupport> {
     return probeConditionalWrites(this, probeKey);
   }
@@ -272,4 +283,36 @@ export class MemoryCdn implements Cdn {
   }
 
   async waitFor(): Promise<void> {}
+}
+
+/** A RedirectStore in memory with ETag semantics; `interfere` runs before an update (another writer). */
+export class MemoryRedirectStore implements RedirectStore {
+  version = 1;
+  reads = 0;
+  updates: Array<{ etag: string; put: string[]; del: string[] }> = [];
+  interfere?: (store: MemoryRedirectStore) => void;
+  /** Where updates are also recorded (e.g. a MemoryStore's `requests`, to see the order of both). */
+  events?: string[];
+  /** Fail the next updates with this error. */
+  failures: Error[] = [];
+  constructor(readonly entries = new Map<string, string>()) {}
+  get etag(): string {
+    return `E${this.version}`;
+  }
+  async read() {
+    this.reads++;
+    return { etag: this.etag, entries: new Map(this.entries) };
+  }
+  async update(etag: string, put: Array<{ key: string; value: string }>, del: string[]) {
+    this.interfere?.(this);
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.events?.push(`UpdateKeys ${[...put.map((p) => p.key), ...del.map((key) => `-${key}`)].join(',')}`);
+    this.updates.push({ etag, put: put.map((p) => p.key), del });
+    if (etag !== this.etag) throw new RedirectStoreConflict(`ETag ${etag} is not ${this.etag}`);
+    for (const { key, value } of put) this.entries.set(key, value);
+    for (const key of del) this.entries.delete(key);
+    this.version++;
+    return this.etag;
+  }
 }

@@ -5,9 +5,10 @@ import type { EventContext } from '../../src/context/event.js';
 import { inputSpecs, readInputs, withDefaults } from '../../src/context/inputs.js';
 import { type RunContext, resolveRunContext } from '../../src/context/run-context.js';
 import { type Ports, deploy } from '../../src/pipeline/deploy.js';
-import { storeAndCdn } from '../../src/pipeline/dry-run.js';
+import { remotePorts } from '../../src/pipeline/dry-run.js';
 import type { Outcome } from '../../src/pipeline/outcome.js';
 import type { Log } from '../../src/pipeline/ports.js';
+import type { RedirectStore } from '../../src/pipeline/redirects.js';
 import { MemoryCdn, MemoryStore } from './memory-store.js';
 
 const SPECS = inputSpecs(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'));
@@ -33,6 +34,8 @@ export interface ScenarioOptions {
   inputs?: Record<string, string>;
   store: MemoryStore;
   cdn?: MemoryCdn;
+  /** The KeyValueStore the edge reads redirects from (`redirect-store-arn`). */
+  redirects?: RedirectStore;
   credentials?: boolean;
   event?: EventContext;
   env?: NodeJS.ProcessEnv;
@@ -65,7 +68,7 @@ export async function deploySite(sourceDir: string, options: ScenarioOptions): P
   const context = resolveRunContext(inputs, options.event ?? { payload: {} }, env, options.credentials ?? true, now());
   const log = new RecordingLog();
   const ports: Ports = {
-    ...storeAndCdn(options.store, options.cdn, inputs.dryRun),
+    ...remotePorts({ store: options.store, cdn: options.cdn, redirects: options.redirects }, inputs.dryRun),
     build: async () => options.buildExitCode ?? 0,
     log,
     now,

@@ -5,6 +5,7 @@ import { parseBuildEnv } from './build-env.js';
 import { type SourceBounds, sourceBounds, sourceDirProblem } from '../shared/source-dir.js';
 import { GlobError, type PathMatcher, anyMatcher, compileGlob, inputLines } from '../shared/globs.js';
 import type { HeaderRule, HeaderRules } from '../pipeline/headers.js';
+import { REDIRECT_STORE_INPUT, parseRedirects } from '../shared/redirect-rules.js';
 
 /** Every input of action.yml, parsed and validated before anything runs. */
 export interface DeployInputs {
@@ -49,6 +50,10 @@ export interface DeployInputs {
   rollbackTo?: string;
   /** What a broken same-site reference in the build does: refuse the deploy, warn, or nothing (not checked). */
   linkCheck: 'error' | 'warn' | 'off';
+  /** The `redirects` input as written (checked here; parsed again with the `_redirects` file and the prefix). */
+  redirects: string;
+  /** The CloudFront KeyValueStore the edge function reads redirects from. */
+  redirectStoreArn?: string;
 }
 
 /** Reads one input, as `core.getInput` does ('' when unset). */
@@ -394,6 +399,27 @@ export function parseLinkCheck(value: string): DeployInputs['linkCheck'] {
   );
 }
 
+/** The `redirects` input, refused here with its line numbers when a rule cannot be served. */
+export function parseRedirectsInput(value: string): string {
+  if (value.trim() === '') return '';
+  parseRedirects({ name: "input 'redirects'", text: value, input: 'redirects' });
+  return value;
+}
+
+const KEY_VALUE_STORE_ARN = /^arn:aws(-[a-z]+)*:cloudfront::[0-9]{12}:key-value-store\/[A-Za-z0-9-]{1,128}$/;
+
+export function parseRedirectStoreArn(value: string): string | undefined {
+  const arn = value.trim();
+  if (arn === '') return undefined;
+  if (!KEY_VALUE_STORE_ARN.test(arn)) {
+    throw new InputError(
+      REDIRECT_STORE_INPUT,
+      `'${arn}' is not a CloudFront KeyValueStore ARN (arn:aws:cloudfront::<account>:key-value-store/<id>): use the Terraform output key_value_store_arn (preview_key_value_store_arn for previews).`,
+    );
+  }
+  return arn;
+}
+
 /** `previous`, a deploy id (the `deploy-id` output), or a commit SHA; undefined when empty. */
 export function parseRollbackTo(value: string): string | undefined {
   const wanted = value.trim();
@@ -472,5 +498,7 @@ export function readInputs(
     environment: parseEnvironment(get('environment')),
     rollbackTo,
     linkCheck: parseLinkCheck(get('link-check')),
+    redirects: parseRedirectsInput(get('redirects')),
+    redirectStoreArn: parseRedirectStoreArn(get(REDIRECT_STORE_INPUT)),
   };
 }

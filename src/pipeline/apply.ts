@@ -5,12 +5,13 @@ import { type HistoryEntry, type Manifest, type ManifestEntry, sameManifest } fr
 import { type Change, type Failure, type InvalidationOutcome, type Run, countChanges } from './outcome.js';
 import type { Plan, PlannedWrite } from './plan.js';
 import type { Ports, Written } from './ports.js';
+import { type RedirectStep, type RedirectsOutcome, applyRedirects } from './redirect-step.js';
 import { type Release, planDigest } from './release.js';
 import { changesWritten, deleteStale, invalidate, invalidationFor, staleKeys, writeObjects } from './steps.js';
 
 // The release protocol's writes, for a deploy and a rollback alike (release.ts has the sequence):
 //   claim → write assets, then pages → publish the manifest (or, after a failure, abandon the claim) →
-//   delete → invalidate → record the invalidation.
+//   redirects (a deploy's: redirect-step.ts) → delete → invalidate → record the invalidation.
 // Whatever was overwritten is invalidated even after a failure: it is live at the origin either way.
 
 /** What applying a plan did. */
@@ -25,6 +26,8 @@ export interface Applied {
   failure?: string;
   /** The deploy history as this run published it. */
   history: HistoryEntry[];
+  /** What the redirects step did, when the deploy has one and got to it. */
+  redirects?: RedirectsOutcome;
 }
 
 export interface ApplyInput {
@@ -35,6 +38,8 @@ export interface ApplyInput {
   manifest: Manifest;
   /** This run, as the history records it (its result and counts are added here). */
   run: Omit<RecordedRun, 'result' | 'counts'>;
+  /** The deploy's redirects, made live after the publish and before the deletes. */
+  redirects?: RedirectStep;
 }
 
 function entryFor(write: PlannedWrite, written: Written, writtenAt: Date): ManifestEntry {
@@ -120,8 +125,12 @@ export async function applyRelease(context: RunContext, ports: Ports, input: App
   if (publishes && planned.length > 0 && release.versionId)
     next.history[0] = { ...next.history[0]!, manifestVersion: release.versionId };
 
-  // Deletes only once the new manifest is published.
-  const deletion = await deleteStale(ports.store, plan.deletes);
+  // Redirects once the pages they point to are published; deletes only after both, so that a moved page
+  // answers with its redirect before its old object goes. Redirects not made live keep the stale objects.
+  const redirected = input.redirects ? await redirectsStep(ports, input.redirects, context.inputs.dryRun) : undefined;
+  const deletion = redirected?.failure
+    ? { deleted: [], failures: [], failure: redirected.failure }
+    : await deleteStale(ports.store, plan.deletes);
   const applied = [...written, ...deletion.deleted];
   const sent = cdnPlan(staleKeys(planned));
   const invalidated = await invalidate(ports, context, sent, pending.length);
@@ -143,7 +152,22 @@ export async function applyRelease(context: RunContext, ports: Ports, input: App
     pendingInvalidation,
     failure,
     history: recordedManifest.history,
+    ...(redirected?.outcome ? { redirects: redirected.outcome } : {}),
   };
+}
+
+async function redirectsStep(
+  ports: Ports,
+  step: RedirectStep,
+  dryRun: boolean,
+): Promise<{ outcome?: RedirectsOutcome; failure?: string }> {
+  try {
+    return { outcome: await applyRedirects(ports, step, dryRun) };
+  } catch (error) {
+    return {
+      failure: `The pages are deployed, but the redirects were not updated: ${errorMessage(error)}. Stale objects were kept (none deleted), so no moved page is gone before its redirect answers; re-run the deploy.`,
+    };
+  }
 }
 
 /**

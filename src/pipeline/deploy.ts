@@ -23,6 +23,17 @@ import {
 import { planLines } from './plan-text.js';
 import type { Log, Ports } from './ports.js';
 import { newRelease, targetOf } from './release.js';
+import {
+  type RedirectStep,
+  type RedirectsOutcome,
+  applyRedirects,
+  loadRedirects,
+  planRedirects,
+  plannedRedirects,
+  redirectKeys,
+  redirectLine,
+} from './redirect-step.js';
+import type { RedirectPlan } from './redirects.js';
 import { rollBack } from './rollback.js';
 import { checkSourceDir, scanSource, sha256Checksums } from './scan.js';
 import {
@@ -92,41 +103,54 @@ async function deploySite(context: RunContext, ports: Ports): Promise<Run> {
   if (!context.credentials) return skipped(context, ports.log, (await scanning).length);
   // Hashing the build overlaps with listing the bucket and reading the manifest.
   const release = newRelease(context, ports);
-  const [localFiles, remote, stored] = await Promise.all([scanning, ports.store.list(inputs.prefix), release.fetch()]);
+  const [scanned, remote, stored] = await Promise.all([scanning, ports.store.list(inputs.prefix), release.fetch()]);
   const manifest = release.read(stored, remote);
-  manifest.pendingInvalidation = ownPendingPaths(
-    manifest.pendingInvalidation,
-    inputs.prefix,
-    otherDeploymentRoots(remote, inputs.prefix),
-  );
+  const nested = otherDeploymentRoots(remote, inputs.prefix);
+  manifest.pendingInvalidation = ownPendingPaths(manifest.pendingInvalidation, inputs.prefix, nested);
+  const { files: localFiles, ...loaded } = loadRedirects(context, scanned);
   const files = siteFiles(context, localFiles);
   warnAboutPreviewSpace(files, inputs.prefix, ports.log);
-  const siteCheck = checkLinks(context, ports.log, localFiles, remote);
+  const siteCheck = checkLinks(context, ports.log, localFiles, remote, loaded.rules);
   if (siteCheck && inputs.linkCheck === 'error' && siteCheckCounts(siteCheck).broken > 0) {
     return refusedWith({ siteCheck, history: manifest.history }, brokenLinks(siteCheck));
   }
+  const siteKeys = new Set(files.map((file) => file.key));
+  const nestedPrefixes = nested.map((root) => inputs.prefix + root);
+  const redirects = await planRedirects(context, ports, loaded, remote, siteKeys, nestedPrefixes);
 
   const verify = keysToVerify(files, remote, manifest, inputs.prefix, ports.now());
   const observed = await observe(ports, files, verify, inputs.concurrency);
-  const plan = planDeploy({
-    prefix: inputs.prefix,
-    files,
-    remote,
-    manifest,
-    observed,
-    exclude: inputs.exclude,
-    deleteRemoved: inputs.deleteRemoved,
-    gracePeriodMs: inputs.assetGracePeriodMs,
-    now: ports.now(),
-  });
+  const plan = keepRedirectObjects(
+    redirects,
+    planDeploy({
+      prefix: inputs.prefix,
+      files,
+      remote,
+      manifest,
+      observed,
+      exclude: inputs.exclude,
+      deleteRemoved: inputs.deleteRemoved,
+      gracePeriodMs: inputs.assetGracePeriodMs,
+      now: ports.now(),
+    }),
+  );
   const planned = planChanges(plan);
   const { title, lines } = planLines(plan, `deletes allowed: ${inputs.maxDeletes}`, planned);
   ports.log.group(title, lines);
-  const run: Run = { plan, planned, history: manifest.history, siteCheck };
+  const run: Run = {
+    plan,
+    planned,
+    history: manifest.history,
+    siteCheck,
+    ...(redirects ? { redirects: plannedRedirects(redirects) } : {}),
+  };
+  if (run.redirects) ports.log.info(redirectLine(run.redirects));
   if (plan.deletes.length > inputs.maxDeletes) return refusedWith(run, tooManyDeletes(plan, inputs.maxDeletes));
 
   const record = { kind: 'deploy' as const, commit: context.target.ref, run: context.run };
-  return applyPlanned(context, ports, { plan, planned, release, manifest, run: record }, run);
+  const applied = await applyPlanned(context, ports, { plan, planned, release, manifest, run: record, redirects }, run);
+  if (applied.redirects?.synced) ports.log.info(redirectLine(applied.redirects));
+  return applied;
 }
 
 /**
@@ -152,6 +176,7 @@ async function removePreview(context: RunContext, ports: Ports): Promise<Run> {
     `Removing the deployment at ${targetOf(inputs.bucket, inputs.prefix)}: ${plan.deletes.length} objects.`,
   );
   const deletion = await deleteStale(ports.store, plan.deletes);
+  const redirects = await removeRedirects(context, ports);
   const paths = ports.cdn ? invalidationFor(context, plan, staleKeys(deletion.deleted), []) : undefined;
   const invalidated = await invalidate(ports, context, paths, 0);
   return {
@@ -160,12 +185,34 @@ async function removePreview(context: RunContext, ports: Ports): Promise<Run> {
     applied: deletion.deleted,
     failures: [...deletion.failures, ...invalidated.failures],
     invalidation: invalidated.outcome,
+    ...(redirects.outcome ? { redirects: redirects.outcome } : {}),
     reason:
       deletion.failure ??
+      redirects.failure ??
       (invalidated.status === 'failed'
         ? 'The preview was removed, but the CloudFront invalidation failed.'
         : undefined),
   };
+}
+
+/** A removed preview's redirects: its entries of the (preview) KeyValueStore, when one is given. */
+async function removeRedirects(
+  context: RunContext,
+  ports: Ports,
+): Promise<{ outcome?: RedirectsOutcome; failure?: string }> {
+  if (!ports.redirects) return {};
+  try {
+    const step = await planRedirects(context, ports, { sources: [] }, [], new Set(), []);
+    return step ? { outcome: await applyRedirects(ports, step, context.inputs.dryRun) } : {};
+  } catch (error) {
+    return { failure: `The preview was removed, but its redirects were not: ${errorMessage(error)}.` };
+  }
+}
+
+/** The plan without deletes of the website redirect objects the deploy keeps. */
+function keepRedirectObjects(step: RedirectStep | undefined, plan: Plan): Plan {
+  const keys = redirectKeys(step);
+  return keys.size === 0 ? plan : { ...plan, deletes: plan.deletes.filter((key) => !keys.has(key)) };
 }
 
 async function build(context: RunContext, ports: Ports): Promise<void> {
@@ -218,6 +265,7 @@ function checkLinks(
   log: Log,
   localFiles: Awaited<ReturnType<typeof scanSource>>,
   remote: RemoteObject[],
+  redirects: RedirectPlan | undefined,
 ): SiteCheckResult | undefined {
   const { inputs } = context;
   if (inputs.linkCheck === 'off') return undefined;
@@ -229,6 +277,7 @@ function checkLinks(
     prefix: inputs.prefix,
     siteUrl: inputs.siteUrl,
     keptKeys,
+    redirects: redirects?.rules.map(({ from, to, status }) => ({ from, to, status })),
   });
   const [title, ...lines] = siteCheckLines(result);
   log.group(title!, lines);

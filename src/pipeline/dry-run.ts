@@ -8,6 +8,7 @@ import {
   type WriteCondition,
   type Written,
 } from './ports.js';
+import type { RedirectStore } from './redirects.js';
 
 /**
  * A store for dry runs: reads go to the real store, writes are recorded and never sent. Conditional writes
@@ -48,6 +49,11 @@ export class DryRunStore implements ObjectStore {
   async copyVersion(key: string, versionId: string): Promise<Written> {
     this.writes.push(`copy ${key}?versionId=${versionId}`);
     return { etag: `dry-run-${this.writes.length}` };
+  }
+
+  async putRedirect(key: string, location: string): Promise<Written> {
+    this.writes.push(`redirect ${key} -> ${location}`);
+    return { etag: 'd41d8cd98f00b204e9800998ecf8427e' };
   }
 
   async conditionalWrites(): Promise<ConditionalSupport> {
@@ -92,12 +98,32 @@ export class DryRunCdn implements Cdn {
   async waitFor(): Promise<void> {}
 }
 
-/** The store and the CDN a run uses: as given, or — for a dry run — the read-only stand-ins over them. */
-export function storeAndCdn(
-  store: ObjectStore,
-  cdn: Cdn | undefined,
+/** A redirect store for dry runs: read from the real one, updates recorded and never sent. */
+export class DryRunRedirectStore implements RedirectStore {
+  readonly updates: Array<{ put: string[]; delete: string[] }> = [];
+
+  constructor(private readonly store: RedirectStore) {}
+
+  read() {
+    return this.store.read();
+  }
+
+  async update(etag: string, put: Array<{ key: string; value: string }>, del: string[]): Promise<string> {
+    this.updates.push({ put: put.map((entry) => entry.key), delete: del });
+    return etag;
+  }
+}
+
+/** The remote ports of a run: as given, or — for a dry run — the read-only stand-ins over them. */
+export function remotePorts(
+  remote: { store: ObjectStore; cdn?: Cdn; redirects?: RedirectStore },
   dryRun: boolean,
-): { store: ObjectStore; cdn: Cdn | undefined } {
-  if (!dryRun) return { store, cdn };
-  return { store: new DryRunStore(store), cdn: cdn ? new DryRunCdn() : undefined };
+): { store: ObjectStore; cdn: Cdn | undefined; redirects: RedirectStore | undefined } {
+  const { store, cdn, redirects } = remote;
+  if (!dryRun) return { store, cdn, redirects };
+  return {
+    store: new DryRunStore(store),
+    cdn: cdn ? new DryRunCdn() : undefined,
+    redirects: redirects ? new DryRunRedirectStore(redirects) : undefined,
+  };
 }

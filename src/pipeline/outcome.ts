@@ -2,6 +2,7 @@ import type { ObjectHeaders } from './headers.js';
 import type { HistoryEntry } from './manifest.js';
 import type { Plan } from './plan.js';
 import type { ConditionalSupport } from './ports.js';
+import type { RedirectsOutcome } from './redirect-step.js';
 import type { SiteCheckResult } from './site-check.js';
 
 // The one result of a run. The pipeline builds it once, at the end, and freezes it; the report turns it into
@@ -95,6 +96,8 @@ export interface Outcome {
   siteCheck?: SiteCheckResult;
   /** `source-dir` relative to the workspace: where the site check's file names are. */
   sourceDir?: string;
+  /** The site's redirects: where they are served from and what changed (absent when it has none). */
+  redirects?: RedirectsOutcome;
   durationMs: number;
 }
 
@@ -121,6 +124,7 @@ export interface Run {
   history?: readonly HistoryEntry[];
   restores?: string;
   siteCheck?: SiteCheckResult;
+  redirects?: RedirectsOutcome;
 }
 
 /** Where the run was going, for the Outcome: empty when the inputs were too wrong to know. */
@@ -139,7 +143,10 @@ export function outcomeOf(where: RunTarget, run: Run, durationMs: number): Reado
   const { plan } = run;
   const changes = run.applied ?? run.planned ?? [];
   const failures = run.failures ?? [];
-  const wrote = (run.applied?.length ?? 0) > 0;
+  // Redirect changes are writes too (in a dry run, the ones the deploy would make).
+  const redirects = run.redirects;
+  const redirected = !!redirects && (redirects.synced || where.dryRun) && redirects.put + redirects.deleted > 0;
+  const wrote = (run.applied?.length ?? 0) > 0 || redirected;
   const result = run.result ?? (failures.length > 0 || run.reason ? 'failed' : wrote ? 'deployed' : 'unchanged');
   return finalOutcome({
     result,
@@ -163,6 +170,7 @@ export function outcomeOf(where: RunTarget, run: Run, durationMs: number): Reado
     history: run.history ?? [],
     restores: run.restores,
     siteCheck: run.siteCheck,
+    redirects: run.redirects,
     durationMs,
   });
 }

@@ -1,5 +1,6 @@
 import type { ObjectHeaders } from './headers.js';
 import type { RemoteObject, SiteFile } from './plan.js';
+import type { RedirectStore } from './redirects.js';
 
 // What the pipeline needs from the world, as small interfaces. The adapters implement them for S3,
 // CloudFront, the shell and the runner's log; tests implement them in memory. The pipeline never asks
@@ -17,6 +18,8 @@ export interface ObjectHead {
    * ETag cannot (SSE-KMS).
    */
   checksumSha256?: string;
+  /** `x-amz-website-redirect-location`: the object is a redirect of S3's website endpoint. */
+  redirectLocation?: string;
 }
 
 export interface StoredObject {
@@ -57,6 +60,11 @@ export interface ObjectStore {
    * version onto the key: no bytes are sent). For rollback.
    */
   copyVersion(key: string, versionId: string, headers: ObjectHeaders): Promise<Written>;
+  /**
+   * Writes an empty object that S3's website endpoint answers with a 301 to `location`
+   * (`x-amz-website-redirect-location`): a redirect for a bucket served without CloudFront.
+   */
+  putRedirect(key: string, location: string, headers: ObjectHeaders): Promise<Written>;
   /**
    * Writes a small object of the action's own (the deploy manifest). With a condition, the store writes only
    * if the object still has that ETag (`ifMatch`) or does not exist (`ifNoneMatch`), and otherwise throws a
@@ -111,6 +119,8 @@ export interface Ports {
   store: ObjectStore;
   /** Absent without `distribution-id`. */
   cdn?: Cdn;
+  /** The CloudFront KeyValueStore the edge answers redirects from; absent without `redirect-store-arn`. */
+  redirects?: RedirectStore;
   build: Builder;
   log: Log;
   now: () => Date;

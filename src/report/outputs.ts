@@ -18,5 +18,10 @@ export function outputsOf(outcome: Outcome): Record<string, string> {
     url: outcome.url ?? '',
     prefix: outcome.prefix,
     'deploy-id': wroteNothing || outcome.dryRun ? '' : (outcome.deployId ?? ''),
+    'redirects-updated': String(
+      outcome.redirects && (outcome.redirects.synced || outcome.dryRun)
+        ? outcome.redirects.put + outcome.redirects.deleted
+        : 0,
+    ),
   };
 }

@@ -103,6 +103,23 @@ function conditionalWritesLine(outcome: Outcome): string[] {
   }
 }
 
+/** Where the redirects are served from, and what this run changed there. */
+function redirectsLines(outcome: Outcome): string[] {
+  const { redirects } = outcome;
+  if (!redirects) return [];
+  const done = redirects.synced;
+  const where =
+    redirects.mode === 'edge'
+      ? `served at the edge from the CloudFront KeyValueStore (\`redirect-store-arn\`): ${redirects.entries} ${redirects.entries === 1 ? 'entry' : 'entries'}, ${formatBytes(redirects.storeBytes ?? 0)} of the store's 5 MB`
+      : `S3 website redirect objects (no \`distribution-id\`; answered by the bucket's website endpoint with 301): ${plural(redirects.entries, 'object')}`;
+  const changed =
+    redirects.put + redirects.deleted === 0
+      ? 'nothing to change'
+      : `${redirects.put} ${done ? 'written' : 'to write'}, ${redirects.deleted} ${done ? 'removed' : 'to remove'}`;
+  const from = redirects.sources.length > 0 ? ` from ${redirects.sources.map(code).join(' and ')}` : '';
+  return ['', '### Redirects', '', `${plural(redirects.rules, 'rule')}${from}, ${where}; ${changed}.`];
+}
+
 /** A code span in a table cell: GitHub ends a cell at any unescaped `|`, even inside a code span. */
 function cell(text: string): string {
   return code(text).replace(/\|/g, '\\|');
@@ -201,6 +218,7 @@ export function summaryMarkdown(outcome: Outcome, siteUrl?: string): string {
   }
   lines.push(...keptLine(outcome), ...conditionalWritesLine(outcome));
   if (outcome.siteCheck) lines.push('', siteCheckMarkdown(outcome.siteCheck).trimEnd());
+  lines.push(...redirectsLines(outcome));
   lines.push(...headersTable(outcome));
   const pages = changedPageLinks(outcome, siteUrl);
   if (pages.length > 0) lines.push('', '### Changed pages', '', ...pages);

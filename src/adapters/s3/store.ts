@@ -154,6 +154,7 @@ export class S3Store implements ObjectStore {
           headers: { contentType: head.ContentType ?? '', cacheControl: head.CacheControl ?? '' },
           ...versionOf(head.VersionId),
           ...(head.ChecksumSHA256 ? { checksumSha256: head.ChecksumSHA256 } : {}),
+          ...(head.WebsiteRedirectLocation ? { redirectLocation: head.WebsiteRedirectLocation } : {}),
         };
       } catch (error) {
         if (isNotFound(error)) return undefined;
@@ -357,6 +358,27 @@ export class S3Store implements ObjectStore {
 
   conditionalWrites(probeKey: string): Promise<ConditionalSupport> {
     return probeConditionalWrites(this, probeKey);
+  }
+
+  /** An empty object the website endpoint answers with a 301 to `location`. */
+  async putRedirect(key: string, location: string, headers: ObjectHeaders): Promise<Written> {
+    const body = Buffer.alloc(0);
+    const response = await this.call('PutObject', () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentLength: 0,
+          ContentMD5: createHash('md5').update(body).digest('base64'),
+          ContentType: headers.contentType,
+          CacheControl: headers.cacheControl,
+          WebsiteRedirectLocation: location,
+        }),
+        this.aborting,
+      ),
+    );
+    return { etag: unquote(response.ETag), ...versionOf(response.VersionId) };
   }
 
   /** One PUT of a small object of the action's own, conditional when asked (see ObjectStore.putObject). */
