@@ -5,7 +5,7 @@ import { parseBuildEnv } from './build-env.js';
 import { type SourceBounds, sourceBounds, sourceDirProblem } from '../shared/source-dir.js';
 import { GlobError, type PathMatcher, anyMatcher, compileGlob, inputLines } from '../shared/globs.js';
 import type { HeaderRule, HeaderRules } from '../pipeline/headers.js';
-import { REDIRECT_STORE_INPUT, parseRedirects } from '../shared/redirect-rules.js';
+import { KEY_VALUE_STORE_ARN, REDIRECT_STORE_INPUT, parseRedirects } from '../shared/redirect-rules.js';
 
 /** Every input of action.yml, parsed and validated before anything runs. */
 export interface DeployInputs {
@@ -405,8 +405,6 @@ export function parseRedirectsInput(value: string): string {
   parseRedirects({ name: "input 'redirects'", text: value, input: 'redirects' });
   return value;
 }
-
-const KEY_VALUE_STORE_ARN = /^arn:aws(-[a-z]+)*:cloudfront::[0-9]{12}:key-value-store\/[A-Za-z0-9-]{1,128}$/;
 
 export function parseRedirectStoreArn(value: string): string | undefined {
   const arn = value.trim();

@@ -31,6 +31,9 @@ export const MAX_SPLAT_DEPTH = 10;
 /** The input that names the store; errors say what to fix there. */
 export const REDIRECT_STORE_INPUT = 'redirect-store-arn';
 
+/** A CloudFront KeyValueStore ARN, as `redirect-store-arn` takes it. */
+export const KEY_VALUE_STORE_ARN = /^arn:aws(-[a-z]+)*:cloudfront::[0-9]{12}:key-value-store\/[A-Za-z0-9-]{1,128}$/;
+
 /** Where rules come from: the site's `_redirects` file, or an input. */
 export interface RedirectSource {
   /** How messages name it: `_redirects`, or `input 'redirects'`. */

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { REDIRECT_STORE_INPUT, RedirectStoreConflict, type RedirectStore } from '../../pipeline/redirects.js';
 import { InputError, ServiceError } from '../../shared/errors.js';
+import { KEY_VALUE_STORE_ARN } from '../../shared/redirect-rules.js';
 import { errorCode, httpStatus, serviceDetail, NETWORK, REJECTED_CREDENTIALS } from '../aws-errors.js';
 import { USER_AGENT } from '../user-agent.js';
 
@@ -26,8 +27,6 @@ export const LIST_KEYS_PAGE = 50;
 
 /** Pages a listing may take: a 5 MB store holds at most ~2.5 million one-byte-key entries. */
 const MAX_PAGES = 60_000;
-
-const STORE_ARN = /^arn:aws(-[a-z]+)*:cloudfront::[0-9]{12}:key-value-store\/[A-Za-z0-9-]{1,128}$/;
 
 /**
  * The KeyValueStore client: global, its API in us-east-1's partition, adaptive retries. The SDK derives the
@@ -92,7 +91,7 @@ export class KeyValueRedirectStore implements RedirectStore {
     options: { input?: string } = {},
   ) {
     this.input = options.input ?? REDIRECT_STORE_INPUT;
-    if (!STORE_ARN.test(storeArn)) {
+    if (!KEY_VALUE_STORE_ARN.test(storeArn)) {
       throw new InputError(
         this.input,
         `'${storeArn}' is not a CloudFront key value store ARN (arn:aws:cloudfront::<account>:key-value-store/<id>, the Terraform output key_value_store_arn).`,
