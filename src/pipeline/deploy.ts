@@ -277,7 +277,7 @@ function checkLinks(
     prefix: inputs.prefix,
     siteUrl: inputs.siteUrl,
     keptKeys,
-    redirects: redirects?.rules.map(({ from, to, status }) => ({ from, to, status })),
+    redirects: redirects?.rules,
   });
   const [title, ...lines] = siteCheckLines(result);
   log.group(title!, lines);

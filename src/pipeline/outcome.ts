@@ -2,7 +2,7 @@ import type { ObjectHeaders } from './headers.js';
 import type { HistoryEntry } from './manifest.js';
 import type { Plan } from './plan.js';
 import type { ConditionalSupport } from './ports.js';
-import type { RedirectsOutcome } from './redirect-step.js';
+import { type RedirectsOutcome, redirectsChanged } from './redirect-step.js';
 import type { SiteCheckResult } from './site-check.js';
 
 // The one result of a run. The pipeline builds it once, at the end, and freezes it; the report turns it into
@@ -144,9 +144,7 @@ export function outcomeOf(where: RunTarget, run: Run, durationMs: number): Reado
   const changes = run.applied ?? run.planned ?? [];
   const failures = run.failures ?? [];
   // Redirect changes are writes too (in a dry run, the ones the deploy would make).
-  const redirects = run.redirects;
-  const redirected = !!redirects && (redirects.synced || where.dryRun) && redirects.put + redirects.deleted > 0;
-  const wrote = (run.applied?.length ?? 0) > 0 || redirected;
+  const wrote = (run.applied?.length ?? 0) > 0 || redirectsChanged(run.redirects, where.dryRun) > 0;
   const result = run.result ?? (failures.length > 0 || run.reason ? 'failed' : wrote ? 'deployed' : 'unchanged');
   return finalOutcome({
     result,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import pMap from 'p-map';
 import type { RunContext } from '../context/run-context.js';
 import { Refusal } from '../shared/errors.js';
 import { plural } from '../shared/text.js';
@@ -21,7 +22,8 @@ import type { LocalFile } from './scan.js';
 
 // The redirects of a deploy, as steps (deploy.ts calls them in order):
 //   loadRedirects   the `_redirects` file of the build and the `redirects` input → the rules (refused with line
-//                   numbers before anything is read from the bucket); the file itself is not uploaded
+//                   numbers before any write; the input alone is already checked with the other inputs); the
+//                   file itself is not uploaded
 //   planRedirects   which mode serves them, and what changes: behind CloudFront, the entries of the KeyValueStore
 //                   the viewer-request function reads (its budget checked against what the store holds); without
 //                   a distribution, S3 website redirect objects — before any write
@@ -110,13 +112,15 @@ export async function planRedirects(
   }
   const objects = websiteRedirects(loaded.rules, { siteKeys });
   const existing = new Map(remote.map((object) => [object.key, object]));
-  const writes: WebsiteRedirect[] = [];
-  for (const object of objects) {
-    const current = existing.get(object.key);
-    // Only an empty object can be a redirect already; its location is in its headers (one HEAD).
-    const head = current && current.size === 0 ? await ports.store.head(object.key) : undefined;
-    if (head?.redirectLocation !== object.location) writes.push(object);
-  }
+  // Only an empty object can be a redirect already; its location is in its headers (one HEAD each, as many in
+  // flight as `concurrency`, like the other HEADs of the plan).
+  const current = await pMap(
+    objects,
+    async (object) =>
+      existing.get(object.key)?.size === 0 ? (await ports.store.head(object.key))?.redirectLocation : undefined,
+    { concurrency: inputs.concurrency },
+  );
+  const writes = objects.filter((object, index) => current[index] !== object.location);
   return { mode: 'website', plan: loaded.rules, objects, writes, sources: loaded.sources };
 }
 
@@ -163,6 +167,11 @@ export async function applyRedirects(ports: Ports, step: RedirectStep, dryRun: b
   const headers = { contentType: 'text/html; charset=utf-8', cacheControl: CACHE_REVALIDATE };
   for (const object of step.writes) await ports.store.putRedirect(object.key, object.location, headers);
   return { ...plannedRedirects(step), synced: !dryRun };
+}
+
+/** Entries or objects the run changed — in a dry run, those the deploy would change; 0 when nothing was. */
+export function redirectsChanged(redirects: RedirectsOutcome | undefined, dryRun: boolean): number {
+  return redirects && (redirects.synced || dryRun) ? redirects.put + redirects.deleted : 0;
 }
 
 /** The log's line for the redirects. */

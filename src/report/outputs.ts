@@ -1,4 +1,5 @@
 import type { Outcome } from '../pipeline/outcome.js';
+import { redirectsChanged } from '../pipeline/redirect-step.js';
 
 /** The step's outputs (action.yml's `outputs:`), every one set whatever the result. */
 export function outputsOf(outcome: Outcome): Record<string, string> {
@@ -18,10 +19,6 @@ export function outputsOf(outcome: Outcome): Record<string, string> {
     url: outcome.url ?? '',
     prefix: outcome.prefix,
     'deploy-id': wroteNothing || outcome.dryRun ? '' : (outcome.deployId ?? ''),
-    'redirects-updated': String(
-      outcome.redirects && (outcome.redirects.synced || outcome.dryRun)
-        ? outcome.redirects.put + outcome.redirects.deleted
-        : 0,
-    ),
+    'redirects-updated': String(redirectsChanged(outcome.redirects, outcome.dryRun)),
   };
 }
