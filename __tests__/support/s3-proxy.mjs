@@ -119,6 +119,38 @@ function conditionalWrites(target, mode) {
   };
 }
 
+// S3 replaces an object atomically: a GET sees the old body or the new one. s3rver rewrites the file in place,
+// so a GET that overlaps a PUT of the same key can read a truncated file and never finish its response (seen
+// as a racing deploy waiting for ever on the manifest another run was publishing). The proxy therefore lets one
+// request at a time read or write an object's body; other keys, listings and HEADs are not held.
+const BODY_OPERATIONS = new Set(['GetObject', 'PutObject', 'CopyObject', 'CompleteMultipartUpload']);
+
+function objectLocks() {
+  const tails = new Map();
+  /** Resolves with a release function once no earlier request on this key is in flight. */
+  return (id) => {
+    const previous = tails.get(id) ?? Promise.resolve();
+    let release;
+    const mine = new Promise((resolve) => (release = resolve));
+    const tail = previous.then(() => mine);
+    tails.set(id, tail);
+    let released = false;
+    const done = () => {
+      if (released) return;
+      released = true;
+      release();
+      if (tails.get(id) === tail) tails.delete(id);
+    };
+    return previous.then(() => done);
+  };
+}
+
+function objectId(url) {
+  const path = new URL(url, 'http://x').pathname;
+  const [, bucket, ...rest] = path.split('/');
+  return rest.length ? `${bucket}/${decodeURIComponent(rest.join('/'))}` : undefined;
+}
+
 /**
  * startS3Proxy({ target: 'http://127.0.0.1:PORT', conditional?: 'honour' | 'refuse' | 'ignore', fault?: (request) => undefined | { status, code } | 'reset' | { delayMs } | { until: Promise } })
  * → { endpoint, counts, bytesIn, requests, writes(), reset(), close() }
@@ -128,6 +160,7 @@ export async function startS3Proxy({ target, fault, conditional = 'ignore' } = {
   const upstream = new URL(target);
   const conditions = conditionalWrites(target, conditional);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const lock = objectLocks();
   const state = { counts: {}, bytesIn: 0, requests: [] };
   let index = 0;
   const server = http.createServer((req, res) => {
@@ -160,7 +193,15 @@ export async function startS3Proxy({ target, fault, conditional = 'ignore' } = {
         res.end(body);
         return;
       }
-      const send = (release) => {
+      const send = async (release) => {
+        const id = BODY_OPERATIONS.has(operation) ? objectId(req.url) : undefined;
+        const unlock = id ? await lock(id) : () => undefined;
+        if (res.destroyed) {
+          release?.();
+          unlock();
+          return;
+        }
+        res.on('close', unlock);
         const headers = { ...req.headers, host: upstream.host };
         const proxied = http.request(
           { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
@@ -168,13 +209,18 @@ export async function startS3Proxy({ target, fault, conditional = 'ignore' } = {
             res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
             upstreamResponse.pipe(res);
             upstreamResponse.on('end', () => release?.(upstreamResponse.statusCode, upstreamResponse.headers.etag));
-            upstreamResponse.on('error', () => release?.());
+            // A response cut short upstream is cut short here too, so the client retries instead of waiting.
+            upstreamResponse.on('error', () => {
+              release?.();
+              res.destroy();
+            });
           },
         );
         // A request the upstream does not answer within 30 s fails, so no test waits for ever.
         proxied.setTimeout(30_000, () => proxied.destroy(new Error('upstream timeout')));
         proxied.on('error', () => {
           release?.();
+          unlock();
           res.destroy();
         });
         proxied.end(Buffer.concat(chunks));
