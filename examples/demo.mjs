@@ -7,10 +7,12 @@
 //   npm run demo -- --serve | --no-serve  keep serving without a terminal | end even with one
 //   npm run demo -- --port 8080           the local CDN's port (default: any free one)
 //
-// It starts an S3 server (s3rver), a CloudFront API stand-in that prints each invalidation it receives, and a
-// local CDN front that serves the bucket as the distribution in terraform/ does (examples/local-cdn.mjs), all on
-// 127.0.0.1. Then it deploys three times: the first deploy, the same build again (nothing to do), and a build
-// with one page edited (one upload, and the invalidation of exactly that page's paths).
+// It starts an S3 server (s3rver), a CloudFront API stand-in that prints each invalidation it receives, a
+// KeyValueStore API stand-in that holds the redirects, and a local CDN front that serves the bucket as the
+// distribution in terraform/ does (examples/local-cdn.mjs: its function answers the redirects from that store),
+// all on 127.0.0.1. Then it deploys three times: the first deploy, the same build again (nothing to do), and a
+// build with one page edited (one upload, and the invalidation of exactly that page's paths). The sample site's
+// copy gets a `_redirects` file (SAMPLE_REDIRECTS); a --site build's own `_redirects` is deployed as it is.
 //
 // Every run starts clean: the bucket lives in a temp folder that is removed when the demo ends, whichever
 // way it ends. With a terminal the site stays up until Ctrl-C; without one (CI) the demo checks the edited
@@ -25,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureNode24 } from '../tools/node24/ensure.mjs';
 import { startLocalCdn } from './local-cdn.mjs';
 import { startCloudFrontStub } from './local-cloudfront.mjs';
+import { startKeyValueStoreStub } from './local-keyvaluestore.mjs';
 import { LOCAL_S3_CREDENTIALS, startLocalS3 } from './local-s3-server.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +37,13 @@ const BUCKET = 'demo-site';
 const DISTRIBUTION = 'EDEMO0DISTRIBUTION';
 const DEPLOY_TIMEOUT_MS = 60_000;
 const EDIT_MARK = 'Edited by npm run demo';
+// Moved pages of the sample site, in Netlify's format (docs/redirects.md): the deploy syncs them into the
+// KeyValueStore stand-in and the local CDN answers them; the demo checks the first one.
+const SAMPLE_REDIRECTS = `# Moved pages, answered at the edge (docs/redirects.md). Written by npm run demo into its copy of the sample site.
+/about-us   /about/
+/guide/*    /docs/guide/:splat   302
+`;
+const SAMPLE_REDIRECT = { from: '/about-us', status: 301, location: '/about/' };
 
 const USAGE = `Usage: npm run demo [-- --site DIR] [--serve | --no-serve] [--port N]
   --site DIR   deploy your own build instead of examples/site (a copy: your files are not touched)
@@ -62,6 +72,10 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) fail('--port: give 0-65535.');
   return options;
+}
+
+function plural(count, one, many) {
+  return `${count} ${count === 1 ? one : many}`;
 }
 
 function fail(message) {
@@ -136,6 +150,7 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'parlai-site-deploy-demo-'));
 const project = path.join(work, 'project');
 let s3;
 let cloudfront;
+let redirectStore;
 let front;
 let running; // the action's process while a deploy runs
 let serving = false;
@@ -145,7 +160,7 @@ let cleaning;
 function cleanup() {
   cleaning ??= (async () => {
     running?.kill('SIGKILL');
-    await Promise.allSettled([front?.close(), cloudfront?.close(), s3?.stop()]);
+    await Promise.allSettled([front?.close(), cloudfront?.close(), redirectStore?.close(), s3?.stop()]);
     rmSync(work, { recursive: true, force: true });
   })();
   return cleaning;
@@ -175,6 +190,7 @@ async function deploy(title) {
     'force-path-style': 'true',
     region: 'us-east-1',
     'distribution-id': DISTRIBUTION,
+    'redirect-store-arn': redirectStore.arn,
     'site-url': front.url,
     delete: 'true',
     'max-deletes': '1000',
@@ -188,6 +204,7 @@ async function deploy(title) {
     ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
     ...LOCAL_S3_CREDENTIALS,
     AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.endpoint,
+    AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE: redirectStore.endpoint,
     AWS_EC2_METADATA_DISABLED: 'true',
     GITHUB_OUTPUT: output,
     GITHUB_STEP_SUMMARY: summary,
@@ -218,6 +235,7 @@ async function deploy(title) {
 
 async function main() {
   cpSync(source, path.join(project, 'src'), { recursive: true });
+  if (!options.site) writeFileSync(path.join(project, 'src', '_redirects'), SAMPLE_REDIRECTS);
   s3 = await startLocalS3({ buckets: [BUCKET], directory: path.join(work, 's3') });
   cloudfront = await startCloudFrontStub({
     onInvalidation: (invalidation, id) =>
@@ -225,9 +243,12 @@ async function main() {
         `  ⇢ CloudFront stand-in received CreateInvalidation ${id} for ${invalidation.distributionId}: ${invalidation.paths.join(', ')}`,
       ),
   });
+  // The store the deploys sync and the CDN's function reads: one live Map, as CloudFront reads the store it updates.
+  redirectStore = await startKeyValueStoreStub({ lifetimeMs: Infinity });
   front = await startLocalCdn({
     s3Endpoint: s3.endpoint,
     bucket: BUCKET,
+    redirects: redirectStore.entries,
     port: options.port,
     onRequest: (request) => {
       if (!serving) return;
@@ -243,6 +264,9 @@ async function main() {
   );
   console.log(`  S3          s3rver at ${s3.endpoint}, bucket "${BUCKET}" (credentials S3RVER / S3RVER)`);
   console.log(`  CloudFront  API stand-in at ${cloudfront.endpoint} (prints each invalidation it receives)`);
+  console.log(
+    `  Redirects   KeyValueStore API stand-in at ${redirectStore.endpoint} (the store the CDN's function reads)`,
+  );
   console.log(
     `  CDN         ${front.url}/ serves the bucket as the distribution does (terraform/functions/viewer-request.js)`,
   );
@@ -275,6 +299,26 @@ async function main() {
       `cache-control "${response.headers.get('cache-control')}"${fresh ? ', the edited version' : ', NOT the edited version'}.`,
   );
   if (response.status !== 200 || !fresh) throw new Error(`${page} does not serve the edited page`);
+
+  const entries = redirectStore.entries.size;
+  if (!options.site) {
+    const moved = await fetch(`${front.url}${SAMPLE_REDIRECT.from}`, {
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    });
+    await moved.arrayBuffer();
+    const location = moved.headers.get('location');
+    console.log(
+      `Checked ${front.url}${SAMPLE_REDIRECT.from} through the local CDN: ${moved.status} → ${location} ` +
+        `(_redirects, answered by the function from the store: ${plural(entries, 'entry', 'entries')}).`,
+    );
+    if (moved.status !== SAMPLE_REDIRECT.status || location !== SAMPLE_REDIRECT.location)
+      throw new Error(`${SAMPLE_REDIRECT.from} does not redirect to ${SAMPLE_REDIRECT.location}`);
+  } else if (entries > 0) {
+    console.log(
+      `The build's redirects: ${plural(entries, 'entry', 'entries')} in the store, answered by the local CDN.`,
+    );
+  }
 
   if (!options.serve) {
     console.log(

@@ -85,7 +85,7 @@ describe('the documentation has its workflows', () => {
   it('finds the workflows and snippets to check', () => {
     const readme = ALL.filter((snippet) => snippet.source.startsWith('README.md:'));
     expect(readme.map((snippet) => snippet.kind).sort()).toEqual(
-      ['jobs', 'jobs', 'steps', 'steps', 'steps', 'workflow', 'workflow'].sort(),
+      ['jobs', 'jobs', 'steps', 'steps', 'steps', 'steps', 'workflow', 'workflow'].sort(),
     );
     expect(ALL.filter((snippet) => snippet.source.startsWith('infra/README.md:')).map((s) => s.kind)).toEqual([
       'jobs',

@@ -130,6 +130,13 @@ describe('npm run demo', () => {
     expect(output).toMatch(
       /Checked http:\/\/127\.0\.0\.1:\d+\/about\/ through the local CDN: 200 text\/html.*the edited version/,
     );
+    // The sample's _redirects (written into the demo's copy, not uploaded): synced into the KeyValueStore
+    // stand-in on deploy 1 only, and answered by the CDN's function from it.
+    expect(section(output, 1)).toMatch(/Redirects: 2 rules from _redirects .*: 3 entries, .*; 3 written, 0 removed\./);
+    expect(section(output, 2)).toMatch(/Redirects: .*; 0 written, 0 removed\./);
+    expect(output).toMatch(
+      /Checked http:\/\/127\.0\.0\.1:\d+\/about-us through the local CDN: 301 → \/about\/ \(_redirects, answered by the function from the store: 3 entries\)/,
+    );
     expect(output).toContain('No terminal (CI?): the demo ends here');
     expect(output).toContain('Every run starts from an empty bucket');
     expect(readdirSync(tmp)).toEqual([]);
@@ -143,6 +150,7 @@ describe('npm run demo', () => {
       'docs/index.html': '<html><body><h1>Docs</h1></body></html>',
       'assets/site.css': 'body { margin: 0 }',
       '404.html': '<html><body>Custom not found page</body></html>',
+      _redirects: '/team /about/ 302\n/manual/* /docs/:splat\n',
     });
     const aboutBefore = readFileSync(path.join(site, 'about/index.html'), 'utf8');
     const demo = startDemo(['--site', site, '--serve'], tmp);
@@ -162,6 +170,17 @@ describe('npm run demo', () => {
     expect({ status: redirect.status, location: redirect.headers.get('location') }).toEqual({
       status: 301,
       location: '/docs/',
+    });
+    // The build's own _redirects, answered at the edge (exact, then splat with the query string kept).
+    const moved = await get('/team');
+    expect({ status: moved.status, location: moved.headers.get('location') }).toEqual({
+      status: 302,
+      location: '/about/',
+    });
+    const splat = await get('/manual/intro.html?x=1');
+    expect({ status: splat.status, location: splat.headers.get('location') }).toEqual({
+      status: 301,
+      location: '/docs/intro.html?x=1',
     });
     const missing = await get('/no/such/page/');
     expect(missing.status).toBe(404);

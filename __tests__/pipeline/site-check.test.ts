@@ -486,6 +486,67 @@ describe('checkSite: what exists besides the build', () => {
   });
 });
 
+describe('checkSite: redirect targets', () => {
+  const site = { 'index.html': '<p>home</p>', 'new/index.html': '<h1 id="top">new</h1>', 'a.html': 'a' };
+  const rule = (line: number, from: string, to: string, source = '_redirects') => ({
+    from,
+    to,
+    status: 301,
+    source,
+    line,
+  });
+
+  it('a rule whose target nothing serves is broken, named by its source and line; others are not', () => {
+    const result = check(site, {
+      redirects: [
+        rule(1, '/old/', '/new/'),
+        rule(2, '/gone/', '/vanished/'),
+        rule(3, '/x.html', '/new/#nope'),
+        rule(4, '/y.html', '/new/?ref=y#top'),
+        rule(5, '/z', '/old/'), // to a path another rule answers
+        rule(6, '/blog/*', '/news/:splat'), // depends on the request: not checked
+        rule(7, '/ext', 'https://example.org/missing'), // another site's business
+        rule(2, '/b.html', '/b-missing.html', "input 'redirects'"),
+      ],
+    });
+    expect(brief(result)).toEqual([
+      "missing b-missing.html ← input 'redirects':2 /b-missing.html",
+      'fragment new/index.html#nope ← _redirects:3 /new/#nope',
+      'missing vanished/index.html ← _redirects:2 /vanished/',
+    ]);
+    expect(result.references).toBe(6);
+    expect(siteCheckAnnotations(result).map((note) => [note.file, note.line, note.message])).toEqual([
+      [
+        undefined,
+        2,
+        "Redirect to '/b-missing.html' (input 'redirects' line 2): 'b-missing.html' is not in the build, not kept in the bucket and not answered by a redirect.",
+      ],
+      [
+        '_redirects',
+        3,
+        "Redirect to '/new/#nope' (_redirects line 3): 'new/index.html' has no element with id 'nope'.",
+      ],
+      [
+        '_redirects',
+        2,
+        "Redirect to '/vanished/' (_redirects line 2): 'vanished/index.html' is not in the build, not kept in the bucket and not answered by a redirect.",
+      ],
+    ]);
+  });
+
+  it('under a prefix, a target is relative to the deploy root (the deploy prefixes it)', () => {
+    const result = check(site, {
+      prefix: 'pr-42/',
+      redirects: [rule(1, '/old/', '/new/'), rule(2, '/gone/', '/vanished/')],
+    });
+    expect(brief(result)).toEqual(['missing vanished/index.html ← _redirects:2 /vanished/']);
+  });
+
+  it('rules without a source and line (not parsed from a file or the input) only answer paths', () => {
+    expect(check(site, { redirects: [{ from: '/gone/', to: '/vanished/', status: 301 }] }).broken).toEqual([]);
+  });
+});
+
 describe('checkSite: prefix and site URL', () => {
   const site = {
     'index.html': page(

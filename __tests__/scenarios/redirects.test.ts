@@ -67,6 +67,24 @@ describe('redirects at the edge (redirect-store-arn)', () => {
     expect([...redirects.entries.keys()]).toEqual(['/old.html']);
   });
 
+  it('a rule to a page that is not in the build is a broken target of the site check (link-check: error refuses)', async () => {
+    const store = new MemoryStore();
+    const redirects = new MemoryRedirectStore();
+    const broken = site({ _redirects: `${RULES}/team /people/\n` });
+    const { outcome } = await deploySite(broken, { store, redirects, inputs: { 'link-check': 'error' } });
+    expect(outcome.result).toBe('refused');
+    expect(outcome.siteCheck!.broken).toEqual([
+      {
+        target: 'people/index.html',
+        kind: 'missing',
+        referrers: [{ file: '_redirects', line: 3, reference: '/people/', redirect: { input: false } }],
+      },
+    ]);
+    expect(writes(store)).toEqual([]);
+    expect(redirects.updates).toEqual([]);
+    expect(summaryMarkdown(outcome)).toContain('`_redirects` line 3: `/people/`');
+  });
+
   it('a dry run reads the store and changes nothing', async () => {
     const redirects = new MemoryRedirectStore();
     const { outcome } = await deploySite(site(), {

@@ -12,7 +12,11 @@ import {
   redirectMatcher,
   referenceResolver,
   siteSpace,
+  type Target,
 } from './site-check/resolve.js';
+
+/** The source name a rule of the build's `_redirects` file carries (redirect-step.ts REDIRECTS_FILE). */
+const REDIRECTS_SOURCE = '_redirects';
 
 export type { Redirect } from './site-check/resolve.js';
 
@@ -41,8 +45,11 @@ export interface SiteCheckInput {
   siteUrl?: string;
   /** Keys (relative to the prefix) that stay in the bucket although not in the build: objects `exclude` keeps. */
   keptKeys?: Iterable<string>;
-  /** Redirects the site answers with: a path they answer counts as existing. */
-  redirects?: readonly Redirect[];
+  /**
+   * Redirects the site answers with: a path they answer counts as existing; the target of one with a `source`
+   * and `line` (a parsed rule) is checked like a link.
+   */
+  redirects?: ReadonlyArray<Redirect & { source?: string; line?: number }>;
   /** Check that `page.html#part` names an element of the page (default true). */
   checkFragments?: boolean;
 }
@@ -63,6 +70,11 @@ export interface Referrer {
   line: number;
   /** The reference as written (entities decoded). */
   reference: string;
+  /**
+   * Set when the reference is a redirect's target: the rule's source (`_redirects`, a file of the build, or
+   * `input 'redirects'`, which is not a file).
+   */
+  redirect?: { input: boolean };
 }
 
 export interface BrokenTarget {
@@ -178,19 +190,37 @@ export function checkSite(input: SiteCheckInput): SiteCheckResult {
         report('bad-url', url, { file, line, reference: url });
       } else if (resolved.type === 'outside') {
         report('outside-prefix', resolved.path, { file, line, reference: url });
-      } else if (!exists(resolved.key) && !redirected(resolved.path, resolved.key)) {
-        const note = missingNote(resolved.path, resolved.key, resolved.viaSlash, served);
-        report('missing', resolved.key, { file, line, reference: url }, note);
-      } else if (checkFragments) {
-        // Only pages of this build can be looked into; a kept object or a redirect is taken on trust.
-        const ids = idsByPage.get(resolved.key);
-        if (ids === undefined) continue;
-        const fragment = fragmentOf(url);
-        if (!fragmentFound(ids, fragment)) {
-          report('fragment', `${resolved.key}#${fragmentText(fragment)}`, { file, line, reference: url });
-        }
+      } else {
+        checkInside(resolved, url, { file, line, reference: url });
       }
     }
+  }
+  function checkInside(resolved: Extract<Target, { type: 'inside' }>, url: string, referrer: Referrer): void {
+    if (!exists(resolved.key) && !redirected(resolved.path, resolved.key)) {
+      const note = missingNote(resolved.path, resolved.key, resolved.viaSlash, served);
+      report('missing', resolved.key, referrer, note);
+    } else if (checkFragments) {
+      // Only pages of this build can be looked into; a kept object or a redirect is taken on trust.
+      const ids = idsByPage.get(resolved.key);
+      if (ids === undefined) return;
+      const fragment = fragmentOf(url);
+      if (!fragmentFound(ids, fragment)) report('fragment', `${resolved.key}#${fragmentText(fragment)}`, referrer);
+    }
+  }
+
+  // A redirect to a page of this site that nothing serves sends its visitors to a 404, like a broken link. Its
+  // target is relative to the deploy root (the deploy prefixes it), so it is resolved as `./to` from there; a
+  // splat target depends on the request and an absolute URL is another site's business.
+  const fromRoot = resolver(fileUrl(space, ''));
+  for (const redirect of input.redirects ?? []) {
+    const { to, source, line } = redirect;
+    if (source === undefined || line === undefined || to.includes(':splat')) continue;
+    if (!to.startsWith('/') || to.startsWith('//')) continue;
+    const resolved = fromRoot(`.${to}`);
+    if (resolved.type !== 'inside') continue;
+    references += 1;
+    const via = { input: source !== REDIRECTS_SOURCE };
+    checkInside(resolved, `.${to}`, { file: source, line, reference: to, redirect: via });
   }
 
   const sorted = [...broken.values()].sort((a, b) => compare(a.target, b.target) || compare(a.kind, b.kind));
@@ -238,7 +268,8 @@ function missingNote(path: string, key: string, viaSlash: boolean, served: Reado
 
 /** A GitHub annotation for one reference: `file` is relative to `source-dir`. */
 export interface SiteCheckAnnotation {
-  file: string;
+  /** Absent for a rule of the `redirects` input (not a file): its message names the input and line. */
+  file?: string;
   line: number;
   message: string;
   /** `outside-prefix` is a warning: the target may well exist outside this deploy. */
@@ -265,9 +296,11 @@ export function describeBroken(entry: BrokenTarget): string {
 export function siteCheckAnnotations(result: SiteCheckResult): SiteCheckAnnotation[] {
   return result.broken.flatMap((entry) =>
     entry.referrers.map((referrer) => ({
-      file: referrer.file,
+      ...(referrer.redirect?.input ? {} : { file: referrer.file }),
       line: referrer.line,
-      message: `Link to '${referrer.reference}': ${describeBroken(entry)}.`,
+      message: referrer.redirect
+        ? `Redirect to '${referrer.reference}' (${referrer.file} line ${referrer.line}): ${describeBroken(entry)}.`
+        : `Link to '${referrer.reference}': ${describeBroken(entry)}.`,
       severity: entry.kind === 'outside-prefix' ? ('warning' as const) : ('error' as const),
     })),
   );
