@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { runBuild } from './adapters/build.js';
-import { CloudFrontCdn, createCloudFrontClient } from './adapters/cloudfront/cdn.js';
-import { KeyValueRedirectStore, createRedirectStoreClient } from './adapters/cloudfront/redirect-store.js';
-import { GitHubReporter } from './adapters/github/reporter.js';
+import type { GitHubReporter } from './adapters/github/reporter.js';
 import { createS3Client } from './adapters/s3/client.js';
 import { S3Store } from './adapters/s3/store.js';
 import { haveCredentials, maskSecrets } from './context/credentials.js';
@@ -87,16 +85,15 @@ export async function run(
     context = resolveRunContext(inputs, event, env, credentials, new Date(started));
     // Errors name the prefix this run writes (a preview's `pr-42/`), not the input as given.
     const store = new S3Store(client, { ...inputs, prefix: context.inputs.prefix }, cancel.signal);
-    const cdn = inputs.distributionId ? new CloudFrontCdn(createCloudFrontClient(), inputs.distributionId) : undefined;
+    // The CloudFront, KeyValueStore and GitHub clients are loaded only when a run uses them (separate chunks of
+    // the bundle): a deploy without them does not pay for compiling them at start-up.
+    const cdn = inputs.distributionId ? await cloudFrontCdn(inputs.distributionId) : undefined;
     const redirects = inputs.redirectStoreArn
-      ? new KeyValueRedirectStore(
-          createRedirectStoreClient({ endpointUrl: env.AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE }),
-          inputs.redirectStoreArn,
-        )
+      ? await redirectStore(inputs.redirectStoreArn, env.AWS_ENDPOINT_URL_CLOUDFRONT_KEYVALUESTORE)
       : undefined;
     // GitHub deployments and comments need a token and a repository (not there in local runs), and no dry run.
     if (!inputs.dryRun && inputs.githubToken && context.repository) {
-      reporter = GitHubReporter.create(inputs.githubToken, context.repository, channel.warning);
+      reporter = await gitHubReporter(inputs.githubToken, context.repository, channel.warning);
     }
     const target = context.target;
     const ports: Ports = {
@@ -221,12 +218,25 @@ async function commentOnInputError(
       sha: pullRequest.headSha || (event.sha ?? ''),
       runUrl: runUrl(env),
     });
-    await GitHubReporter.create(token, event.repository, channel.warning).upsertComment(
-      pullRequest.number,
-      commentMarker(prefix),
-      body,
-    );
+    await (
+      await gitHubReporter(token, event.repository, channel.warning)
+    ).upsertComment(pullRequest.number, commentMarker(prefix), body);
   } catch (error) {
     channel.warning(`Could not update the preview comment: ${errorMessage(error)}`);
   }
+}
+
+async function cloudFrontCdn(distributionId: string) {
+  const { CloudFrontCdn, createCloudFrontClient } = await import('./adapters/cloudfront/cdn.js');
+  return new CloudFrontCdn(createCloudFrontClient(), distributionId);
+}
+
+async function redirectStore(arn: string, endpointUrl: string | undefined) {
+  const { KeyValueRedirectStore, createRedirectStoreClient } = await import('./adapters/cloudfront/redirect-store.js');
+  return new KeyValueRedirectStore(createRedirectStoreClient({ endpointUrl }), arn);
+}
+
+async function gitHubReporter(...args: Parameters<typeof GitHubReporter.create>): Promise<GitHubReporter> {
+  const { GitHubReporter: Reporter } = await import('./adapters/github/reporter.js');
+  return Reporter.create(...args);
 }
