@@ -9,9 +9,7 @@ export const modules = {
 /* harmony export */   GitHubReporter: () => (/* binding */ GitHubReporter)
 /* harmony export */ });
 /* unused harmony export GITHUB_ACTIONS_BOT */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3360);
-/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2785);
-
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2785);
 
 /** The author of what the workflow's GITHUB_TOKEN writes. */
 const GITHUB_ACTIONS_BOT = 'github-actions[bot]';
@@ -40,14 +38,14 @@ class GitHubReporter {
     login;
     constructor(octokit, repository, 
     /** Where warnings go: the runner's annotations, or the terminal of a local run. */
-    warn = (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message)) {
+    warn) {
         this.octokit = octokit;
         this.warn = warn;
         const [owner = '', repo = ''] = repository.split('/');
         this.repo = { owner, repo };
     }
     static create(token, repository, warn) {
-        return new GitHubReporter(_actions_github__WEBPACK_IMPORTED_MODULE_1__/* .getOctokit */ .Q(token), repository, warn);
+        return new GitHubReporter(_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q(token), repository, warn);
     }
     async tolerate(permission, what, call) {
         try {

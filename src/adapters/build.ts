@@ -1,5 +1,5 @@
-import * as core from '@actions/core';
 import * as exec from '@actions/exec';
+import { issueCommand } from '../shared/workflow-commands.js';
 
 /**
  * Runs `build-command` with bash (`-e -o pipefail`, as a workflow `run:` step does) in a log group, its output
@@ -19,7 +19,14 @@ export async function runBuild(
       ignoreReturnCode: true,
     });
   // A log group on the runner; on a terminal (local runs) a plain title line, no `::group::` command.
-  if (options.group) return core.group(`Build: ${command}`, run);
+  if (options.group) {
+    issueCommand('group', `Build: ${command}`);
+    try {
+      return await run();
+    } finally {
+      issueCommand('endgroup');
+    }
+  }
   process.stdout.write(`Build: ${command}\n`);
   return run();
 }

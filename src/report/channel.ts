@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import * as core from '@actions/core';
 import type { Log } from '../pipeline/ports.js';
 import { logText } from '../shared/text.js';
+import { appendSummary, issueCommand, setOutput } from '../shared/workflow-commands.js';
 
 /**
  * Where a run reports to. On the runner: workflow commands, the GITHUB_OUTPUT file and the job summary. In a
@@ -21,7 +21,7 @@ export interface Channel extends Log {
 /**
  * Text in which the runner's older command syntax cannot start: the runner looks for `##[` anywhere in a line
  * (`##[add-mask]secret`, `##[set-output name=x;]y`) when the line is not a `::` command, so every `##[` is
- * shown as `##\[`. Used as is for annotation messages (`::warning::…`), whose newlines @actions/core escapes.
+ * shown as `##\[`. Used as is for annotation messages (`::warning::…`), whose newlines shared/workflow-commands.ts escapes.
  */
 export function withoutLegacyCommands(text: string): string {
   return text.replace(/##\[/g, '##\\[');
@@ -44,30 +44,31 @@ export function printable(line: string): string {
 
 export function runnerChannel(): Channel {
   return {
-    info: (line) => core.info(printable(line)),
+    info: (line) => process.stdout.write(`${printable(line)}\n`),
     // Annotations are `::warning::` commands, which the runner parses as such (never as `##[`); escaped anyway.
-    warning: (line) => core.warning(withoutLegacyCommands(logText(line))),
-    notice: (line) => core.notice(withoutLegacyCommands(logText(line))),
-    error: (message) => core.error(withoutLegacyCommands(logText(message))),
+    warning: (line) => issueCommand('warning', withoutLegacyCommands(logText(line))),
+    notice: (line) => issueCommand('notice', withoutLegacyCommands(logText(line))),
+    error: (message) => issueCommand('error', withoutLegacyCommands(logText(message))),
     annotate: (severity, message, where) => {
       const text = withoutLegacyCommands(logText(message));
-      const properties = { file: where.file, startLine: where.line };
-      if (severity === 'error') core.error(text, properties);
-      else core.warning(text, properties);
+      issueCommand(severity, text, { file: where.file, line: where.line });
     },
     group: (title, lines) => {
-      core.startGroup(printable(title));
-      for (const line of lines) core.info(printable(line));
-      core.endGroup();
+      issueCommand('group', printable(title));
+      for (const line of lines) process.stdout.write(`${printable(line)}\n`);
+      issueCommand('endgroup');
     },
-    mask: (secret) => core.setSecret(secret),
+    mask: (secret) => issueCommand('add-mask', secret),
     setOutputs: (outputs) => {
-      for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+      for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
     },
     writeSummary: async (markdown) => {
-      if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
+      appendSummary(markdown);
     },
-    fail: (message) => core.setFailed(withoutLegacyCommands(logText(message))),
+    fail: (message) => {
+      process.exitCode = 1;
+      issueCommand('error', withoutLegacyCommands(logText(message)));
+    },
   };
 }
 

@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import * as github from '@actions/github';
 import type { Target } from '../../context/target.js';
 
@@ -42,13 +41,13 @@ export class GitHubReporter {
     private readonly octokit: Octokit,
     repository: string,
     /** Where warnings go: the runner's annotations, or the terminal of a local run. */
-    private readonly warn: (message: string) => void = (message) => core.warning(message),
+    private readonly warn: (message: string) => void,
   ) {
     const [owner = '', repo = ''] = repository.split('/');
     this.repo = { owner, repo };
   }
 
-  static create(token: string, repository: string, warn?: (message: string) => void): GitHubReporter {
+  static create(token: string, repository: string, warn: (message: string) => void): GitHubReporter {
     return new GitHubReporter(github.getOctokit(token), repository, warn);
   }
 
