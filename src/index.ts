@@ -1,6 +1,4 @@
 // The action's entry point (bundled by ncc into dist/index.js).
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import { run } from './main.js';
@@ -13,9 +11,7 @@ import type { LocalFiles } from './report/channel.js';
 // a JavaScript action; if a Node version ignores the flag, the action runs as it would without it.
 v8.setFlagsFromString('--optimize-for-size');
 
-// action.yml — the one list of inputs and their defaults — sits one level above both src/ and dist/.
-const here = path.dirname(fileURLToPath(import.meta.url));
-await run(path.join(here, '..', 'action.yml'), process.env, localFiles(process.argv.slice(2)));
+await run(process.env, localFiles(process.argv.slice(2)));
 
 /**
  * Command-line flags, for local runs (the runner passes none): where to write the job summary and the

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { runBuild } from './adapters/build.js';
 import type { GitHubReporter } from './adapters/github/reporter.js';
 import { createS3Client } from './adapters/s3/client.js';
@@ -7,7 +6,6 @@ import { haveCredentials, maskSecrets } from './context/credentials.js';
 import { type EventContext, pullRequestOf, readEventContext, runUrl } from './context/event.js';
 import {
   type DeployInputs,
-  inputSpecs,
   inputVariableName,
   parsePrefix,
   readInputs,
@@ -16,6 +14,7 @@ import {
   withDefaults,
 } from './context/inputs.js';
 import { type RunContext, resolveRunContext } from './context/run-context.js';
+import { ACTION_INPUTS } from './context/action-inputs.js';
 import { previewPrefix } from './shared/previews.js';
 import { type Ports, deploy } from './pipeline/deploy.js';
 import { remotePorts } from './pipeline/dry-run.js';
@@ -30,11 +29,7 @@ import { errorMessage, isRefusal } from './shared/errors.js';
  * GitHub; read-only wrappers for a dry run), run the pipeline, and publish its one Outcome — summary,
  * outputs, annotations, the GitHub deployment and the pull-request comment — whatever the result.
  */
-export async function run(
-  actionYamlPath: string,
-  env: NodeJS.ProcessEnv = process.env,
-  localFiles: LocalFiles = {},
-): Promise<Outcome> {
+export async function run(env: NodeJS.ProcessEnv = process.env, localFiles: LocalFiles = {}): Promise<Outcome> {
   const started = Date.now();
   // On the runner, GITHUB_OUTPUT is always set; without it this is a local run in a terminal.
   const runner = Boolean(env.GITHUB_OUTPUT);
@@ -47,7 +42,7 @@ export async function run(
   }
   const oldNode = unsupportedNode(process.version);
   if (oldNode) channel.warning(oldNode);
-  const specs = inputSpecs(readFileSync(actionYamlPath, 'utf8'));
+  const specs = ACTION_INPUTS;
   for (const message of unknownInputVariables(env, specs)) channel.warning(message);
   const get = withDefaults((name) => env[inputVariableName(name)] ?? '', specs);
   // A URL input with a password in it: masked before anything could print it.

@@ -4,7 +4,6 @@ import { describe, expect, it } from '@jest/globals';
 import { InputError } from '../../src/shared/errors.js';
 import {
   type InputReader,
-  inputSpecs,
   unknownInputVariables,
   urlSecrets,
   withDefaults,
@@ -17,6 +16,8 @@ import {
   readInputs,
   redactUserInfo,
 } from '../../src/context/inputs.js';
+import { ACTION_INPUTS } from '../../src/context/action-inputs.js';
+import { actionInputsModule, inputSpecs } from '../../tools/action-inputs.mjs';
 
 const CWD = path.resolve('/repo');
 const NO_ENV: NodeJS.ProcessEnv = {};
@@ -95,6 +96,13 @@ describe('readInputs: defaults', () => {
     );
     expect(inputs.concurrency).toBe(7);
     expect(inputs.maxDeletes).toBe(12);
+  });
+
+  it('bundles exactly what action.yml declares (src/context/action-inputs.ts is generated from it)', async () => {
+    expect(ACTION_INPUTS).toEqual(SPECS);
+    expect(readFileSync(new URL('../../src/context/action-inputs.ts', import.meta.url), 'utf8')).toBe(
+      await actionInputsModule(SPECS),
+    );
   });
 
   it('treats an expression default (`${{ github.token }}`) as empty outside the runner', () => {

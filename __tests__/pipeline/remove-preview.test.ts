@@ -1,13 +1,13 @@
 // Removing a closed pull request's preview deletes past max-deletes and delete: false, so it must never leave
 // that pull request's own preview prefix: any other prefix is refused before the store is asked anything.
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { inputSpecs, readInputs, withDefaults } from '../../src/context/inputs.js';
+import { ACTION_INPUTS } from '../../src/context/action-inputs.js';
+import { readInputs, withDefaults } from '../../src/context/inputs.js';
 import type { RunContext } from '../../src/context/run-context.js';
 import { deploy } from '../../src/pipeline/deploy.js';
 import type { ObjectStore } from '../../src/pipeline/ports.js';
 
-const SPECS = inputSpecs(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'));
+const SPECS = [...ACTION_INPUTS];
 
 function context(prefix: string, number: number): RunContext {
   const given: Record<string, string> = { 'source-dir': 'build', bucket: 'parl.ai', preview: 'true' };

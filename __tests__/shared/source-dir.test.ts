@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
-import { inputSpecs, readInputs, withDefaults } from '../../src/context/inputs.js';
+import { ACTION_INPUTS } from '../../src/context/action-inputs.js';
+import { readInputs, withDefaults } from '../../src/context/inputs.js';
 import {
   type SourceBounds,
   confineSourceDir,
@@ -13,7 +13,7 @@ import {
 } from '../../src/shared/source-dir.js';
 import { InputError } from '../../src/shared/errors.js';
 
-const SPECS = inputSpecs(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'));
+const SPECS = [...ACTION_INPUTS];
 
 /** A GitHub-hosted runner's paths. */
 const RUNNER_ENV: NodeJS.ProcessEnv = {

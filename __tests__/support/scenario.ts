@@ -1,8 +1,8 @@
 // Runs the whole pipeline in-process against the in-memory store: the scenario tests read as "given this
 // build and this bucket, a deploy does this". No child process, no server; milliseconds per deploy.
-import { readFileSync } from 'node:fs';
 import type { EventContext } from '../../src/context/event.js';
-import { inputSpecs, readInputs, withDefaults } from '../../src/context/inputs.js';
+import { ACTION_INPUTS } from '../../src/context/action-inputs.js';
+import { readInputs, withDefaults } from '../../src/context/inputs.js';
 import { type RunContext, resolveRunContext } from '../../src/context/run-context.js';
 import { type Ports, deploy } from '../../src/pipeline/deploy.js';
 import { remotePorts } from '../../src/pipeline/dry-run.js';
@@ -11,7 +11,7 @@ import type { Log } from '../../src/pipeline/ports.js';
 import type { RedirectStore } from '../../src/pipeline/redirects.js';
 import { MemoryCdn, MemoryStore } from './memory-store.js';
 
-const SPECS = inputSpecs(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'));
+const SPECS = [...ACTION_INPUTS];
 
 /** A log that keeps every line, warnings apart. */
 export class RecordingLog implements Log {

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { InputError } from '../shared/errors.js';
 import { parseBuildEnv } from './build-env.js';
 import { type SourceBounds, sourceBounds, sourceDirProblem } from '../shared/source-dir.js';
@@ -67,27 +66,12 @@ export interface InputSpec {
   description: string;
 }
 
-/**
- * The inputs as action.yml declares them: the one list of names and defaults. The runner fills defaults from
- * it; a local run (`node dist/index.js` with INPUT_* variables) gets the same defaults from here.
- */
-export function inputSpecs(actionYaml: string): InputSpec[] {
-  const document = parseYaml(actionYaml) as {
-    inputs?: Record<string, { default?: unknown; required?: unknown; description?: unknown }>;
-  };
-  return Object.entries(document.inputs ?? {}).map(([name, spec]) => {
-    const value = spec.default === undefined ? '' : String(spec.default);
-    return {
-      name,
-      default: value.includes('${{') ? '' : value,
-      required: spec.required === true,
-      description: String(spec.description ?? ''),
-    };
-  });
-}
+// The inputs as action.yml declares them — the one list of names and defaults — are ACTION_INPUTS
+// (action-inputs.ts, generated from action.yml by tools/action-inputs.mjs when the action is bundled). The runner
+// fills defaults from action.yml; a local run (`node dist/index.js` with INPUT_* variables) gets the same ones.
 
 /** A reader that falls back to action.yml's default where the input is empty or unset (as the runner does). */
-export function withDefaults(get: InputReader, specs: InputSpec[]): InputReader {
+export function withDefaults(get: InputReader, specs: readonly InputSpec[]): InputReader {
   const defaults = new Map(specs.map((spec) => [spec.name, spec.default]));
   return (name) => {
     if (!defaults.has(name)) throw new Error(`BUG: input '${name}' is not declared in action.yml`);
@@ -113,7 +97,7 @@ function editDistance(a: string, b: string): number {
  * action.yml has a hyphen): the runner never sets such a variable, so it is a hand-made local run's mistake,
  * and the input it meant would silently take its default. One message each, naming the closest input.
  */
-export function unknownInputVariables(env: NodeJS.ProcessEnv, specs: InputSpec[]): string[] {
+export function unknownInputVariables(env: NodeJS.ProcessEnv, specs: readonly InputSpec[]): string[] {
   const known = new Set(specs.map((spec) => inputVariableName(spec.name)));
   const messages: string[] = [];
   for (const variable of Object.keys(env).sort()) {
