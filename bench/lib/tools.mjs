@@ -15,6 +15,8 @@ export const DEFAULT_CONCURRENCY = Number(ACTION_INPUTS.concurrency.default);
 
 export const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
 export const AWS = '/usr/bin/aws';
+/** rclone as issue #18 tunes it (the defaults are 4 transfers and 8 checkers). */
+export const RCLONE_TUNED = ['--transfers', '32', '--checkers', '32'];
 export const RCLONE = '/usr/bin/rclone';
 
 export function inputVariable(name) {
@@ -45,6 +47,12 @@ export function makeTools({ repo, node24, work, endpoint }) {
   mkdirSync(home, { recursive: true });
   const awsConfig = path.join(home, 'aws-config');
   writeFileSync(awsConfig, '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n');
+  // Tuned as issue #18 compares: 32 requests in flight (the default is 10).
+  const awsTunedConfig = path.join(home, 'aws-config-tuned');
+  writeFileSync(
+    awsTunedConfig,
+    '[default]\nregion = us-east-1\ns3 =\n  addressing_style = path\n  max_concurrent_requests = 32\n',
+  );
   const rcloneConfig = path.join(home, 'rclone.conf');
   writeFileSync(rcloneConfig, '');
   const baseEnv = {
@@ -86,11 +94,11 @@ export function makeTools({ repo, node24, work, endpoint }) {
     return { ...result, outputs: parseOutputs(readFileSync(outputFile, 'utf8')) };
   };
 
-  const aws = (site, bucket, { logFile, timeoutMs } = {}) =>
+  const aws = (site, bucket, { logFile, timeoutMs, tuned = false } = {}) =>
     runTimed(AWS, ['--endpoint-url', endpoint, 's3', 'sync', '--delete', '--no-progress', site, `s3://${bucket}/`], {
       env: {
         ...baseEnv,
-        AWS_CONFIG_FILE: awsConfig,
+        AWS_CONFIG_FILE: tuned ? awsTunedConfig : awsConfig,
         AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'none'),
         AWS_PAGER: '',
       },
@@ -99,8 +107,8 @@ export function makeTools({ repo, node24, work, endpoint }) {
       timeoutMs,
     });
 
-  const rclone = (site, bucket, { logFile, timeoutMs } = {}) =>
-    runTimed(RCLONE, ['sync', '--fast-list', site, `bench:${bucket}`], {
+  const rclone = (site, bucket, { logFile, timeoutMs, tuned = false } = {}) =>
+    runTimed(RCLONE, ['sync', '--fast-list', ...(tuned ? RCLONE_TUNED : []), site, `bench:${bucket}`], {
       env: {
         ...baseEnv,
         RCLONE_CONFIG: rcloneConfig,
