@@ -2,6 +2,7 @@ import mime from 'mime-types';
 import { readFileSync } from 'node:fs';
 import { compareStrings as compare } from '../shared/text.js';
 import { type HeaderRules, baseType, headerChoice, isHtml } from './headers.js';
+import { REDIRECTS_FILE } from './redirect-step.js';
 import { type RawReference, readPage, scanCss, scanHtml } from './site-check/extract.js';
 import {
   type Redirect,
@@ -14,9 +15,6 @@ import {
   siteSpace,
   type Target,
 } from './site-check/resolve.js';
-
-/** The source name a rule of the build's `_redirects` file carries (redirect-step.ts REDIRECTS_FILE). */
-const REDIRECTS_SOURCE = '_redirects';
 
 export type { Redirect } from './site-check/resolve.js';
 
@@ -219,7 +217,7 @@ export function checkSite(input: SiteCheckInput): SiteCheckResult {
     const resolved = fromRoot(`.${to}`);
     if (resolved.type !== 'inside') continue;
     references += 1;
-    const via = { input: source !== REDIRECTS_SOURCE };
+    const via = { input: source !== REDIRECTS_FILE };
     checkInside(resolved, `.${to}`, { file: source, line, reference: to, redirect: via });
   }
 
