@@ -49,7 +49,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateBucketCommand, S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { LOCAL_S3_CREDENTIALS, startLocalS3 } from '../examples/local-s3-server.mjs';
 import { startS3Proxy } from '../__tests__/support/s3-proxy.mjs';
 import { chooseEdits, generateSite } from './generate-site.mjs';
@@ -57,7 +57,7 @@ import { capture, childPids, killRunning, median, processCpuSeconds, summariseRe
 import { loadSourceMap, summariseProfile } from './lib/profile.mjs';
 import { ensureNode24 } from '../tools/node24/ensure.mjs';
 import { writeReport } from './lib/report.mjs';
-import { AWS, RCLONE, makeTools } from './lib/tools.mjs';
+import { AWS, RCLONE, adminClient, makeTools } from './lib/tools.mjs';
 import { tscArguments } from './lib/compile.mjs';
 import { benchRollback, rollbackMarkdown } from './lib/rollback.mjs';
 import { benchParlaiBuild, writeParlaiReport } from './lib/parlai-build.mjs';
@@ -276,15 +276,7 @@ async function main() {
   log(`s3rver at ${server.endpoint} (pid ${s3rverPid}), counting proxy at ${proxy.endpoint}`);
 
   // Bucket set-up and verification talk to s3rver directly, so the proxy counts only the tools' requests.
-  const admin = new S3Client({
-    region: 'us-east-1',
-    endpoint: server.endpoint,
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: LOCAL_S3_CREDENTIALS.AWS_ACCESS_KEY_ID,
-      secretAccessKey: LOCAL_S3_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-    },
-  });
+  const admin = adminClient(server.endpoint);
   const createBucket = (name) => admin.send(new CreateBucketCommand({ Bucket: name }));
   const listBucket = async (bucket) => {
     const objects = new Map();

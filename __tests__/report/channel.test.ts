@@ -1,6 +1,7 @@
 // What the runner makes of the lines the action prints (see ../support/runner-commands.ts for the runner's two
 // parsers): no key or file name may become a workflow command, whatever it holds.
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
+import { captureStdout } from '../support/stdout.js';
 import { printable, runnerChannel, withoutLegacyCommands } from '../../src/report/channel.js';
 import { runnerCommand } from '../support/runner-commands.js';
 
@@ -69,20 +70,10 @@ describe('withoutLegacyCommands (annotation messages)', () => {
 });
 
 describe('runnerChannel: what reaches stdout', () => {
-  let written: string[];
-  beforeEach(() => {
-    written = [];
-    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-  });
-  afterEach(() => {
-    jest.restoreAllMocks();
-  });
+  const stdout = captureStdout();
 
   const lines = () =>
-    written
+    stdout.chunks
       .join('')
       .split(/\r\n|\r|\n/)
       .filter((line) => line !== '');

@@ -1,11 +1,12 @@
 // shared/workflow-commands.ts writes what @actions/core 3.0.1 writes (the runner's protocol), byte for byte:
 // checked against @actions/core itself (a development dependency kept for this), on hostile text.
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import * as core from '@actions/core';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { appendSummary, issueCommand, setOutput } from '../../src/shared/workflow-commands.js';
 import { tempDir } from '../support/sites.js';
+import { captureStdout } from '../support/stdout.js';
 
 const TEXTS = [
   'plain',
@@ -17,23 +18,13 @@ const TEXTS = [
   'unicode é ✓ \u2028',
 ];
 
-let written: string[];
-beforeEach(() => {
-  written = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-});
+const stdout = captureStdout();
 
 /** What `write` printed, and nothing left in the buffer. */
 function take(write: () => void): string {
-  written = [];
+  stdout.chunks = [];
   write();
-  return written.join('');
+  return stdout.chunks.join('');
 }
 
 describe('issueCommand: what @actions/core prints', () => {

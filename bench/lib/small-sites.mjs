@@ -6,11 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { LOCAL_S3_CREDENTIALS, startLocalS3 } from '../../examples/local-s3-server.mjs';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { startLocalS3 } from '../../examples/local-s3-server.mjs';
 import { startS3Proxy } from '../../__tests__/support/s3-proxy.mjs';
 import { median } from './measure.mjs';
-import { makeTools } from './tools.mjs';
+import { adminClient, makeTools } from './tools.mjs';
 
 export const SMALL_SCENARIOS = ['first', 'nochange', 'fresh'];
 /** The tools: this action, then each peer at its defaults and tuned as issue #18 asks. */
@@ -48,15 +48,7 @@ export async function benchSmallSites({ repo, node24, work, fixtures, rounds = 3
     target: server.endpoint,
     fault: () => (latencyMs > 0 ? { delayMs: latencyMs } : undefined),
   });
-  const admin = new S3Client({
-    region: 'us-east-1',
-    endpoint: server.endpoint,
-    forcePathStyle: true,
-    credentials: {
-      accessKeyId: LOCAL_S3_CREDENTIALS.AWS_ACCESS_KEY_ID,
-      secretAccessKey: LOCAL_S3_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
-    },
-  });
+  const admin = adminClient(server.endpoint);
   const tools = makeTools({ repo, node24, work, endpoint: proxy.endpoint });
   const runs = [];
   let bucketCount = 0;

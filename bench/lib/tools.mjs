@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { S3Client } from '@aws-sdk/client-s3';
 import { runTimed } from './measure.mjs';
 
 /** The action's default concurrency, as action.yml declares it. */
@@ -18,6 +19,16 @@ export const AWS = '/usr/bin/aws';
 /** rclone as issue #18 tunes it (the defaults are 4 transfers and 8 checkers). */
 export const RCLONE_TUNED = ['--transfers', '32', '--checkers', '32'];
 export const RCLONE = '/usr/bin/rclone';
+
+/** A client of the S3 server itself (not through the proxy), for set-up and checks the proxy must not count. */
+export function adminClient(endpoint) {
+  return new S3Client({
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+  });
+}
 
 export function inputVariable(name) {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
