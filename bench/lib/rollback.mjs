@@ -6,11 +6,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { startS3Proxy } from '../../__tests__/support/s3-proxy.mjs';
 import { median, runTimed } from './measure.mjs';
-import { inputVariable, parseOutputs } from './tools.mjs';
+import { ACTION_INPUTS, inputVariable, parseOutputs } from './tools.mjs';
 
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
 export const ROLLBACK_GOAL_S = 5;
@@ -97,11 +96,7 @@ export async function benchRollback({ repo, node24, work, fixture, rounds = 3, l
   try {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
-    const defaults = {};
-    for (const [name, spec] of Object.entries(parseYaml(readFileSync(path.join(repo, 'action.yml'), 'utf8')).inputs)) {
-      const value = String(spec.default ?? '');
-      defaults[name] = value.includes('${{') ? '' : value;
-    }
+    const defaults = Object.fromEntries(ACTION_INPUTS.map((spec) => [spec.name, spec.default]));
     let run = 0;
     const action = async (label, inputs) => {
       run += 1;

@@ -6,13 +6,14 @@
 // Every tool gets a clean environment (no AWS_CA_BUNDLE, no proxy variables, its own HOME).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { S3Client } from '@aws-sdk/client-s3';
+import { inputSpecs } from '../../tools/action-inputs.mjs';
 import { runTimed } from './measure.mjs';
 
 /** The action's default concurrency, as action.yml declares it. */
-const ACTION_INPUTS = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')).inputs;
-export const DEFAULT_CONCURRENCY = Number(ACTION_INPUTS.concurrency.default);
+/** action.yml's inputs with the defaults a run outside a workflow gets (an expression default is ''). */
+export const ACTION_INPUTS = inputSpecs(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'));
+export const DEFAULT_CONCURRENCY = Number(ACTION_INPUTS.find((spec) => spec.name === 'concurrency').default);
 
 export const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
 export const AWS = '/usr/bin/aws';
@@ -73,7 +74,6 @@ export function makeTools({ repo, node24, work, endpoint }) {
     AWS_EC2_METADATA_DISABLED: 'true',
     ...CREDENTIALS,
   };
-  const actionYaml = parse(readFileSync(path.join(repo, 'action.yml'), 'utf8'));
 
   const action = async (site, bucket, { logFile, concurrency, nodeArgs = [], timeoutMs } = {}) => {
     const outputFile = `${logFile}.output`;
@@ -82,11 +82,7 @@ export function makeTools({ repo, node24, work, endpoint }) {
     writeFileSync(summaryFile, '');
     // The sites are under `work`: it is the workspace 'source-dir' must be inside.
     const env = { ...baseEnv, GITHUB_WORKSPACE: work, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile };
-    // The runner evaluates expressions in defaults (`${{ github.token }}`); outside a workflow there are none.
-    for (const [name, spec] of Object.entries(actionYaml.inputs)) {
-      const value = spec.default ?? '';
-      env[inputVariable(name)] = value.includes('${{') ? '' : value;
-    }
+    for (const spec of ACTION_INPUTS) env[inputVariable(spec.name)] = spec.default;
     const inputs = {
       'source-dir': site,
       bucket,
