@@ -21,7 +21,8 @@ export interface Channel extends Log {
 /**
  * Text in which the runner's older command syntax cannot start: the runner looks for `##[` anywhere in a line
  * (`##[add-mask]secret`, `##[set-output name=x;]y`) when the line is not a `::` command, so every `##[` is
- * shown as `##\[`. Used as is for annotation messages (`::warning::…`), whose newlines shared/workflow-commands.ts escapes.
+ * shown as `##\[`. Used as is for annotation messages (`::warning::…`), whose newlines
+ * shared/workflow-commands.ts escapes.
  */
 export function withoutLegacyCommands(text: string): string {
   return text.replace(/##\[/g, '##\\[');
