@@ -18,6 +18,7 @@ import {
   syncRedirects,
   websiteRedirects,
 } from './redirects.js';
+import { REDIRECTS_FILE } from '../shared/redirect-rules.js';
 import type { LocalFile } from './scan.js';
 
 // The redirects of a deploy, as steps (deploy.ts calls them in order):
@@ -30,8 +31,7 @@ import type { LocalFile } from './scan.js';
 //   applyRedirects  after the pages are published and before stale objects are deleted, so a moved page
 //                   answers with its redirect before its old object goes
 
-/** The file Netlify (and this action) read redirects from, at the root of the build. */
-export const REDIRECTS_FILE = '_redirects';
+export { REDIRECTS_FILE };
 
 /** A `_redirects` file larger than this is refused: its entries could not fit a KeyValueStore (5 MB) anyway. */
 const MAX_REDIRECTS_FILE_BYTES = 10_000_000;

@@ -2,7 +2,7 @@ import mime from 'mime-types';
 import { readFileSync } from 'node:fs';
 import { compareStrings as compare } from '../shared/text.js';
 import { type HeaderRules, baseType, headerChoice, isHtml } from './headers.js';
-import { REDIRECTS_FILE } from './redirect-step.js';
+import { REDIRECTS_FILE } from '../shared/redirect-rules.js';
 import { type RawReference, readPage, scanCss, scanHtml } from './site-check/extract.js';
 import {
   type Redirect,

@@ -1,6 +1,9 @@
 import { Refusal } from './errors.js';
 import { compareStrings, plural, untrusted } from './text.js';
 
+/** The file Netlify (and this action) read redirects from, at the root of the build. */
+export const REDIRECTS_FILE = '_redirects';
+
 // A site's redirects (issue #17), served from the edge. Behind CloudFront with origin access control the
 // bucket is read through its REST endpoint, which ignores S3 website redirect rules, so moved pages would
 // 404. The rules come from a `_redirects` file (Netlify's format) or an input, and are parsed and checked here
