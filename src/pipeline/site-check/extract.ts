@@ -167,6 +167,49 @@ const READ_ATTRIBUTES = new Set([
 /** Length and lower-cased first letter of each name in READ_ATTRIBUTES, as `length << 8 | letter`. */
 const MAYBE_READ = new Set([...READ_ATTRIBUTES].map((name) => (name.length << 8) | name.charCodeAt(0)));
 
+/** Each read attribute's slot in {@link TagAttributes}. */
+const SLOTS = new Map([...READ_ATTRIBUTES].map((name, index) => [name, index]));
+
+/**
+ * The current tag's attributes that matter, with where each starts. A new tag only moves a counter: a Sphinx
+ * site has hundreds of thousands of tags, and emptying maps for each one was a measurable share of the check.
+ */
+class TagAttributes {
+  private readonly values: string[] = new Array<string>(SLOTS.size).fill('');
+  private readonly starts = new Int32Array(SLOTS.size);
+  private readonly tags = new Int32Array(SLOTS.size).fill(-1);
+  private tag = 0;
+  /** How many attributes of the current tag were read. */
+  size = 0;
+
+  next(): void {
+    this.tag += 1;
+    this.size = 0;
+  }
+
+  has(name: string): boolean {
+    return this.tags[SLOTS.get(name)!] === this.tag;
+  }
+
+  get(name: string): string | undefined {
+    const slot = SLOTS.get(name)!;
+    return this.tags[slot] === this.tag ? this.values[slot] : undefined;
+  }
+
+  start(name: string): number {
+    return this.starts[SLOTS.get(name)!]!;
+  }
+
+  /** The first value of a name in a tag wins (callers check `has` first). */
+  set(name: string, value: string, start: number): void {
+    const slot = SLOTS.get(name)!;
+    if (this.tags[slot] !== this.tag) this.size += 1;
+    this.tags[slot] = this.tag;
+    this.values[slot] = value;
+    this.starts[slot] = start;
+  }
+}
+
 const noop = (): void => {};
 
 const NON_ASCII = /[\u0080-\uffff]/;
@@ -211,9 +254,8 @@ export function scanHtml(text: string, options: { xhtml?: boolean; utf8Bytes?: b
   let tagStart = 0;
   let tagEnd = 0;
   let tag = '';
-  // The current tag's attributes that matter, with where each starts (the first of a repeated name wins).
-  const values = new Map<string, string>();
-  const starts = new Map<string, number>();
+  // The current tag's attributes that matter (the first of a repeated name wins).
+  const values = new TagAttributes();
   let attribute: string | undefined;
   let attributeStart = 0;
   let value = '';
@@ -227,7 +269,7 @@ export function scanHtml(text: string, options: { xhtml?: boolean; utf8Bytes?: b
   const addCss = (css: string, startLine: number): void => {
     for (const found of cssUrls(css)) add(found.url, startLine + linesIn(css, found.offset));
   };
-  const lineOf = (name: string): number => lines.at(starts.get(name)!);
+  const lineOf = (name: string): number => lines.at(values.start(name));
 
   const endTag = (): void => {
     // Everything the tag says, once its attributes are all read.
@@ -291,10 +333,7 @@ export function scanHtml(text: string, options: { xhtml?: boolean; utf8Bytes?: b
       onopentagname(start, end) {
         tagStart = start;
         tagEnd = end;
-        if (values.size > 0) {
-          values.clear();
-          starts.clear();
-        }
+        values.next();
       },
       onattribname(start, end) {
         attribute = undefined;
@@ -314,8 +353,7 @@ export function scanHtml(text: string, options: { xhtml?: boolean; utf8Bytes?: b
       onattribend() {
         if (attribute === undefined) return;
         const text = text8(value);
-        values.set(attribute, text.includes('&') ? decodeHTMLAttribute(text) : text);
-        starts.set(attribute, attributeStart);
+        values.set(attribute, text.includes('&') ? decodeHTMLAttribute(text) : text, attributeStart);
         attribute = undefined;
       },
       onopentagend() {
