@@ -42,9 +42,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env, localFiles: Loca
   }
   const oldNode = unsupportedNode(process.version);
   if (oldNode) channel.warning(oldNode);
-  const specs = ACTION_INPUTS;
-  for (const message of unknownInputVariables(env, specs)) channel.warning(message);
-  const get = withDefaults((name) => env[inputVariableName(name)] ?? '', specs);
+  for (const message of unknownInputVariables(env, ACTION_INPUTS)) channel.warning(message);
+  const get = withDefaults((name) => env[inputVariableName(name)] ?? '', ACTION_INPUTS);
   // A URL input with a password in it: masked before anything could print it.
   for (const name of ['endpoint-url', 'site-url']) for (const secret of urlSecrets(get(name))) channel.mask(secret);
   const event = readEventContext(env);

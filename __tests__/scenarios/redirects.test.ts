@@ -3,6 +3,7 @@
 // without a distribution; bad rules are refused before any write.
 import { describe, expect, it } from '@jest/globals';
 import { outputsOf } from '../../src/report/outputs.js';
+import { publishOutcome } from '../../src/report/publish.js';
 import { summaryMarkdown } from '../../src/report/summary.js';
 import { MemoryCdn, MemoryRedirectStore, MemoryStore } from '../support/memory-store.js';
 import { deploySite } from '../support/scenario.js';
@@ -83,6 +84,43 @@ describe('redirects at the edge (redirect-store-arn)', () => {
     expect(writes(store)).toEqual([]);
     expect(redirects.updates).toEqual([]);
     expect(summaryMarkdown(outcome)).toContain('`_redirects` line 3: `/people/`');
+  });
+
+  it("annotations: a _redirects rule's on its file and line, an input rule's on no file", async () => {
+    const broken = site({ _redirects: `${RULES}/team /people/\n` });
+    const { outcome } = await deploySite(broken, {
+      store: new MemoryStore(),
+      redirects: new MemoryRedirectStore(),
+      inputs: { 'link-check': 'error', redirects: '/crew /staff/' },
+    });
+    const annotations: unknown[] = [];
+    const quiet = () => undefined;
+    await publishOutcome(outcome, {
+      info: quiet,
+      warning: quiet,
+      notice: quiet,
+      error: quiet,
+      group: quiet,
+      mask: quiet,
+      setOutputs: quiet,
+      writeSummary: async () => undefined,
+      fail: quiet,
+      annotate: (severity, message, where) => annotations.push({ severity, message, where }),
+    });
+    expect(annotations).toEqual([
+      {
+        severity: 'error',
+        message: expect.stringMatching(
+          /^Redirect to '\/people\/' \(_redirects line 3\): 'people\/index\.html' is not in the build/,
+        ),
+        where: { file: `${outcome.sourceDir}/_redirects`, line: 3 },
+      },
+      {
+        severity: 'error',
+        message: expect.stringMatching(/^Redirect to '\/staff\/' \(input 'redirects' line 1\): 'staff\/index\.html'/),
+        where: undefined,
+      },
+    ]);
   });
 
   it('a dry run reads the store and changes nothing', async () => {

@@ -10,8 +10,8 @@ import { appendSummary, issueCommand, setOutput } from '../shared/workflow-comma
  */
 export interface Channel extends Log {
   error(message: string): void;
-  /** An annotation on a line of a file (path relative to the workspace). */
-  annotate(severity: 'error' | 'warning', message: string, where: { file: string; line: number }): void;
+  /** An annotation on a line of a file (path relative to the workspace), or on none (`where` absent). */
+  annotate(severity: 'error' | 'warning', message: string, where?: { file: string; line: number }): void;
   mask(secret: string): void;
   setOutputs(outputs: Record<string, string>): void;
   writeSummary(markdown: string): Promise<void>;
@@ -52,7 +52,7 @@ export function runnerChannel(): Channel {
     error: (message) => issueCommand('error', withoutLegacyCommands(logText(message))),
     annotate: (severity, message, where) => {
       const text = withoutLegacyCommands(logText(message));
-      issueCommand(severity, text, { file: where.file, line: where.line });
+      issueCommand(severity, text, where ? { file: where.file, line: where.line } : {});
     },
     group: (title, lines) => {
       issueCommand('group', printable(title));
@@ -111,7 +111,7 @@ export function terminalChannel(files: LocalFiles = {}): Channel {
     notice: (line) => out(`Notice: ${line}`),
     error: (message) => err(`Error: ${message}`),
     annotate: (severity, message, where) =>
-      err(`${severity === 'error' ? 'Error' : 'Warning'}: ${where.file}:${where.line}: ${message}`),
+      err(`${severity === 'error' ? 'Error' : 'Warning'}: ${where ? `${where.file}:${where.line}: ` : ''}${message}`),
     group: (title, lines) => {
       out(title);
       for (const line of lines) out(`  ${line}`);

@@ -16,15 +16,9 @@ export async function publishOutcome(outcome: Outcome, channel: Channel, siteUrl
     // Errors only where they stopped the deploy (link-check: error); with warn, the build was deployed.
     const refused = outcome.result === 'refused' && outcome.input === 'link-check';
     for (const note of siteCheckAnnotations(outcome.siteCheck).slice(0, ANNOTATED_REFERENCES)) {
-      const severity = refused ? note.severity : 'warning';
-      if (note.file === undefined) {
-        // A rule of the `redirects` input: no file to point at; the message names the input and line.
-        if (severity === 'error') channel.error(note.message);
-        else channel.warning(note.message);
-        continue;
-      }
-      const file = outcome.sourceDir && outcome.sourceDir !== '.' ? `${outcome.sourceDir}/${note.file}` : note.file;
-      channel.annotate(severity, note.message, { file, line: note.line });
+      // A rule of the `redirects` input has no file to point at: its message names the input and line.
+      const where = note.file === undefined ? undefined : { file: inSourceDir(outcome, note.file), line: note.line };
+      channel.annotate(refused ? note.severity : 'warning', note.message, where);
     }
   }
   if (outcome.result === 'failed' || outcome.result === 'refused') {
@@ -33,4 +27,9 @@ export async function publishOutcome(outcome: Outcome, channel: Channel, siteUrl
     }
     channel.fail(outcome.reason ?? 'The deploy failed.');
   }
+}
+
+/** A path relative to `source-dir` as the runner wants it: relative to the workspace. */
+function inSourceDir(outcome: Outcome, file: string): string {
+  return outcome.sourceDir && outcome.sourceDir !== '.' ? `${outcome.sourceDir}/${file}` : file;
 }

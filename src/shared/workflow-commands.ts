@@ -6,7 +6,7 @@ import { EOL } from 'node:os';
 // lib/file-command.js, lib/core.js), for the few this action uses. Written here rather than imported because
 // @actions/core loads its OIDC client, and with it undici (900 KB), at import: measured with the ParlAI website,
 // a no-change deploy spent 30 ms of wall time and 60 ms of CPU compiling code it never calls. The escaping is
-// the runner's protocol (docs: "Workflow commands for GitHub Actions"); __tests__/report/workflow-commands
+// the runner's protocol (docs: "Workflow commands for GitHub Actions"); __tests__/shared/workflow-commands.test.ts
 // checks it against @actions/core itself, which stays a development dependency for that.
 
 /** An annotation's place: written as `title=…,file=…,line=…`, in that order (@actions/core's). */
