@@ -39,9 +39,9 @@ function recordingStore(calls: string[]): ObjectStore {
     throw new Error(`${name} was not expected`);
   };
   return {
-    list: async (prefix) => {
+    async *listPages(prefix) {
       calls.push(`list ${prefix}`);
-      return [{ key: `${prefix}index.html`, etag: 'e', size: 1, lastModified: new Date(0) }] as never;
+      yield [{ key: `${prefix}index.html`, etag: 'e', size: 1, lastModified: new Date(0) }];
     },
     head: refuse('head'),
     get: refuse('get'),

@@ -55,7 +55,10 @@ function viewOf(store: MemoryStore, requests: string[]): ObjectStore {
       return call.apply(store, args);
     };
   const view = {
-    list: record('list', store.list),
+    listPages: (prefix: string, startAfter?: string) => {
+      requests.push(`list ${prefix}`);
+      return store.listPages(prefix, startAfter);
+    },
     head: record('head', store.head),
     get: record('get', store.get),
     putFile: record('putFile', store.putFile),

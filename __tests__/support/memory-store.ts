@@ -46,8 +46,17 @@ export interface MemoryStoreOptions {
   unversioned?: boolean;
   /** The store's clock (LastModified); defaults to the real one. */
   now?: () => Date;
+  /** Keys per listing page (S3: 1,000). */
+  pageSize?: number;
+  /** Answers every listing from the start, as a store that ignores `StartAfter` would. */
+  ignoreStartAfter?: boolean;
   /** Called before each request: throw to inject a fault, await to delay or interleave. */
   before?: (operation: string, key: string) => void | Promise<void>;
+}
+
+/** S3's key order, computed the plain way (not with the pipeline's compareKeys, which tests check against it). */
+function utf8Order(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 function md5(body: Buffer): string {
@@ -147,17 +156,26 @@ export class MemoryStore implements ObjectStore {
     return this.requests.filter((request) => request.startsWith(`${operation} `)).length;
   }
 
-  async list(prefix: string): Promise<RemoteObject[]> {
-    await this.request('ListObjectsV2', prefix);
-    const objects: RemoteObject[] = [];
-    for (const key of [...this.versions.keys()].sort()) {
-      const version = this.current(key);
-      if (!version || !key.startsWith(prefix)) continue;
-      // S3 lists LastModified to the second.
-      const lastModified = new Date(Math.floor(version.lastModified.getTime() / 1000) * 1000);
-      objects.push({ key, etag: version.etag, size: version.body!.length, lastModified });
+  /** S3's listing: pages in UTF-8 byte order, each from after the previous page's last key. */
+  async *listPages(prefix: string, startAfter?: string): AsyncIterable<RemoteObject[]> {
+    const pageSize = this.options.pageSize ?? 1000;
+    let after = this.options.ignoreStartAfter ? undefined : startAfter;
+    for (;;) {
+      await this.request('ListObjectsV2', after === undefined ? prefix : `${prefix} after ${after}`);
+      const keys = [...this.versions.keys()]
+        .filter((key) => key.startsWith(prefix) && this.current(key) !== undefined)
+        .sort(utf8Order)
+        .filter((key) => after === undefined || utf8Order(key, after) > 0);
+      const page = keys.slice(0, pageSize).map((key) => {
+        const version = this.current(key)!;
+        // S3 lists LastModified to the second.
+        const lastModified = new Date(Math.floor(version.lastModified.getTime() / 1000) * 1000);
+        return { key, etag: version.etag, size: version.body!.length, lastModified };
+      });
+      yield page;
+      if (keys.length <= pageSize) return;
+      after = page[page.length - 1]!.key;
     }
-    return objects;
   }
 
   async head(key: string, options: { checksums?: boolean; versionId?: string } = {}): Promise<ObjectHead | undefined> {

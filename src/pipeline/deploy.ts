@@ -35,7 +35,8 @@ import {
 } from './redirect-step.js';
 import type { RedirectPlan } from './redirects.js';
 import { rollBack } from './rollback.js';
-import { checkSourceDir, scanSource, sha256Checksums } from './scan.js';
+import { listAll, listInRanges, rangeBounds } from './listing.js';
+import { type LocalFile, checkSourceDir, sha256Checksums, startScan } from './scan.js';
 import {
   type SiteCheckResult,
   checkSite,
@@ -99,11 +100,16 @@ async function deploySite(context: RunContext, ports: Ports): Promise<Run> {
   await confineSourceDir(inputs.sourceDir, inputs.sourceDirInput, inputs.sourceBounds);
   if (!context.credentials && !context.withoutSecrets) throw new Refusal(NO_CREDENTIALS);
 
-  const scanning = scanSource(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix });
-  if (!context.credentials) return skipped(context, ports.log, (await scanning).length);
-  // Hashing the build overlaps with listing the bucket and reading the manifest.
+  const scan = startScan(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix });
+  if (!context.credentials) return skipped(context, ports.log, (await scan.files).length);
+  // Hashing the build overlaps with reading the manifest and listing the bucket, in ranges of the build's paths.
   const release = newRelease(context, ports);
-  const [scanned, remote, stored] = await Promise.all([scanning, ports.store.list(inputs.prefix), release.fetch()]);
+  const bounds = scan.paths.then((paths) => rangeBounds(paths, inputs.concurrency, inputs.prefix));
+  const [scanned, remote, stored] = await Promise.all([
+    scan.files,
+    listInRanges(ports.store, inputs.prefix, bounds),
+    release.fetch(),
+  ]);
   const manifest = release.read(stored, remote);
   const nested = otherDeploymentRoots(remote, inputs.prefix);
   manifest.pendingInvalidation = ownPendingPaths(manifest.pendingInvalidation, inputs.prefix, nested);
@@ -171,7 +177,7 @@ async function removePreview(context: RunContext, ports: Ports): Promise<Run> {
     if (!context.withoutSecrets) throw new Refusal(NO_CREDENTIALS);
     return { result: 'skipped', reason: `No AWS credentials: ${context.withoutSecrets}. The preview was not removed.` };
   }
-  const plan = planRemoval(await ports.store.list(inputs.prefix), inputs.prefix);
+  const plan = planRemoval(await listAll(ports.store, inputs.prefix), inputs.prefix);
   ports.log.info(
     `Removing the deployment at ${targetOf(inputs.bucket, inputs.prefix)}: ${plan.deletes.length} objects.`,
   );
@@ -241,7 +247,7 @@ function skipped(context: RunContext, log: Log, fileCount: number): Run {
 }
 
 /** The build's files with their keys and headers; an empty build is refused (it would delete the site). */
-function siteFiles(context: RunContext, localFiles: Awaited<ReturnType<typeof scanSource>>): SiteFile[] {
+function siteFiles(context: RunContext, localFiles: LocalFile[]): SiteFile[] {
   const { inputs } = context;
   if (localFiles.length === 0) {
     const excluded = inputs.excludePatterns.length > 0 ? " (or 'exclude' matches every file in it)" : '';
@@ -263,7 +269,7 @@ function siteFiles(context: RunContext, localFiles: Awaited<ReturnType<typeof sc
 function checkLinks(
   context: RunContext,
   log: Log,
-  localFiles: Awaited<ReturnType<typeof scanSource>>,
+  localFiles: LocalFile[],
   remote: RemoteObject[],
   redirects: RedirectPlan | undefined,
 ): SiteCheckResult | undefined {

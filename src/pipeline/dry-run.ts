@@ -24,8 +24,8 @@ export class DryRunStore implements ObjectStore {
 
   constructor(private readonly store: ObjectStore) {}
 
-  list(prefix: string) {
-    return this.store.list(prefix);
+  listPages(prefix: string, startAfter?: string) {
+    return this.store.listPages(prefix, startAfter);
   }
 
   head(key: string, options?: { checksums?: boolean; versionId?: string }) {

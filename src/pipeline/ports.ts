@@ -43,8 +43,11 @@ export type ConditionalSupport = 'honoured' | 'refused' | 'ignored' | 'unchecked
 
 /** The bucket, seen through the calls a deploy makes and nothing else. Keys are full keys. */
 export interface ObjectStore {
-  /** Every object under the prefix, one flat paginated listing. */
-  list(prefix: string): Promise<RemoteObject[]>;
+  /**
+   * The objects under the prefix, a page (up to 1,000) at a time in S3's key order, from just after
+   * `startAfter` when given; listing.ts reads it whole or in key ranges side by side.
+   */
+  listPages(prefix: string, startAfter?: string): AsyncIterable<RemoteObject[]>;
   /**
    * The object's ETag and the two headers this action owns, or undefined when it is absent; with `checksums`,
    * also the SHA-256 the store keeps for it.

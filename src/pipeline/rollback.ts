@@ -3,6 +3,7 @@ import type { RunContext } from '../context/run-context.js';
 import { Refusal, errorMessage } from '../shared/errors.js';
 import { untrusted } from '../shared/text.js';
 import { applyPlanned } from './apply.js';
+import { listAll } from './listing.js';
 import { sameHeaders } from './headers.js';
 import { type HistoryEntry, type Manifest, type ManifestEntry, decodeManifest, unzippedLimit } from './manifest.js';
 import type { Run } from './outcome.js';
@@ -38,7 +39,7 @@ export async function rollBack(context: RunContext, ports: Ports): Promise<Run> 
     throw new Refusal('No AWS credentials found: a rollback needs the deploy role (see the README, "Undo a deploy").');
   }
   const release = newRelease(context, ports);
-  const [remote, stored] = await Promise.all([ports.store.list(inputs.prefix), release.fetch()]);
+  const [remote, stored] = await Promise.all([listAll(ports.store, inputs.prefix), release.fetch()]);
   if (!stored)
     throw new Refusal(
       `Input 'rollback-to': ${target} has no deploy manifest, so no deploy of it is recorded.`,

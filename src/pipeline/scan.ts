@@ -204,8 +204,27 @@ async function listFiles(root: string, options: ScanOptions): Promise<FoundFile[
  * cannot be deployed safely; nothing is written before the scan has succeeded.
  */
 export async function scanSource(root: string, options: ScanOptions): Promise<LocalFile[]> {
-  const found = await listFiles(root, options);
-  found.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  return startScan(root, options).files;
+}
+
+/**
+ * The scan in its two parts: `paths`, sorted, as soon as the tree is walked (the bucket listing takes its
+ * key ranges from them while the files are hashed), and `files`, hashed. `paths` is only ever a hint: a
+ * walk that fails rejects `files`, and `paths` says nothing.
+ */
+export function startScan(
+  root: string,
+  options: ScanOptions,
+): { paths: Promise<string[]>; files: Promise<LocalFile[]> } {
+  const walked = listFiles(root, options).then((found) =>
+    found.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0)),
+  );
+  const paths = walked.then((found) => found.map((file) => file.relativePath));
+  paths.catch(() => undefined);
+  return { paths, files: walked.then(hashAll) };
+}
+
+async function hashAll(found: FoundFile[]): Promise<LocalFile[]> {
   const files: LocalFile[] = [];
   let sinceYield = 0;
   for (const file of found) {

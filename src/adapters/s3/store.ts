@@ -9,11 +9,11 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   type ListObjectsV2CommandOutput,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
-  paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import type { ObjectHeaders } from '../../pipeline/headers.js';
@@ -114,27 +114,33 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  /** One flat, paginated listing of everything under the prefix. */
-  async list(prefix: string): Promise<RemoteObject[]> {
-    const objects: RemoteObject[] = [];
-    return this.call('ListObjectsV2', async () => {
-      const pages = paginateListObjectsV2(
-        { client: this.client, pageSize: 1000 },
-        { Bucket: this.bucket, Prefix: prefix || undefined },
+  /** The listing under the prefix, one ListObjectsV2 page after another (from `startAfter`, when given). */
+  async *listPages(prefix: string, startAfter?: string): AsyncIterable<RemoteObject[]> {
+    let token: string | undefined;
+    do {
+      const page: ListObjectsV2CommandOutput = await this.call('ListObjectsV2', () =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix || undefined,
+            ...(token ? { ContinuationToken: token } : startAfter ? { StartAfter: startAfter } : {}),
+          }),
+        ),
       );
-      for await (const page of pages as AsyncIterable<ListObjectsV2CommandOutput>) {
-        for (const object of page.Contents ?? []) {
-          if (object.Key === undefined) continue;
-          objects.push({
-            key: object.Key,
-            etag: unquote(object.ETag),
-            size: object.Size ?? 0,
-            lastModified: object.LastModified,
-          });
-        }
+      const objects: RemoteObject[] = [];
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined) continue;
+        objects.push({
+          key: object.Key,
+          etag: unquote(object.ETag),
+          size: object.Size ?? 0,
+          lastModified: object.LastModified,
+        });
       }
-      return objects;
-    });
+      yield objects;
+      // A store that says truncated but gives no token would be listed again from the start: stop instead.
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   /** One HEAD: the object's ETag and the two headers this action owns, or undefined when it is absent. */
