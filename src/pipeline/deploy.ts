@@ -42,7 +42,7 @@ import {
   checkSite,
   siteCheckCounts,
   siteCheckLines,
-  siteFiles as checkedFiles,
+  siteFilesOf as checkedFiles,
   typeRuleExample,
 } from './site-check.js';
 import { confineSourceDir } from '../shared/source-dir.js';
@@ -116,7 +116,7 @@ async function deploySite(context: RunContext, ports: Ports): Promise<Run> {
   const { files: localFiles, ...loaded } = loadRedirects(context, scanned);
   const files = siteFiles(context, localFiles);
   warnAboutPreviewSpace(files, inputs.prefix, ports.log);
-  const siteCheck = checkLinks(context, ports.log, localFiles, remote, loaded.rules);
+  const siteCheck = checkLinks(context, ports.log, files, remote, loaded.rules);
   if (siteCheck && inputs.linkCheck === 'error' && siteCheckCounts(siteCheck).broken > 0) {
     return refusedWith({ siteCheck, history: manifest.history }, brokenLinks(siteCheck));
   }
@@ -269,7 +269,7 @@ function siteFiles(context: RunContext, localFiles: LocalFile[]): SiteFile[] {
 function checkLinks(
   context: RunContext,
   log: Log,
-  localFiles: LocalFile[],
+  files: SiteFile[],
   remote: RemoteObject[],
   redirects: RedirectPlan | undefined,
 ): SiteCheckResult | undefined {
@@ -279,7 +279,7 @@ function checkLinks(
     .map((object) => object.key.slice(inputs.prefix.length))
     .filter((relativePath) => relativePath !== '' && inputs.exclude(relativePath));
   const result = checkSite({
-    files: checkedFiles(localFiles, inputs.headerRules),
+    files: checkedFiles(files),
     prefix: inputs.prefix,
     siteUrl: inputs.siteUrl,
     keptKeys,

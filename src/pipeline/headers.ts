@@ -166,7 +166,7 @@ function ruleLabel(input: 'cache-control' | 'content-type', rule: HeaderRule): s
   return label;
 }
 
-const sharedChoices = new Map<string, HeaderChoice>();
+const sharedChoices = new Map<string, Map<string, Map<string, HeaderChoice>>>();
 
 /**
  * The headers a file gets — the user's rules first (first match wins), then the defaults above — and the rule
@@ -186,9 +186,14 @@ export function headerChoice(relativePath: string, rules: HeaderRules): HeaderCh
     cacheControl = fallback.value;
     rule = fallback.label;
   }
-  if (typeRule) rule = `${ruleLabel('content-type', typeRule)} + ${rule}`;
-  const key = `${rule}\n${contentType}\n${cacheControl}`;
-  let choice = sharedChoices.get(key);
+  if (typeRule) rule = combinedLabel(ruleLabel('content-type', typeRule), rule);
+  // Nested maps of strings that are already shared (labels, types, values), so a file whose choice was
+  // seen before allocates nothing, not even a lookup key.
+  let byType = sharedChoices.get(rule);
+  if (!byType) sharedChoices.set(rule, (byType = new Map()));
+  let byCache = byType.get(contentType);
+  if (!byCache) byType.set(contentType, (byCache = new Map()));
+  let choice = byCache.get(cacheControl);
   if (!choice) {
     const pair = `${contentType}\n${cacheControl}`;
     let headers = sharedHeaders.get(pair);
@@ -197,9 +202,20 @@ export function headerChoice(relativePath: string, rules: HeaderRules): HeaderCh
       sharedHeaders.set(pair, headers);
     }
     choice = Object.freeze({ headers, rule });
-    sharedChoices.set(key, choice);
+    byCache.set(cacheControl, choice);
   }
   return choice;
+}
+
+const combinedLabels = new Map<string, Map<string, string>>();
+
+/** `content-type 'GLOB' + <cache rule>`, one string per pair. */
+function combinedLabel(typeLabel: string, cacheLabel: string): string {
+  let byCache = combinedLabels.get(typeLabel);
+  if (!byCache) combinedLabels.set(typeLabel, (byCache = new Map()));
+  let label = byCache.get(cacheLabel);
+  if (label === undefined) byCache.set(cacheLabel, (label = `${typeLabel} + ${cacheLabel}`));
+  return label;
 }
 
 function firstMatch(rules: HeaderRule[], relativePath: string): HeaderRule | undefined {

@@ -237,6 +237,9 @@ function readLines(raw: Buffer, from: number, manifest: Manifest, keep: (path: s
           const entry = entryOf(row);
           entry.contentType = intern(entry.contentType);
           entry.cacheControl = intern(entry.cacheControl);
+          // A deploy's writes share a few hundred seconds, and a single-part object's ETag is its MD5.
+          if (entry.lastModified !== undefined) entry.lastModified = intern(entry.lastModified);
+          if (entry.etag === entry.md5) entry.etag = entry.md5;
           manifest.entries.set(path, entry);
         }
       } else if (row[0] === 'r' && row.length === 3) addRetained(manifest, path, row[2], keep);

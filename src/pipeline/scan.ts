@@ -31,8 +31,12 @@ export interface ScanOptions {
   keyPrefix: string;
 }
 
-/** Hashing yields to the event loop after this many bytes, so the bucket listing goes on meanwhile. */
+/**
+ * Hashing yields to the event loop after this many bytes or files, so the bucket listing goes on meanwhile
+ * (each page's answer asks for the next: a listing waits while hashing holds the thread).
+ */
 const YIELD_EVERY_BYTES = 4 * 1024 * 1024;
+const YIELD_EVERY_FILES = 500;
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
@@ -227,6 +231,7 @@ export function startScan(
 async function hashAll(found: FoundFile[]): Promise<LocalFile[]> {
   const files: LocalFile[] = [];
   let sinceYield = 0;
+  let filesSinceYield = 0;
   for (const file of found) {
     try {
       const hashed = hashFile(file.absolutePath);
@@ -239,8 +244,10 @@ async function hashAll(found: FoundFile[]): Promise<LocalFile[]> {
         `Cannot read ${describe(file.relativePath)} in 'source-dir' (${reason}): make it readable in the build, or add it to 'exclude'.`,
       );
     }
-    if (sinceYield >= YIELD_EVERY_BYTES) {
+    filesSinceYield += 1;
+    if (sinceYield >= YIELD_EVERY_BYTES || filesSinceYield >= YIELD_EVERY_FILES) {
       sinceYield = 0;
+      filesSinceYield = 0;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }

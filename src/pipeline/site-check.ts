@@ -1,7 +1,7 @@
 import mime from 'mime-types';
 import { readFileSync } from 'node:fs';
 import { compareStrings as compare } from '../shared/text.js';
-import { type HeaderRules, baseType, headerChoice, isHtml } from './headers.js';
+import { type HeaderRules, type ObjectHeaders, baseType, headerChoice, isHtml } from './headers.js';
 import { REDIRECTS_FILE } from '../shared/redirect-rules.js';
 import { type RawReference, readPage, scanCss, scanHtml } from './site-check/extract.js';
 import {
@@ -108,15 +108,19 @@ export function siteFiles(
   files: ReadonlyArray<{ relativePath: string; absolutePath: string }>,
   rules: HeaderRules,
 ): SiteFile[] {
-  return files.map((file) => {
-    const choice = headerChoice(file.relativePath, rules);
-    return {
-      relativePath: file.relativePath,
-      absolutePath: file.absolutePath,
-      contentType: choice.headers.contentType,
-      typeFromRule: choice.rule.startsWith("content-type '"),
-    };
-  });
+  return siteFilesOf(files.map((file) => ({ ...file, ...headerChoice(file.relativePath, rules) })));
+}
+
+/** The same, from files whose headers were chosen already (the deploy's): no second `headerChoice` per file. */
+export function siteFilesOf(
+  files: ReadonlyArray<{ relativePath: string; absolutePath: string; headers: ObjectHeaders; rule?: string }>,
+): SiteFile[] {
+  return files.map((file) => ({
+    relativePath: file.relativePath,
+    absolutePath: file.absolutePath,
+    contentType: file.headers.contentType,
+    typeFromRule: file.rule?.startsWith("content-type '") === true,
+  }));
 }
 
 interface Scanned {

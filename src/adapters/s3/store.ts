@@ -33,6 +33,7 @@ import { MAX_MANIFEST_BYTES } from '../../pipeline/manifest.js';
 import { PART_SIZE } from '../../pipeline/scan.js';
 import { type S3Target, describeS3Error, errorCode, httpStatus, serviceDetail } from '../aws-errors.js';
 import { PARTS_IN_FLIGHT } from './client.js';
+import { type ListingPage, leanListing } from './listing-xml.js';
 import {
   acceptedMultipartEtags,
   encodeCopySource,
@@ -61,6 +62,21 @@ class BodyBuffers {
   give(buffer: Buffer): void {
     if (buffer.length === POOLED_BODY_BYTES) this.free.push(buffer);
   }
+}
+
+/** A listing page as the SDK read it (when the lean reader did not recognise the body). */
+function sdkPage(output: ListObjectsV2CommandOutput): ListingPage {
+  const objects: RemoteObject[] = [];
+  for (const object of output.Contents ?? []) {
+    if (object.Key === undefined) continue;
+    objects.push({
+      key: object.Key,
+      etag: unquote(object.ETag),
+      size: object.Size ?? 0,
+      lastModified: object.LastModified,
+    });
+  }
+  return { objects, truncated: output.IsTruncated === true, nextToken: output.NextContinuationToken };
 }
 
 /** S3 names no version (`null`, or nothing) on an unversioned bucket. */
@@ -118,28 +134,18 @@ export class S3Store implements ObjectStore {
   async *listPages(prefix: string, startAfter?: string): AsyncIterable<RemoteObject[]> {
     let token: string | undefined;
     do {
-      const page: ListObjectsV2CommandOutput = await this.call('ListObjectsV2', () =>
-        this.client.send(
-          new ListObjectsV2Command({
-            Bucket: this.bucket,
-            Prefix: prefix || undefined,
-            ...(token ? { ContinuationToken: token } : startAfter ? { StartAfter: startAfter } : {}),
-          }),
-        ),
-      );
-      const objects: RemoteObject[] = [];
-      for (const object of page.Contents ?? []) {
-        if (object.Key === undefined) continue;
-        objects.push({
-          key: object.Key,
-          etag: unquote(object.ETag),
-          size: object.Size ?? 0,
-          lastModified: object.LastModified,
-        });
-      }
-      yield objects;
+      const command = new ListObjectsV2Command({
+        Bucket: this.bucket,
+        Prefix: prefix || undefined,
+        ...(token ? { ContinuationToken: token } : startAfter ? { StartAfter: startAfter } : {}),
+      });
+      const lean: { page?: ListingPage } = {};
+      command.middlewareStack.add(leanListing(lean), { step: 'deserialize', priority: 'low', name: 'leanListing' });
+      const output: ListObjectsV2CommandOutput = await this.call('ListObjectsV2', () => this.client.send(command));
+      const page = lean.page ?? sdkPage(output);
+      yield page.objects;
       // A store that says truncated but gives no token would be listed again from the start: stop instead.
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      token = page.truncated ? page.nextToken : undefined;
     } while (token);
   }
 
