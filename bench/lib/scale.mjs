@@ -35,7 +35,7 @@ export function ensureTree(directory, count, log) {
 }
 
 /** The pipeline's own header defaults and manifest encoder, compiled by tsc (so the manifest is the real format). */
-async function compiledModules(repo, capture, work) {
+export async function compiledModules(repo, capture, work) {
   const out = path.join(work, 'tsc-scale');
   rmSync(out, { recursive: true, force: true });
   for (const entry of ['src/pipeline/manifest.ts', 'src/pipeline/headers.ts']) {
@@ -52,7 +52,7 @@ async function compiledModules(repo, capture, work) {
 }
 
 /** The listing and the manifest a deploy of the tree would have left in the bucket. */
-function bucketOf(count, { manifest, headers }) {
+export function bucketOf(count, { manifest, headers }) {
   const entries = new Map();
   const paths = [];
   const etags = [];
