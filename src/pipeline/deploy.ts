@@ -19,6 +19,7 @@ import {
   planChanges,
   planDeploy,
   planRemoval,
+  siteFileOf,
 } from './plan.js';
 import { planLines } from './plan-text.js';
 import type { Log, Ports } from './ports.js';
@@ -258,7 +259,7 @@ function siteFiles(context: RunContext, localFiles: LocalFile[]): SiteFile[] {
   }
   return localFiles.map((file) => {
     const { headers, rule } = headerChoice(file.relativePath, inputs.headerRules);
-    return { ...file, key: inputs.prefix + file.relativePath, headers, rule };
+    return siteFileOf(file, inputs.prefix + file.relativePath, headers, rule);
   });
 }
 

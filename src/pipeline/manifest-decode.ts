@@ -37,8 +37,11 @@ export interface DecodeLimits {
   bytes?: number;
   /** The most it may unzip to (see unzippedLimit). */
   unzipped?: number;
-  /** Entries and retained assets kept (others are skipped, never held): the keys the listing shows. */
-  keep?: (relativePath: string) => boolean;
+  /**
+   * Entries and retained assets kept (others are skipped, never held): the keys the listing shows. It may
+   * answer with the listing's own string for the path, which the entry is then keyed by (one string, not two).
+   */
+  keep?: (relativePath: string) => boolean | string;
 }
 
 // --- validation of what a bucket writer may have written --------------------------------------------------
@@ -79,14 +82,16 @@ function entryOf(row: unknown[]): ManifestEntry {
   ) {
     throw new Error('a malformed entry');
   }
+  // Every entry has the same seven fields (absent ones undefined): one object shape, with no out-of-object
+  // property store, for the million entries a large site has.
   return {
     md5,
     etag,
     size,
     contentType,
     cacheControl,
-    ...(lastModified ? { lastModified } : {}),
-    ...(typeof versionId === 'string' ? { versionId } : {}),
+    lastModified: lastModified ? lastModified : undefined,
+    versionId: typeof versionId === 'string' ? versionId : undefined,
   };
 }
 
@@ -209,12 +214,17 @@ function addPending(manifest: Manifest, path: unknown): void {
   manifest.pendingInvalidation.push(path);
 }
 
-function addRetained(manifest: Manifest, path: unknown, since: unknown, keep: (path: string) => boolean): void {
+function addRetained(
+  manifest: Manifest,
+  path: unknown,
+  since: unknown,
+  keep: (path: string) => boolean | string,
+): void {
   if (!isPath(path) || !isDate(since)) throw new Error('a malformed retained asset');
   if (keep(path)) manifest.retained.set(path, new Date(since));
 }
 
-function readLines(raw: Buffer, from: number, manifest: Manifest, keep: (path: string) => boolean): void {
+function readLines(raw: Buffer, from: number, manifest: Manifest, keep: (path: string) => boolean | string): void {
   // The header and entries repeat a handful of header values: keep one string per distinct value.
   const interned = new Map<string, string>();
   const intern = (value: string): string => {
@@ -233,14 +243,15 @@ function readLines(raw: Buffer, from: number, manifest: Manifest, keep: (path: s
       if (!Array.isArray(row) || !isPath(row[1])) throw new Error('a malformed line');
       const path = row[1];
       if (row[0] === 'e') {
-        if (keep(path)) {
+        const kept = keep(path);
+        if (kept !== false) {
           const entry = entryOf(row);
           entry.contentType = intern(entry.contentType);
           entry.cacheControl = intern(entry.cacheControl);
           // A deploy's writes share a few hundred seconds, and a single-part object's ETag is its MD5.
           if (entry.lastModified !== undefined) entry.lastModified = intern(entry.lastModified);
           if (entry.etag === entry.md5) entry.etag = entry.md5;
-          manifest.entries.set(path, entry);
+          manifest.entries.set(typeof kept === 'string' ? kept : path, entry);
         }
       } else if (row[0] === 'r' && row.length === 3) addRetained(manifest, path, row[2], keep);
       else if (row[0] === 'p' && row.length === 2) addPending(manifest, path);
@@ -251,7 +262,11 @@ function readLines(raw: Buffer, from: number, manifest: Manifest, keep: (path: s
 }
 
 /** Formats 1 and 2: `entries` and `retained` as objects, `pendingInvalidation` as an array. */
-function readLegacyBody(document: Record<string, unknown>, manifest: Manifest, keep: (path: string) => boolean) {
+function readLegacyBody(
+  document: Record<string, unknown>,
+  manifest: Manifest,
+  keep: (path: string) => boolean | string,
+) {
   if (typeof document.entries !== 'object' || document.entries === null) throw new Error('no entries');
   for (const [path, value] of Object.entries(document.entries)) {
     if (!isPath(path) || !keep(path) || typeof value !== 'object' || value === null) continue;

@@ -21,6 +21,34 @@ export interface SiteFile extends LocalFile {
   rule?: string;
 }
 
+/** A build file with its key and headers (the file's absolute path stays the file's own, made when asked for). */
+class PlacedFile implements SiteFile {
+  readonly relativePath: string;
+  readonly size: number;
+  readonly md5: string;
+  readonly multipartEtag?: string;
+
+  constructor(
+    private readonly local: LocalFile,
+    readonly key: string,
+    readonly headers: ObjectHeaders,
+    readonly rule?: string,
+  ) {
+    this.relativePath = local.relativePath;
+    this.size = local.size;
+    this.md5 = local.md5;
+    if (local.multipartEtag !== undefined) this.multipartEtag = local.multipartEtag;
+  }
+
+  get absolutePath(): string {
+    return this.local.absolutePath;
+  }
+}
+
+export function siteFileOf(file: LocalFile, key: string, headers: ObjectHeaders, rule?: string): SiteFile {
+  return new PlacedFile(file, key, headers, rule);
+}
+
 export type WriteReason = 'new' | 'changed' | 'headers';
 
 export interface PlannedWrite {
@@ -230,6 +258,11 @@ export function planDeploy(input: PlanInput): Plan {
       else plan.headerUpdates.push({ file, reason: 'headers', previous, repair });
     } else {
       plan.unchanged.push(file);
+      // A confirmed entry that records exactly this file is kept as it is (most of a redeploy's entries).
+      if (entry && entry.md5 === file.md5 && entry.size === file.size && sameHeaders(entry, file.headers)) {
+        plan.unchangedEntries.set(relativePath, entry);
+        continue;
+      }
       const versionId = entry ? entry.versionId : observed?.versionId;
       plan.unchangedEntries.set(relativePath, {
         md5: file.md5,
@@ -240,7 +273,7 @@ export function planDeploy(input: PlanInput): Plan {
         // A confirmed entry keeps its date (no manifest write for a redeploy that changes nothing); one
         // verified with HEAD records the listing's, which later listings are compared with.
         lastModified: entry ? entry.lastModified : object.lastModified?.toISOString(),
-        ...(versionId !== undefined ? { versionId } : {}),
+        versionId,
       });
     }
   }

@@ -110,11 +110,19 @@ export class Release {
   read(stored: StoredObject | undefined, listing: RemoteObject[]): Manifest {
     if (!stored) return emptyManifest();
     this.etag = stored.etag;
-    const listed = new Set(listing.map((object) => object.key.slice(this.options.prefix.length)));
+    // Path → the listing's own string for it: entries are keyed by that (a million paths held once, not twice).
+    const listed = new Map<string, string>();
+    for (const object of listing) {
+      const path = object.key.slice(this.options.prefix.length);
+      listed.set(path, path);
+    }
     let manifest: Manifest;
     try {
       if (stored.tooLarge) throw new Error('larger than this action reads');
-      manifest = decodeManifest(stored.body, { unzipped: unzippedLimit(listing.length), keep: (p) => listed.has(p) });
+      manifest = decodeManifest(stored.body, {
+        unzipped: unzippedLimit(listing.length),
+        keep: (p) => listed.get(p) ?? false,
+      });
     } catch (error) {
       if (error instanceof NewerManifestError) throw this.newerManifest(error.version);
       this.log.warning(

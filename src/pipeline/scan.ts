@@ -3,6 +3,7 @@ import { type Dirent, closeSync, openSync, readSync } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SourceError } from '../shared/errors.js';
+import { compareStrings } from '../shared/text.js';
 import type { PathMatcher } from '../shared/globs.js';
 import { isManifestPath } from './manifest.js';
 
@@ -137,15 +138,37 @@ export function hashFile(absolutePath: string): Pick<LocalFile, 'md5' | 'multipa
   return { md5, multipartEtag, size };
 }
 
-interface FoundFile {
-  relativePath: string;
-  absolutePath: string;
+/**
+ * A file of the build. Its absolute path is made when asked for (to open it), from the root's path and its
+ * own: stored, a million of them would take over 100 MB.
+ */
+class BuildFile implements LocalFile {
+  readonly multipartEtag?: string;
+
+  constructor(
+    private readonly root: string,
+    readonly relativePath: string,
+    readonly size: number,
+    readonly md5: string,
+    multipartEtag: string | undefined,
+  ) {
+    if (multipartEtag !== undefined) this.multipartEtag = multipartEtag;
+  }
+
+  get absolutePath(): string {
+    return this.root + this.relativePath;
+  }
 }
 
-/** Lists the regular files under `root`, following symlinks that stay inside it. */
-async function listFiles(root: string, options: ScanOptions): Promise<FoundFile[]> {
+/** `root` with one separator after it: a file's absolute path is this plus its relative path. */
+function rootPrefix(root: string): string {
+  return path.join(root, path.sep);
+}
+
+/** Lists the regular files under `root` (their paths relative to it), following symlinks that stay inside it. */
+async function listFiles(root: string, options: ScanOptions): Promise<string[]> {
   const realRoot = await realpath(root);
-  const found: FoundFile[] = [];
+  const found: string[] = [];
   const visitedDirectories = new Set<string>([realRoot]);
   const pending: Array<{ directory: string; relative: string }> = [{ directory: root, relative: '' }];
   while (pending.length > 0) {
@@ -160,14 +183,16 @@ async function listFiles(root: string, options: ScanOptions): Promise<FoundFile[
     }
     for (const entry of entries) {
       const relativePath = relative + entry.name;
-      const absolutePath = path.join(directory, entry.name);
       if (options.exclude(relativePath)) continue;
+      // Made only for what is not a plain file (a link to follow, a directory to walk): the walk of a
+      // million files makes no path but each relative one.
+      const absolutePath = (): string => path.join(directory, entry.name);
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         let target: string;
         try {
-          target = await realpath(absolutePath);
+          target = await realpath(absolutePath());
         } catch {
           throw new SourceError(
             `Symlink ${describe(relativePath)} in 'source-dir' is broken: fix or remove it in the build.`,
@@ -188,7 +213,7 @@ async function listFiles(root: string, options: ScanOptions): Promise<FoundFile[
       }
       if (isDirectory) {
         if (!ALWAYS_SKIPPED_DIRECTORIES.has(entry.name))
-          pending.push({ directory: absolutePath, relative: `${relativePath}/` });
+          pending.push({ directory: absolutePath(), relative: `${relativePath}/` });
         continue;
       }
       if (!isFile) {
@@ -197,7 +222,7 @@ async function listFiles(root: string, options: ScanOptions): Promise<FoundFile[
         );
       }
       checkName(relativePath, options.keyPrefix);
-      found.push({ relativePath, absolutePath });
+      found.push(relativePath);
     }
   }
   return found;
@@ -220,28 +245,25 @@ export function startScan(
   root: string,
   options: ScanOptions,
 ): { paths: Promise<string[]>; files: Promise<LocalFile[]> } {
-  const walked = listFiles(root, options).then((found) =>
-    found.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0)),
-  );
-  const paths = walked.then((found) => found.map((file) => file.relativePath));
+  const paths = listFiles(root, options).then((found) => found.sort(compareStrings));
   paths.catch(() => undefined);
-  return { paths, files: walked.then(hashAll) };
+  return { paths, files: paths.then((found) => hashAll(rootPrefix(root), found)) };
 }
 
-async function hashAll(found: FoundFile[]): Promise<LocalFile[]> {
+async function hashAll(root: string, found: string[]): Promise<LocalFile[]> {
   const files: LocalFile[] = [];
   let sinceYield = 0;
   let filesSinceYield = 0;
-  for (const file of found) {
+  for (const relativePath of found) {
     try {
-      const hashed = hashFile(file.absolutePath);
-      files.push({ relativePath: file.relativePath, absolutePath: file.absolutePath, ...hashed });
+      const hashed = hashFile(root + relativePath);
+      files.push(new BuildFile(root, relativePath, hashed.size, hashed.md5, hashed.multipartEtag));
       sinceYield += hashed.size;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const reason = code === 'EACCES' ? 'permission denied' : (error as Error).message;
       throw new SourceError(
-        `Cannot read ${describe(file.relativePath)} in 'source-dir' (${reason}): make it readable in the build, or add it to 'exclude'.`,
+        `Cannot read ${describe(relativePath)} in 'source-dir' (${reason}): make it readable in the build, or add it to 'exclude'.`,
       );
     }
     filesSinceYield += 1;
