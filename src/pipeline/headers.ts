@@ -66,16 +66,38 @@ const FINGERPRINT = /(?:^|[.\-_~])([0-9a-f]{8,}|[0-9A-F]{8,})(?=[.\-_~])/g;
  * happens to be all digits only loses the long cache lifetime, which is the safe side.
  */
 export function isFingerprinted(relativePath: string): boolean {
-  const name = relativePath.slice(relativePath.lastIndexOf('/') + 1);
+  const start = relativePath.lastIndexOf('/') + 1;
+  if (!hasHexRun(relativePath, start)) return false; // most names: no regex, no allocation
+  const name = relativePath.slice(start);
   for (const [, hex = ''] of name.matchAll(FINGERPRINT)) {
     if (/[0-9]/.test(hex) && /[a-f]/i.test(hex)) return true;
   }
   return false;
 }
 
+/** Whether `text` from `start` has 8 hex digits in a row: what any fingerprint has. */
+function hasHexRun(text: string, start: number): boolean {
+  let run = 0;
+  for (let index = start; index < text.length; index += 1) {
+    const code = text.charCodeAt(index) | 0x20; // A-F as a-f
+    run = (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x66) ? run + 1 : 0;
+    if (run === 8) return true;
+  }
+  return false;
+}
+
+/** The media types of the Content-Types seen (a site has a few dozen): a million files parse none twice. */
+const baseTypes = new Map<string, string>();
+
 /** The media type without parameters, lower-cased. */
 export function baseType(contentType: string): string {
-  return (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
+  let type = baseTypes.get(contentType);
+  if (type === undefined) {
+    if (baseTypes.size >= 1000) baseTypes.clear();
+    type = (contentType.split(';', 1)[0] ?? '').trim().toLowerCase();
+    baseTypes.set(contentType, type);
+  }
+  return type;
 }
 
 function isTextual(type: string): boolean {

@@ -122,17 +122,43 @@ function confirmedEntry(
 ): ManifestEntry | undefined {
   const entry = manifest.entries.get(relativePath);
   if (!entry || entry.etag !== remote.etag || entry.size !== remote.size) return undefined;
-  const recorded = entry.lastModified === undefined ? NaN : Date.parse(entry.lastModified);
+  const recorded = entry.lastModified === undefined ? NaN : parsedDate(entry.lastModified);
   if (!(recorded <= now.getTime())) return undefined;
   if (!remote.lastModified || remote.lastModified.getTime() > recorded) return undefined;
   return entry;
+}
+
+/**
+ * `Date.parse`, once per distinct text: a manifest's dates are a few hundred seconds shared by every entry
+ * (manifest-decode.ts keeps one string per value), and a million entries are looked at twice each.
+ */
+const parsedDates = new Map<string, number>();
+function parsedDate(text: string): number {
+  let time = parsedDates.get(text);
+  if (time === undefined) {
+    if (parsedDates.size >= 10_000) parsedDates.clear();
+    time = Date.parse(text);
+    parsedDates.set(text, time);
+  }
+  return time;
+}
+
+/** The listing by key, made once per listing (keysToVerify and planDeploy both look objects up). */
+const listingIndexes = new WeakMap<RemoteObject[], Map<string, RemoteObject>>();
+function byKey(remote: RemoteObject[]): Map<string, RemoteObject> {
+  let index = listingIndexes.get(remote);
+  if (!index) {
+    index = new Map(remote.map((object) => [object.key, object]));
+    listingIndexes.set(remote, index);
+  }
+  return index;
 }
 
 /** An object the manifest recorded with this ETag whose LastModified moved since: touched out of band. */
 function touchedOutOfBand(manifest: Manifest, relativePath: string, remote: RemoteObject, now: Date): boolean {
   const entry = manifest.entries.get(relativePath);
   if (!entry || entry.etag !== remote.etag || entry.lastModified === undefined) return false;
-  const recorded = Date.parse(entry.lastModified);
+  const recorded = parsedDate(entry.lastModified);
   return recorded <= now.getTime() && !!remote.lastModified && remote.lastModified.getTime() > recorded;
 }
 
@@ -172,7 +198,7 @@ export function keysToVerify(
   prefix: string,
   now: Date,
 ): Verification {
-  const remoteByKey = new Map(remote.map((object) => [object.key, object]));
+  const remoteByKey = byKey(remote);
   const verification: Verification = { headers: [], checksums: [] };
   for (const file of files) {
     const object = remoteByKey.get(file.key);
@@ -236,7 +262,7 @@ export function emptyPlan(remote: RemoteObject[], prefix: string, otherDeploymen
 /** The diff of what is built against what is in the bucket. Pure: it reads and writes nothing. */
 export function planDeploy(input: PlanInput): Plan {
   const { prefix, manifest, now } = input;
-  const remoteByKey = new Map(input.remote.map((object) => [object.key, object]));
+  const remoteByKey = byKey(input.remote);
   const plan = emptyPlan(input.remote, prefix, otherDeploymentRoots(input.remote, prefix));
 
   for (const file of input.files) {
