@@ -1,0 +1,55 @@
+// docs/performance.md and the README quote the committed bench reports: this test fails when a report is
+// re-run and the pages still give the old numbers (or a page is edited away from its report).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { smallSiteTable } from '../../bench/lib/small-sites.mjs';
+
+const root = new URL('../../', import.meta.url);
+const read = (file: string) => readFileSync(new URL(file, root), 'utf8');
+const page = read('docs/performance.md');
+const readme = read('README.md');
+
+interface ScaleRecord {
+  files: number;
+  variant: string;
+  wallS: number;
+  runsS: number[];
+  cpuS: number;
+  peakRssMB: number;
+}
+const scale = JSON.parse(read('bench/scale.json')) as ScaleRecord[];
+const record = (files: number, ranges: boolean) =>
+  scale.find((entry) => entry.files === files && entry.variant.startsWith(ranges ? 'key ranges' : 'one listing'))!;
+
+describe('docs/performance.md and the README', () => {
+  it("give the million-object run's median wall time and peak memory from bench/scale.json", () => {
+    const million = record(1_000_000, true);
+    const wall = `${million.wallS.toFixed(1)} s`;
+    const rss = `${million.peakRssMB.toFixed(0)} MB`;
+    for (const text of [page, readme]) {
+      expect(text).toContain(wall);
+      expect(text).toContain(rss);
+    }
+    // The goal's status follows the numbers.
+    const met = million.wallS <= 60 && million.peakRssMB <= 1024;
+    expect(page).toMatch(met ? /within 60 s and 1 GB[^\n]*\| met/ : /within 60 s and 1 GB[^\n]*\| not met/);
+    expect(page).toContain(`${record(1_000_000, false).wallS.toFixed(1)} s`);
+    expect(page).toContain(`${record(100_000, true).wallS.toFixed(2)} s`);
+    expect(page).toContain(`${record(100_000, false).wallS.toFixed(2)} s`);
+  });
+
+  it('give every ParlAI-site ratio of bench/small-sites.json, and how many meet 0.8', () => {
+    const rows = smallSiteTable(JSON.parse(read('bench/small-sites.json')));
+    const section = page.slice(page.indexOf("## ParlAI's sites against tuned peers"));
+    const table = section.split('\n').filter((line) => line.startsWith('| ParlAI'));
+    expect(table).toHaveLength(4);
+    for (const row of rows) {
+      const label = row.site === 'website' ? "ParlAI's website" : 'ParlAI + docs';
+      const line = table.find((text) => text.startsWith(`| ${label}`) && text.includes(`| +${row.latencyMs} ms |`));
+      expect(line).toContain(row.ratio.toFixed(2));
+    }
+    const met = rows.filter((row) => row.ratio <= 0.8).length;
+    expect(page).toContain(`${met} of 12 cells`);
+    expect(readme).toContain(`${met} of the 12 cells`);
+  });
+});
