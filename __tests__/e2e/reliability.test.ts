@@ -23,6 +23,7 @@ import { expectedHeaders } from '../support/expected-headers.js';
 import { type Fault, type ProxiedRequest, type S3Proxy, startS3Proxy } from '../support/s3-proxy.mjs';
 import { unprivileged } from '../support/privileges.js';
 import { listFiles, tempDir, writeSite } from '../support/sites.js';
+import { seeded } from '../support/random.js';
 
 let server: LocalS3;
 let s3: S3Client;
@@ -151,18 +152,6 @@ function versionedSite(version: 1 | 2, extraAssets = 0): string {
   for (let index = 0; index < extraAssets; index += 1)
     files[`img/extra-${index}.png`] = Buffer.alloc(8192, index + version);
   return writeSite(files);
-}
-
-/** mulberry32: a small seeded PRNG, so the injected faults are the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('faults', () => {

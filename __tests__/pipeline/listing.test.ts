@@ -3,25 +3,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { LIST_PAGE_KEYS, compareKeys, listAll, listInRanges, rangeBounds } from '../../src/pipeline/listing.js';
 import { MemoryStore } from '../support/memory-store.js';
-
-/** A seeded PRNG (mulberry32): the same keys every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../support/random.js';
 
 // Letters, a high BMP character (U+FF21, above every surrogate) and an astral one (U+1F600, a surrogate
 // pair): the characters where JavaScript's order and S3's (UTF-8 bytes) disagree.
 const ALPHABET = ['a', 'b', 'z', '/', '.', '\uff21', '\u{1f600}', 'é'];
 
 function keysOf(count: number, seed: number): string[] {
-  const next = random(seed);
+  const next = seeded(seed);
   const keys = new Set<string>();
   while (keys.size < count) {
     let key = 'site/';
@@ -56,7 +45,7 @@ describe('listInRanges', () => {
     'seed %i: any bounds, arriving at any time, give every key once in S3 order',
     async (seed) => {
       const keys = keysOf(300, seed);
-      const next = random(seed * 7);
+      const next = seeded(seed * 7);
       const store = await storeWith(keys, { pageSize: 7 });
       const flat = await listAll(store, 'site/');
       expect(flat.map((object) => object.key)).toEqual([...keys].sort(compareKeys));

@@ -9,6 +9,7 @@ import { type ObjectStore, probeConditionalWrites } from '../../src/pipeline/por
 import { type ConditionalMode, MemoryCdn, MemoryStore } from '../support/memory-store.js';
 import { deploySite } from '../support/scenario.js';
 import { listFiles, writeSite } from '../support/sites.js';
+import { seeded } from '../support/random.js';
 
 const HTML = 'text/html; charset=utf-8';
 
@@ -31,18 +32,6 @@ function siteContents(store: MemoryStore): Record<string, string> {
   delete contents[MANIFEST_NAME];
   delete contents[PROBE_NAME];
   return contents;
-}
-
-/** A small seeded PRNG (mulberry32): the same seed, the same interleaving. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** One run's view of the shared bucket, recording which requests it made. */
@@ -76,7 +65,7 @@ describe('racing runs on one prefix', () => {
   it.each(Array.from({ length: SEEDS }, (_, index) => [index + 1, 3 + (index % 3)]))(
     'seed %i, %i runs started together: exactly one publishes, the others write no object and name it',
     async (seed, runs) => {
-      const next = random(seed);
+      const next = seeded(seed);
       let racing = false;
       let manifestReads = 0;
       let opened: () => void = () => undefined;

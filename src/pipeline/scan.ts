@@ -238,8 +238,8 @@ export async function scanSource(root: string, options: ScanOptions): Promise<Lo
 
 /**
  * The scan in its two parts: `paths`, sorted, as soon as the tree is walked (the bucket listing takes its
- * key ranges from them while the files are hashed), and `files`, hashed. `paths` is only ever a hint: a
- * walk that fails rejects `files`, and `paths` says nothing.
+ * key ranges from them while the files are hashed), and `files`, hashed. A walk that fails rejects both;
+ * `paths` is only a hint, so its rejection needs no handler (`files` carries the error to the caller).
  */
 export function startScan(
   root: string,
