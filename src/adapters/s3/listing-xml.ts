@@ -3,6 +3,7 @@ import type { DeserializeMiddleware, HttpResponse } from '@smithy/types';
 import { decodeXML } from 'entities/decode';
 import { Tokenizer } from 'htmlparser2';
 import type { RemoteObject } from '../../pipeline/plan.js';
+import { unquote } from './compat.js';
 
 // A ListObjectsV2 page read straight from its XML. The SDK's own reading (a generic XML parser, then its
 // schema walk) costs about 25 µs and a dozen objects per key: at a million keys, more CPU and garbage than
@@ -29,9 +30,8 @@ export function parseListingXml(xml: string): ListingPage | undefined {
   let object: { key?: string; etag?: string; size?: number; lastModified?: Date } | undefined;
   let root: string | undefined;
   const value = (): string => (text.includes('&') ? decodeXML(text) : text);
-  // A slice of the page is a view that keeps the whole page (about 250 KB) alive: every key is kept for
-  // the run, so it is copied out (a decoded value already is a copy).
-  const own = (): string => (text.includes('&') ? decodeXML(text) : Buffer.from(text, 'utf8').toString('utf8'));
+  // Every key is kept for the run: copied out of the page (a decoded value already is a copy).
+  const own = (): string => (text.includes('&') ? decodeXML(text) : copyOf(text));
 
   const tokenizer = new Tokenizer(
     { xmlMode: true, decodeEntities: false },
@@ -102,6 +102,11 @@ export function parseListingXml(xml: string): ListingPage | undefined {
   return root === 'ListBucketResult' && open.length === 0 ? page : undefined;
 }
 
+/** A slice of the page is a view that keeps the whole page (about 250 KB) alive: this is a string of its own. */
+function copyOf(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
 /** One Date per distinct LastModified (a deploy's objects share a few hundred seconds), never changed. */
 const dates = new Map<string, Date>();
 function dateOf(text: string): Date {
@@ -109,13 +114,9 @@ function dateOf(text: string): Date {
   if (date === undefined) {
     if (dates.size >= 10_000) dates.clear();
     date = new Date(text);
-    dates.set(Buffer.from(text, 'utf8').toString('utf8'), date);
+    dates.set(copyOf(text), date);
   }
   return date;
-}
-
-function unquote(etag: string | undefined): string {
-  return (etag ?? '').replace(/^"|"$/g, '');
 }
 
 const EMPTY_LISTING = '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult></ListBucketResult>';
