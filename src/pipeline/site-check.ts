@@ -108,19 +108,37 @@ export function siteFiles(
   files: ReadonlyArray<{ relativePath: string; absolutePath: string }>,
   rules: HeaderRules,
 ): SiteFile[] {
-  return siteFilesOf(files.map((file) => ({ ...file, ...headerChoice(file.relativePath, rules) })));
+  return files.map((file) => new CheckedFile(file, headerChoice(file.relativePath, rules)));
 }
 
 /** The same, from files whose headers were chosen already (the deploy's): no second `headerChoice` per file. */
 export function siteFilesOf(
   files: ReadonlyArray<{ relativePath: string; absolutePath: string; headers: ObjectHeaders; rule?: string }>,
 ): SiteFile[] {
-  return files.map((file) => ({
-    relativePath: file.relativePath,
-    absolutePath: file.absolutePath,
-    contentType: file.headers.contentType,
-    typeFromRule: file.rule?.startsWith("content-type '") === true,
-  }));
+  return files.map((file) => new CheckedFile(file, file));
+}
+
+/**
+ * A file as the check sees it. Its absolute path is the source file's, asked for only when the file is read
+ * (pages and stylesheets): copied for every file, a million-file build would make a million paths.
+ */
+class CheckedFile implements SiteFile {
+  readonly relativePath: string;
+  readonly contentType: string;
+  readonly typeFromRule: boolean;
+
+  constructor(
+    private readonly source: { relativePath: string; absolutePath: string },
+    choice: { headers: ObjectHeaders; rule?: string },
+  ) {
+    this.relativePath = source.relativePath;
+    this.contentType = choice.headers.contentType;
+    this.typeFromRule = choice.rule?.startsWith("content-type '") === true;
+  }
+
+  get absolutePath(): string {
+    return this.source.absolutePath;
+  }
 }
 
 interface Scanned {
