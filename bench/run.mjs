@@ -120,7 +120,7 @@ const config = {
   phases,
   compareRounds: Number(option('--rounds') ?? (quick ? 1 : 3)),
   sweepFiles: quick ? 1000 : 5000,
-  sweepConcurrency: [4, 8, 16, 32, 64],
+  sweepConcurrency: [4, 8, 16, 32, 64, 'auto'],
   sweepRounds: quick ? 1 : 3,
   // Added to every request by the proxy. On loopback s3rver is the bottleneck and the settings tie; a real
   // bucket is a round trip away, and that is what parallel requests hide.

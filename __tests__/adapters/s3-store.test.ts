@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SiteFile } from '../../src/pipeline/plan.js';
-import { createS3Client } from '../../src/adapters/s3/client.js';
+import { PARTS_IN_FLIGHT, agentOptions, createS3Client } from '../../src/adapters/s3/client.js';
 import { IntegrityError, S3Store } from '../../src/adapters/s3/store.js';
 import { ConditionsNotSupported, PreconditionFailed } from '../../src/pipeline/ports.js';
 import { PART_SIZE, hashFile } from '../../src/pipeline/scan.js';
@@ -54,12 +54,16 @@ async function siteFile(name: string, content: Buffer): Promise<SiteFile> {
 
 describe('createS3Client', () => {
   it('retries adaptively, follows region redirects and sends checksums only when required', async () => {
-    const client = createS3Client({ region: 'eu-west-1', forcePathStyle: true, concurrency: 8 });
+    const client = createS3Client({ region: 'eu-west-1', forcePathStyle: true, maxConcurrency: 8 });
     expect(await client.config.maxAttempts()).toBe(6);
     expect(((await client.config.retryStrategy()) as { mode?: string }).mode).toBe('adaptive');
     expect(client.config.followRegionRedirects).toBe(true);
     expect(await client.config.requestChecksumCalculation()).toBe('WHEN_REQUIRED');
     expect(client.config.forcePathStyle).toBe(true);
+  });
+
+  it('keeps a socket for every write the window may grow to, and the parts of large files', () => {
+    expect(agentOptions({ maxConcurrency: 256 })).toEqual({ keepAlive: true, maxSockets: 256 + PARTS_IN_FLIGHT });
   });
 });
 

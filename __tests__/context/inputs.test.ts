@@ -74,6 +74,7 @@ describe('readInputs: defaults', () => {
       maxDeletes: 1000,
       excludePatterns: [],
       concurrency: 32,
+      maxConcurrency: 256,
       dryRun: false,
       waitForInvalidation: false,
     });
@@ -84,7 +85,7 @@ describe('readInputs: defaults', () => {
   });
 
   it('takes its defaults from action.yml, not from a second copy in the code', () => {
-    const edited = ACTION_YAML.replace(/(concurrency:[\s\S]*?default: )'32'/, "$1'7'").replace(
+    const edited = ACTION_YAML.replace(/(concurrency:[\s\S]*?default: )'auto'/, "$1'7'").replace(
       /(max-deletes:[\s\S]*?default: )'1000'/,
       "$1'12'",
     );
@@ -466,11 +467,24 @@ describe('concurrency and max-deletes', () => {
     expect(name === 'concurrency' ? inputs.concurrency : inputs.maxDeletes).toBe(expected);
   });
 
-  it.each(['0', '-1', 'abc', '1.5', '257', '1e3', '+4', '0x10'])('concurrency: rejects %j with the range', (value) => {
-    const error = expectInputError(() => read({ concurrency: value }), 'concurrency');
-    expect(error.message).toMatch(/whole number from 1 to 256/);
-    expect(error.message).toContain(`'${value}'`);
+  it.each([
+    ['auto', 32, 256],
+    [' AUTO ', 32, 256],
+    ['8', 8, 8],
+    ['256', 256, 256],
+  ])('concurrency: %j starts writes at %d and lets them grow to %d', (value, start, most) => {
+    const inputs = read({ concurrency: value });
+    expect([inputs.concurrency, inputs.maxConcurrency]).toEqual([start, most]);
   });
+
+  it.each(['0', '-1', 'abc', '1.5', '257', '1e3', '+4', '0x10', 'automatic'])(
+    'concurrency: rejects %j with the range',
+    (value) => {
+      const error = expectInputError(() => read({ concurrency: value }), 'concurrency');
+      expect(error.message).toMatch(/must be 'auto' or a whole number from 1 to 256/);
+      expect(error.message).toContain(`'${value}'`);
+    },
+  );
 
   it.each(['0', '-1', 'abc', '1.5', '99999999999999999999'])(
     'max-deletes: rejects %j and says how to not delete',

@@ -51,7 +51,7 @@ describe('README tables match action.yml', () => {
   });
 
   it('catches a changed default and a missing row', () => {
-    const changedDefault = readme.replace('| `concurrency` | `32` |', '| `concurrency` | `16` |');
+    const changedDefault = readme.replace('| `concurrency` | `auto` |', '| `concurrency` | `16` |');
     const missingRow = readme.replace(/^\| `dry-run` \|.*\n/m, '');
     expect(documentedInputs(changedDefault)).not.toEqual(declaredInputs);
     expect(documentedInputs(missingRow)).not.toEqual(declaredInputs);

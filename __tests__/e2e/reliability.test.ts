@@ -183,6 +183,28 @@ describe('faults', () => {
     await expectConverged(bucket, site);
   });
 
+  it('a store that throttles writes: the window backs off, the log says how, and the deploy converges', async () => {
+    // Every 6th PUT of a site file meets one SlowDown, which the SDK retries; the action counts each.
+    let puts = 0;
+    const throttling = await proxy((request) => {
+      if (request.operation !== 'PutObject' || request.url.includes(MANIFEST_NAME)) return undefined;
+      puts += 1;
+      return puts % 6 === 0 ? { status: 503, code: 'SlowDown' } : undefined;
+    });
+    const bucket = await newBucket();
+    const site = versionedSite(1, 60);
+    const run = await deploy(throttling, bucket, site);
+    expectSuccess(run);
+    const slowDowns = throttling.requests.filter((request) => request.injected === 'SlowDown').length;
+    expect(slowDowns).toBeGreaterThanOrEqual(5);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `Writes in flight: started at 32, peaked at \\d+, ended at \\d+; ${slowDowns} slow-down answers from the store \\(backed off [1-9]\\d*×\\)\\.`,
+      ),
+    );
+    await expectConverged(bucket, site);
+  });
+
   it('persistent faults: non-zero exit, nothing deleted, manifest kept, failures listed; a clean re-run converges', async () => {
     const bucket = await newBucket();
     expectSuccess(await deploy(clean, bucket, versionedSite(1)));
@@ -577,14 +599,18 @@ describe('bad input: an ::error:: that names the input or file and the fix, and 
     [
       'zero concurrency',
       () => ({ concurrency: '0' }),
-      /Input 'concurrency': must be a whole number from 1 to 256, got '0'/,
+      /Input 'concurrency': must be 'auto' or a whole number from 1 to 256, got '0'/,
     ],
     [
       'negative concurrency',
       () => ({ concurrency: '-4' }),
-      /Input 'concurrency': must be a whole number from 1 to 256, got '-4'/,
+      /Input 'concurrency': must be 'auto' or a whole number from 1 to 256, got '-4'/,
     ],
-    ['non-numeric concurrency', () => ({ concurrency: 'lots' }), /Input 'concurrency': must be a whole number/],
+    [
+      'non-numeric concurrency',
+      () => ({ concurrency: 'lots' }),
+      /Input 'concurrency': must be 'auto' or a whole number/,
+    ],
     [
       'zero max-deletes',
       () => ({ 'max-deletes': '0' }),

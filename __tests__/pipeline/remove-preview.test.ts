@@ -51,6 +51,7 @@ function recordingStore(calls: string[]): ObjectStore {
     putRedirect: refuse('putRedirect'),
     conditionalWrites: refuse('conditionalWrites'),
     copyVersion: refuse('copyVersion'),
+    throttled: () => 0,
     deleteKeys: async (keys) => {
       calls.push(`delete ${keys.join(' ')}`);
       return [];

@@ -1,7 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { ObjectHeaders } from '../../src/pipeline/headers.js';
 import type { Plan, PlannedWrite, SiteFile } from '../../src/pipeline/plan.js';
-import { type ObjectWriter, uploadAll } from '../../src/pipeline/upload.js';
+import { type ObjectWriter, describeWindow, uploadAll } from '../../src/pipeline/upload.js';
 import { formatBytes } from '../../src/shared/text.js';
 
 const HTML: ObjectHeaders = {
@@ -61,6 +61,9 @@ class RecordingStore implements ObjectWriter {
   copyVersion(key: string) {
     return this.run('restore', { key } as SiteFile);
   }
+  throttled() {
+    return 0;
+  }
 }
 
 /** Each write waits until the test lets it finish: progress is then a function of the test's steps alone. */
@@ -84,9 +87,12 @@ class GatedStore implements ObjectWriter {
   copyVersion(key: string) {
     return this.write({ key } as SiteFile);
   }
+  throttled() {
+    return 0;
+  }
 }
 
-const quiet = { concurrency: 4, log: () => undefined };
+const quiet = { concurrency: 4, maxConcurrency: 4, log: () => undefined };
 
 describe('uploadAll', () => {
   it('finishes every asset before it starts any page', async () => {
@@ -155,7 +161,7 @@ describe('uploadAll', () => {
   it.each([1, 3, 8])('keeps at most %i requests in flight', async (concurrency) => {
     const store = new RecordingStore();
     const writes = Array.from({ length: 30 }, (_, index) => write(`f${index}.png`, 'new'));
-    await uploadAll(store, planOf(writes), { concurrency, log: () => undefined });
+    await uploadAll(store, planOf(writes), { concurrency, maxConcurrency: concurrency, log: () => undefined });
     expect(store.maxInFlight).toBe(concurrency);
   });
 
@@ -168,7 +174,7 @@ describe('uploadAll', () => {
       const uploading = uploadAll(
         store,
         planOf([write('a.png', 'new', 1024 * 1024), write('b.png', 'new', 1024 * 1024)]),
-        { concurrency: 1, log: (line) => lines.push(line), progressIntervalMs: 1000 },
+        { concurrency: 1, maxConcurrency: 1, log: (line) => lines.push(line), progressIntervalMs: 1000 },
       );
       await jest.advanceTimersByTimeAsync(999);
       expect(lines).toEqual([]);
@@ -202,8 +208,61 @@ describe('uploadAll', () => {
       failed: [],
       notAttempted: [],
       bytesUploaded: 0,
+      window: { initial: 4, peak: 4, final: 4, throttled: 0, backoffs: 0, cuts: 0 },
     });
     expect(store.events).toEqual([]);
+  });
+
+  it('shrinks the window when the store throttles, says so in the log, and still writes everything', async () => {
+    // Every 10th write meets a SlowDown the SDK retried (counted by the store, as the S3 adapter does).
+    class ThrottlingStore extends RecordingStore {
+      slowDowns = 0;
+      override putFile(file: SiteFile) {
+        if (this.events.length % 20 === 0) this.slowDowns += 1;
+        return super.putFile(file);
+      }
+      override throttled() {
+        return this.slowDowns;
+      }
+    }
+    const store = new ThrottlingStore();
+    const writes = Array.from({ length: 200 }, (_, index) => write(`f${index}.png`, 'new'));
+    const lines: string[] = [];
+    const result = await uploadAll(store, planOf(writes), {
+      concurrency: 16,
+      maxConcurrency: 16,
+      log: (line) => lines.push(line),
+    });
+    expect(result.written).toHaveLength(200);
+    expect(result.window.throttled).toBe(store.slowDowns);
+    expect(result.window.backoffs).toBeGreaterThan(0);
+    expect(result.window.final).toBeLessThan(16);
+    expect(lines.at(-1)).toMatch(
+      new RegExp(
+        `^Writes in flight: started at 16, peaked at 16, ended at \\d+; ${store.slowDowns} slow-down answers from the store \\(backed off \\d+×\\)\\.$`,
+      ),
+    );
+  });
+
+  it('says nothing about the window when it stayed where it started', async () => {
+    const lines: string[] = [];
+    await uploadAll(new RecordingStore(), planOf([write('a.png', 'new')]), {
+      ...quiet,
+      log: (line) => lines.push(line),
+    });
+    expect(lines.some((line) => line.startsWith('Writes in flight'))).toBe(false);
+  });
+});
+
+describe('describeWindow', () => {
+  it('names growth, backoffs and cuts', () => {
+    expect(describeWindow({ initial: 32, peak: 96, final: 80, throttled: 0, backoffs: 0, cuts: 0 })).toBe(
+      'Writes in flight: started at 32, peaked at 96, ended at 80.',
+    );
+    expect(describeWindow({ initial: 32, peak: 40, final: 12, throttled: 1, backoffs: 1, cuts: 2 })).toBe(
+      'Writes in flight: started at 32, peaked at 40, ended at 12; 1 slow-down answer from the store (backed off 1×); latency rose without more throughput (cut 2×).',
+    );
+    expect(describeWindow({ initial: 8, peak: 8, final: 8, throttled: 0, backoffs: 0, cuts: 0 })).toBeUndefined();
   });
 });
 

@@ -54,6 +54,7 @@ function viewOf(store: MemoryStore, requests: string[]): ObjectStore {
     copyWithHeaders: record('copy', store.copyWithHeaders),
     putObject: record('putObject', store.putObject),
     deleteKeys: record('delete', store.deleteKeys),
+    throttled: () => store.throttled(),
   } as ObjectStore;
   view.conditionalWrites = (probeKey) => probeConditionalWrites(view, probeKey);
   return view;

@@ -98,6 +98,8 @@ export class MemoryStore implements ObjectStore {
   readonly versions = new Map<string, Version[]>();
   /** Requests in order, as `Operation key`. */
   readonly requests: string[] = [];
+  /** Answers that asked to slow down (a test's `before` hook raises it to play a throttling store). */
+  throttles = 0;
   private nextVersion = 1;
   private readonly conditional: ConditionalMode;
   private readonly clock: () => Date;
@@ -110,6 +112,10 @@ export class MemoryStore implements ObjectStore {
   private async request(operation: string, key: string): Promise<void> {
     this.requests.push(`${operation} ${key}`);
     await this.options.before?.(operation, key);
+  }
+
+  throttled(): number {
+    return this.throttles;
   }
 
   current(key: string): Version | undefined {

@@ -13,7 +13,7 @@ import { runTimed } from './measure.mjs';
 /** The action's default concurrency, as action.yml declares it. */
 /** action.yml's inputs with the defaults a run outside a workflow gets (an expression default is ''). */
 export const ACTION_INPUTS = inputSpecs(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'));
-export const DEFAULT_CONCURRENCY = Number(ACTION_INPUTS.find((spec) => spec.name === 'concurrency').default);
+export const DEFAULT_CONCURRENCY = ACTION_INPUTS.find((spec) => spec.name === 'concurrency').default;
 
 export const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
 export const AWS = '/usr/bin/aws';

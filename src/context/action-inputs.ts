@@ -127,9 +127,10 @@ export const ACTION_INPUTS: readonly InputSpec[] = [
   },
   {
     name: 'concurrency',
-    default: '32',
+    default: 'auto',
     required: false,
-    description: 'Parallel S3 requests (1-256).',
+    description:
+      "Parallel S3 requests: 'auto' (start at 32; writes grow towards 256 while throughput grows, and back off when the store throttles or latency rises), or a fixed 1-256 (writes still back off from it when throttled).",
   },
   {
     name: 'dry-run',

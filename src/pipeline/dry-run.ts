@@ -36,6 +36,10 @@ export class DryRunStore implements ObjectStore {
     return this.store.get(key, options);
   }
 
+  throttled(): number {
+    return this.store.throttled();
+  }
+
   async putFile(file: SiteFile): Promise<Written> {
     this.writes.push(`put ${file.key}`);
     return { etag: file.md5 };

@@ -82,6 +82,11 @@ export interface ObjectStore {
    * store that cannot write, such as a dry run's, answers `unchecked`).
    */
   conditionalWrites(probeKey: string): Promise<ConditionalSupport>;
+  /**
+   * How many answers so far asked to slow down (503 SlowDown, 429, and the like), retried ones included: a
+   * counter that only grows, which the write window reads to back off (write-window.ts).
+   */
+  throttled(): number;
 }
 
 /** An ETag no object can have (ETags are hex): a write conditional on it must fail. */

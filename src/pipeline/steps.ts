@@ -26,6 +26,7 @@ export async function writeObjects(
   const writtenAt = new Map<string, Date>();
   const uploaded = await uploadAll(ports.store, plan, {
     concurrency: context.inputs.concurrency,
+    maxConcurrency: context.inputs.maxConcurrency,
     log: ports.log.info,
     onWritten: (write) => writtenAt.set(write.file.key, ports.now()),
     stopBefore: stopReason,

@@ -1,11 +1,11 @@
-import pMap from 'p-map';
 import { errorMessage } from '../shared/errors.js';
 import { formatBytes } from '../shared/text.js';
 import { type Plan, type PlannedWrite, orderWrites } from './plan.js';
 import type { ObjectStore, Written } from './ports.js';
+import { type WindowReport, WriteWindow } from './write-window.js';
 
 /** What uploading needs from the store. */
-export type ObjectWriter = Pick<ObjectStore, 'putFile' | 'copyWithHeaders' | 'copyVersion'>;
+export type ObjectWriter = Pick<ObjectStore, 'putFile' | 'copyWithHeaders' | 'copyVersion' | 'throttled'>;
 
 export interface WrittenObject {
   write: PlannedWrite;
@@ -24,10 +24,14 @@ export interface UploadResult {
   /** Pages held back because an asset failed: a page never goes live before what it links. */
   notAttempted: PlannedWrite[];
   bytesUploaded: number;
+  /** How the in-flight window moved (write-window.ts). */
+  window: WindowReport;
 }
 
 export interface UploadOptions {
+  /** Writes in flight at the start, and the most ever (the window adapts between 1 and `maxConcurrency`). */
   concurrency: number;
+  maxConcurrency: number;
   log: (line: string) => void;
   progressIntervalMs?: number;
   /** Called as each write completes (the manifest records when). */
@@ -45,7 +49,19 @@ const sentBytes = (write: PlannedWrite): number =>
  */
 export async function uploadAll(store: ObjectWriter, plan: Plan, options: UploadOptions): Promise<UploadResult> {
   const { assets, pages } = orderWrites(plan);
-  const result: UploadResult = { written: [], failed: [], notAttempted: [], bytesUploaded: 0 };
+  // One window for assets and pages: what it learnt about the store carries over.
+  const window = new WriteWindow({
+    initial: options.concurrency,
+    max: options.maxConcurrency,
+    throttled: () => store.throttled(),
+  });
+  const result: UploadResult = {
+    written: [],
+    failed: [],
+    notAttempted: [],
+    bytesUploaded: 0,
+    window: window.report(),
+  };
   const totalObjects = assets.length + pages.length;
   const totalBytes = [...assets, ...pages].reduce((sum, write) => sum + sentBytes(write), 0);
   if (totalObjects === 0) return result;
@@ -83,15 +99,29 @@ export async function uploadAll(store: ObjectWriter, plan: Plan, options: Upload
     }
   };
 
-  // p-map takes the writes lazily: only `concurrency` of them are in flight, whatever the size of the site.
-  const each = { concurrency: options.concurrency };
   try {
-    await pMap(assets, writeOne, each);
+    await window.forEach(assets, writeOne);
     if (result.failed.length > 0 || result.notAttempted.length > 0) result.notAttempted.push(...pages);
-    else await pMap(pages, writeOne, each);
+    else await window.forEach(pages, writeOne);
   } finally {
     clearInterval(timer);
   }
   if (totalObjects > 0 && done > 0) progress();
+  result.window = window.report();
+  const moved = describeWindow(result.window);
+  if (moved) options.log(moved);
   return result;
+}
+
+/** One log line when the window moved or the store throttled; nothing when it stayed where it started. */
+export function describeWindow(report: WindowReport): string | undefined {
+  const { initial, peak, final, throttled, backoffs, cuts } = report;
+  if (peak === initial && final === initial && throttled === 0) return undefined;
+  const why = [
+    throttled > 0
+      ? `${throttled} slow-down answer${throttled === 1 ? '' : 's'} from the store (backed off ${backoffs}×)`
+      : '',
+    cuts > 0 ? `latency rose without more throughput (cut ${cuts}×)` : '',
+  ].filter(Boolean);
+  return `Writes in flight: started at ${initial}, peaked at ${peak}, ended at ${final}${why.length ? `; ${why.join('; ')}` : ''}.`;
 }

@@ -7,15 +7,20 @@ export interface S3Settings {
   region: string;
   endpointUrl?: string;
   forcePathStyle: boolean;
-  concurrency: number;
+  /** The most requests the deploy has in flight (the write window's ceiling). */
+  maxConcurrency: number;
 }
 
 /** Parts of large files in flight at once, across all files: bounds memory to this many PART_SIZE buffers. */
 export const PARTS_IN_FLIGHT = 4;
 
+/** One keep-alive socket per request in flight, at the write window's largest: no new TLS handshake per object. */
+export function agentOptions(settings: Pick<S3Settings, 'maxConcurrency'>) {
+  return { keepAlive: true, maxSockets: settings.maxConcurrency + PARTS_IN_FLIGHT };
+}
+
 export function createS3Client(settings: S3Settings): S3Client {
-  // One keep-alive socket per concurrent request: no new TLS handshake per object.
-  const agentOptions = { keepAlive: true, maxSockets: settings.concurrency + PARTS_IN_FLIGHT };
+  const agent = agentOptions(settings);
   return new S3Client({
     region: settings.region,
     endpoint: settings.endpointUrl,
@@ -31,8 +36,8 @@ export function createS3Client(settings: S3Settings): S3Client {
     responseChecksumValidation: 'WHEN_REQUIRED',
     customUserAgent: USER_AGENT,
     requestHandler: {
-      httpAgent: new http.Agent(agentOptions),
-      httpsAgent: new https.Agent(agentOptions),
+      httpAgent: new http.Agent(agent),
+      httpsAgent: new https.Agent(agent),
       connectionTimeout: 10_000,
       requestTimeout: 120_000,
     },

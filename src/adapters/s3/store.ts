@@ -34,6 +34,7 @@ import { PART_SIZE } from '../../pipeline/scan.js';
 import { type S3Target, describeS3Error, errorCode, httpStatus, serviceDetail } from '../aws-errors.js';
 import { PARTS_IN_FLIGHT } from './client.js';
 import { type ListingPage, leanListing } from './listing-xml.js';
+import { throttlingCounter } from './throttling.js';
 import {
   acceptedMultipartEtags,
   encodeCopySource,
@@ -106,6 +107,7 @@ export class S3Store implements ObjectStore {
   private readonly bodies = new BodyBuffers();
 
   readonly bucket: string;
+  private readonly throttledCount: () => number;
 
   constructor(
     readonly client: S3Client,
@@ -114,6 +116,11 @@ export class S3Store implements ObjectStore {
     private readonly signal?: AbortSignal,
   ) {
     this.bucket = target.bucket;
+    this.throttledCount = throttlingCounter(client);
+  }
+
+  throttled(): number {
+    return this.throttledCount();
   }
 
   private get aborting() {
