@@ -26,6 +26,10 @@
 //   hash       the action's scan (src/scan.ts compiled with tsc) vs md5sum over the same 10k files, warm cache,
 //              best of 3
 //   scaling    the action alone at 1k, 10k, 50k files: first upload, no-change redeploy, peak RSS
+//   throttle   the write window (src/pipeline/write-window.ts): a first upload of 2,000 generated files
+//              (--throttle-files) at 25 ms with writes past 200 a second answered 503 SlowDown, and at 100 ms
+//              with no limit; the action at auto and at 32, the release before the window, both peers at
+//              their defaults and tuned (bench/lib/throttle.mjs); writes bench/throttle.md and .json
 //   scale      a no-change deploy of 100k and 1M generated files against a listing stand-in with 25 ms a
 //              request (bench/lib/scale.mjs): key ranges vs one listing; writes bench/scale.md and .json
 //   parlai     the ParlAI preset's build (presets/parlai/build-site.sh) from the source fixture: clean and
@@ -67,6 +71,7 @@ import { benchRollback, rollbackMarkdown } from './lib/rollback.mjs';
 import { benchParlaiBuild, writeParlaiReport } from './lib/parlai-build.mjs';
 import { benchSmallSites, writeSmallSites } from './lib/small-sites.mjs';
 import { benchScale, scaleMarkdown } from './lib/scale.mjs';
+import { THROTTLE_CONDITIONS, benchThrottle, throttleMarkdown } from './lib/throttle.mjs';
 import { GNU_TIME } from './lib/measure.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -84,6 +89,7 @@ const ALL_PHASES = [
   'scaling',
   'parlai',
   'rollback',
+  'throttle',
   'scale',
 ];
 /** `scale` (a million files, minutes) runs only when asked for: `--scale`, or `--phases scale`. */
@@ -278,11 +284,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 // Phases that write their own report, not bench/results.md.
-const parlaiOnly = phases.every((phase) => ['parlai', 'rollback', 'small', 'scale'].includes(phase));
+const parlaiOnly = phases.every((phase) => ['parlai', 'rollback', 'small', 'throttle', 'scale'].includes(phase));
 
 async function main() {
   // aws and rclone are only compared in the S3 phases.
-  if (!parlaiOnly || phases.includes('small')) ensurePeers();
+  if (!parlaiOnly || phases.includes('small') || phases.includes('throttle')) ensurePeers();
   else if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is missing: apt-get install -y time`);
   if (!existsSync(path.join(REPO, 'dist/index.js')))
     throw new Error('dist/index.js is missing: run `npm run bundle` (npm run bench does)');
@@ -682,6 +688,29 @@ async function main() {
     );
     log('wrote bench/rollback.md');
     results.phasesRun.push('rollback');
+  }
+  // ------------------------------------------------------------------------------------ the write window (#18)
+  if (phases.includes('throttle')) {
+    const throttle = await benchThrottle({
+      repo: REPO,
+      node24: NODE24,
+      work: path.join(work, 'throttle'),
+      files: Number(option('--throttle-files') ?? (quick ? 500 : 2000)),
+      rounds: Number(option('--rounds') ?? (quick ? 1 : 3)),
+      conditions: THROTTLE_CONDITIONS,
+      log,
+    });
+    const { versions: v } = results;
+    const meta = {
+      date: results.date,
+      command,
+      machine: `${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)} at the start`,
+      versions: `node24 ${v.node24}, ${v.awscli}, ${v.rclone}, s3rver ${v.s3rver}; this action at ${v.commit}`,
+    };
+    writeFileSync(path.join(BENCH, 'throttle.md'), throttleMarkdown(throttle, meta));
+    writeFileSync(path.join(BENCH, 'throttle.json'), `${JSON.stringify({ ...meta, ...throttle }, null, 2)}\n`);
+    log('wrote bench/throttle.md');
+    results.phasesRun.push('throttle');
   }
   // ------------------------------------------------------------------------------------ a million files (#18)
   if (phases.includes('scale')) {

@@ -53,10 +53,10 @@ async function siteFile(name: string, content: Buffer): Promise<SiteFile> {
 }
 
 describe('createS3Client', () => {
-  it('retries adaptively, follows region redirects and sends checksums only when required', async () => {
+  it('retries with backoff (standard mode: no client-side rate limiter under the write window), follows region redirects and sends checksums only when required', async () => {
     const client = createS3Client({ region: 'eu-west-1', forcePathStyle: true, maxConcurrency: 8 });
     expect(await client.config.maxAttempts()).toBe(6);
-    expect(((await client.config.retryStrategy()) as { mode?: string }).mode).toBe('adaptive');
+    expect(((await client.config.retryStrategy()) as { mode?: string }).mode).toBe('standard');
     expect(client.config.followRegionRedirects).toBe(true);
     expect(await client.config.requestChecksumCalculation()).toBe('WHEN_REQUIRED');
     expect(client.config.forcePathStyle).toBe(true);

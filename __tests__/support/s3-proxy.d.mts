@@ -6,7 +6,11 @@ export interface ProxiedRequest {
   index: number;
 }
 export type Fault =
-  undefined | 'reset' | { status: number; code: string } | { delayMs: number } | { until: Promise<unknown> };
+  | undefined
+  | 'reset'
+  | { status: number; code: string; delayMs?: number }
+  | { delayMs: number }
+  | { until: Promise<unknown> };
 export interface S3Proxy {
   endpoint: string;
   readonly counts: Record<string, number>;

@@ -152,7 +152,7 @@ function objectId(url) {
 }
 
 /**
- * startS3Proxy({ target: 'http://127.0.0.1:PORT', conditional?: 'honour' | 'refuse' | 'ignore', fault?: (request) => undefined | { status, code } | 'reset' | { delayMs } | { until: Promise } })
+ * startS3Proxy({ target: 'http://127.0.0.1:PORT', conditional?: 'honour' | 'refuse' | 'ignore', fault?: (request) => undefined | { status, code, delayMs? } | 'reset' | { delayMs } | { until: Promise } })
  * → { endpoint, counts, bytesIn, requests, writes(), reset(), close() }
  * `request` passed to fault is { operation, method, url, headers, index } (index counts all requests).
  */
@@ -186,11 +186,14 @@ export async function startS3Proxy({ target, fault, conditional = 'ignore' } = {
       }
       if (injected && injected.status) {
         const body = errorBody(injected.code, 'injected by the test proxy');
-        res.writeHead(injected.status, {
-          'content-type': 'application/xml',
-          'content-length': Buffer.byteLength(body),
-        });
-        res.end(body);
+        // With `delayMs` too, the error comes a round trip late, as a real store's would.
+        setTimeout(() => {
+          res.writeHead(injected.status, {
+            'content-type': 'application/xml',
+            'content-length': Buffer.byteLength(body),
+          });
+          res.end(body);
+        }, injected.delayMs ?? 0);
         return;
       }
       const send = async (release) => {
