@@ -10,7 +10,7 @@
 
 /** Completions a round needs before it says anything about throughput (fewer are noise). */
 const MIN_ROUND = 8;
-/** Requests added per round while throughput grows. */
+/** Requests added per round while throughput grows (fewer on a window under 32: an eighth of it, at least 1). */
 export const STEP = 4;
 /** Throughput must grow by this factor over the previous round to count as growing. */
 const GROWTH = 1.05;
@@ -44,18 +44,26 @@ export interface Round {
   full: boolean;
 }
 
-export type Decision = 'grow' | 'hold' | 'queuing';
+export type Decision = 'grow' | 'probe' | 'hold' | 'queuing';
 
 /**
- * The window's decision at the end of a round, from what the round and the previous one measured and the
- * lowest latency seen so far (a pure function: the tests drive it directly).
+ * The window's decision at the end of a round, from what the round and the previous one measured, the
+ * lowest latency seen so far, and whether the store has throttled (a pure function: the tests drive it).
  */
-export function decide(round: Round, previous: Round | undefined, lowestLatency: number): Decision {
+export function decide(
+  round: Round,
+  previous: Round | undefined,
+  lowestLatency: number,
+  { throttledBefore = false }: { throttledBefore?: boolean } = {},
+): Decision {
   const growing = previous === undefined || round.rate > previous.rate * GROWTH;
   if (!growing && round.latency > QUEUING * lowestLatency) return 'queuing';
   if (!round.full) return 'hold';
-  if (growing || round.latency <= ROOM * lowestLatency) return 'grow';
-  return 'hold';
+  if (growing) return 'grow';
+  // Flat throughput at a low latency leaves room to probe. Once the store has throttled, its rate and not
+  // the round trip is the likely limit: probe by one a round, so that each SlowDown is rarer.
+  if (round.latency > ROOM * lowestLatency) return 'hold';
+  return throttledBefore ? 'probe' : 'grow';
 }
 
 /** What the window did, for the log. */
@@ -161,8 +169,6 @@ export class WriteWindow {
         this.resize(Math.floor(this.limit * THROTTLED_DECREASE));
         this.backoffs += 1;
         this.recovering = true;
-        // Grow again from here, whatever the rounds before the backoff measured.
-        this.previous = undefined;
         this.newRound(finished);
         return;
       }
@@ -171,11 +177,17 @@ export class WriteWindow {
     if (this.latencies.length < Math.max(MIN_ROUND, this.limit)) return;
     const round = this.measure(finished);
     if (this.recovering) {
+      // What the smaller window achieved is what the next round must beat to grow.
       this.recovering = false;
+      this.previous = round;
     } else {
       this.lowestLatency = Math.min(this.lowestLatency, round.latency);
-      const decision = decide(round, this.previous, this.lowestLatency);
-      if (decision === 'grow') this.resize(this.limit + STEP);
+      const decision = decide(round, this.previous, this.lowestLatency, {
+        throttledBefore: this.throttledSeen > this.throttledAtStart,
+      });
+      // Small windows grow by less: 4 more on a window of 8 would be half again, not an additive step.
+      if (decision === 'grow') this.resize(this.limit + Math.max(1, Math.min(STEP, Math.floor(this.limit / 8))));
+      if (decision === 'probe') this.resize(this.limit + 1);
       if (decision === 'queuing') {
         this.resize(Math.floor(this.limit * QUEUING_DECREASE));
         this.cuts += 1;
