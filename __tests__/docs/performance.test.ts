@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { smallSiteTable } from '../../bench/lib/small-sites.mjs';
+import { throttleSummary } from '../../bench/lib/throttle.mjs';
 
 const root = new URL('../../', import.meta.url);
 const read = (file: string) => readFileSync(new URL(file, root), 'utf8');
@@ -51,5 +52,19 @@ describe('docs/performance.md and the README', () => {
     const met = rows.filter((row) => row.ratio <= 0.8).length;
     expect(page).toContain(`${met} of 12 cells`);
     expect(readme).toContain(`${met} of the 12 cells`);
+  });
+
+  it("give the write window's runs against the throttling store from bench/throttle.json", () => {
+    const section = page.slice(page.indexOf('## The write window'), page.indexOf('## A million files'));
+    for (const entry of throttleSummary(JSON.parse(read('bench/throttle.json')))) {
+      const line = section.split('\n').find((text) => text.startsWith(`| ${entry.condition.label} |`));
+      expect(line).toBeDefined();
+      for (const row of [entry.auto, entry.fixed, entry.before, entry.bestPeer!])
+        expect(line).toContain(`${row.wallS.median.toFixed(2)} s`);
+      expect(line).toContain(`${entry.ratio!.toFixed(2)}×`);
+      expect(line).toContain(`${entry.auto.slowDowns.median.toFixed(0)} SlowDowns`);
+      expect(readme).toContain(`${entry.auto.wallS.median.toFixed(2)} s`);
+      expect(readme).toContain(`${entry.before.wallS.median.toFixed(2)} s`);
+    }
   });
 });

@@ -161,6 +161,27 @@ export function throttleTable(result) {
   }));
 }
 
+/**
+ * Per condition: the action's rows and the fastest peer (at its defaults or tuned) whose every run
+ * succeeded, with the ratio of `concurrency: auto`'s median wall time to that peer's. A peer that failed
+ * a run (aws s3 sync at 32 requests, out of retries under SlowDown) is not the one to beat.
+ */
+export function throttleSummary(result) {
+  return throttleTable(result).map(({ condition, rows }) => {
+    const row = (id) => rows.find((candidate) => candidate.id === id);
+    const peers = rows.filter((candidate) => /^(aws|rclone)/.test(candidate.id) && candidate.failed === 0);
+    const bestPeer = [...peers].sort((a, b) => a.wallS.median - b.wallS.median)[0];
+    return {
+      condition,
+      auto: row('auto'),
+      fixed: row('fixed'),
+      before: row('before'),
+      bestPeer,
+      ratio: bestPeer ? row('auto').wallS.median / bestPeer.wallS.median : undefined,
+    };
+  });
+}
+
 const fmt = (value, digits = 2) => (value === undefined ? '—' : value.toFixed(digits));
 
 export function throttleMarkdown(result, { date, command, machine, versions }) {
@@ -184,7 +205,12 @@ export function throttleMarkdown(result, { date, command, machine, versions }) {
         `| ${row.label} | ${fmt(row.wallS.median)} (${fmt(row.wallS.min)}–${fmt(row.wallS.max)}) | ${fmt(row.cpuS.median)} | ${fmt(row.rssMB.median, 0)} | ${fmt(row.writesPerS, 0)} | ${fmt(row.slowDowns.median, 0)} (${fmt(row.slowDowns.min, 0)}–${fmt(row.slowDowns.max, 0)}) | ${row.peak === undefined ? '—' : `${fmt(row.peak, 0)} → ${fmt(row.final, 0)}`} | ${row.failed} |`,
       );
     }
-    lines.push('');
+    const summary = throttleSummary(result).find((entry) => entry.condition.id === condition.id);
+    lines.push(
+      '',
+      `\`concurrency: auto\` against the fastest peer that never failed (${summary.bestPeer?.label ?? 'none'}): **${fmt(summary.ratio)}×** the wall time.`,
+      '',
+    );
   }
   return `${lines.join('\n')}\n`;
 }
