@@ -29,8 +29,9 @@ export interface UploadResult {
 }
 
 export interface UploadOptions {
-  /** Writes in flight at the start, and the most ever (the window adapts between 1 and `maxConcurrency`). */
+  /** Writes in flight at the start. */
   concurrency: number;
+  /** The most writes in flight ever: the window adapts between 1 and this. */
   maxConcurrency: number;
   log: (line: string) => void;
   progressIntervalMs?: number;

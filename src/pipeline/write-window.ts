@@ -73,8 +73,9 @@ export interface WindowReport {
   final: number;
   /** Answers that asked to slow down, seen while writing. */
   throttled: number;
-  /** Times the window shrank for them, and for queuing. */
+  /** Times the window shrank for them. */
   backoffs: number;
+  /** Times it shrank because requests were queuing. */
   cuts: number;
 }
 
@@ -95,7 +96,10 @@ export class WriteWindow {
   private roundStart: number;
   private latencies: number[] = [];
   private roundFull = false;
-  /** The round after a backoff only recovers: what it measures is distorted by the throttled requests' retries. */
+  /**
+   * The round after a backoff decides nothing (the throttled requests' retries distort it); what it achieved
+   * is what the next round must beat to grow.
+   */
   private recovering = false;
 
   constructor(private readonly settings: WindowSettings) {
