@@ -131,13 +131,13 @@ export const AUTO_CONCURRENCY = 32;
 function parseConcurrency(get: InputReader): { concurrency: number; maxConcurrency: number } {
   const value = get('concurrency').trim();
   if (/^auto$/i.test(value)) return { concurrency: AUTO_CONCURRENCY, maxConcurrency: MAX_CONCURRENCY };
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_CONCURRENCY) {
-    throw new InputError(
-      'concurrency',
-      `must be 'auto' or a whole number from 1 to ${MAX_CONCURRENCY}, got '${value}'. 'auto' lets the writes in flight adapt to the store.`,
-    );
-  }
-  const concurrency = Number(value);
+  const concurrency = readPositiveInteger(
+    get,
+    'concurrency',
+    MAX_CONCURRENCY,
+    "'auto' lets the writes in flight adapt to the store.",
+    "'auto' or a whole number",
+  );
   return { concurrency, maxConcurrency: concurrency };
 }
 
@@ -148,11 +148,17 @@ function readBoolean(get: InputReader, name: string): boolean {
   throw new InputError(name, `must be true or false, got '${value}'.`);
 }
 
-function readPositiveInteger(get: InputReader, name: string, max: number, hint: string): number {
+function readPositiveInteger(
+  get: InputReader,
+  name: string,
+  max: number,
+  hint: string,
+  expected = 'a whole number',
+): number {
   const value = get(name).trim();
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
     const range = Number.isSafeInteger(max + 1) ? `from 1 to ${max}` : 'of at least 1';
-    throw new InputError(name, `must be a whole number ${range}, got '${value}'. ${hint}`.trim());
+    throw new InputError(name, `must be ${expected} ${range}, got '${value}'. ${hint}`.trim());
   }
   return Number(value);
 }

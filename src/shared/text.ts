@@ -1,4 +1,5 @@
-// Text helpers shared by the log, the job summary and the pull-request comment.
+// Text helpers shared by the log, the job summary and the pull-request comment, and the readers of large
+// texts (listing pages, the build's pages).
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -55,4 +56,12 @@ export function logText(message: string): string {
   return untrustedParts(message)
     .map((part) => (part.untrusted ? `\`${part.text}\`` : part.text))
     .join('');
+}
+
+/**
+ * The text in a string of its own. V8 keeps a substring as a slice of its parent, so a short string read out
+ * of a large one (a key out of a listing page, a URL out of a page) keeps all of the parent alive.
+ */
+export function ownCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }

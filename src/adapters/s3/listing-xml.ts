@@ -3,6 +3,7 @@ import type { DeserializeMiddleware, HttpResponse } from '@smithy/types';
 import { decodeXML } from 'entities/decode';
 import { Tokenizer } from 'htmlparser2';
 import type { RemoteObject } from '../../pipeline/plan.js';
+import { ownCopy } from '../../shared/text.js';
 import { unquote } from './compat.js';
 
 // A ListObjectsV2 page read straight from its XML. The SDK's own reading (a generic XML parser, then its
@@ -31,7 +32,7 @@ export function parseListingXml(xml: string): ListingPage | undefined {
   let root: string | undefined;
   const value = (): string => (text.includes('&') ? decodeXML(text) : text);
   // Every key is kept for the run: copied out of the page (a decoded value already is a copy).
-  const own = (): string => (text.includes('&') ? decodeXML(text) : copyOf(text));
+  const own = (): string => (text.includes('&') ? decodeXML(text) : ownCopy(text));
 
   const tokenizer = new Tokenizer(
     { xmlMode: true, decodeEntities: false },
@@ -102,11 +103,6 @@ export function parseListingXml(xml: string): ListingPage | undefined {
   return root === 'ListBucketResult' && open.length === 0 ? page : undefined;
 }
 
-/** A slice of the page is a view that keeps the whole page (about 250 KB) alive: this is a string of its own. */
-function copyOf(text: string): string {
-  return Buffer.from(text, 'utf8').toString('utf8');
-}
-
 /** One Date per distinct LastModified (a deploy's objects share a few hundred seconds), never changed. */
 const dates = new Map<string, Date>();
 function dateOf(text: string): Date {
@@ -114,7 +110,7 @@ function dateOf(text: string): Date {
   if (date === undefined) {
     if (dates.size >= 10_000) dates.clear();
     date = new Date(text);
-    dates.set(copyOf(text), date);
+    dates.set(ownCopy(text), date);
   }
   return date;
 }

@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import { decodeHTMLAttribute } from 'entities/decode';
 import { Tokenizer } from 'htmlparser2';
 import { readFileSync } from 'node:fs';
+import { ownCopy } from '../../shared/text.js';
 
 // What a page or a stylesheet refers to, found with htmlparser2's streaming parser (HTML) and a small CSS
 // tokeniser (stylesheets, <style> blocks, style="" attributes). Nothing here resolves a URL: see resolve.ts.
@@ -403,16 +404,16 @@ export function scanCss(text: string): RawReference[] {
 }
 
 /**
- * The strings again, no longer pointing into the file they were read from. V8 keeps a substring as a slice
- * of its parent, so a page's few URLs and ids held the whole page's text alive until the check ended: a dry
- * run of 50,000 generated files peaked at 517 MB, 262–276 MB with this (206–224 MB without the check). One
- * join and one split per page copy them into a string that holds only them.
+ * The strings again, no longer pointing into the file they were read from (see ownCopy). As slices, a
+ * page's few URLs and ids held the whole page's text alive until the check ended: a dry run of 50,000
+ * generated files peaked at 517 MB, 262–276 MB with this (206–224 MB without the check). One join and one
+ * split per page copy them into a string that holds only them.
  */
 export function detached(strings: string[]): string[] {
   if (strings.length === 0) return strings;
   const copied = strings.join('\0').split('\0');
   // A NUL inside a value would split it: then copy each on its own.
-  return copied.length === strings.length ? copied : strings.map((text) => Buffer.from(text, 'utf8').toString('utf8'));
+  return copied.length === strings.length ? copied : strings.map(ownCopy);
 }
 
 function isHex(code: number): boolean {
