@@ -9,7 +9,7 @@ import path from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { startLocalS3 } from '../../examples/local-s3-server.mjs';
 import { startS3Proxy } from '../../__tests__/support/s3-proxy.mjs';
-import { median } from './measure.mjs';
+import { spread } from './measure.mjs';
 import { adminClient, makeTools } from './tools.mjs';
 
 export const SMALL_SCENARIOS = ['first', 'nochange', 'fresh'];
@@ -101,10 +101,7 @@ export async function benchSmallSites({ repo, node24, work, fixtures, rounds = 3
   return { rounds, latencies, sites: sites.map(({ id, label }) => ({ id, label })), runs };
 }
 
-const cell = (runs, key) => {
-  const values = runs.map((run) => run[key]);
-  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
-};
+const cell = (runs, key) => spread(runs.map((run) => run[key]));
 
 /** Medians per site, latency, scenario and tool, and the action's ratio to the fastest tuned peer. */
 export function smallSiteTable(result) {

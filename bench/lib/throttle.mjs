@@ -14,7 +14,7 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { startLocalS3 } from '../../examples/local-s3-server.mjs';
 import { startS3Proxy } from '../../__tests__/support/s3-proxy.mjs';
 import { generateSite } from '../generate-site.mjs';
-import { median } from './measure.mjs';
+import { median, spread } from './measure.mjs';
 import { adminClient, makeTools } from './tools.mjs';
 
 /** The commit whose dist/ is the "before" row: the last one with a fixed window. */
@@ -136,8 +136,6 @@ export async function benchThrottle({ repo, node24, work, files = 2000, rounds =
   return { files: generated.files ?? files, bytes: generated.bytes, rounds, conditions, runs };
 }
 
-const cell = (values) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
-
 /** Medians per condition and tool. */
 export function throttleTable(result) {
   return result.conditions.map((condition) => ({
@@ -149,11 +147,11 @@ export function throttleTable(result) {
         id,
         label,
         failed: runs.filter((run) => run.code !== 0).length,
-        wallS: cell(runs.map((run) => run.wallS)),
-        cpuS: cell(runs.map((run) => run.cpuS)),
-        rssMB: cell(runs.map((run) => run.rssMB)),
+        wallS: spread(runs.map((run) => run.wallS)),
+        cpuS: spread(runs.map((run) => run.cpuS)),
+        rssMB: spread(runs.map((run) => run.rssMB)),
         writesPerS: median(runs.map((run) => run.writes / run.wallS)),
-        slowDowns: cell(runs.map((run) => run.slowDowns)),
+        slowDowns: spread(runs.map((run) => run.slowDowns)),
         peak: windows.length ? median(windows.map((window) => window.peak)) : undefined,
         final: windows.length ? median(windows.map((window) => window.final)) : undefined,
       };

@@ -17,23 +17,20 @@ export function isThrottling(error: unknown): boolean {
 
 /** A reader of how many attempts of this client the store has throttled so far (one counter per client). */
 export function throttlingCounter(client: S3Client): () => number {
-  let counter = counters.get(client);
-  if (!counter) {
-    const created = { count: 0 };
-    counter = created;
-    counters.set(client, created);
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        try {
-          return await next(args);
-        } catch (error) {
-          if (isThrottling(error)) created.count += 1;
-          throw error;
-        }
-      },
-      { step: 'finalizeRequest', priority: 'low', name: 'parlaiSiteDeployThrottling' },
-    );
-  }
-  const read = counter;
-  return () => read.count;
+  const existing = counters.get(client);
+  if (existing) return () => existing.count;
+  const counter = { count: 0 };
+  counters.set(client, counter);
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (isThrottling(error)) counter.count += 1;
+        throw error;
+      }
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'parlaiSiteDeployThrottling' },
+  );
+  return () => counter.count;
 }
