@@ -24,6 +24,8 @@ import { type Fault, type ProxiedRequest, type S3Proxy, startS3Proxy } from '../
 import { unprivileged } from '../support/privileges.js';
 import { listFiles, tempDir, writeSite } from '../support/sites.js';
 import { seeded } from '../support/random.js';
+import { type Verdict, verifySigV4 } from '../support/sigv4-verify.js';
+import type { IncomingHttpHeaders } from 'node:http';
 
 let server: LocalS3;
 let s3: S3Client;
@@ -202,6 +204,33 @@ describe('faults', () => {
         `Writes in flight: started at 32, peaked at \\d+, ended at \\d+; ${slowDowns} slow-down answers from the store \\(backed off [1-9]\\d*×\\)\\.`,
       ),
     );
+    await expectConverged(bucket, site);
+  });
+
+  it("site files after the SDK's first request go as direct PUTs, signed by the run's credentials, and are stored as planned", async () => {
+    // The SDK marks its requests with an invocation id; the direct PUTs of site files (direct-put.ts) do not.
+    const sent: Array<{ direct: boolean; verdict: Verdict }> = [];
+    const watching = await proxy((request) => {
+      if (request.operation === 'PutObject' && !request.url.includes('parlai-site-deploy')) {
+        sent.push({
+          direct: request.headers['amz-sdk-invocation-id'] === undefined,
+          verdict: verifySigV4(
+            request.method,
+            request.url,
+            request.headers as IncomingHttpHeaders,
+            undefined,
+            LOCAL_S3_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+          ),
+        });
+      }
+      return undefined;
+    });
+    const bucket = await newBucket();
+    const site = versionedSite(1, 60);
+    expectSuccess(await deploy(watching, bucket, site, { concurrency: '4' }));
+    expect(sent.length).toBe(listFiles(site).length);
+    expect(sent.filter((put) => put.direct).length).toBe(sent.length); // the claim showed the route
+    expect(new Set(sent.map((put) => put.verdict))).toEqual(new Set(['valid']));
     await expectConverged(bucket, site);
   });
 

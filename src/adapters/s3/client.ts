@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
 import { USER_AGENT } from '../user-agent.js';
+import type { Agents } from './direct-put.js';
 
 export interface S3Settings {
   region: string;
@@ -19,9 +20,24 @@ export function agentOptions(settings: Pick<S3Settings, 'maxConcurrency'>) {
   return { keepAlive: true, maxSockets: settings.maxConcurrency + PARTS_IN_FLIGHT };
 }
 
+const clientAgents = new WeakMap<S3Client, Agents>();
+
+/** The keep-alive agents a client of createS3Client sends on (new ones for a client made elsewhere). */
+export function agentsOf(client: S3Client): Agents {
+  let agents = clientAgents.get(client);
+  if (!agents) {
+    const options = { keepAlive: true };
+    agents = { http: new http.Agent(options), https: new https.Agent(options) };
+    clientAgents.set(client, agents);
+  }
+  return agents;
+}
+
 export function createS3Client(settings: S3Settings): S3Client {
-  const agent = agentOptions(settings);
-  return new S3Client({
+  const options = agentOptions(settings);
+  // The SDK and the direct PUTs of site files (direct-put.ts) share these sockets.
+  const agents = { http: new http.Agent(options), https: new https.Agent(options) };
+  const client = new S3Client({
     region: settings.region,
     endpoint: settings.endpointUrl,
     forcePathStyle: settings.forcePathStyle,
@@ -38,10 +54,12 @@ export function createS3Client(settings: S3Settings): S3Client {
     responseChecksumValidation: 'WHEN_REQUIRED',
     customUserAgent: USER_AGENT,
     requestHandler: {
-      httpAgent: new http.Agent(agent),
-      httpsAgent: new https.Agent(agent),
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
       connectionTimeout: 10_000,
       requestTimeout: 120_000,
     },
   });
+  clientAgents.set(client, agents);
+  return client;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { setTimeout } from 'node:timers/promises';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -32,7 +33,8 @@ import {
 import { MAX_MANIFEST_BYTES } from '../../pipeline/manifest.js';
 import { PART_SIZE } from '../../pipeline/scan.js';
 import { type S3Target, describeS3Error, errorCode, httpStatus, serviceDetail } from '../aws-errors.js';
-import { PARTS_IN_FLIGHT } from './client.js';
+import { PARTS_IN_FLIGHT, agentsOf } from './client.js';
+import { DirectPut } from './direct-put.js';
 import { type ListingPage, leanListing } from './listing-xml.js';
 import { throttlingCounter } from './throttling.js';
 import {
@@ -48,6 +50,8 @@ import {
 /** Files up to this size are read into reused buffers (most of a site); larger ones get their own. */
 const POOLED_BODY_BYTES = 1024 * 1024;
 const DELETE_BATCH = 1000;
+/** The SDK's standard retry delay base: a throttled direct PUT waits up to this before the SDK sends it. */
+const THROTTLED_RETRY_MS = 100;
 
 export class IntegrityError extends Error {}
 
@@ -108,6 +112,8 @@ export class S3Store implements ObjectStore {
 
   readonly bucket: string;
   private readonly throttledCount: () => number;
+  /** Single-part PUTs of site files, without the SDK's per-request work (direct-put.ts). */
+  readonly direct: DirectPut;
 
   constructor(
     readonly client: S3Client,
@@ -117,10 +123,12 @@ export class S3Store implements ObjectStore {
   ) {
     this.bucket = target.bucket;
     this.throttledCount = throttlingCounter(client);
+    this.direct = DirectPut.for(client, agentsOf(client));
   }
 
+  /** Attempts the store throttled: the SDK's (retries included) and the direct PUTs'. */
   throttled(): number {
-    return this.throttledCount();
+    return this.throttledCount() + this.direct.stats.throttled;
   }
 
   private get aborting() {
@@ -225,17 +233,27 @@ export class S3Store implements ObjectStore {
         );
       }
       const body = buffer.subarray(0, file.size);
+      const md5 = Buffer.from(file.md5, 'hex');
+      const sha256 = createHash('sha256').update(body).digest();
+      const answer = await this.direct.put({ key: file.key, body, md5, sha256, ...file.headers }, this.signal);
+      if (answer?.stored) {
+        const etag = this.checkStored(file, unquote(answer.etag), answer.serverSideEncryption, [file.md5]);
+        return { etag, ...versionOf(answer.versionId) };
+      }
+      // Not sent directly (no route yet) or not stored: the SDK sends it, with its retries and error names.
+      // After a slow-down answer, wait as the SDK's first retry would instead of asking again at once.
+      if (answer?.throttled) await setTimeout(Math.random() * THROTTLED_RETRY_MS).catch(() => undefined);
       const response = await this.client.send(
         new PutObjectCommand({
           Bucket: this.bucket,
           Key: file.key,
           Body: body,
           ContentLength: file.size,
-          ContentMD5: Buffer.from(file.md5, 'hex').toString('base64'),
+          ContentMD5: md5.toString('base64'),
           // Kept by S3 with the object: what proves its bytes later where the ETag cannot (SSE-KMS). The
           // algorithm is named as well: some stores (moto) keep a precomputed checksum only then.
           ChecksumAlgorithm: 'SHA256',
-          ChecksumSHA256: createHash('sha256').update(body).digest('base64'),
+          ChecksumSHA256: sha256.toString('base64'),
           ContentType: file.headers.contentType,
           CacheControl: file.headers.cacheControl,
         }),
