@@ -178,11 +178,11 @@ describe('S3Store.putFile, sent directly', () => {
   it('sends what the SDK sends, to the same URL, once the SDK has shown the route', async () => {
     const s3 = await recordingS3();
     const { store } = storeFor(s3.endpoint);
-    expect(store.direct.ready).toBe(false);
+    expect(store.direct.ready('bucket')).toBe(false);
     const first = siteFile(KEYS[0]!, '<p>first</p>');
     const second = siteFile(KEYS[0]!, '<p>second</p>');
     expect(await store.putFile(first)).toEqual({ etag: first.md5, versionId: 'v1' });
-    expect(store.direct.ready).toBe(true);
+    expect(store.direct.ready('bucket')).toBe(true);
     expect(await store.putFile(second)).toEqual({ etag: second.md5, versionId: 'v2' });
     store.client.destroy();
 
@@ -205,6 +205,21 @@ describe('S3Store.putFile, sent directly', () => {
     // Checked independently of the SDK's signer: the SDK's own request passes the same check.
     expect([sdk.verdict, direct.verdict]).toEqual(['valid', 'valid']);
     expect(store.direct.stats).toEqual({ stored: 1, handedBack: 0, throttled: 0 });
+  });
+
+  it('uses a route only for the bucket it was learned for (one client may serve two stores)', async () => {
+    const s3 = await recordingS3();
+    const { store } = storeFor(s3.endpoint);
+    const other = new S3Store(store.client, { bucket: 'other', prefix: '', region: 'us-east-1' });
+    await store.putFile(siteFile('site/one.html', 'one'));
+    await other.putFile(siteFile('two.html', 'two'));
+    await other.putFile(siteFile('three.html', 'three'));
+    store.client.destroy();
+    expect(s3.seen.map((request) => [request.url.replace(/\?x-id=PutObject$/, ''), bySdk(request)])).toEqual([
+      ['/bucket/site/one.html', true],
+      ['/other/two.html', true],
+      ['/other/three.html', false],
+    ]);
   });
 
   it('signs with the credentials of the moment (a refreshed session, its token signed too)', async () => {

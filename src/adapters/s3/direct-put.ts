@@ -103,7 +103,8 @@ const direct = new WeakMap<S3Client, DirectPut>();
 
 /** Single-part PUTs of site files, sent without the SDK's middleware once the SDK has shown the route. */
 export class DirectPut {
-  private route: Route | undefined;
+  /** Per bucket: a client may serve more than one, and a route is never used for another bucket. */
+  private readonly routes = new Map<string, Route>();
   private readonly signer: SignatureV4;
   readonly stats: DirectStats = { stored: 0, handedBack: 0, throttled: 0 };
 
@@ -133,10 +134,13 @@ export class DirectPut {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const result = await next(args);
-        if (!this.route && LEARNED_FROM.has(context.commandName ?? '')) {
-          const status = (result.response as { statusCode?: number }).statusCode ?? 0;
-          const input = args.input as { Key?: unknown };
-          this.route = routeOf(args.request as SentRequest, input.Key, status);
+        const input = args.input as { Bucket?: unknown; Key?: unknown };
+        if (typeof input.Bucket === 'string' && !this.routes.has(input.Bucket)) {
+          if (LEARNED_FROM.has(context.commandName ?? '')) {
+            const status = (result.response as { statusCode?: number }).statusCode ?? 0;
+            const route = routeOf(args.request as SentRequest, input.Key, status);
+            if (route) this.routes.set(input.Bucket, route);
+          }
         }
         return result;
       },
@@ -144,14 +148,14 @@ export class DirectPut {
     );
   }
 
-  /** Whether a route has been learned (until then, `put` answers undefined and the caller uses the SDK). */
-  get ready(): boolean {
-    return this.route !== undefined;
+  /** Whether a route to the bucket is known (until then, `put` answers undefined and the caller uses the SDK). */
+  ready(bucket: string): boolean {
+    return this.routes.has(bucket);
   }
 
   /** One PUT: stored (with what S3 said), or not (the caller sends it again through the SDK). */
-  async put(object: DirectObject, signal?: AbortSignal): Promise<DirectAnswer | undefined> {
-    const route = this.route;
+  async put(bucket: string, object: DirectObject, signal?: AbortSignal): Promise<DirectAnswer | undefined> {
+    const route = this.routes.get(bucket);
     if (!route || signal?.aborted) return undefined;
     const path = route.pathPrefix + encodeKeyPath(object.key);
     const headers: Record<string, string> = {

@@ -235,7 +235,11 @@ export class S3Store implements ObjectStore {
       const body = buffer.subarray(0, file.size);
       const md5 = Buffer.from(file.md5, 'hex');
       const sha256 = createHash('sha256').update(body).digest();
-      const answer = await this.direct.put({ key: file.key, body, md5, sha256, ...file.headers }, this.signal);
+      const answer = await this.direct.put(
+        this.bucket,
+        { key: file.key, body, md5, sha256, ...file.headers },
+        this.signal,
+      );
       if (answer?.stored) {
         const etag = this.checkStored(file, unquote(answer.etag), answer.serverSideEncryption, [file.md5]);
         return { etag, ...versionOf(answer.versionId) };
