@@ -5,8 +5,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { USER_AGENT } from '../user-agent.js';
 
 // A first upload is one single-part PutObject per file, and the SDK's per-request work (a middleware stack
-// rebuilt per command, endpoint rules, schema serialisation, a second SHA-256 of the body for the signature,
-// an abort listener) cost about two thirds of a millisecond of CPU each, more than the rest of the deploy.
+// rebuilt per command, endpoint rules, schema serialisation, a second SHA-256 of the body for the signature)
+// cost about two thirds of a millisecond of CPU each, more than the rest of the deploy.
 // These PUTs are sent directly: signed by the SDK's own SignatureV4 with the client's credentials, on the
 // client's keep-alive sockets, to the endpoint the SDK itself resolved for a request the store answered
 // (learned below, never built by hand). Anything but a 2xx goes back to the SDK, which retries, follows
