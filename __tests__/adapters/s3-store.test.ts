@@ -16,7 +16,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { SiteFile } from '../../src/pipeline/plan.js';
 import { PARTS_IN_FLIGHT, agentOptions, createS3Client } from '../../src/adapters/s3/client.js';
-import { IntegrityError, S3Store } from '../../src/adapters/s3/store.js';
+import { IntegrityError } from '../../src/adapters/s3/file-upload.js';
+import { S3Store } from '../../src/adapters/s3/store.js';
 import { ConditionsNotSupported, PreconditionFailed } from '../../src/pipeline/ports.js';
 import { PART_SIZE, hashFile } from '../../src/pipeline/scan.js';
 

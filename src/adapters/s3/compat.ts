@@ -61,3 +61,8 @@ export function etagIsOpaque(serverSideEncryption: string | undefined): boolean 
 export function acceptedMultipartEtags(multipartEtag: string | undefined, md5: string): string[] {
   return [multipartEtag ?? '', md5].filter(Boolean);
 }
+
+/** S3 names no version (`null`, or nothing) on an unversioned bucket. */
+export function versionOf(versionId: string | undefined): { versionId?: string } {
+  return versionId && versionId !== 'null' ? { versionId } : {};
+}

@@ -1,12 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { setTimeout } from 'node:timers/promises';
 import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
   CopyObjectCommand,
-  CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -14,9 +8,7 @@ import {
   type ListObjectsV2CommandOutput,
   PutObjectCommand,
   type S3Client,
-  UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import pLimit from 'p-limit';
 import type { ObjectHeaders } from '../../pipeline/headers.js';
 import type { RemoteObject, SiteFile } from '../../pipeline/plan.js';
 import {
@@ -33,41 +25,21 @@ import {
 import { MAX_MANIFEST_BYTES } from '../../pipeline/manifest.js';
 import { PART_SIZE } from '../../pipeline/scan.js';
 import { type S3Target, describeS3Error, errorCode, httpStatus, serviceDetail } from '../aws-errors.js';
-import { PARTS_IN_FLIGHT, agentsOf } from './client.js';
+import { agentsOf } from './client.js';
 import { DirectPut } from './direct-put.js';
+import { FileUploads, IntegrityError } from './file-upload.js';
 import { type ListingPage, leanListing } from './listing-xml.js';
 import { throttlingCounter } from './throttling.js';
 import {
-  acceptedMultipartEtags,
   encodeCopySource,
-  etagIsOpaque,
   isNotFound,
   isConditionsNotSupported,
   isPreconditionFailed,
   unquote,
+  versionOf,
 } from './compat.js';
 
-/** Files up to this size are read into reused buffers (most of a site); larger ones get their own. */
-const POOLED_BODY_BYTES = 1024 * 1024;
 const DELETE_BATCH = 1000;
-/** The SDK's standard retry delay base: a throttled direct PUT waits up to this before the SDK sends it. */
-const THROTTLED_RETRY_MS = 100;
-
-export class IntegrityError extends Error {}
-
-/** Body buffers for single-part uploads, reused across files so a deploy of 50,000 files allocates a handful. */
-class BodyBuffers {
-  private readonly free: Buffer[] = [];
-
-  take(size: number): Buffer {
-    if (size > POOLED_BODY_BYTES) return Buffer.allocUnsafe(size);
-    return this.free.pop() ?? Buffer.allocUnsafe(POOLED_BODY_BYTES);
-  }
-
-  give(buffer: Buffer): void {
-    if (buffer.length === POOLED_BODY_BYTES) this.free.push(buffer);
-  }
-}
 
 /** A listing page as the SDK read it (when the lean reader did not recognise the body). */
 function sdkPage(output: ListObjectsV2CommandOutput): ListingPage {
@@ -84,31 +56,9 @@ function sdkPage(output: ListObjectsV2CommandOutput): ListingPage {
   return { objects, truncated: output.IsTruncated === true, nextToken: output.NextContinuationToken };
 }
 
-/** S3 names no version (`null`, or nothing) on an unversioned bucket. */
-function versionOf(versionId: string | undefined): { versionId?: string } {
-  return versionId && versionId !== 'null' ? { versionId } : {};
-}
-
-/** Reads exactly `size` bytes of a file into `buffer`; fewer means the file changed since it was scanned. */
-function readInto(absolutePath: string, buffer: Buffer, size: number): number {
-  const descriptor = openSync(absolutePath, 'r');
-  try {
-    let total = 0;
-    for (;;) {
-      const bytesRead = readSync(descriptor, buffer, total, Math.min(buffer.length, size + 1) - total, null);
-      if (bytesRead === 0) return total;
-      total += bytesRead;
-      if (total > size || total === buffer.length) return total;
-    }
-  } finally {
-    closeSync(descriptor);
-  }
-}
-
 /** The ObjectStore of the pipeline, on S3 (or an S3-compatible store). Errors name the input that fixes them. */
 export class S3Store implements ObjectStore {
-  private readonly partLimit = pLimit(PARTS_IN_FLIGHT);
-  private readonly bodies = new BodyBuffers();
+  private readonly uploads: FileUploads;
 
   readonly bucket: string;
   private readonly throttledCount: () => number;
@@ -124,6 +74,7 @@ export class S3Store implements ObjectStore {
     this.bucket = target.bucket;
     this.throttledCount = throttlingCounter(client);
     this.direct = DirectPut.for(client, agentsOf(client));
+    this.uploads = new FileUploads(client, this.bucket, this.direct, signal);
   }
 
   /** Attempts the store throttled: the SDK's (retries included) and the direct PUTs'. */
@@ -219,143 +170,8 @@ export class S3Store implements ObjectStore {
    */
   async putFile(file: SiteFile): Promise<Written> {
     return this.call(file.size >= PART_SIZE ? 'multipart upload' : 'PutObject', () =>
-      file.size >= PART_SIZE ? this.putMultipart(file) : this.putSingle(file),
+      file.size >= PART_SIZE ? this.uploads.putMultipart(file) : this.uploads.putSingle(file),
     );
-  }
-
-  private async putSingle(file: SiteFile): Promise<Written> {
-    const buffer = this.bodies.take(file.size + 1);
-    try {
-      const read = readInto(file.absolutePath, buffer, file.size);
-      if (read !== file.size) {
-        throw new IntegrityError(
-          `${file.relativePath} changed on disk after it was scanned (now ${read > file.size ? 'longer' : `${read} bytes`}, was ${file.size}): is the build still writing?`,
-        );
-      }
-      const body = buffer.subarray(0, file.size);
-      const md5 = Buffer.from(file.md5, 'hex');
-      const sha256 = createHash('sha256').update(body).digest();
-      const answer = await this.direct.put(
-        this.bucket,
-        { key: file.key, body, md5, sha256, ...file.headers },
-        this.signal,
-      );
-      if (answer?.stored) {
-        const etag = this.checkStored(file, unquote(answer.etag), answer.serverSideEncryption, [file.md5]);
-        return { etag, ...versionOf(answer.versionId) };
-      }
-      // Not sent directly (no route yet) or not stored: the SDK sends it, with its retries and error names.
-      // After a slow-down answer, wait as the SDK's first retry would instead of asking again at once.
-      if (answer?.throttled) await setTimeout(Math.random() * THROTTLED_RETRY_MS).catch(() => undefined);
-      const response = await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: file.key,
-          Body: body,
-          ContentLength: file.size,
-          ContentMD5: md5.toString('base64'),
-          // Kept by S3 with the object: what proves its bytes later where the ETag cannot (SSE-KMS). The
-          // algorithm is named as well: some stores (moto) keep a precomputed checksum only then.
-          ChecksumAlgorithm: 'SHA256',
-          ChecksumSHA256: sha256.toString('base64'),
-          ContentType: file.headers.contentType,
-          CacheControl: file.headers.cacheControl,
-        }),
-        this.aborting,
-      );
-      const etag = this.checkStored(file, unquote(response.ETag), response.ServerSideEncryption, [file.md5]);
-      return { etag, ...versionOf(response.VersionId) };
-    } finally {
-      this.bodies.give(buffer);
-    }
-  }
-
-  private async putMultipart(file: SiteFile): Promise<Written> {
-    const created = await this.client.send(
-      new CreateMultipartUploadCommand({
-        Bucket: this.bucket,
-        Key: file.key,
-        ContentType: file.headers.contentType,
-        CacheControl: file.headers.cacheControl,
-        ChecksumAlgorithm: 'SHA256',
-      }),
-      this.aborting,
-    );
-    const uploadId = created.UploadId!;
-    const handle = await open(file.absolutePath, 'r');
-    try {
-      const partCount = Math.ceil(file.size / PART_SIZE);
-      const settled = await Promise.allSettled(
-        Array.from({ length: partCount }, (_, index) =>
-          this.partLimit(async () => {
-            const offset = index * PART_SIZE;
-            const length = Math.min(PART_SIZE, file.size - offset);
-            const body = Buffer.alloc(length);
-            const { bytesRead } = await handle.read(body, 0, length, offset);
-            if (bytesRead !== length)
-              throw new IntegrityError(`${file.relativePath} got shorter while it was uploaded`);
-            const md5 = createHash('md5').update(body).digest();
-            const sha256 = createHash('sha256').update(body).digest('base64');
-            const response = await this.client.send(
-              new UploadPartCommand({
-                Bucket: this.bucket,
-                Key: file.key,
-                UploadId: uploadId,
-                PartNumber: index + 1,
-                Body: body,
-                ContentLength: length,
-                ContentMD5: md5.toString('base64'),
-                ChecksumAlgorithm: 'SHA256',
-                ChecksumSHA256: sha256,
-              }),
-              this.aborting,
-            );
-            return { PartNumber: index + 1, ETag: response.ETag, ChecksumSHA256: sha256 };
-          }),
-        ),
-      );
-      const failure = settled.find((result) => result.status === 'rejected');
-      if (failure) throw failure.reason;
-      const parts = settled.map(
-        (result) =>
-          (result as PromiseFulfilledResult<{ PartNumber: number; ETag?: string; ChecksumSHA256: string }>).value,
-      );
-      const completed = await this.client.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: this.bucket,
-          Key: file.key,
-          UploadId: uploadId,
-          MultipartUpload: { Parts: parts },
-        }),
-      );
-      const etag = this.checkStored(
-        file,
-        unquote(completed.ETag),
-        completed.ServerSideEncryption,
-        acceptedMultipartEtags(file.multipartEtag, file.md5),
-      );
-      return { etag, ...versionOf(completed.VersionId) };
-    } catch (error) {
-      await this.client
-        .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: file.key, UploadId: uploadId }))
-        .catch(() => undefined); // the bucket's lifecycle rule cleans up what an abort could not
-      throw error;
-    } finally {
-      await handle.close();
-    }
-  }
-
-  /**
-   * S3 rejects a body that does not match its Content-MD5; a server that ignores Content-MD5 is caught here,
-   * by the ETag it computed. (With SSE-KMS or SSE-C the ETag is not an MD5, and S3's own check stands.)
-   */
-  private checkStored(file: SiteFile, etag: string, encryption: string | undefined, expected: string[]): string {
-    if (!etagIsOpaque(encryption) && !expected.includes(etag)) {
-      throw new IntegrityError(
-        `${file.key}: the server stored other bytes than were scanned (ETag ${etag}, expected ${expected.filter(Boolean).join(' or ')}): the file changed on disk during the deploy, or was corrupted on the way.`,
-      );
-    }
-    return etag;
   }
 
   /** Rewrites an object's headers in place (server-side copy onto itself): no bytes are sent. */
