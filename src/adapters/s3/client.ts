@@ -2,7 +2,6 @@ import http from 'node:http';
 import https from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
 import { USER_AGENT } from '../user-agent.js';
-import type { Agents } from './direct-put.js';
 
 export interface S3Settings {
   region: string;
@@ -20,23 +19,31 @@ export function agentOptions(settings: Pick<S3Settings, 'maxConcurrency'>) {
   return { keepAlive: true, maxSockets: settings.maxConcurrency + PARTS_IN_FLIGHT };
 }
 
+/** The keep-alive agents a client sends on, shared with the direct PUTs of site files (direct-put.ts). */
+export interface Agents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+const newAgents = (options: http.AgentOptions): Agents => ({
+  http: new http.Agent(options),
+  https: new https.Agent(options),
+});
+
 const clientAgents = new WeakMap<S3Client, Agents>();
 
-/** The keep-alive agents a client of createS3Client sends on (new ones for a client made elsewhere). */
+/** The agents of a client of createS3Client (new keep-alive ones for a client made elsewhere). */
 export function agentsOf(client: S3Client): Agents {
   let agents = clientAgents.get(client);
   if (!agents) {
-    const options = { keepAlive: true };
-    agents = { http: new http.Agent(options), https: new https.Agent(options) };
+    agents = newAgents({ keepAlive: true });
     clientAgents.set(client, agents);
   }
   return agents;
 }
 
 export function createS3Client(settings: S3Settings): S3Client {
-  const options = agentOptions(settings);
-  // The SDK and the direct PUTs of site files (direct-put.ts) share these sockets.
-  const agents = { http: new http.Agent(options), https: new https.Agent(options) };
+  const agents = newAgents(agentOptions(settings));
   const client = new S3Client({
     region: settings.region,
     endpoint: settings.endpointUrl,

@@ -25,7 +25,6 @@ import {
 import { MAX_MANIFEST_BYTES } from '../../pipeline/manifest.js';
 import { PART_SIZE } from '../../pipeline/scan.js';
 import { type S3Target, describeS3Error, errorCode, httpStatus, serviceDetail } from '../aws-errors.js';
-import { agentsOf } from './client.js';
 import { DirectPut } from './direct-put.js';
 import { FileUploads, IntegrityError } from './file-upload.js';
 import { type ListingPage, leanListing } from './listing-xml.js';
@@ -73,7 +72,7 @@ export class S3Store implements ObjectStore {
   ) {
     this.bucket = target.bucket;
     this.throttledCount = throttlingCounter(client);
-    this.direct = DirectPut.for(client, agentsOf(client));
+    this.direct = DirectPut.for(client);
     this.uploads = new FileUploads(client, this.bucket, this.direct, signal);
   }
 
