@@ -8,6 +8,7 @@ import {
   type SiteCheckInput,
   type SiteCheckResult,
   checkSite,
+  checkSiteInSlices,
   siteCheckAnnotations,
   siteCheckLines,
   siteFiles,
@@ -593,6 +594,40 @@ describe('checkSite: prefix and site URL', () => {
       'outside-prefix /a.html ← index.html:2 /a.html',
       'missing b.html ← index.html:3 https://example.com/sub/b.html',
     ]);
+  });
+});
+
+describe('checkSiteInSlices', () => {
+  const site = (): SiteCheckInput => {
+    const directory = writeSite({
+      'index.html': page('<a href="a.html">', '<a href="gone.html">'),
+      'a.html': page('<a href="index.html#top">'),
+      'b.html': page('<link rel="stylesheet" href="s.css">'),
+      's.css': 'p { background: url(missing.png) }',
+    });
+    const files = listFiles(directory).map((relativePath) => ({
+      relativePath,
+      absolutePath: path.join(directory, relativePath),
+    }));
+    return { files: siteFiles(files, NO_RULES), prefix: '' };
+  };
+
+  it('finds what checkSite finds', async () => {
+    const input = site();
+    expect(await checkSiteInSlices(input, 0)).toEqual(checkSite(input));
+  });
+
+  it('gives the event loop a turn between pages once a slice is used up; checkSite does not', async () => {
+    const order: string[] = [];
+    setImmediate(() => order.push('other work'));
+    await checkSiteInSlices(site(), 0).then(() => order.push('checked'));
+    expect(order).toEqual(['other work', 'checked']);
+
+    order.length = 0;
+    setImmediate(() => order.push('other work'));
+    await Promise.resolve(checkSite(site())).then(() => order.push('checked'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['checked', 'other work']);
   });
 });
 

@@ -3,7 +3,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { summaryMarkdown } from '../../src/report/summary.js';
 import { MemoryStore } from '../support/memory-store.js';
-import { deploySite } from '../support/scenario.js';
+import { PROBE_NAME } from '../../src/pipeline/manifest.js';
+import { RecordingLog, deploySite } from '../support/scenario.js';
 import { writeSite } from '../support/sites.js';
 
 function brokenSite(): string {
@@ -58,6 +59,59 @@ describe('link-check', () => {
     const { outcome } = await deploySite(site, { store, inputs: { 'link-check': 'error', exclude: 'downloads' } });
     expect(outcome.result).toBe('deployed');
     expect(outcome.siteCheck!.broken).toEqual([]);
+  });
+
+  // The claim needs the store's answer to the probe of conditional writes; where the check cannot refuse, the
+  // probe goes out before it, so its round trip passes while the pages are read.
+  describe('the probe of conditional writes', () => {
+    /** Per probe request: whether the site check had logged its result when it was sent. */
+    function watchProbe(log: RecordingLog) {
+      const probes: boolean[] = [];
+      const store = new MemoryStore({
+        before: (operation, key) => {
+          if (key === PROBE_NAME) probes.push(log.lines.some((line) => line.startsWith('Site check')));
+        },
+      });
+      return { store, probes };
+    }
+
+    it('warn: is sent before the site check, once', async () => {
+      const log = new RecordingLog();
+      const { store, probes } = watchProbe(log);
+      const { outcome } = await deploySite(brokenSite(), { store, log });
+      expect(outcome.result).toBe('deployed');
+      expect(probes).toEqual([false]);
+      expect(outcome.conditionalWrites).toBe('honoured');
+    });
+
+    it('error: only after the check passed; a refused build sends none', async () => {
+      const log = new RecordingLog();
+      const { store, probes } = watchProbe(log);
+      const clean = writeSite({ 'index.html': '<a href="#top" id="top">top</a>' });
+      const { outcome } = await deploySite(clean, { store, log, inputs: { 'link-check': 'error' } });
+      expect(outcome.result).toBe('deployed');
+      expect(probes).toEqual([true]);
+
+      const refused = watchProbe(new RecordingLog());
+      await deploySite(brokenSite(), { store: refused.store, inputs: { 'link-check': 'error' } });
+      expect(refused.probes).toEqual([]);
+    });
+
+    it('warn: none when nothing changes, nor when the plan deletes more than max-deletes', async () => {
+      const log = new RecordingLog();
+      const { store, probes } = watchProbe(log);
+      const site = brokenSite();
+      await deploySite(site, { store, log });
+      await deploySite(site, { store, log });
+      expect(probes).toHaveLength(1); // the first deploy's
+
+      const many = watchProbe(new RecordingLog());
+      for (const key of ['a.html', 'b.html', 'c.html'])
+        many.store.seed(key, 'old', { contentType: 'text/html', cacheControl: 'no-cache' });
+      const { outcome } = await deploySite(brokenSite(), { store: many.store, inputs: { 'max-deletes': '2' } });
+      expect(outcome).toMatchObject({ result: 'refused', input: 'max-deletes' });
+      expect(many.probes).toEqual([]);
+    });
   });
 
   it('off: no check at all', async () => {

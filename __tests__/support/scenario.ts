@@ -46,6 +46,8 @@ export interface ScenarioOptions {
   invalidationRetryMs?: number;
   /** The job's cancellation (main.ts aborts it on SIGINT / SIGTERM). */
   signal?: AbortSignal;
+  /** The log to write to (a test that reads it while the run goes on passes its own). */
+  log?: RecordingLog;
 }
 
 export interface ScenarioRun {
@@ -66,7 +68,7 @@ export async function deploySite(sourceDir: string, options: ScenarioOptions): P
     '/',
   );
   const context = resolveRunContext(inputs, options.event ?? { payload: {} }, env, options.credentials ?? true, now());
-  const log = new RecordingLog();
+  const log = options.log ?? new RecordingLog();
   const ports: Ports = {
     ...remotePorts({ store: options.store, cdn: options.cdn, redirects: options.redirects }, inputs.dryRun),
     build: async () => options.buildExitCode ?? 0,

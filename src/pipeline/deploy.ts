@@ -40,7 +40,7 @@ import { listAll, listInRanges, rangeBounds } from './listing.js';
 import { type LocalFile, checkSourceDir, sha256Checksums, startScan } from './scan.js';
 import {
   type SiteCheckResult,
-  checkSite,
+  checkSiteInSlices,
   siteCheckCounts,
   siteCheckLines,
   siteFilesOf as checkedFiles,
@@ -50,7 +50,7 @@ import { confineSourceDir } from '../shared/source-dir.js';
 import { deleteStale, invalidate, invalidationFor, staleKeys } from './steps.js';
 
 // The three modes of a run, each a short list of steps (steps.ts, apply.ts) over the ports it is given:
-//   deploy:          build → scan (beside the listing and the manifest) → verify → plan → applyRelease
+//   deploy:          build → scan (beside the listing and the manifest) → verify → plan → site check → applyRelease
 //   remove preview:  list → plan the removal → delete → invalidate
 //   roll back:       rollback.ts — read the history → the recorded versions → plan → applyRelease
 // Decisions are made by the pure modules beside this one (scan, headers, plan, invalidation, history);
@@ -117,10 +117,6 @@ async function deploySite(context: RunContext, ports: Ports): Promise<Run> {
   const { files: localFiles, ...loaded } = loadRedirects(context, scanned);
   const files = siteFiles(context, localFiles);
   warnAboutPreviewSpace(files, inputs.prefix, ports.log);
-  const siteCheck = checkLinks(context, ports.log, files, remote, loaded.rules);
-  if (siteCheck && inputs.linkCheck === 'error' && siteCheckCounts(siteCheck).broken > 0) {
-    return refusedWith({ siteCheck, history: manifest.history }, brokenLinks(siteCheck));
-  }
   const siteKeys = new Set(files.map((file) => file.key));
   const nestedPrefixes = nested.map((root) => inputs.prefix + root);
   const redirects = await planRedirects(context, ports, loaded, remote, siteKeys, nestedPrefixes);
@@ -144,6 +140,11 @@ async function deploySite(context: RunContext, ports: Ports): Promise<Run> {
   const planned = planChanges(plan);
   const { title, lines } = planLines(plan, `deletes allowed: ${inputs.maxDeletes}`, planned);
   ports.log.group(title, lines);
+  const tooMany = plan.deletes.length > inputs.maxDeletes;
+  // Where the check cannot stop the deploy ('warn'), the claim's probe of the store goes out while it reads
+  // the pages: a round trip or two less before the first upload. With 'error' nothing is sent before it passes.
+  if (planned.length > 0 && inputs.linkCheck === 'warn' && !tooMany) release.startProbe();
+  const siteCheck = await checkLinks(context, ports.log, files, remote, loaded.rules);
   const run: Run = {
     plan,
     planned,
@@ -151,8 +152,11 @@ async function deploySite(context: RunContext, ports: Ports): Promise<Run> {
     siteCheck,
     ...(redirects ? { redirects: plannedRedirects(redirects) } : {}),
   };
+  if (siteCheck && inputs.linkCheck === 'error' && siteCheckCounts(siteCheck).broken > 0) {
+    return refusedWith(run, brokenLinks(siteCheck));
+  }
   if (run.redirects) ports.log.info(redirectLine(run.redirects));
-  if (plan.deletes.length > inputs.maxDeletes) return refusedWith(run, tooManyDeletes(plan, inputs.maxDeletes));
+  if (tooMany) return refusedWith(run, tooManyDeletes(plan, inputs.maxDeletes));
 
   const record = { kind: 'deploy' as const, commit: context.target.ref, run: context.run };
   const applied = await applyPlanned(context, ports, { plan, planned, release, manifest, run: record, redirects }, run);
@@ -267,19 +271,19 @@ function siteFiles(context: RunContext, localFiles: LocalFile[]): SiteFile[] {
  * The site check (site-check.ts), unless `link-check: off`: every same-site reference of the build's pages
  * and stylesheets resolved against the build, the objects `exclude` keeps in the bucket, and the redirects.
  */
-function checkLinks(
+async function checkLinks(
   context: RunContext,
   log: Log,
   files: SiteFile[],
   remote: RemoteObject[],
   redirects: RedirectPlan | undefined,
-): SiteCheckResult | undefined {
+): Promise<SiteCheckResult | undefined> {
   const { inputs } = context;
   if (inputs.linkCheck === 'off') return undefined;
   const keptKeys = remote
     .map((object) => object.key.slice(inputs.prefix.length))
     .filter((relativePath) => relativePath !== '' && inputs.exclude(relativePath));
-  const result = checkSite({
+  const result = await checkSiteInSlices({
     files: checkedFiles(files),
     prefix: inputs.prefix,
     siteUrl: inputs.siteUrl,

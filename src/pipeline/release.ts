@@ -70,6 +70,7 @@ export function planDigest(changes: readonly Change[]): string {
 export class Release {
   readonly key: string;
   private readonly probeKey: string;
+  private probing?: Promise<ConditionalSupport>;
   /** The manifest object's ETag as this run last read or wrote it; undefined while there is none. */
   private etag?: string;
   private support?: ConditionalSupport;
@@ -182,16 +183,28 @@ export class Release {
    * request, two for a store that ignores conditions). A store that cannot tell without writing (a dry run)
    * answers `unchecked`, and the plan says so.
    */
-  async probe(): Promise<ConditionalSupport> {
-    if (this.support) return this.support;
-    this.support = await this.store.conditionalWrites(this.probeKey);
-    if (this.support === 'refused' || this.support === 'ignored') this.unprotected(this.support);
-    if (this.support === 'unchecked') {
-      this.log.info(
-        `Conditional writes: not checked, since checking writes a probe object. The deploy checks whether the store behind ${this.options.target} honours If-Match / If-None-Match${this.options.requireConditionalWrites ? ", and with 'require-conditional-writes: true' refuses if it does not" : ', and warns if it does not'}.`,
-      );
-    }
-    return this.support;
+  probe(): Promise<ConditionalSupport> {
+    // Once: a deploy may start it early (beside the site check), and the claim awaits the same answer.
+    if (this.support) return Promise.resolve(this.support);
+    this.probing ??= this.store.conditionalWrites(this.probeKey).then((support) => {
+      this.support = support;
+      if (support === 'refused' || support === 'ignored') this.unprotected(support);
+      if (support === 'unchecked') {
+        this.log.info(
+          `Conditional writes: not checked, since checking writes a probe object. The deploy checks whether the store behind ${this.options.target} honours If-Match / If-None-Match${this.options.requireConditionalWrites ? ", and with 'require-conditional-writes: true' refuses if it does not" : ', and warns if it does not'}.`,
+        );
+      }
+      return support;
+    });
+    return this.probing;
+  }
+
+  /**
+   * Sends the probe now, without waiting for its answer: the claim, which needs it, awaits the same request,
+   * and gets its error (a refusal of an unprotected store included) there.
+   */
+  startProbe(): void {
+    this.probe().catch(() => undefined);
   }
 
   private unprotected(support: 'refused' | 'ignored'): void {

@@ -153,6 +153,32 @@ interface Scanned {
  * when a page or stylesheet cannot be read (the scan has read every file already).
  */
 export function checkSite(input: SiteCheckInput): SiteCheckResult {
+  const steps = checking(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same check, giving the event loop a turn every `sliceMs` of reading pages, so that requests in flight
+ * (the deploy's probe of the store) are sent and answered while it runs.
+ */
+export async function checkSiteInSlices(input: SiteCheckInput, sliceMs = 5): Promise<SiteCheckResult> {
+  const steps = checking(input);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** The check as steps: it yields after each page or stylesheet read. */
+function* checking(input: SiteCheckInput): Generator<void, SiteCheckResult> {
   const space = siteSpace(input.prefix, input.siteUrl);
   const checkFragments = input.checkFragments ?? true;
   const served = new Set(input.files.map((file) => file.relativePath));
@@ -182,6 +208,7 @@ export function checkSite(input: SiteCheckInput): SiteCheckResult {
         base: url,
       });
     }
+    yield;
   }
 
   const broken = new Map<string, BrokenTarget>();
