@@ -14,9 +14,10 @@
 //
 // Phases:
 //   coldstart  node24 dist/index.js: spawn to first stdout byte, median of 10
-//   small      ParlAI's website (168 files) and whole site (367) from ../shared/fixtures: first upload, no change,
-//              fresh checkout, on loopback and +25 ms, this action against aws and rclone at their defaults and
-//              tuned (32 in flight); median of --rounds (default 5). Writes bench/small-sites.md and .json.
+//   small      ParlAI's website (168 files) and whole site (367) from ../shared/fixtures, and synthetic sites of
+//              2,000 (loopback and +25 ms) and 5,000 files (loopback): first upload, no change, fresh checkout,
+//              1% edited, this action against aws and rclone at their defaults and tuned (32 in flight);
+//              median of --rounds (default 5; 3 on the synthetic sites). Writes bench/small-sites.md and .json.
 //   compare    per tool, on its own bucket and its own copy of the site: first upload, no-change redeploy,
 //              fresh checkout (every mtime set to now, same bytes), 1% of files edited
 //   sweep      the action's first upload of 5k files at concurrency 4, 8, 16, 32, 64, on loopback and with
@@ -349,6 +350,7 @@ async function main() {
       writes: requests.writes,
       contentWrites: requests.contentWrites,
       manifestWrites: requests.manifestWrites,
+      probeWrites: requests.probeWrites,
       deletes: requests.deletes,
       writtenKeys: requests.writtenKeys,
       outputs: run.outputs,
@@ -640,9 +642,17 @@ async function main() {
     results.phasesRun.push('scaling');
   }
 
-  // ------------------------------------------------------------------------------------ ParlAI's sites, all tools
+  // ------------------------------------------------------------------------------------ every site, tuned peers
   if (phases.includes('small')) {
     const fixtures = path.resolve(REPO, '../shared/fixtures');
+    const [smaller, larger] = quick ? [500, 1000] : [2000, 5000];
+    const synthetic = (files, latencies) => ({
+      id: `synthetic-${files}`,
+      label: `synthetic, ${files.toLocaleString('en-US')} files`,
+      generate: { files, seed: SEED },
+      rounds: quick ? 1 : 3,
+      latencies,
+    });
     const small = await benchSmallSites({
       repo: REPO,
       node24: NODE24,
@@ -650,10 +660,14 @@ async function main() {
       fixtures: [
         { id: 'website', label: "ParlAI's website", file: path.join(fixtures, 'parlai-website.tar.gz') },
         { id: 'full', label: 'ParlAI + docs', file: path.join(fixtures, 'parlai-site-full.tar.gz') },
+        // The issue's two synthetic rows: 2,000 files with 25 ms a request (and on loopback), 5,000 on loopback.
+        synthetic(smaller, [0, 25]),
+        synthetic(larger, [0]),
       ],
       rounds: Number(option('--rounds') ?? (quick ? 1 : 5)),
       log,
     });
+    results.small = small;
     const { versions: v } = results;
     writeSmallSites(small, BENCH, {
       date: results.date,
@@ -700,6 +714,7 @@ async function main() {
       conditions: THROTTLE_CONDITIONS,
       log,
     });
+    results.throttle = throttle;
     const { versions: v } = results;
     const meta = {
       date: results.date,

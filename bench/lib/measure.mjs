@@ -158,10 +158,13 @@ export function keyOf(request) {
  */
 export const OBJECT_WRITES = new Set(['PutObject', 'CopyObject', 'CompleteMultipartUpload']);
 
+const PROBE_NAME = '.parlai-site-deploy.probe';
+
 export function summariseRequests(requests, { manifestName } = {}) {
   const counts = {};
   const writtenKeys = [];
   let manifestWrites = 0;
+  let probeWrites = 0;
   let deletes = 0;
   for (const request of requests) {
     const operation = operationOf(request);
@@ -169,6 +172,8 @@ export function summariseRequests(requests, { manifestName } = {}) {
     if (OBJECT_WRITES.has(operation)) {
       const key = keyOf(request);
       if (manifestName && key.endsWith(manifestName)) manifestWrites += 1;
+      // The release protocol's probe of conditional writes (written only where a store ignores them).
+      else if (manifestName && key.endsWith(PROBE_NAME)) probeWrites += 1;
       else writtenKeys.push(key);
     }
     if (operation === 'DeleteObject' || operation === 'DeleteObjects') deletes += 1;
@@ -182,7 +187,8 @@ export function summariseRequests(requests, { manifestName } = {}) {
     total: requests.length,
     writes,
     manifestWrites,
-    contentWrites: writes - manifestWrites,
+    probeWrites,
+    contentWrites: writes - manifestWrites - probeWrites,
     writtenKeys,
     deletes,
   };

@@ -5,6 +5,8 @@ export interface SmallSiteRow {
   scenario: string;
   /** This action's median wall time over the fastest tuned peer's. */
   ratio: number;
+  /** This action's median CPU seconds over tuned rclone's. */
+  cpuRatio: number;
 }
 
 /** Medians per site, latency, scenario and tool, and the action's ratio to the fastest tuned peer. */

@@ -1,18 +1,22 @@
-// The `small` phase of `npm run bench`: ParlAI's real sites, where start-up dominates. For the website (168
-// files) and the whole site with its docs (367 files), from ../shared/fixtures: first upload, no-change
-// redeploy and fresh checkout (every mtime set to now, same bytes), on loopback and with 25 ms added to every
-// request, for this action and both peers at their defaults and tuned; median of `rounds` with its range, CPU
-// seconds and peak RSS. Writes bench/small-sites.md (bench/results.md is left to the other phases).
+// The `small` phase of `npm run bench`: this action against both peers at their defaults and tuned, on every
+// site issue #18 names. ParlAI's real sites, where start-up dominates — the website (168 files) and the whole
+// site with its docs (367 files), from ../shared/fixtures — and the synthetic sites of bench/generate-site.mjs
+// (2,000 and 5,000 files). Scenarios: first upload, no-change redeploy, fresh checkout (every mtime set to
+// now, same bytes), 1% of files edited; on loopback and with 25 ms added to every request (per site); median
+// of the site's rounds with its range, CPU seconds and peak RSS. Writes bench/small-sites.md and .json
+// (bench/results.md is left to the other phases).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { startLocalS3 } from '../../examples/local-s3-server.mjs';
 import { startS3Proxy } from '../../__tests__/support/s3-proxy.mjs';
+import { chooseEdits, generateSite } from '../generate-site.mjs';
 import { spread } from './measure.mjs';
 import { adminClient, makeTools } from './tools.mjs';
 
-export const SMALL_SCENARIOS = ['first', 'nochange', 'fresh'];
+export const SMALL_SCENARIOS = ['first', 'nochange', 'fresh', 'edit1'];
+const SCENARIO_LABELS = { first: 'first', nochange: 'no change', fresh: 'fresh checkout', edit1: '1% edited' };
 /** The tools: this action, then each peer at its defaults and tuned as issue #18 asks. */
 export const SMALL_TOOLS = {
   action: { tool: 'action', label: 'parlai-site-deploy (defaults)' },
@@ -37,8 +41,26 @@ function extract(fixture, into) {
   return path.join(into, only);
 }
 
+/** The edits of the `edit1` scenario: a comment appended to 1% of the files (bench/generate-site.mjs chooses). */
+function editOnePercent(site) {
+  const paths = filesUnder(site);
+  const sizes = new Map(paths.map((relativePath) => [relativePath, statSync(path.join(site, relativePath)).size]));
+  const edited = chooseEdits(paths, sizes, { share: 0.01, seed: 7 });
+  for (const relativePath of edited)
+    appendFileSync(path.join(site, relativePath), `\n<!-- edited by the benchmark: ${relativePath} -->\n`);
+  return edited.length;
+}
+
+/** S3 lists LastModified to the second: a run starts in the second after the files' new mtimes. */
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
+
+/**
+ * `sites`: `{ id, label, file }` (a fixture archive) or `{ id, label, generate: { files, seed } }`, each with
+ * optional `latencies` and `rounds` of its own (else the phase's).
+ */
 export async function benchSmallSites({ repo, node24, work, fixtures, rounds = 3, latencies = [0, 25], log }) {
-  const sites = fixtures.filter((fixture) => existsSync(fixture.file));
+  const sites = fixtures.filter((fixture) => fixture.generate || existsSync(fixture.file));
+  const missing = fixtures.filter((fixture) => !sites.includes(fixture));
   if (sites.length === 0)
     return { skipped: `none of the fixtures is there (${fixtures.map((f) => f.file).join(', ')})` };
   mkdirSync(work, { recursive: true });
@@ -54,11 +76,15 @@ export async function benchSmallSites({ repo, node24, work, fixtures, rounds = 3
   let bucketCount = 0;
   try {
     for (const fixture of sites) {
-      const pristine = extract(fixture.file, path.join(work, `fixture-${fixture.id}`));
+      const into = path.join(work, `fixture-${fixture.id}`);
+      let pristine = into;
+      if (fixture.generate) await generateSite(into, fixture.generate);
+      else pristine = extract(fixture.file, into);
       const files = filesUnder(pristine).length;
-      for (const latency of latencies) {
+      const siteRounds = fixture.rounds ?? rounds;
+      for (const latency of fixture.latencies ?? latencies) {
         latencyMs = latency;
-        for (let round = 0; round < rounds; round += 1) {
+        for (let round = 0; round < siteRounds; round += 1) {
           // Every other round in reverse order, so no tool always runs first on a warm machine.
           const ids = Object.keys(SMALL_TOOLS);
           for (const id of round % 2 ? ids.reverse() : ids) {
@@ -72,7 +98,10 @@ export async function benchSmallSites({ repo, node24, work, fixtures, rounds = 3
               if (scenario === 'fresh') {
                 const now = new Date();
                 for (const file of filesUnder(site)) utimesSync(path.join(site, file), now, now);
+                // Else an upload within that second lists as older than the files, and aws re-sends them next.
+                await nextSecond();
               }
+              if (scenario === 'edit1') editOnePercent(site);
               const logFile = path.join(work, `${fixture.id}-${latency}-${id}-${scenario}-r${round}.log`);
               const result = await tools[tool](site, bucket, { logFile, tuned });
               if (result.code !== 0) throw new Error(`${id} ${scenario} on ${fixture.id} failed: see ${logFile}`);
@@ -89,7 +118,7 @@ export async function benchSmallSites({ repo, node24, work, fixtures, rounds = 3
               });
             }
           }
-          log(`small sites: ${fixture.id} +${latency} ms, round ${round + 1}/${rounds}`);
+          log(`small sites: ${fixture.id} +${latency} ms, round ${round + 1}/${siteRounds}`);
         }
       }
     }
@@ -98,7 +127,18 @@ export async function benchSmallSites({ repo, node24, work, fixtures, rounds = 3
     await proxy.close();
     await server.stop();
   }
-  return { rounds, latencies, sites: sites.map(({ id, label }) => ({ id, label })), runs };
+  return {
+    rounds,
+    latencies,
+    sites: sites.map(({ id, label, latencies: own, rounds: siteRounds }) => ({
+      id,
+      label,
+      latencies: own ?? latencies,
+      rounds: siteRounds ?? rounds,
+    })),
+    ...(missing.length > 0 ? { missing: missing.map(({ id, file }) => `${id} (${file})`) } : {}),
+    runs,
+  };
 }
 
 const cell = (runs, key) => spread(runs.map((run) => run[key]));
@@ -107,13 +147,14 @@ const cell = (runs, key) => spread(runs.map((run) => run[key]));
 export function smallSiteTable(result) {
   const rows = [];
   for (const site of result.sites) {
-    for (const latencyMs of result.latencies) {
+    for (const latencyMs of site.latencies ?? result.latencies) {
       for (const scenario of SMALL_SCENARIOS) {
         const of = (tool) =>
           result.runs.filter(
             (run) =>
               run.site === site.id && run.latencyMs === latencyMs && run.scenario === scenario && run.tool === tool,
           );
+        if (of('action').length === 0) continue;
         const tools = Object.fromEntries(
           Object.keys(SMALL_TOOLS).map((tool) => [
             tool,
@@ -129,6 +170,7 @@ export function smallSiteTable(result) {
           tools,
           fastestTuned: fastest,
           ratio: tools.action.wallS.median / tools[fastest].wallS.median,
+          cpuRatio: tools.action.cpuS.median / tools['rclone-tuned'].cpuS.median,
         });
       }
     }
@@ -136,23 +178,32 @@ export function smallSiteTable(result) {
   return rows;
 }
 
+function roundsText(result) {
+  const counts = [...new Set(result.sites.map((site) => site.rounds ?? result.rounds))];
+  if (counts.length === 1) return `${counts[0]} rounds`;
+  return result.sites.map((site) => `${site.rounds ?? result.rounds} rounds on ${site.label}`).join(', ');
+}
+
 export function smallSitesMarkdown(result, { date, command, machine, versions }) {
   if (result.skipped) return `# Small sites\n\nSkipped: ${result.skipped}\n`;
   const rows = smallSiteTable(result);
   const s = (value) => value.toFixed(2);
   const lines = [
-    "# ParlAI's sites: this action against tuned peers, where start-up counts",
+    "# This action against tuned peers: ParlAI's sites and the synthetic ones",
     '',
     `Measured ${date} with \`${command}\` on ${machine}; s3rver on 127.0.0.1 behind the counting proxy, which adds`,
     'the given latency to every request. Median of',
-    `${result.rounds} rounds (every other one in reverse tool order), range in brackets; CPU is user + system seconds of`,
+    `${roundsText(result)} (every other one in reverse tool order), range in brackets; CPU is user + system seconds of`,
     "the whole process tree, RSS its peak (GNU time). Ratio: this action's wall time over the fastest tuned peer's",
-    '(goal: at most 0.8).',
+    "(goal: at most 0.8); CPU ratio: this action's CPU over tuned rclone's (goal for a first upload: at most 1).",
+    'Scenarios: first upload to an empty bucket, no-change redeploy, fresh checkout (every mtime set to now, same',
+    'bytes), 1% of files edited (a comment appended; bench/generate-site.mjs `chooseEdits`).',
     '',
     `Peers: ${versions}.`,
+    ...(result.missing ? ['', `Not measured (fixture missing): ${result.missing.join(', ')}.`] : []),
     '',
-    '| site | latency | scenario | action wall (CPU, RSS) | aws | aws tuned | rclone | rclone tuned | ratio |',
-    '|---|---:|---|---|---|---|---|---|---:|',
+    '| site | latency | scenario | action wall (CPU, RSS) | aws | aws tuned | rclone | rclone tuned | ratio | CPU ratio |',
+    '|---|---:|---|---|---|---|---|---|---:|---:|',
   ];
   for (const row of rows) {
     const label = result.sites.find((site) => site.id === row.site).label;
@@ -161,7 +212,7 @@ export function smallSitesMarkdown(result, { date, command, machine, versions })
       return `${s(t.wallS.median)} s [${s(t.wallS.min)}–${s(t.wallS.max)}] (${s(t.cpuS.median)} s, ${t.rssMB.median.toFixed(0)} MB)`;
     };
     lines.push(
-      `| ${label} | +${row.latencyMs} ms | ${row.scenario} | ${tool('action')} | ${tool('aws')} | ${tool('aws-tuned')} | ${tool('rclone')} | ${tool('rclone-tuned')} | ${row.ratio.toFixed(2)}${row.ratio <= 0.8 ? ' ✓' : ''} |`,
+      `| ${label} | +${row.latencyMs} ms | ${SCENARIO_LABELS[row.scenario]} | ${tool('action')} | ${tool('aws')} | ${tool('aws-tuned')} | ${tool('rclone')} | ${tool('rclone-tuned')} | ${row.ratio.toFixed(2)}${row.ratio <= 0.8 ? ' ✓' : ''} | ${row.cpuRatio.toFixed(2)} |`,
     );
   }
   const met = rows.filter((row) => row.ratio <= 0.8).length;
