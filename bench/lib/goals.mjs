@@ -15,11 +15,11 @@ const s = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits)
 const mb = (value) => `${s(value, 0)} MB`;
 const SCENARIO = { first: 'first upload', nochange: 'no change', fresh: 'fresh checkout', edit1: '1% edited' };
 
-function notRun(goal, phase) {
-  return { goal, measured: `not measured in this run (the \`${phase}\` phase did not run)`, status: '—' };
+function notRun(id, goal, phase) {
+  return { id, goal, measured: `not measured in this run (the \`${phase}\` phase did not run)`, status: '—' };
 }
 
-/** Every goal as { goal, measured, status } ('met', 'not met', or '—' when its phase did not run). */
+/** Every goal as { id, goal, measured, status } ('met', 'not met', or '—' when its phase did not run). */
 export function goalRows(results, { scale } = {}) {
   const rows = [];
   const small = results.small && !results.small.skipped ? smallSiteTable(results.small) : undefined;
@@ -28,7 +28,7 @@ export function goalRows(results, { scale } = {}) {
     small?.find((row) => row.site === site && row.latencyMs === latencyMs && row.scenario === scenario);
 
   const speedGoal = 'Every cell at most 0.8× the fastest tuned peer (loopback and +25 ms; every site)';
-  if (!small) rows.push(notRun(speedGoal, 'small'));
+  if (!small) rows.push(notRun('speed', speedGoal, 'small'));
   else {
     const met = small.filter((row) => row.ratio <= 0.8);
     const sites = [...new Set(small.map((row) => row.site))].map((site) => {
@@ -37,6 +37,7 @@ export function goalRows(results, { scale } = {}) {
       return `${label(site)}: ${shown}`;
     });
     rows.push({
+      id: 'speed',
       goal: speedGoal,
       measured: `${met.length} of ${small.length} cells. ${sites.join('; ')}`,
       status: met.length === small.length ? 'met' : 'not met',
@@ -45,13 +46,14 @@ export function goalRows(results, { scale } = {}) {
 
   const startGoal = "Start-up: a no-change deploy of ParlAI's website within 0.25 s on loopback (node24)";
   const website = cell('website', 0, 'nochange');
-  if (!website) rows.push(notRun(startGoal, 'small'));
+  if (!website) rows.push(notRun('startup', startGoal, 'small'));
   else {
     const action = website.tools.action;
     const cold = results.coldStart
       ? `; spawn to first output ${s(results.coldStart.medianFirstByteMs, 0)} ms (bare node24 ${s(results.coldStart.bareNodeMedianFirstByteMs, 0)} ms)`
       : '';
     rows.push({
+      id: 'startup',
       goal: startGoal,
       measured: `${s(action.wallS.median)} s wall [${s(action.wallS.min)}–${s(action.wallS.max)}], ${s(action.cpuS.median)} s CPU, ${mb(action.rssMB.median)}${cold}`,
       status: action.wallS.median <= 0.25 ? 'met' : 'not met',
@@ -60,10 +62,11 @@ export function goalRows(results, { scale } = {}) {
 
   const cpuGoal = "CPU: a first upload at most tuned rclone's";
   const firsts = small?.filter((row) => row.scenario === 'first') ?? [];
-  if (firsts.length === 0) rows.push(notRun(cpuGoal, 'small'));
+  if (firsts.length === 0) rows.push(notRun('cpu-first', cpuGoal, 'small'));
   else {
     const worst = Math.max(...firsts.map((row) => row.cpuRatio));
     rows.push({
+      id: 'cpu-first',
       goal: cpuGoal,
       measured: `${s(Math.min(...firsts.map((row) => row.cpuRatio)))}–${s(worst)}× tuned rclone's CPU (${firsts.map((row) => `${label(row.site)} +${row.latencyMs}: ${s(row.tools.action.cpuS.median)} s against ${s(row.tools['rclone-tuned'].cpuS.median)} s`).join('; ')})`,
       status: worst <= 1 ? 'met' : 'not met',
@@ -73,10 +76,11 @@ export function goalRows(results, { scale } = {}) {
   const halfGoal = `CPU: half of ${CPU_BASELINE.date}'s for no change and fresh checkout (synthetic ${CPU_BASELINE.files.toLocaleString('en-US')} files, loopback: ${CPU_BASELINE.nochange} s and ${CPU_BASELINE.fresh} s at ${CPU_BASELINE.commit})`;
   const synthetic = `synthetic-${CPU_BASELINE.files}`;
   const [nochange, fresh] = ['nochange', 'fresh'].map((scenario) => cell(synthetic, 0, scenario));
-  if (!nochange || !fresh) rows.push(notRun(halfGoal, 'small'));
+  if (!nochange || !fresh) rows.push(notRun('cpu-half', halfGoal, 'small'));
   else {
     const [a, b] = [nochange, fresh].map((row) => row.tools.action.cpuS.median);
     rows.push({
+      id: 'cpu-half',
       goal: halfGoal,
       measured: `no change ${s(a)} s, fresh checkout ${s(b)} s (goals ${s(CPU_BASELINE.nochange / 2)} s and ${s(CPU_BASELINE.fresh / 2)} s)`,
       status: a <= CPU_BASELINE.nochange / 2 && b <= CPU_BASELINE.fresh / 2 ? 'met' : 'not met',
@@ -98,16 +102,19 @@ export function goalRows(results, { scale } = {}) {
   ];
   const memoryMet = peak2k !== undefined && peak2k <= 100 && peak50k !== undefined && peak50k <= 150;
   rows.push({
+    id: 'memory',
     goal: memoryGoal,
     measured: parts.join('; '),
     status: memoryMet && million && million.peakRssMB <= 1024 ? 'met' : 'not met',
   });
 
   const millionGoal = 'A no-change deploy of 1,000,000 objects within 60 s and 1 GB at 25 ms a request';
-  if (!million) rows.push({ goal: millionGoal, measured: 'bench/scale.json has no such run', status: '—' });
+  if (!million)
+    rows.push({ id: 'million', goal: millionGoal, measured: 'bench/scale.json has no such run', status: '—' });
   else {
     const one = scale.find((record) => record.files === 1_000_000 && record.variant.startsWith('one listing'));
     rows.push({
+      id: 'million',
       goal: millionGoal,
       measured: `${s(million.wallS, 1)} s (runs ${million.runsS.map((run) => s(run, 1)).join(', ')}), ${s(million.cpuS, 1)} s CPU, ${mb(million.peakRssMB)}; one listing instead of key ranges: ${one ? `${s(one.wallS, 1)} s` : 'not run'} (bench/scale.json, written by \`--scale\`)`,
       status: million.wallS <= 60 && million.peakRssMB <= 1024 ? 'met' : 'not met',
@@ -115,7 +122,7 @@ export function goalRows(results, { scale } = {}) {
   }
 
   const windowGoal = 'An in-flight window that grows and backs off on SlowDown, against a throttling stand-in';
-  if (!results.throttle) rows.push(notRun(windowGoal, 'throttle'));
+  if (!results.throttle) rows.push(notRun('window', windowGoal, 'throttle'));
   else {
     const measured = throttleSummary(results.throttle).map(({ condition, auto, fixed, before, bestPeer, ratio }) => {
       const peer = bestPeer
@@ -123,7 +130,7 @@ export function goalRows(results, { scale } = {}) {
         : '';
       return `${condition.label}: auto ${s(auto.wallS.median)} s (${s(auto.slowDowns.median, 0)} SlowDowns), 32 ${s(fixed.wallS.median)} s, before the window ${s(before.wallS.median)} s${peer}`;
     });
-    rows.push({ goal: windowGoal, measured: measured.join('. '), status: 'built and measured' });
+    rows.push({ id: 'window', goal: windowGoal, measured: measured.join('. '), status: 'built and measured' });
   }
   return rows;
 }
