@@ -10,7 +10,7 @@
 //   node bench/generate-site.mjs DIR [--files 5000] [--seed 42]
 //   import { generateSite } from './bench/generate-site.mjs'; await generateSite(dir, { files, seed })
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -300,6 +300,15 @@ export function chooseEdits(paths, sizes, { share = 0.01, seed = 7 } = {}) {
   const chosen = new Set();
   for (let attempts = 0; chosen.size < count && attempts < count * 100; attempts += 1) chosen.add(rng.pick(candidates));
   return [...chosen].sort();
+}
+
+/** Edits `share` of the files under `dir` as the benchmarks do (a comment appended); gives their paths. */
+export function editFiles(dir, paths, { share = 0.01, seed = 7 } = {}) {
+  const sizes = new Map(paths.map((relativePath) => [relativePath, statSync(path.join(dir, relativePath)).size]));
+  const edited = chooseEdits(paths, sizes, { share, seed });
+  for (const relativePath of edited)
+    appendFileSync(path.join(dir, relativePath), `\n<!-- edited by the benchmark: ${relativePath} -->\n`);
+  return edited;
 }
 
 const self = fileURLToPath(import.meta.url);

@@ -51,7 +51,6 @@ import {
   rmSync,
   statSync,
   utimesSync,
-  appendFileSync,
   writeFileSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -61,8 +60,16 @@ import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { LOCAL_S3_CREDENTIALS, startLocalS3 } from '../examples/local-s3-server.mjs';
 import { startS3Proxy } from '../__tests__/support/s3-proxy.mjs';
-import { chooseEdits, generateSite } from './generate-site.mjs';
-import { capture, childPids, killRunning, median, processCpuSeconds, summariseRequests } from './lib/measure.mjs';
+import { editFiles, generateSite } from './generate-site.mjs';
+import {
+  capture,
+  childPids,
+  killRunning,
+  median,
+  nextSecond,
+  processCpuSeconds,
+  summariseRequests,
+} from './lib/measure.mjs';
 import { loadSourceMap, summariseProfile } from './lib/profile.mjs';
 import { ensureNode24 } from '../tools/node24/ensure.mjs';
 import { writeReport } from './lib/report.mjs';
@@ -225,18 +232,6 @@ function listFilesRecursive(dir) {
         .split(path.sep)
         .join('/'),
     );
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Waits until the wall clock is in a later second than now. S3 lists LastModified to the second (s3rver too),
- * and aws s3 sync uploads a file whose mtime is newer than that: a file written in the same second as its
- * upload would look newer than its object on the next sync. In real use seconds pass between a build and a
- * deploy; the benchmark makes sure they do too (outside the timed region, for every tool alike).
- */
-async function nextSecond() {
-  await sleep(1000 - (Date.now() % 1000) + 20);
 }
 
 function md5File(file) {
@@ -458,12 +453,7 @@ async function main() {
             for (const relativePath of generated.paths) utimesSync(path.join(site, relativePath), now, now);
           }
           if (scenario === 'edit1') {
-            const sizes = new Map(
-              generated.paths.map((relativePath) => [relativePath, statSync(path.join(site, relativePath)).size]),
-            );
-            const edited = chooseEdits(generated.paths, sizes, { share: 0.01, seed: 7 });
-            for (const relativePath of edited)
-              appendFileSync(path.join(site, relativePath), `\n<!-- edited by the benchmark: ${relativePath} -->\n`);
+            const edited = editFiles(site, generated.paths, { share: 0.01, seed: 7 });
             compare.edited = edited;
             expectedWrites = edited;
           }

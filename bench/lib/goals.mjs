@@ -2,7 +2,7 @@
 // numbers come from the phases of one run (small, scaling, coldstart, throttle); the million-file goals from
 // the committed bench/scale.json, which only `--scale` writes (minutes of generated files, outside the default
 // run). A goal whose phase did not run says so instead of a number.
-import { smallSiteTable } from './small-sites.mjs';
+import { SCENARIO_LABELS as SCENARIO, smallSiteTable } from './small-sites.mjs';
 import { throttleSummary } from './throttle.mjs';
 
 /**
@@ -13,7 +13,6 @@ export const CPU_BASELINE = { commit: 'bd35872', date: '2026-11-24', files: 5000
 
 const s = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const mb = (value) => `${s(value, 0)} MB`;
-const SCENARIO = { first: 'first upload', nochange: 'no change', fresh: 'fresh checkout', edit1: '1% edited' };
 
 function notRun(id, goal, phase) {
   return { id, goal, measured: `not measured in this run (the \`${phase}\` phase did not run)`, status: '—' };

@@ -6,17 +6,22 @@
 // of the site's rounds with its range, CPU seconds and peak RSS. Writes bench/small-sites.md and .json
 // (bench/results.md is left to the other phases).
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { startLocalS3 } from '../../examples/local-s3-server.mjs';
 import { startS3Proxy } from '../../__tests__/support/s3-proxy.mjs';
-import { chooseEdits, generateSite } from '../generate-site.mjs';
-import { spread } from './measure.mjs';
+import { editFiles, generateSite } from '../generate-site.mjs';
+import { nextSecond, spread } from './measure.mjs';
 import { adminClient, makeTools } from './tools.mjs';
 
 export const SMALL_SCENARIOS = ['first', 'nochange', 'fresh', 'edit1'];
-const SCENARIO_LABELS = { first: 'first', nochange: 'no change', fresh: 'fresh checkout', edit1: '1% edited' };
+export const SCENARIO_LABELS = {
+  first: 'first upload',
+  nochange: 'no change',
+  fresh: 'fresh checkout',
+  edit1: '1% edited',
+};
 /** The tools: this action, then each peer at its defaults and tuned as issue #18 asks. */
 export const SMALL_TOOLS = {
   action: { tool: 'action', label: 'parlai-site-deploy (defaults)' },
@@ -40,19 +45,6 @@ function extract(fixture, into) {
   const [only] = readdirSync(into);
   return path.join(into, only);
 }
-
-/** The edits of the `edit1` scenario: a comment appended to 1% of the files (bench/generate-site.mjs chooses). */
-function editOnePercent(site) {
-  const paths = filesUnder(site);
-  const sizes = new Map(paths.map((relativePath) => [relativePath, statSync(path.join(site, relativePath)).size]));
-  const edited = chooseEdits(paths, sizes, { share: 0.01, seed: 7 });
-  for (const relativePath of edited)
-    appendFileSync(path.join(site, relativePath), `\n<!-- edited by the benchmark: ${relativePath} -->\n`);
-  return edited.length;
-}
-
-/** S3 lists LastModified to the second: a run starts in the second after the files' new mtimes. */
-const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
 
 /**
  * `sites`: `{ id, label, file }` (a fixture archive) or `{ id, label, generate: { files, seed } }`, each with
@@ -101,7 +93,7 @@ export async function benchSmallSites({ repo, node24, work, fixtures, rounds = 3
                 // Else an upload within that second lists as older than the files, and aws re-sends them next.
                 await nextSecond();
               }
-              if (scenario === 'edit1') editOnePercent(site);
+              if (scenario === 'edit1') editFiles(site, filesUnder(site));
               const logFile = path.join(work, `${fixture.id}-${latency}-${id}-${scenario}-r${round}.log`);
               const result = await tools[tool](site, bucket, { logFile, tuned });
               if (result.code !== 0) throw new Error(`${id} ${scenario} on ${fixture.id} failed: see ${logFile}`);
@@ -197,7 +189,7 @@ export function smallSitesMarkdown(result, { date, command, machine, versions })
     "the whole process tree, RSS its peak (GNU time). Ratio: this action's wall time over the fastest tuned peer's",
     "(goal: at most 0.8); CPU ratio: this action's CPU over tuned rclone's (goal for a first upload: at most 1).",
     'Scenarios: first upload to an empty bucket, no-change redeploy, fresh checkout (every mtime set to now, same',
-    'bytes), 1% of files edited (a comment appended; bench/generate-site.mjs `chooseEdits`).',
+    'bytes), 1% of files edited (a comment appended; bench/generate-site.mjs `editFiles`).',
     '',
     `Peers: ${versions}.`,
     ...(result.missing ? ['', `Not measured (fixture missing): ${result.missing.join(', ')}.`] : []),
