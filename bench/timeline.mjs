@@ -8,7 +8,7 @@
 // Runs this action (dist/index.js on node24) and tuned rclone, alternating, each on a fresh bucket, against
 // s3rver behind the proxy on 127.0.0.1; everything it makes is removed at the end.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { startS3Proxy } from '../__tests__/support/s3-proxy.mjs';
 import { ensureNode24 } from '../tools/node24/ensure.mjs';
 import { generateSite } from './generate-site.mjs';
 import { median } from './lib/measure.mjs';
+import { extract } from './lib/small-sites.mjs';
 import { adminClient, makeTools } from './lib/tools.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,12 +38,8 @@ let proxy;
 let admin;
 try {
   let pristine = path.join(work, 'site');
-  if (FIXTURES[siteName]) {
-    spawnSync('tar', ['-xzf', path.resolve(REPO, '../shared/fixtures', FIXTURES[siteName]), '-C', work]);
-    pristine = path.join(work, readdirSync(work)[0]);
-  } else {
-    await generateSite(pristine, { files: Number(siteName), seed: 42 });
-  }
+  if (FIXTURES[siteName]) pristine = extract(path.resolve(REPO, '../shared/fixtures', FIXTURES[siteName]), pristine);
+  else await generateSite(pristine, { files: Number(siteName), seed: 42 });
   server = await startLocalS3({ buckets: [], directory: path.join(work, 's3') });
   let started = 0;
   let seen = [];

@@ -238,7 +238,8 @@ function scenarioTable(results, scenario) {
   return lines;
 }
 
-export function resultsMarkdown(results, { scale } = {}) {
+/** `results.goals` as writeReport sets them (goals.mjs). */
+export function resultsMarkdown(results) {
   const v = results.versions ?? {};
   const machine = v.machine ?? {};
   const lines = [];
@@ -273,7 +274,7 @@ export function resultsMarkdown(results, { scale } = {}) {
     '',
   );
 
-  lines.push(...goalsMarkdown(goalRows(results, { scale })));
+  lines.push(...goalsMarkdown(results.goals ?? []));
 
   if (results.compare) {
     const { compare } = results;
@@ -471,7 +472,7 @@ export function writeReport(results, benchDir) {
   results.goals = goalRows(results, { scale });
   const files = [path.join(benchDir, 'results.json'), path.join(benchDir, 'results.md')];
   writeFileSync(files[0], `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(files[1], resultsMarkdown(results, { scale }));
+  writeFileSync(files[1], resultsMarkdown(results));
   if (results.compare?.runs.length) {
     files.push(path.join(benchDir, 'chart.svg'));
     writeFileSync(files[2], chartSvg(results));

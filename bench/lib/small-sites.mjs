@@ -39,7 +39,7 @@ function filesUnder(directory, base = directory) {
 }
 
 /** Extracts a fixture and gives the one folder it holds. */
-function extract(fixture, into) {
+export function extract(fixture, into) {
   mkdirSync(into, { recursive: true });
   spawnSync('tar', ['-xzf', fixture, '-C', into], { timeout: 60_000 });
   const [only] = readdirSync(into);
