@@ -15,6 +15,7 @@ import {
 } from './context/inputs.js';
 import { type RunContext, resolveRunContext } from './context/run-context.js';
 import { ACTION_INPUTS } from './context/action-inputs.js';
+import { sizeHeapFor } from './heap.js';
 import { previewPrefix } from './shared/previews.js';
 import { type Ports, deploy } from './pipeline/deploy.js';
 import { remotePorts } from './pipeline/dry-run.js';
@@ -96,6 +97,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env, localFiles: Loca
       log: channel,
       now: () => new Date(),
       signal: cancel.signal,
+      buildSize: sizeHeapFor,
       // A deployment records a deploy; removing a preview only marks its deployments inactive (below).
       beforeWrite: async () => {
         if (!target.cleanup) deploymentId = await reporter?.startDeployment(target, context?.runUrl);

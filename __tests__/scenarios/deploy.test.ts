@@ -47,6 +47,17 @@ describe('a first deploy', () => {
   });
 });
 
+describe('the build size', () => {
+  it('is told once, before any write: the files the walk found, without the excluded ones', async () => {
+    const store = new MemoryStore();
+    const told: Array<{ files: number; requests: string[] }> = [];
+    const buildSize = (files: number): void => void told.push({ files, requests: [...store.requests] });
+    await deploySite(smallSite(), { store, buildSize, inputs: { exclude: 'robots.txt' } });
+    expect(told).toEqual([{ files: 3, requests: expect.any(Array) }]);
+    expect(told[0]!.requests.filter((request) => request.startsWith('PutObject'))).toEqual([]);
+  });
+});
+
 describe('a redeploy', () => {
   it('with no change writes nothing: one listing and one manifest read', async () => {
     const store = new MemoryStore();

@@ -48,6 +48,8 @@ export interface ScenarioOptions {
   signal?: AbortSignal;
   /** The log to write to (a test that reads it while the run goes on passes its own). */
   log?: RecordingLog;
+  /** Told the build's number of files (main.ts sizes the heap by it). */
+  buildSize?: (files: number) => void;
 }
 
 export interface ScenarioRun {
@@ -77,6 +79,7 @@ export async function deploySite(sourceDir: string, options: ScenarioOptions): P
     sleep: options.sleep ?? (async () => undefined),
     invalidationRetryMs: options.invalidationRetryMs,
     signal: options.signal,
+    buildSize: options.buildSize,
   };
   const outcome = await deploy(context, ports);
   return { outcome, log, context };

@@ -94,6 +94,9 @@ async function deploySite(context: RunContext, ports: Ports): Promise<Run> {
   if (!context.credentials && !context.withoutSecrets) throw new Refusal(NO_CREDENTIALS);
 
   const scan = startScan(inputs.sourceDir, { exclude: inputs.exclude, keyPrefix: inputs.prefix });
+  // Told as soon as the walk is done, before the hashing: main.ts sizes the heap by it. (A failed walk
+  // reaches the caller through `scan.files`.)
+  scan.paths.then((paths) => ports.buildSize?.(paths.length)).catch(() => undefined);
   if (!context.credentials) return skipped(context, ports.log, (await scan.files).length);
   // Hashing the build overlaps with reading the manifest and listing the bucket, in ranges of the build's paths.
   const release = newRelease(context, ports);
