@@ -6,7 +6,11 @@
 //
 // The window decides once per round: a round is `limit` completions (about one round trip of the whole
 // window), at least MIN_ROUND. A throttling answer shrinks it at once (to 0.7 of its size), and only once per
-// round, because the requests already in flight were sent at the old rate and may be throttled too.
+// round, because the requests already in flight were sent at the old rate and may be throttled too. After
+// that, the way CUBIC plateaus near where it last lost, the window may grow back to just under the size that
+// was throttled but not past it until THROTTLED_HOLD_MS pass with no throttling: a store's limit is a rate
+// over a second or so, and probing past it every few round trips costs each throttled write a retry delay
+// (the SDK's are up to a second, doubling) while it holds a place in the window.
 
 /** Completions a round needs before it says anything about throughput (fewer are noise). */
 const MIN_ROUND = 8;
@@ -20,6 +24,8 @@ const QUEUING = 2;
 const ROOM = 1.5;
 /** What a throttling answer multiplies the window by (CUBIC's 0.7: its sawtooth stays nearer the store's rate than halving's). */
 const THROTTLED_DECREASE = 0.7;
+/** How long after a throttling answer the window stays under the size that met it (S3 counts per second). */
+export const THROTTLED_HOLD_MS = 2000;
 /** What queuing multiplies the window by. */
 const QUEUING_DECREASE = 0.75;
 
@@ -32,6 +38,8 @@ export interface WindowSettings {
   throttled: () => number;
   /** Milliseconds, monotonic; tests pass a fake. */
   now?: () => number;
+  /** THROTTLED_HOLD_MS unless set (tests compare without the hold). */
+  holdMs?: number;
 }
 
 /** What a round measured. */
@@ -101,6 +109,9 @@ export class WriteWindow {
    * is what the next round must beat to grow.
    */
   private recovering = false;
+  /** When the last backoff for throttling happened, and the size it backed off from. */
+  private throttledAt = Number.NEGATIVE_INFINITY;
+  private throttledSize = Number.POSITIVE_INFINITY;
 
   constructor(private readonly settings: WindowSettings) {
     this.max = Math.max(1, settings.max);
@@ -170,6 +181,8 @@ export class WriteWindow {
     if (throttled > this.throttledSeen) {
       this.throttledSeen = throttled;
       if (!this.recovering) {
+        this.throttledAt = finished;
+        this.throttledSize = this.limit;
         this.resize(Math.floor(this.limit * THROTTLED_DECREASE));
         this.backoffs += 1;
         this.recovering = true;
@@ -190,8 +203,8 @@ export class WriteWindow {
         throttledBefore: this.throttledSeen > this.throttledAtStart,
       });
       // Small windows grow by less: 4 more on a window of 8 would be half again, not an additive step.
-      if (decision === 'grow') this.resize(this.limit + Math.max(1, Math.min(STEP, Math.floor(this.limit / 8))));
-      if (decision === 'probe') this.resize(this.limit + 1);
+      if (decision === 'grow') this.grow(finished, Math.max(1, Math.min(STEP, Math.floor(this.limit / 8))));
+      if (decision === 'probe') this.grow(finished, 1);
       if (decision === 'queuing') {
         this.resize(Math.floor(this.limit * QUEUING_DECREASE));
         this.cuts += 1;
@@ -214,6 +227,13 @@ export class WriteWindow {
     this.roundStart = at;
     this.latencies = [];
     this.roundFull = this.inFlight >= this.limit;
+  }
+
+  /** Grows by `step`, but soon after a throttling answer not to the size that met it. */
+  private grow(at: number, step: number): void {
+    const held = at - this.throttledAt < (this.settings.holdMs ?? THROTTLED_HOLD_MS);
+    const ceiling = held ? Math.max(this.limit, this.throttledSize - 1) : Number.POSITIVE_INFINITY;
+    this.resize(Math.min(ceiling, this.limit + step));
   }
 
   private resize(limit: number): void {

@@ -23,7 +23,10 @@ import type { DirectPut } from './direct-put.js';
 
 /** Files up to this size are read into reused buffers (most of a site); larger ones get their own. */
 const POOLED_BODY_BYTES = 1024 * 1024;
-/** The SDK's standard retry delay base: a throttled direct PUT waits up to this before the SDK sends it. */
+/**
+ * A throttled direct PUT waits up to this before the SDK sends it again (the SDK's own retries of a throttled
+ * attempt wait up to 1 s, doubling). The write window, not this wait, is what slows the deploy down.
+ */
 const THROTTLED_RETRY_MS = 100;
 
 export class IntegrityError extends Error {}
